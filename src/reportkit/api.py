@@ -1,0 +1,175 @@
+"""The library API: everything the command line does, as plain functions.
+
+>>> from reportkit import index_bundle, IndexOptions
+>>> result = index_bundle([Path("records/")], Path("out/"), IndexOptions())
+>>> result.index.documents[0].doc_type
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
+from reportkit.index import export
+from reportkit.index.chronology import chronological, find_gaps
+from reportkit.ingest.bundle import Bundle, Progress, read_bundle
+from reportkit.ingest.cache import PageCache, default_cache_dir
+from reportkit.ingest.workers import Limits
+from reportkit.models import SCHEMA, RecordIndex, Skipped
+from reportkit.understand.documents import build_documents
+from reportkit.version import __version__
+
+TOOL = f"reportkit {__version__}"
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """Settings of one ``index`` run. Only ``gap_days`` changes what index.json says."""
+
+    passwords: tuple[str, ...] = ()
+    """Passwords to try on encrypted inputs (in order)."""
+    jobs: int = field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 8)))
+    """Worker processes that read PDFs."""
+    file_timeout: float = 300.0
+    """Seconds one reading task may take before its file is skipped."""
+    max_memory_mb: int = 2048
+    """Memory (address space) one reading process may use before its file is skipped."""
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    """Where extracted text is cached; None means the default (see reportkit.ingest.cache)."""
+    gap_days: int = 30
+    """Treatment gaps longer than this many days are listed."""
+    force: bool = False
+    """Replace existing outputs."""
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    index: RecordIndex
+    written: list[Path]
+    cache_hits: int
+    seconds: float
+    debug: list[str]
+    """Parser messages (may quote file bytes): show only with --debug."""
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        return self.index.skipped
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.PARTIAL if self.index.skipped else ExitCode.OK
+
+
+def read_password_file(path: Path) -> tuple[str, ...]:
+    """Passwords, one per line (blank lines ignored; spaces inside a password kept)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(f"{path}: password file not found.", hint="Check the --password-file path.") from None
+    except (OSError, UnicodeDecodeError):
+        raise InputError(f"{path}: cannot read the password file.", hint="Save it as UTF-8 text.") from None
+    passwords = tuple(line.rstrip("\r\n") for line in lines if line.strip())
+    if not passwords:
+        raise InputError(f"{path}: the password file is empty.", hint="Put one password per line.")
+    return passwords
+
+
+def build_index(
+    inputs: Sequence[Path], options: IndexOptions | None = None, progress: Progress | None = None
+) -> tuple[RecordIndex, Bundle, int]:
+    """Read and understand the inputs; write nothing. Returns (index, bundle, cache hits)."""
+    options = options or IndexOptions()
+    cache = PageCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
+    bundle = read_bundle(
+        inputs,
+        passwords=options.passwords,
+        jobs=options.jobs,
+        limits=Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb),
+        cache=cache,
+        progress=progress,
+    )
+    if not bundle.sources:
+        problems = {s.problem for s in bundle.skipped}
+        reasons = " ".join(s.reason for s in bundle.skipped)
+        error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
+        raise error(f"Nothing could be indexed. {reasons}".strip(), detail="\n".join(bundle.debug))
+    documents = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts)
+    warnings = []
+    no_text = sum(1 for p in bundle.pages if p.text_source == "none")
+    if no_text:
+        warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
+    index = RecordIndex(
+        schema=SCHEMA,
+        generator=TOOL,
+        sources=bundle.sources,
+        page_count=len(bundle.pages),
+        pages=bundle.pages,
+        documents=chronological(documents),
+        gaps=find_gaps(documents, options.gap_days),
+        skipped=bundle.skipped,
+        warnings=warnings,
+        settings={"gap_days": options.gap_days},
+    )
+    return index, bundle, cache.hits
+
+
+def index_bundle(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    options: IndexOptions | None = None,
+    progress: Progress | None = None,
+) -> IndexResult:
+    """Index the inputs and write index.json, index.csv, index.md, index.docx and run.json to ``out_dir``.
+
+    Raises InputError / EncryptedError when nothing could be indexed and OutputError when outputs exist
+    (without ``force``) or cannot be written. Files that could not be read are listed in ``index.skipped``.
+    """
+    options = options or IndexOptions()
+    if not options.force and (clash := export.existing_outputs(out_dir)):
+        raise OutputError(
+            f"{out_dir}: already holds {', '.join(clash)}.",
+            hint="Use --force to replace them, or choose another --out folder.",
+        )
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    index, bundle, hits = build_index(inputs, options, progress)
+    files = export.render_all(index)
+    seconds = time.perf_counter() - clock
+    files["run.json"] = export.run_record(
+        {
+            "tool": TOOL,
+            "started": started.isoformat(timespec="seconds"),
+            "seconds": round(seconds, 3),
+            "inputs": [{"sha256": s.sha256, "pages": s.page_count} for s in index.sources],
+            "skipped": [{"sha256": s.sha256, "problem": s.problem} for s in index.skipped],
+            "cache_hits": hits,
+            "settings": index.settings,
+        }
+    )
+    written = export.write_files(out_dir, files, force=options.force)
+    return IndexResult(index, written, hits, seconds, bundle.debug)
+
+
+def load_index(path: Path) -> RecordIndex:
+    """Read an index.json (or the folder holding one) back into a RecordIndex."""
+    if path.is_dir():
+        path = path / "index.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexFileError(f"{path}: not found.", hint="Run `reportkit index` first.") from None
+    except (OSError, ValueError) as exc:
+        raise IndexFileError(f"{path}: not a readable index.json.", detail=str(exc)) from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise IndexFileError(f"{path}: not a reportkit record index (schema {SCHEMA} expected).")
+    try:
+        return RecordIndex.from_dict(data)
+    except (KeyError, TypeError) as exc:
+        raise IndexFileError(f"{path}: the index is incomplete or damaged.", detail=repr(exc)) from None

@@ -1,0 +1,70 @@
+"""Exit codes and the errors reportkit raises.
+
+Every error carries an exit code and a message that says what went wrong and what to do. Messages name the
+file the user gave but never quote record text or file bytes (parser messages go only to ``detail``, which the
+CLI shows with ``--debug``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of the ``reportkit`` command (also documented in the README)."""
+
+    OK = 0
+    """Everything asked for was done."""
+    INTERNAL = 1
+    """A bug in reportkit: please report it (run again with --debug for the traceback)."""
+    USAGE = 2
+    """The command line was wrong (unknown option, missing argument)."""
+    INPUT = 3
+    """No input could be indexed: missing, empty, not a PDF, damaged beyond repair, or over a limit."""
+    ENCRYPTED = 4
+    """An input is encrypted and no working password was given (see --password-file)."""
+    OUTPUT = 5
+    """Outputs already exist (use --force) or cannot be written."""
+    PARTIAL = 6
+    """Outputs were written, but some input files were skipped; each is named on stderr and in index.json."""
+    INTERRUPTED = 130
+    """Stopped by Ctrl-C; no partial outputs were left."""
+
+
+class ReportkitError(Exception):
+    """An error with a user-facing message, a hint on what to do, and an exit code."""
+
+    exit_code: ExitCode = ExitCode.INTERNAL
+
+    def __init__(self, message: str, *, hint: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}".strip()
+
+
+class InputError(ReportkitError):
+    """No usable input (a path that does not exist, not a PDF, nothing to index)."""
+
+    exit_code = ExitCode.INPUT
+
+
+class EncryptedError(ReportkitError):
+    """Every input that failed did so because it is encrypted and no working password was given."""
+
+    exit_code = ExitCode.ENCRYPTED
+
+
+class OutputError(ReportkitError):
+    """Outputs exist already (and --force was not given), or the output folder cannot be written."""
+
+    exit_code = ExitCode.OUTPUT
+
+
+class IndexFileError(ReportkitError):
+    """An index.json that cannot be read back (wrong schema, damaged JSON)."""
+
+    exit_code = ExitCode.INPUT

@@ -1,0 +1,1 @@
+"""The record index: chronology order, gaps, and the files written from it."""

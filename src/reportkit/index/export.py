@@ -1,0 +1,250 @@
+"""Writing a record index: index.json (the source of truth), index.csv, index.md and index.docx.
+
+Everything is rendered to bytes first; the files then appear together by rename, so a failure never leaves
+half-written outputs. Same index, same bytes: no timestamps inside (they go to run.json).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reportkit import cite
+from reportkit.errors import OutputError
+from reportkit.index.chronology import chronological
+from reportkit.models import Document, RecordIndex
+
+OUTPUT_NAMES = ("index.json", "index.csv", "index.md", "index.docx")
+SUMMARY_LABELS = ("IMPRESSION", "ASSESSMENT", "DIAGNOSES", "WORK STATUS", "RESTRICTIONS", "PLAN")
+SUMMARY_CHARS = 300
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def to_json(index: RecordIndex) -> bytes:
+    """index.json bytes: two-space indent, UTF-8, newline at the end; load → dump gives the same bytes."""
+    return (json.dumps(index.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def summary(doc: Document, limit: int = SUMMARY_CHARS) -> str:
+    """The document's key findings, verbatim, most telling first, cut at ``limit`` characters."""
+    ordered = sorted(doc.findings, key=lambda f: (SUMMARY_LABELS.index(f.label), f.page))
+    text = " ".join(f"{f.label}: {f.text}" for f in ordered[:2])
+    if not text and doc.diagnoses:
+        text = "; ".join(f"{d.code or ''} {d.text}".strip() for d in doc.diagnoses[:3])
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _type_label(doc_type: str) -> str:
+    return doc_type.replace("_", " ")
+
+
+def _row(doc: Document, index: RecordIndex) -> dict[str, str]:
+    source = index.sources[doc.source].path if doc.source < len(index.sources) else ""
+    return {
+        "id": doc.id,
+        "date": doc.date or "",
+        "date_role": doc.date_role or "",
+        "doc_type": doc.doc_type,
+        "title": doc.title or "",
+        "provider": doc.provider or "",
+        "facility": doc.facility or "",
+        "pages": cite.page_range(doc.first_page, doc.last_page),
+        "first_page": str(doc.first_page),
+        "last_page": str(doc.last_page),
+        "page_count": str(doc.page_count),
+        "source": source,
+        "diagnoses": "; ".join(f"{d.code} {d.text}".strip() if d.code else d.text for d in doc.diagnoses),
+        "findings": " | ".join(f"{f.label} (p. {f.page}): {f.text}" for f in doc.findings),
+        "duplicate_of": doc.duplicate_of or "",
+        "missing_pages": " ".join(str(p) for p in doc.missing_pages),
+        "warnings": "; ".join(doc.warnings),
+    }
+
+
+def to_csv(index: RecordIndex) -> bytes:
+    """One row per document, chronological; UTF-8 with a byte-order mark so Excel reads accents right."""
+    buffer = io.StringIO()
+    rows = [_row(d, index) for d in chronological(index.documents)]
+    fields = list(_row(index.documents[0], index)) if rows else ["id"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in Excel: quote it as text.
+        writer.writerow({k: ("'" + v if v[:1] in ("=", "+", "-", "@") else v) for k, v in row.items()})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _review_lines(index: RecordIndex) -> list[str]:
+    lines = []
+    for doc in chronological(index.documents):
+        for warning in doc.warnings:
+            lines.append(f"{doc.id} ({cite.pages(doc.first_page, doc.last_page)}): {warning}")
+    return lines
+
+
+def _headline(index: RecordIndex) -> str:
+    dups = sum(1 for d in index.documents if d.duplicate_of)
+    dated = [d.date for d in index.documents if d.date]
+    span = f", dated {min(dated)} to {max(dated)}" if dated else ""
+    return (
+        f"{len(index.sources)} file(s), {index.page_count} pages, {len(index.documents)} documents"
+        f" ({dups} duplicate(s)){span}."
+    )
+
+
+def to_markdown(index: RecordIndex) -> bytes:
+    """A readable chronology: one table row per document, then what needs review."""
+    out = ["# Record index", "", _headline(index), ""]
+    out += ["## Chronology", "", "| # | Date | Type | Provider | Facility | Key findings | Pages |",
+            "|---|---|---|---|---|---|---|"]
+    for doc in chronological(index.documents):
+        date = doc.date or "undated"
+        if doc.date_role and doc.date_role != "service":
+            date += f" ({doc.date_role})"
+        kind = _type_label(doc.doc_type) + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
+        cells = [doc.id, date, kind, doc.provider or "", doc.facility or "", summary(doc),
+                 cite.pages(doc.first_page, doc.last_page)]
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    out.append("")
+    if index.gaps:
+        out += ["## Treatment gaps", ""]
+        out += [f"- {g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})" for g in index.gaps]
+        out.append("")
+    review = _review_lines(index) + list(index.warnings)
+    if review:
+        out += ["## For review", ""] + [f"- {_md_cell(line)}" for line in review] + [""]
+    if index.skipped:
+        out += ["## Files not indexed", ""] + [f"- {_md_cell(s.reason)}" for s in index.skipped] + [""]
+    out += ["## Files", "", "| File | Pages | Bundle pages | SHA-256 |", "|---|---|---|---|"]
+    for s in index.sources:
+        out.append(f"| {_md_cell(s.path)} | {s.page_count} | {cite.page_range(s.first_page, s.last_page)} "
+                   f"| `{s.sha256[:16]}` |")
+    out.append("")
+    return "\n".join(out).encode("utf-8")
+
+
+def to_docx(index: RecordIndex) -> bytes:
+    """The chronology as a Word table (landscape), then the review list. Byte-identical for the same index."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, docx.shared.Inches(0.6))
+    props = document.core_properties
+    props.author = "reportkit"
+    props.title = "Record index"
+    props.created = props.modified = datetime(2000, 1, 1)
+    props.last_modified_by = "reportkit"
+    props.revision = 1
+    document.styles["Normal"].font.size = Pt(9)
+
+    document.add_heading("Record index", level=1)
+    document.add_paragraph(_headline(index))
+    headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Pages"]
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for doc in chronological(index.documents):
+        date = (doc.date or "undated") + (f" ({doc.date_role})" if doc.date_role else "")
+        kind = _type_label(doc.doc_type) + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
+        values = [doc.id, date, kind, doc.provider or "", doc.facility or "", summary(doc),
+                  cite.pages(doc.first_page, doc.last_page)]
+        for cell, text in zip(table.add_row().cells, values, strict=True):  # add_row: never table.cell() in loops
+            cell.text = text
+    if index.gaps:
+        document.add_heading("Treatment gaps", level=2)
+        for g in index.gaps:
+            document.add_paragraph(f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})",
+                                   style="List Bullet")
+    review = _review_lines(index) + list(index.warnings) + [s.reason for s in index.skipped]
+    if review:
+        document.add_heading("For review", level=2)
+        for line in review:
+            document.add_paragraph(line, style="List Bullet")
+    raw = io.BytesIO()
+    document.save(raw)
+    return _normalise_zip(raw.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite a ZIP (DOCX) with fixed entry times so equal content gives equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
+
+
+RENDERERS: dict[str, Callable[[RecordIndex], bytes]] = {
+    "index.json": to_json,
+    "index.csv": to_csv,
+    "index.md": to_markdown,
+    "index.docx": to_docx,
+}
+
+
+def existing_outputs(out_dir: Path) -> list[str]:
+    return [name for name in OUTPUT_NAMES if (out_dir / name).exists()]
+
+
+def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[Path]:
+    """Write all files or none: each to a temporary name first, then renamed into place together."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the output folder ({exc.strerror}).",
+                          hint="Choose another --out folder.") from None
+    clash = [n for n in files if (out_dir / n).exists()]
+    if clash and not force:
+        raise OutputError(
+            f"{out_dir}: already holds {', '.join(clash)}.",
+            hint="Use --force to replace them, or choose another --out folder.",
+        )
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            temps.append((name, Path(tmp)))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for name, tmp in temps:
+            os.replace(tmp, out_dir / name)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the outputs ({exc.strerror}).",
+                          hint="Check free space and permissions.") from None
+    finally:
+        for _, tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return [out_dir / name for name in files]
+
+
+def render_all(index: RecordIndex) -> dict[str, bytes]:
+    return {name: render(index) for name, render in RENDERERS.items()}
+
+
+def run_record(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,1 @@
+"""Reading PDF files: the only stage that opens them."""

@@ -1,0 +1,215 @@
+"""Turn input paths into a bundle: files checked, pages read (in parallel, with limits), numbered 1..N."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportkit.errors import InputError
+from reportkit.ingest.cache import PageCache
+from reportkit.ingest.pdf import FileInfo
+from reportkit.ingest.workers import Limits, Task, WorkerPool
+from reportkit.models import Page, Skipped, Source
+
+CHUNK_PAGES = 64
+"""Pages per extraction task: large files are spread over the workers in runs of this size."""
+MIN_CHARS = 10
+"""A page with fewer non-space characters than this has no usable text layer."""
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``; stage is ``files`` or ``pages``."""
+
+
+@dataclass
+class Bundle:
+    """Everything read from the inputs. ``texts[i]`` is the text of bundle page ``i + 1``."""
+
+    sources: list[Source] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    outline_starts: set[int] = field(default_factory=set)
+    """Bundle pages that a PDF outline entry points to."""
+    skipped: list[Skipped] = field(default_factory=list)
+    debug: list[str] = field(default_factory=list)
+    """Parser messages for --debug (may quote file bytes; never logged otherwise)."""
+
+
+def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
+    """Files as given, folders as every ``*.pdf`` below them (any case), sorted by path."""
+    if not inputs:
+        raise InputError("No input given.", hint="Name one or more PDF files or folders.")
+    files: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            found = sorted(p for p in item.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+            if not found:
+                raise InputError(f"{item}: the folder holds no PDF files.", hint="Check the folder.")
+            files.extend(found)
+        else:
+            files.append(item)  # missing files are reported per file, with the others still indexed
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique
+
+
+_MAGIC = [
+    (b"PK\x03\x04", "ZIP archive or Word/Excel document"),
+    (b"\xd0\xcf\x11\xe0", "legacy Microsoft Office document"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"\x89PNG", "PNG image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"{\\rtf", "RTF document"),
+    (b"<", "HTML or XML file"),
+]
+
+
+def _check_file(path: Path) -> tuple[str | None, Skipped | None]:
+    """Hash a file and check it looks like a PDF. Returns (sha256, None) or (sha256 or None, Skipped)."""
+    name = path.as_posix()
+    if not path.exists():
+        return None, Skipped(name, None, "missing", f"{name}: file not found. Check the path.")
+    if not path.is_file():
+        return None, Skipped(name, None, "missing", f"{name}: not a file. Name a PDF file or a folder.")
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(1024)
+            digest.update(head)
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None, Skipped(name, None, "missing", f"{name}: cannot be read (permissions?).")
+    sha = digest.hexdigest()
+    if not head:
+        return sha, Skipped(name, sha, "empty", f"{name}: the file is empty (0 bytes). Ask the sender again.")
+    if b"%PDF-" not in head:
+        kind = next((label for magic, label in _MAGIC if head.lstrip().startswith(magic)), "")
+        looks = f" (it looks like a {kind})" if kind else ""
+        return sha, Skipped(
+            name, sha, "not_pdf", f"{name}: not a PDF{looks}. Convert it to PDF first, or leave it out."
+        )
+    return sha, None
+
+
+def problem_message(name: str, problem: str, limits: Limits) -> str:
+    """A person's explanation of a reading problem, naming the file and what to do."""
+    return {
+        "encrypted": f"{name}: the PDF is encrypted. Give its password with --password-file FILE "
+        "(one password per line).",
+        "wrong_password": f"{name}: none of the passwords in the password file opens this PDF. "
+        "Check the password with the sender.",
+        "timeout": f"{name}: reading took longer than {limits.timeout:g} s and was stopped. "
+        "Raise --file-timeout if the file is just very large, or ask the sender for a new copy.",
+        "memory": f"{name}: reading needed more than {limits.memory_mb} MB and was stopped. "
+        "Raise --max-memory if the file is just very large, or ask the sender for a new copy.",
+        "crashed": f"{name}: the PDF reader failed on this file. Ask the sender for a new copy.",
+    }.get(problem, f"{name}: the PDF is damaged and could not be repaired. Ask the sender for a new copy.")
+
+
+@dataclass
+class _FileState:
+    path: Path
+    sha256: str
+    info: FileInfo | None = None
+    texts: list[str | None] = field(default_factory=list)
+    problem: str = ""
+
+
+def read_bundle(
+    inputs: Sequence[Path],
+    *,
+    passwords: Sequence[str] = (),
+    jobs: int = 2,
+    limits: Limits | None = None,
+    cache: PageCache | None = None,
+    progress: Progress | None = None,
+) -> Bundle:
+    """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle."""
+    limits = limits or Limits()
+    cache = cache or PageCache(None)
+    paths = expand_inputs(inputs)
+    bundle = Bundle()
+    states: list[_FileState | Skipped] = []
+    for path in paths:
+        sha, skipped = _check_file(path)
+        if skipped is not None:
+            states.append(skipped)
+            continue
+        assert sha is not None
+        state = _FileState(path, sha)
+        cached = cache.get(sha)
+        if cached is not None:
+            state.info, texts = cached
+            state.texts = list(texts)
+        states.append(state)
+
+    to_read = [s for s in states if isinstance(s, _FileState) and s.info is None]
+    with WorkerPool(min(jobs, max(1, len(to_read))), limits) as pool:
+        probes = [Task(i, "probe", (str(s.path), list(passwords))) for i, s in enumerate(to_read)]
+        for outcome in pool.map(probes):
+            state = to_read[outcome.key]
+            if outcome.ok:
+                state.info = outcome.value
+                state.texts = [None] * state.info.page_count
+            else:
+                state.problem = outcome.problem
+                bundle.debug.append(f"{state.sha256[:12]}: {outcome.problem}: {outcome.detail}")
+            if progress:
+                progress("files", sum(1 for s in to_read if s.info or s.problem), len(to_read))
+        tasks = []
+        for i, state in enumerate(to_read):
+            if state.info is None:
+                continue
+            pw_index = state.info.password_index
+            password = passwords[pw_index] if pw_index is not None else None
+            for start in range(0, state.info.page_count, CHUNK_PAGES):
+                stop = min(start + CHUNK_PAGES, state.info.page_count)
+                tasks.append(Task((i, start), "extract", (str(state.path), password, state.info.engine, start, stop)))
+        total = sum(s.info.page_count for s in to_read if s.info)
+        done = 0
+        for outcome in pool.map(tasks):
+            i, start = outcome.key
+            state = to_read[i]
+            if outcome.ok:
+                state.texts[start : start + len(outcome.value)] = outcome.value
+                done += len(outcome.value)
+            elif not state.problem:
+                state.problem = outcome.problem
+                bundle.debug.append(f"{state.sha256[:12]}: {outcome.problem}: {outcome.detail}")
+            if progress:
+                progress("pages", done, total)
+    for state in to_read:
+        if not state.problem and state.info is not None:
+            cache.put(state.sha256, state.info, [t or "" for t in state.texts])
+
+    for entry in states:
+        if isinstance(entry, Skipped):
+            bundle.skipped.append(entry)
+            continue
+        name = entry.path.as_posix()
+        if entry.problem or entry.info is None:
+            message = problem_message(name, entry.problem, limits)
+            bundle.skipped.append(Skipped(name, entry.sha256, entry.problem or "damaged", message))
+            continue
+        _add_source(bundle, name, entry.sha256, entry.info, [t or "" for t in entry.texts])
+    return bundle
+
+
+def _add_source(bundle: Bundle, name: str, sha256: str, info: FileInfo, texts: list[str]) -> None:
+    source_index = len(bundle.sources)
+    first = len(bundle.pages) + 1
+    bundle.sources.append(Source(name, sha256, info.page_count, first, first + info.page_count - 1))
+    for offset, text in enumerate(texts):
+        chars = sum(1 for c in text if not c.isspace())
+        text_source = "embedded" if chars >= MIN_CHARS else "none"
+        bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars))
+        bundle.texts.append(text)
+    bundle.outline_starts.update(first + index for index in info.outline_pages)

@@ -1,0 +1,69 @@
+"""Extracted page text cached by file content (SHA-256), so an unchanged file is read once.
+
+The cache holds record text: it lives in a folder only the user can read (mode 0700), by default
+``$REPORTKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/reportkit``, else ``~/.cache/reportkit``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from reportkit.ingest.pdf import FileInfo
+
+EXTRACT_VERSION = 1
+"""Bump when extraction changes what it produces, so old cache entries are not reused."""
+
+
+def default_cache_dir() -> Path:
+    if env := os.environ.get("REPORTKIT_CACHE_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "reportkit"
+
+
+class PageCache:
+    """Page texts of one file, stored under its SHA-256. ``root=None`` disables the cache."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.hits = 0
+
+    def _path(self, sha256: str) -> Path:
+        assert self.root is not None
+        return self.root / f"text-v{EXTRACT_VERSION}" / sha256[:2] / f"{sha256}.json.gz"
+
+    def get(self, sha256: str) -> tuple[FileInfo, list[str]] | None:
+        if self.root is None:
+            return None
+        path = self._path(sha256)
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                data: dict[str, Any] = json.load(fh)
+            info = FileInfo(**{**data["info"], "outline_pages": tuple(data["info"]["outline_pages"])})
+            texts = list(data["texts"])
+        except (OSError, ValueError, KeyError, TypeError, EOFError):
+            return None  # absent or damaged: read the file again
+        if len(texts) != info.page_count:
+            return None
+        self.hits += 1
+        return info, texts
+
+    def put(self, sha256: str, info: FileInfo, texts: list[str]) -> None:
+        if self.root is None:
+            return
+        path = self._path(sha256)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.root, 0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
+                fh.write(json.dumps({"info": asdict(info), "texts": texts}).encode("utf-8"))
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time

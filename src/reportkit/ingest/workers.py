@@ -1,0 +1,177 @@
+"""A small process pool that can stop a task: per-task time limit, per-worker memory limit.
+
+Hostile PDFs can make a parser loop, recurse or balloon. Each task runs in a worker process whose address
+space is capped (``RLIMIT_AS``); a task that runs past its time limit has its worker killed and replaced, and
+a worker that dies takes only its own task with it. Results come back in completion order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from reportkit.ingest import pdf
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits for reading one file (each task of it)."""
+
+    timeout: float = 300.0
+    """Seconds one task (opening a file, or reading a run of its pages) may take."""
+    memory_mb: int = 2048
+    """Address space of a worker process, in MiB."""
+
+
+@dataclass(frozen=True)
+class Task:
+    key: Any
+    func: str
+    """``probe`` or ``extract`` (see :mod:`reportkit.ingest.pdf`)."""
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: Any
+    value: Any = None
+    problem: str = ""
+    """Empty on success; else damaged, encrypted, wrong_password, timeout, memory or crashed."""
+    detail: str = ""
+    """The parser's own words, for --debug only (they can quote file bytes)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+_FUNCS: dict[str, Callable[..., Any]] = {"probe": pdf.probe, "extract": pdf.extract}
+
+
+def _limit_memory(memory_mb: int) -> None:
+    try:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):  # not on this platform: time limits still apply
+        pass
+
+
+def _worker_main(conn: Connection, memory_mb: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        key, func, args = message
+        try:
+            conn.send((key, _FUNCS[func](*args), "", ""))
+        except pdf.PdfProblem as exc:
+            conn.send((key, None, exc.problem, exc.detail))
+        except MemoryError:
+            conn.send((key, None, "memory", "MemoryError"))
+        except Exception as exc:
+            conn.send((key, None, "damaged", f"{type(exc).__name__}: {exc}"))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+
+class WorkerPool:
+    """Runs tasks on up to ``jobs`` worker processes, started when first needed."""
+
+    def __init__(self, jobs: int, limits: Limits) -> None:
+        self.jobs = max(1, jobs)
+        self.limits = limits
+        self._ctx = mp.get_context("spawn")
+        self._idle: list[_Worker] = []
+        self._count = 0
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _spawn(self) -> _Worker:
+        parent_conn, child_conn = self._ctx.Pipe()
+        process = self._ctx.Process(
+            target=_worker_main, args=(child_conn, self.limits.memory_mb), daemon=True, name="reportkit-reader"
+        )
+        process.start()
+        child_conn.close()
+        self._count += 1
+        return _Worker(process, parent_conn)
+
+    def _kill(self, worker: _Worker) -> None:
+        self._count -= 1
+        worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Run the tasks; yield one outcome each, in completion order."""
+        pending = deque(tasks)
+        busy: dict[Connection, tuple[_Worker, Task, float]] = {}
+        try:
+            while pending or busy:
+                while pending and (self._idle or self._count < self.jobs):
+                    worker = self._idle.pop() if self._idle else self._spawn()
+                    task = pending.popleft()
+                    worker.conn.send((task.key, task.func, task.args))
+                    busy[worker.conn] = (worker, task, time.monotonic() + self.limits.timeout)
+                next_deadline = min(deadline for _, _, deadline in busy.values())
+                ready = wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic()))
+                for conn in ready:
+                    assert isinstance(conn, Connection)
+                    worker, task, _ = busy.pop(conn)
+                    try:
+                        key, value, problem, detail = conn.recv()
+                    except (EOFError, OSError):
+                        code = worker.process.exitcode
+                        self._kill(worker)
+                        yield Outcome(task.key, problem="crashed", detail=f"worker exit code {code}")
+                        continue
+                    self._idle.append(worker)
+                    yield Outcome(key, value, problem, detail)
+                now = time.monotonic()
+                for conn, (worker, task, deadline) in list(busy.items()):
+                    if deadline <= now:
+                        del busy[conn]
+                        self._kill(worker)
+                        yield Outcome(task.key, problem="timeout", detail=f"over {self.limits.timeout:g} s")
+        finally:
+            for worker, _, _ in busy.values():  # an interrupted run: stop what is still running
+                self._kill(worker)
+
+    def close(self) -> None:
+        for worker in self._idle:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            worker.process.join(2)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(2)
+            worker.conn.close()
+        self._idle.clear()
+        self._count = 0

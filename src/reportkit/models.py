@@ -1,0 +1,203 @@
+"""Typed records passed between the stages, and their JSON form (index.json).
+
+Page numbers: ``page`` is 1-based and counts across the whole bundle in input order; it is what every
+citation uses. ``source_page`` is the 1-based page inside one source file. 0-based indexes stay internal to
+the ingest stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA = "reportkit/record-index@1"
+
+TextSource = Literal["embedded", "ocr", "none"]
+
+DOC_TYPES: tuple[str, ...] = (
+    "progress_note",
+    "consultation",
+    "history_and_physical",
+    "emergency",
+    "operative_report",
+    "procedure_note",
+    "discharge_summary",
+    "imaging",
+    "lab_report",
+    "pathology",
+    "therapy",
+    "work_status",
+    "ime_report",
+    "correspondence",
+    "referral",
+    "billing",
+    "other",
+)
+"""The document type vocabulary. ``other`` covers fax cover sheets, blank pages and anything unrecognised."""
+
+CLINICAL_TYPES = frozenset(DOC_TYPES) - {"correspondence", "billing", "other", "referral"}
+"""Types that record care; only these count for treatment gaps."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input PDF file, in input order."""
+
+    path: str
+    """The path as given (folders expanded), with forward slashes."""
+    sha256: str
+    """SHA-256 of the file's bytes."""
+    page_count: int
+    first_page: int
+    """Bundle page number of the file's first page."""
+    last_page: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input file that could not be indexed, and why (no record text in ``reason``)."""
+
+    path: str
+    sha256: str | None
+    problem: str
+    """A short code: missing, empty, not_pdf, damaged, encrypted, wrong_password, timeout, memory, crashed."""
+    reason: str
+    """What went wrong and what to do, for a person."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the bundle."""
+
+    page: int
+    """1-based bundle page number."""
+    source: int
+    """Index of the page's file in ``sources``."""
+    source_page: int
+    """1-based page number inside that file."""
+    text_source: TextSource
+    """Where the text came from: the PDF's text layer, OCR, or none (an image-only page that needs OCR)."""
+    chars: int
+    """Number of non-whitespace characters of text found."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where an extracted value was found: its page and a short verbatim snippet."""
+
+    page: int
+    snippet: str
+    rule: str = ""
+    """Which rule found it (e.g. ``label:date of service``), for review and --explain."""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A diagnosis as printed: the ICD-10 code if one is printed, and its text."""
+
+    code: str | None
+    text: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A key passage quoted verbatim (IMPRESSION, ASSESSMENT, DIAGNOSES, PLAN, WORK STATUS, RESTRICTIONS)."""
+
+    label: str
+    text: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One report or encounter: a run of consecutive bundle pages."""
+
+    id: str
+    """Stable within one index: ``D`` + the document's position in bundle order (``D0001``)."""
+    first_page: int
+    last_page: int
+    doc_type: str
+    title: str | None
+    date: str | None
+    """ISO ``YYYY-MM-DD`` or None when no date of the right role was found."""
+    date_role: str | None
+    provider: str | None
+    facility: str | None
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    duplicate_of: str | None = None
+    missing_pages: list[int] = field(default_factory=list)
+    """Numbers missing from the document's own "Page x of y" footers."""
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    source: int = 0
+    """Index in ``sources`` of the file the document starts in."""
+
+    @property
+    def page_count(self) -> int:
+        return self.last_page - self.first_page + 1
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch between two clinical documents longer than the gap threshold."""
+
+    after: str
+    """Id of the last document before the gap."""
+    before: str
+    """Id of the first document after the gap."""
+    start: str
+    end: str
+    days: int
+
+
+@dataclass(frozen=True)
+class RecordIndex:
+    """The record index: what ``reportkit index`` writes as index.json, and what later steps read."""
+
+    sources: list[Source]
+    page_count: int
+    pages: list[Page]
+    documents: list[Document]
+    gaps: list[Gap] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    generator: str = ""
+    schema: str = SCHEMA
+
+    def document(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        # Field order for readers: schema first.
+        ordered = {"schema": data.pop("schema"), "generator": data.pop("generator")}
+        ordered.update(data)
+        return ordered
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RecordIndex:
+        docs = []
+        for d in data["documents"]:
+            d = dict(d)
+            d["diagnoses"] = [Diagnosis(**x) for x in d.get("diagnoses", [])]
+            d["findings"] = [Finding(**x) for x in d.get("findings", [])]
+            d["evidence"] = {k: Evidence(**v) for k, v in d.get("evidence", {}).items()}
+            docs.append(Document(**d))
+        return cls(
+            schema=data["schema"],
+            generator=data.get("generator", ""),
+            sources=[Source(**s) for s in data["sources"]],
+            page_count=data["page_count"],
+            pages=[Page(**p) for p in data["pages"]],
+            documents=docs,
+            gaps=[Gap(**g) for g in data.get("gaps", [])],
+            skipped=[Skipped(**s) for s in data.get("skipped", [])],
+            warnings=list(data.get("warnings", [])),
+            settings=dict(data.get("settings", {})),
+        )

@@ -1,0 +1,1 @@
+"""Understanding pages: splitting into documents, classifying, and extracting dates, people and findings."""

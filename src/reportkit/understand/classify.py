@@ -1,0 +1,159 @@
+"""Document type from the title (strong) and the words of the body (weak)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportkit.understand.text import PageLines, snippet
+
+# Title phrases: a match in a document's title region decides its type (first match in this order wins
+# among equally early lines).
+_TITLE_RULES: list[tuple[str, str]] = [
+    ("fax_cover", r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b|^fax$"),
+    ("ime_report", r"independent\s+medical|\bIME\b|\bQME\b|\bAME\b|medical[- ]legal|record\s+review\s+report"),
+    ("discharge_summary", r"discharge\s+summary|discharge\s+report|summary\s+of\s+hospitali[sz]ation"),
+    ("operative_report", r"operative\s+(report|note|record)|\bop\s+note\b|surgical\s+report|operation\s+report"),
+    ("history_and_physical", r"history\s+(and|&)\s+physical|\bH\s*&\s*P\b|admission\s+(note|history)"),
+    ("emergency", r"emergency\s+(department|room|physician|medicine)|\bED\s+(visit|note|record|report)\b|"
+                  r"\bER\s+(visit|note|record|report)\b|urgent\s+care"),
+    ("pathology", r"pathology|cytology|biopsy\s+report"),
+    ("imaging", r"\bMRI\b|\bCT\b|x-?ray|radiograph|radiology|ultrasound|sonogram|imaging|\bEMG\b|"
+                r"nerve\s+conduction|mammogra|\bPET\b|bone\s+scan|fluoroscop|DEXA"),
+    ("lab_report", r"laborator|\blab(oratory)?\s+(results?|report)|\bCBC\b|metabolic\s+panel|urinalysis|"
+                   r"chemistry|hematology|blood\s+work|specimen"),
+    ("procedure_note", r"procedure\s+(note|report|record)|injection|epidural|nerve\s+block|ablation|"
+                       r"arthrocentesis|aspiration"),
+    ("therapy", r"physical\s+therapy|occupational\s+therapy|\bPT\b|\bOT\b|therapy\s+(note|visit|evaluation|"
+                r"progress|daily|discharge)|chiropract|rehabilitation\s+(note|progress)|daily\s+note"),
+    ("work_status", r"work\s+status|return\s+to\s+work|work\s+restrictions?|duty\s+status|work\s+capacity|"
+                    r"fitness\s+for\s+duty|ability\s+to\s+work|physician'?s?\s+report\s+of\s+work"),
+    ("billing", r"statement|invoice|itemi[sz]ed|\bbill(ing)?\b|\bcharges\b|explanation\s+of\s+benefits|"
+                r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary"),
+    ("referral", r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
+                 r"authori[sz]ation)|prior\s+authori"),
+    ("consultation", r"consult(ation)?|new\s+patient|initial\s+(evaluation|visit)|second\s+opinion"),
+    ("progress_note", r"progress\s+note|follow[- ]?up|office\s+(visit|note)|clinic\s+(note|visit)|\bSOAP\b|"
+                      r"established\s+patient|re-?evaluation|visit\s+note"),
+    ("correspondence", r"^re\s*:|letter|correspondence|memorandum|notice"),
+]
+_TITLE_PATTERNS = [(t, re.compile(p, re.I)) for t, p in _TITLE_RULES]
+
+# Body words: weak evidence, a point each (capped), used when no title decides.
+_BODY_RULES: dict[str, str] = {
+    "imaging": r"\b(technique|comparison|findings|impression)\s*:|\bcontrast\b|\bT[12]-weighted\b|\bsagittal\b",
+    "lab_report": r"reference\s+range|\bref\.?\s+range|\bflag\b|\bmg/dL\b|\bmmol/L\b|\bx10\^|\bcollected\b",
+    "operative_report": r"pre-?operative\s+diagnosis|post-?operative\s+diagnosis|anesthesia|estimated\s+blood\s+loss|"
+                        r"incision|\bEBL\b",
+    "procedure_note": r"informed\s+consent|fluoroscop|needle|injectate|depo-?medrol|lidocaine|time[- ]out",
+    "discharge_summary": r"hospital\s+course|discharge\s+(diagnos|medication|instruction|condition)|date\s+of\s+discharge",
+    "history_and_physical": r"review\s+of\s+systems|past\s+medical\s+history|admitting\s+diagnos|family\s+history",
+    "emergency": r"triage|chief\s+complaint|\bED\s+course|disposition|arrived\s+by|emergency",
+    "therapy": r"\bvisit\s+#?\d+|range\s+of\s+motion|therapeutic\s+exercise|\bgoals?\b|\bHEP\b|modalities|"
+               r"manual\s+therapy",
+    "work_status": r"\brestrictions?\b|light\s+duty|modified\s+duty|full\s+duty|off\s+work|lifting\s+limit|"
+                   r"no\s+lifting",
+    "billing": r"\bCPT\b|amount\s+due|balance|\bcharges?\b|\$\s?\d|payment|units",
+    "correspondence": r"^dear\b|sincerely|\bre\s*:|enclosed|please\s+(find|contact)",
+    "referral": r"referr(al|ing)|reason\s+for\s+referral|please\s+evaluate",
+    "consultation": r"thank\s+you\s+for\s+(the\s+)?(referral|asking)|reason\s+for\s+consult",
+    "progress_note": r"\b(subjective|objective|assessment|plan)\s*:|interval\s+history|returns?\s+for",
+    "pathology": r"gross\s+description|microscopic\s+description|specimen\s+(received|submitted)",
+    "ime_report": r"independent\s+medical|maximum\s+medical\s+improvement|apportionment|causation|"
+                  r"records\s+reviewed",
+}
+_BODY_PATTERNS = {t: re.compile(p, re.I | re.M) for t, p in _BODY_RULES.items()}
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    doc_type: str
+    title: str | None
+    page: int | None
+    snippet: str
+    rule: str
+    warnings: tuple[str, ...]
+    scores: dict[str, int]
+
+
+def title_type(line: str) -> str | None:
+    """The type a title line names, or None. ``fax_cover`` for a fax cover sheet."""
+    if len(line) > 80:
+        return None
+    for doc_type, pattern in _TITLE_PATTERNS:
+        if pattern.search(line):
+            return doc_type
+    return None
+
+
+def looks_like_title(line: str) -> bool:
+    """A heading line: short, mostly capitals or a known title phrase, not a label with a value."""
+    words = line.split()
+    if not 1 <= len(words) <= 10 or len(line) > 70:
+        return False
+    if re.search(r":\s*\S", line):  # "Patient: ..." is a label, not a title
+        return False
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+_FACILITY_NAME = re.compile(
+    r"\b(hospital|medical\s+(center|group)|clinic|center|centre|associates|institute|group|llc|llp|pllc|inc|"
+    r"department\s+of|services|partners|health\s+system)\b",
+    re.I,
+)
+_DOCUMENT_WORD = re.compile(
+    r"\b(report|note|summary|record|visit|evaluation|statement|consult\w*|form|letter|study|results?|"
+    r"request|invoice|order|sheet|exam\w*)\b",
+    re.I,
+)
+
+
+def is_letterhead(line: str) -> bool:
+    """A facility's name (letterhead), which names no document: 'Valley Physical Therapy Associates'."""
+    return bool(_FACILITY_NAME.search(line)) and not _DOCUMENT_WORD.search(line)
+
+
+def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
+    """(title line, type it names) from the top of a page: a capitals heading or a known title phrase."""
+    fallback: tuple[str | None, str | None] = (None, None)
+    for line in pl.top(top):
+        if is_letterhead(line):
+            continue
+        t = title_type(line) if looks_like_title(line) or len(line.split()) <= 6 else None
+        if t and not re.search(r":\s*\S", line):
+            return line, t
+        if fallback[0] is None and looks_like_title(line) and len(line.split()) >= 2:
+            fallback = (line, None)
+    return fallback
+
+
+def classify(pages: Sequence[PageLines]) -> TypeChoice:
+    """Decide the type of a document from its first page's title and all its words."""
+    first = pages[0]
+    if sum(len(p.lines) for p in pages) == 0:
+        return TypeChoice("other", None, first.page, "", "blank pages", ("blank page(s)",), {})
+    title, by_title = find_title(first)
+    scores: dict[str, int] = {}
+    body = "\n".join(p.text for p in pages[:6])
+    for doc_type, pattern in _BODY_PATTERNS.items():
+        hits = len(pattern.findall(body))
+        if hits:
+            scores[doc_type] = min(hits, 6)
+    if by_title == "fax_cover":
+        return TypeChoice("other", title, first.page, snippet(title or ""), "title:fax cover", (), scores)
+    if by_title:
+        return TypeChoice(by_title, title, first.page, snippet(title or ""), f"title:{by_title}", (), scores)
+    # No title decides: the body's words, if one type stands out.
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        doc_type = ranked[0][0]
+        return TypeChoice(
+            doc_type, title, first.page, snippet(title or first.lines[0]), f"body words:{doc_type}",
+            (f"type {doc_type} inferred from the text, no title found",), scores,
+        )
+    return TypeChoice(
+        "other", title, first.page, snippet(title or first.lines[0] if first.lines else ""), "no signal",
+        ("document type not recognised",), scores,
+    )

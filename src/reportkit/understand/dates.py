@@ -1,0 +1,236 @@
+"""Finding dates and deciding which one dates a document.
+
+Every date on the document's pages is a candidate, with the label in front of it. A label gives the date a
+role (service, exam, collection, admission, discharge, procedure, letter) or rules it out (date of birth,
+printed, faxed, received, signed, dictated, transcribed, injury, next appointment). The document type says
+which role wins: imaging by exam date, labs by collection date, surgery by surgery date, discharge summaries
+by discharge date, letters by letter date, everything else by date of service.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reportkit.understand.text import PageLines, snippet
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_MONTH_RE = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+_DATE_PATTERNS = [
+    # 2024-03-14
+    re.compile(r"(?<![\d/])(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d])"),
+    # 03/14/2024, 3/14/24, 03-14-2024, 03.14.2024
+    re.compile(r"(?<![\d/.-])(?P<m>\d{1,2})\s?([/.-])\s?(?P<d>\d{1,2})\s?\2\s?(?P<y>\d{4}|\d{2})(?![\d/])"),
+    # March 14, 2024 / Mar 14 2024
+    re.compile(_MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b", re.I),
+    # 14-Mar-2024 / 14 March 2024
+    re.compile(r"\b(?P<d>\d{1,2})[\s-]" + _MONTH_RE + r"[\s-](?P<y>(?:19|20)\d{2}|\d{2})\b", re.I),
+]
+
+EXCLUDED = "excluded"
+
+# (pattern, role): the first pattern that matches the label decides. Order matters.
+_LABELS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p, re.I), role)
+    for p, role in [
+        (r"\b(d\.?o\.?b|birth|born)\b", EXCLUDED),
+        (r"\b(print(ed)?|fax(ed)?|sent|received|rec'?d|transmitted|scanned)\b", EXCLUDED),
+        (r"\b(signed|signature|authenticated|e-signed|dictated|transcribed|reviewed by|verified)\b", EXCLUDED),
+        (r"^\s*[DT]\s*:\s*$|\b(dict|trans)\b", EXCLUDED),
+        (r"\b(d\.?o\.?i|injury|accident|incident)\b", EXCLUDED),
+        (r"\b(next|follow[- ]?up|return|recheck|re-?eval|appointment|scheduled|due)\b", EXCLUDED),
+        (r"\b(reported|resulted|final(ized)?|amended|result date)\b", EXCLUDED),
+        (r"\b(referral|referred|requested|order(ed)?|authoriz)\w*", EXCLUDED),
+        (r"\b(discharge[d]?)\b", "discharge"),
+        (r"\b(admission|admit(ted)?)\b", "admission"),
+        (r"\b(surgery|operation|procedure|operative)\b", "procedure"),
+        (r"\b(collect(ed|ion)?|drawn|specimen)\b", "collection"),
+        (r"\b(exam(ination)?|study|scan|imaging|performed)\b", "exam"),
+        (r"\b(d\.?o\.?s|service|visit|encounter|seen|evaluation|treatment|session|consult(ation)?)\b", "service"),
+        (r"\b(statement|invoice|billing)\s*date\b", "statement"),
+        (r"\bdate\b|\bdated\b", "date"),
+    ]
+]
+
+_ROLE_PREFERENCE: dict[str, tuple[str, ...]] = {
+    "imaging": ("exam", "service", "procedure", "date"),
+    "lab_report": ("collection", "service", "date"),
+    "pathology": ("collection", "procedure", "service", "date"),
+    "operative_report": ("procedure", "service", "admission", "date"),
+    "procedure_note": ("procedure", "service", "date"),
+    "discharge_summary": ("discharge", "admission", "service", "date"),
+    "history_and_physical": ("admission", "service", "exam", "date"),
+    "ime_report": ("exam", "service", "date"),
+    "correspondence": ("letter", "date", "service"),
+    "referral": ("letter", "date", "service"),
+    "billing": ("statement", "date", "service"),
+}
+_DEFAULT_PREFERENCE = ("service", "exam", "admission", "procedure", "date", "collection", "discharge")
+_UNLABELLED_ROLE = {"correspondence": "letter", "referral": "letter", "billing": "statement"}
+
+
+@dataclass(frozen=True)
+class DateCandidate:
+    value: date
+    role: str
+    """A role, ``excluded``, or ``unlabelled``."""
+    label: str
+    page: int
+    line_no: int
+    line: str
+
+
+@dataclass(frozen=True)
+class DateChoice:
+    value: str | None
+    role: str | None
+    page: int | None
+    snippet: str
+    rule: str
+    warnings: tuple[str, ...]
+    rejected: tuple[str, ...]
+    """Candidates set aside, and why (for review)."""
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) == 2:
+        y += 2000 if y < 70 else 1900
+    return y
+
+
+def find_dates(line: str) -> list[tuple[int, int, date]]:
+    """Every date in a line as (start, end, value); impossible dates are skipped."""
+    found: list[tuple[int, int, date]] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(line):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            groups = m.groupdict()
+            try:
+                month = _MONTHS[groups["mon"].lower().rstrip(".")] if groups.get("mon") else int(groups["m"])
+                value = date(_year(groups["y"]), month, int(groups["d"]))
+            except (ValueError, KeyError):
+                continue
+            if 1900 <= value.year <= 2100:
+                found.append((m.start(), m.end(), value))
+                taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda t: t[0])
+
+
+def label_role(label: str) -> str | None:
+    """The role a label gives the date after it, ``excluded``, or None for no label."""
+    for pattern, role in _LABELS:
+        if pattern.search(label):
+            return role
+    return None
+
+
+def candidates(pages: Sequence[PageLines]) -> list[DateCandidate]:
+    """All dates on the pages, each with the label text before it on its line (or on the line above)."""
+    found: list[DateCandidate] = []
+    for pl in pages:
+        for line_no, line in enumerate(pl.lines):
+            previous_end = 0
+            for start, end, value in find_dates(line):
+                label = line[previous_end:start]
+                previous_end = end
+                role = label_role(label[-40:])
+                if role is None and not label.strip() and line_no > 0 and line.strip() == line[start:end].strip():
+                    # a date alone on its line: its label may be the line above
+                    above = pl.lines[line_no - 1]
+                    if len(above) < 40 and not find_dates(above):
+                        role = label_role(above)
+                        label = above
+                found.append(DateCandidate(value, role or "unlabelled", label.strip()[-40:], pl.page, line_no, line))
+    return found
+
+
+def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
+    """Pick the document's date by the roles its type prefers; unlabelled dates near the top are a fallback."""
+    cands = candidates(pages)
+    excluded_values = {c.value for c in cands if c.role == EXCLUDED and _is_birth(c.label)}
+    rejected = [
+        f"{c.value.isoformat()} on page {c.page}: {c.label or 'no label'} (not a date of care)"
+        for c in cands
+        if c.role == EXCLUDED
+    ]
+    usable = [c for c in cands if c.role != EXCLUDED and c.value not in excluded_values]
+    preference = _ROLE_PREFERENCE.get(doc_type, _DEFAULT_PREFERENCE)
+    warnings: list[str] = []
+    for role in preference:
+        matching = [c for c in usable if c.role == role]
+        if not matching:
+            continue
+        best = matching[0]
+        distinct = sorted({c.value for c in matching})
+        if len(distinct) > 1 and role in {"service", "exam", "collection", "date"}:
+            warnings.append(
+                f"several {role} dates ({', '.join(d.isoformat() for d in distinct[:4])}); "
+                f"took the first, {best.value.isoformat()}"
+            )
+        out_role = _UNLABELLED_ROLE.get(doc_type, "service") if role == "date" else role
+        for c in usable:
+            if c is not best and c.role != role:
+                rejected.append(f"{c.value.isoformat()} on page {c.page}: {c.role} date, not preferred for {doc_type}")
+        return DateChoice(
+            best.value.isoformat(),
+            out_role,
+            best.page,
+            snippet(best.line),
+            f"label:{best.label.lower().strip(' :')[:30] or role}",
+            tuple(warnings),
+            tuple(rejected),
+        )
+    # No labelled date: an unlabelled date in the first lines of the first page.
+    first_page = pages[0].page if pages else None
+    top = [c for c in usable if c.role == "unlabelled" and c.page == first_page and c.line_no < 20]
+    if top:
+        best = top[0]
+        role = _UNLABELLED_ROLE.get(doc_type, "service")
+        return DateChoice(
+            best.value.isoformat(),
+            role,
+            best.page,
+            snippet(best.line),
+            "unlabelled date near the top of the first page",
+            (f"date {best.value.isoformat()} has no label; check it is the {role} date",),
+            tuple(rejected),
+        )
+    return DateChoice(None, None, None, "", "", ("no date of care found",), tuple(rejected))
+
+
+def _is_birth(label: str) -> bool:
+    return bool(re.search(r"\b(d\.?o\.?b|birth|born)\b", label, re.I))
+
+
+def first_labelled_date(pl: PageLines, limit_lines: int = 25) -> date | None:
+    """The first date of care labelled near the top of a page (for splitting), ignoring excluded labels."""
+    for c in candidates([pl]):
+        if c.line_no >= limit_lines:
+            break
+        if c.role not in (EXCLUDED, "unlabelled", "date"):
+            return c.value
+    return None

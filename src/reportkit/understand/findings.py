@@ -1,0 +1,98 @@
+"""Key passages quoted verbatim (IMPRESSION, ASSESSMENT, DIAGNOSES, PLAN, WORK STATUS, RESTRICTIONS) and
+diagnoses with their ICD-10 codes as printed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from reportkit.models import Diagnosis, Finding
+from reportkit.understand.text import PageLines, fold
+
+_KEY_LABELS: list[tuple[str, re.Pattern[str]]] = [
+    (label, re.compile(rf"^\s*(?:\d+\.\s*)?(?P<h>{pattern})\s*(?::|-|—|$)\s*(?P<rest>.*)$", re.I))
+    for label, pattern in [
+        ("IMPRESSION", r"impressions?|conclusions?"),
+        ("ASSESSMENT", r"assessment(?:\s*(?:and|&|/)\s*plan)?|clinical\s+impression"),
+        ("DIAGNOSES", r"(?:final\s+|discharge\s+|post-?operative\s+|admitting\s+|working\s+)?diagnos[ie]s"),
+        ("PLAN", r"plan(?:\s+of\s+care)?|recommendations?"),
+        ("WORK STATUS", r"work\s+status|duty\s+status|work\s+capacity|return\s+to\s+work"),
+        ("RESTRICTIONS", r"(?:work\s+)?restrictions?|limitations"),
+    ]
+]
+_HEADING = re.compile(r"^\s*(?:\d+\.\s*)?[A-Z][A-Za-z /&()\-]{2,45}:\s*|^[A-Z][A-Z0-9 /&()\-,]{3,60}$")
+_SIGNATURE = re.compile(r"(electronically\s+)?signed|signature|dictated|transcribed|^page\s+\d+\s+of", re.I)
+MAX_FINDING_CHARS = 700
+
+ICD10 = re.compile(r"\b(?P<code>[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
+_DX_SECTION = re.compile(r"diagnos|assessment|impression", re.I)
+_ICD_CONTEXT = re.compile(r"\(\s*(ICD-?10[:\s]*)?[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?\s*\)|ICD", re.I)
+_SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}$")
+
+
+def _match_label(line: str) -> tuple[str, str] | None:
+    for label, pattern in _KEY_LABELS:
+        m = pattern.match(line)
+        if m and (m.group("rest") or line.strip().rstrip(":").upper() == line.strip().rstrip(":")
+                  or line.rstrip().endswith(":")):
+            return label, m.group("rest")
+    return None
+
+
+def _is_heading(line: str) -> bool:
+    return bool(_HEADING.match(line)) and not ICD10.match(line.strip())
+
+
+def find_findings(pages: Sequence[PageLines]) -> list[Finding]:
+    """Each key passage: its heading's label, its text verbatim (whitespace folded), the page it starts on."""
+    found: list[Finding] = []
+    for pl in pages:
+        lines = pl.lines
+        i = 0
+        while i < len(lines):
+            matched = _match_label(lines[i])
+            if not matched:
+                i += 1
+                continue
+            label, rest = matched
+            body = [rest] if rest.strip() else []
+            j = i + 1
+            while j < len(lines) and not _is_heading(lines[j]) and not _SIGNATURE.search(lines[j]):
+                body.append(lines[j])
+                j += 1
+            text = fold(" ".join(body))
+            if text:
+                if len(text) > MAX_FINDING_CHARS:
+                    text = text[: MAX_FINDING_CHARS - 1].rstrip() + "…"
+                found.append(Finding(label, text, pl.page))
+            i = max(j, i + 1)
+    return found
+
+
+def find_diagnoses(pages: Sequence[PageLines]) -> list[Diagnosis]:
+    """ICD-10 codes as printed, with the text of their line; codes without a dot only where context says so."""
+    seen: set[str] = set()
+    found: list[Diagnosis] = []
+    for pl in pages:
+        in_dx = False
+        for line in pl.lines:
+            label = _match_label(line)
+            if label:
+                in_dx = label[0] in ("DIAGNOSES", "ASSESSMENT", "IMPRESSION")
+            elif _is_heading(line) and not _DX_SECTION.search(line):
+                in_dx = False
+            for m in ICD10.finditer(line):
+                code = m.group("code")
+                if _SPINE_LEVEL.match(code):
+                    continue
+                if "." not in code and not (in_dx or _ICD_CONTEXT.search(line)):
+                    continue
+                if code in seen:
+                    continue
+                seen.add(code)
+                text = line[: m.start()] + line[m.end() :]
+                text = re.sub(r"^\s*(?:\d+[.)]|[-•*])\s*", "", text)
+                text = re.sub(r"\(\s*(ICD-?10[:\s]*)?\s*\)|ICD-?10\s*:?", "", text, flags=re.I)
+                text = fold(text.strip(" -–—:;,()"))
+                found.append(Diagnosis(code, text, pl.page))
+    return found

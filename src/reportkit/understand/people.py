@@ -1,0 +1,117 @@
+"""Who wrote a document (provider, as written with credentials) and where (facility)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportkit.understand.text import PageLines, snippet
+
+CREDENTIALS = (
+    r"M\.?D\.?|D\.?O\.?|PA-C|P\.?A\.?|N\.?P\.?|FNP(?:-[BC]C?)?|APRN|ARNP|CNP|DNP|CRNA|R\.?N\.?|DPT|P\.?T\.?|"
+    r"OTR/L|OTR|O\.?T\.?|D\.?C\.?|Ph\.?D\.?|PsyD|MBBS|FRCSC?|FRCPC?|FACS|FAAOS|FACP|DPM|O\.?D\.?|LCSW|"
+    r"ATC|CSCS|MPT|MSPT|Esq\.?|J\.?D\.?|RPh|PharmD|MS|MA|MPH|DDS|DMD"
+)
+_NAME = r"[A-Z][a-zA-Z'’\-]+\.?(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2}"
+_CRED = rf"(?:{CREDENTIALS})(?![A-Za-z])"
+NAME_WITH_CREDENTIALS = re.compile(rf"(?<![A-Za-z])(?P<name>{_NAME}),?\s+(?P<cred>{_CRED}(?:\s*,\s*{_CRED})*)")
+DR_NAME = re.compile(rf"\bDr\.?\s+(?P<name>{_NAME}|[A-Z][a-zA-Z'’\-]+)")
+
+_AUTHOR_LABELS = re.compile(
+    r"(electronically\s+signed\s+by|signed\s+by|e-signed\s+by|authenticated\s+by|dictated\s+by|"
+    r"attending(?:\s+physician)?|surgeon|primary\s+surgeon|radiologist|interpreted\s+by|read\s+by|"
+    r"rendering\s+provider|treating\s+(?:physician|provider)|examin(?:er|ing\s+physician)|"
+    r"physician|provider|therapist|clinician|author|seen\s+by|performed\s+by|pathologist|consultant)\s*:?\s*$",
+    re.I,
+)
+_NOT_AUTHOR = re.compile(
+    r"(referr\w*|ordering|ordered\s+by|cc|copy\s+to|pcp|primary\s+care|to|attn|attention|dear|"
+    r"assistant|anesthesi\w*|patient|insured|claimant|employer|adjuster)\s*:?\s*$",
+    re.I,
+)
+_SIGNOFF = re.compile(r"^(sincerely|respectfully|regards|best regards|yours truly|kind regards),?$", re.I)
+
+_FACILITY_WORDS = re.compile(
+    r"\b(hospital|medical\s+center|medical\s+group|health(?:care)?|clinic|orthop(?:a)?edics?|imaging|radiology|"
+    r"laborator(?:y|ies)|lab\b|physical\s+therapy|rehab\w*|associates|surgery\s+center|surgical|urgent\s+care|"
+    r"institute|physicians|spine|pain|neurology|center|centre|practice|insurance|law\s+(?:office|group|firm)|"
+    r"llp|llc|pllc|p\.?c\.?|inc\.?|mutual|casualty|services|pathology)\b",
+    re.I,
+)
+_FACILITY_LABEL = re.compile(r"^(facility|location|hospital|clinic|site|place of service)\s*:\s*(?P<v>.+)$", re.I)
+_NOT_FACILITY = re.compile(r"(patient|dob|mrn|date|page\s+\d|phone|tel|fax|re:|claim|account|@|www\.)", re.I)
+
+
+@dataclass(frozen=True)
+class Found:
+    value: str | None
+    page: int | None
+    snippet: str
+    rule: str
+    warnings: tuple[str, ...] = ()
+
+
+def _names_in(line: str) -> list[re.Match[str]]:
+    return list(NAME_WITH_CREDENTIALS.finditer(line))
+
+
+def _clean_name(match: re.Match[str]) -> str:
+    return f"{match.group('name').strip()}, {match.group('cred').strip()}"
+
+
+def find_provider(pages: Sequence[PageLines], exclude: Sequence[str] = ()) -> Found:
+    """The author: a labelled or signing clinician with credentials; else the first credentialled name."""
+    excluded = [e.lower() for e in exclude if e]
+    ranked: list[tuple[int, int, int, str, str, str]] = []  # (rank, page, line, value, snippet, rule)
+    for pl in pages:
+        for i, line in enumerate(pl.lines):
+            matches = _names_in(line)
+            for m in matches:
+                value = _clean_name(m)
+                if any(e in value.lower() for e in excluded):
+                    continue
+                before = line[: m.start()]
+                if _NOT_AUTHOR.search(before):
+                    continue
+                if _AUTHOR_LABELS.search(before):
+                    rank = 0
+                    rule = f"label:{_AUTHOR_LABELS.search(before).group(1).lower()}"  # type: ignore[union-attr]
+                elif i > 0 and _SIGNOFF.match(pl.lines[i - 1]) or i > 1 and _SIGNOFF.match(pl.lines[i - 2]):
+                    rank, rule = 0, "signature after sign-off"
+                elif i > 0 and _AUTHOR_LABELS.search(pl.lines[i - 1]) and not before.strip():
+                    rank, rule = 1, "label on the line above"
+                else:
+                    rank, rule = 2, "first name with credentials"
+                ranked.append((rank, pl.page, i, value, snippet(line), rule))
+    if not ranked:
+        for pl in pages:
+            for line in pl.lines:
+                dr = DR_NAME.search(line)
+                if dr and not _NOT_AUTHOR.search(line[: dr.start()]):
+                    return Found(
+                        f"Dr. {dr.group('name')}", pl.page, snippet(line), "Dr. name without credentials",
+                        ("provider has no credentials printed",),
+                    )
+        return Found(None, None, "", "", ("provider not found",))
+    ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+    rank, page, _, value, snip, rule = ranked[0]
+    warnings = ()
+    if rank == 2:
+        others = {r[3] for r in ranked if r[3] != value}
+        if others:
+            warnings = (f"provider unlabelled; other names: {', '.join(sorted(others)[:3])}",)
+    return Found(value, page, snip, rule, warnings)
+
+
+def find_facility(first_page: PageLines) -> Found:
+    """The facility: a labelled one, else the letterhead line at the top of the first page."""
+    for line in first_page.lines[:40]:
+        m = _FACILITY_LABEL.match(line)
+        if m and not _NOT_FACILITY.search(m.group("v")):
+            return Found(m.group("v").strip(), first_page.page, snippet(line), "label")
+    for line in first_page.top(6):
+        if _FACILITY_WORDS.search(line) and not _NOT_FACILITY.search(line) and not _names_in(line):
+            if len(line) <= 70 and not re.search(r"\d{3,}", line):
+                return Found(line.strip(" ,-|"), first_page.page, snippet(line), "letterhead")
+    return Found(None, None, "", "", ())

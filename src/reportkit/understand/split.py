@@ -1,0 +1,146 @@
+"""Splitting a bundle's pages into documents (one report or encounter each).
+
+Each page gets a score for "a new document starts here" from its signals: a file boundary or PDF outline
+entry (always a start), "Page 1 of N" (start) or "Page k of N" with k > 1 (continuation), a title at the top,
+a patient header block, a labelled date of care that differs from the current document's, the previous page
+ending with a signature, a fax cover sheet. Fax transmission headers were already removed from the lines, so
+they never start a document; a running header repeated from the previous page counts for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from reportkit.understand.classify import find_title, is_letterhead
+from reportkit.understand.dates import first_labelled_date
+from reportkit.understand.text import PageLines
+
+START_THRESHOLD = 2.5
+_PATIENT_BLOCK = re.compile(r"\b(patient(\s+name)?|name|pt)\s*:|\bMRN\b|\bD\.?O\.?B\b|date\s+of\s+birth", re.I)
+_CONTINUED = re.compile(r"\(?\bcont(inued|'d|\.)\b\)?", re.I)
+_SIGNED = re.compile(
+    r"electronically\s+signed|signed\s+by|^signature\b|^signed\b|attending\s+signature|"
+    r"^sincerely|dictated\s+by|this\s+report\s+has\s+been\s+(signed|verified)", re.I
+)
+_FAX_COVER = re.compile(r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b", re.I)
+
+
+@dataclass(frozen=True)
+class PageSignals:
+    """What a page says about where documents start; also the reasons, for review."""
+
+    page: int
+    title: str | None
+    title_type: str | None
+    page_of: tuple[int, int] | None
+    patient_block: bool
+    care_date: date | None
+    signed: bool
+    blank: bool
+    fax_cover: bool
+    continued: bool
+    top_lines: tuple[str, ...]
+
+
+def signals(pl: PageLines) -> PageSignals:
+    title, ttype = find_title(pl)
+    top = pl.top(12)
+    return PageSignals(
+        page=pl.page,
+        title=title,
+        title_type=ttype,
+        page_of=pl.page_of,
+        patient_block=sum(1 for ln in top if _PATIENT_BLOCK.search(ln)) >= 1,
+        care_date=first_labelled_date(pl),
+        signed=any(_SIGNED.search(ln) for ln in pl.lines[-12:]),
+        blank=sum(len(ln) for ln in pl.lines) < 10,
+        fax_cover=any(_FAX_COVER.search(ln) for ln in top),
+        continued=any(_CONTINUED.search(ln) for ln in pl.top(6)),
+        top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
+    )
+
+
+@dataclass(frozen=True)
+class Boundary:
+    page: int
+    score: float
+    reasons: tuple[str, ...]
+
+
+def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> Boundary:
+    """How strongly page ``cur`` starts a new document after ``prev`` (same file)."""
+    score = 0.0
+    why: list[str] = []
+
+    def add(points: float, reason: str) -> None:
+        nonlocal score
+        score += points
+        why.append(f"{reason} ({points:+g})")
+
+    if cur.blank:
+        return Boundary(cur.page, -10, ("blank page joins the document before it",))
+    if prev.fax_cover or prev.blank and prev.title is None:
+        add(3, "previous page is a fax cover or blank")
+    if cur.fax_cover:
+        add(5, "fax cover sheet")
+    if cur.page_of:
+        k, n = cur.page_of
+        if k == 1:
+            add(3, f"page 1 of {n}")
+        elif prev.page_of and prev.page_of[1] == n and prev.page_of[0] < k:
+            add(-6, f"page {k} of {n} follows page {prev.page_of[0]} of {n}")
+        else:
+            add(-3, f"page {k} of {n}")
+    elif prev.page_of and prev.page_of[0] < prev.page_of[1]:
+        add(-1, "previous page's footer says more pages follow")
+    if cur.continued:
+        add(-3, "marked continued")
+    elif cur.title and cur.title_type and cur.top_lines != prev.top_lines:
+        add(2.5, f"title {cur.title_type}")
+    elif cur.title and cur.title != prev.title and cur.top_lines != prev.top_lines:
+        add(1, "heading at top")
+    if cur.patient_block and cur.top_lines != prev.top_lines:
+        add(1, "patient header block")
+    if cur.care_date and doc_date:
+        if cur.care_date != doc_date:
+            add(2.5, "new date of care")
+        else:
+            add(-0.5, "same date of care")
+    elif cur.care_date and not doc_date:
+        add(1, "first date of care")
+    if prev.signed:
+        add(1.5, "previous page ends with a signature")
+    if not (cur.title or cur.patient_block or cur.care_date or cur.page_of):
+        add(-2, "no header signals")
+    return Boundary(cur.page, score, tuple(why))
+
+
+def split(
+    pages: Sequence[PageLines], file_starts: set[int], outline_starts: set[int]
+) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Documents as (first_page, last_page, reasons the first page starts one), covering every page once."""
+    if not pages:
+        return []
+    sigs = [signals(pl) for pl in pages]
+    docs: list[tuple[int, int, tuple[str, ...]]] = []
+    start = pages[0].page
+    reasons: tuple[str, ...] = ("first page of the bundle",)
+    doc_date = sigs[0].care_date
+    for i in range(1, len(pages)):
+        cur = sigs[i]
+        if cur.page in file_starts:
+            boundary = Boundary(cur.page, 99, ("first page of a file",))
+        elif cur.page in outline_starts and not cur.blank:
+            boundary = Boundary(cur.page, 99, ("PDF outline entry",))
+        else:
+            boundary = score_start(sigs[i - 1], cur, doc_date)
+        if boundary.score >= START_THRESHOLD:
+            docs.append((start, cur.page - 1, reasons))
+            start, reasons, doc_date = cur.page, boundary.reasons, cur.care_date
+        elif doc_date is None:
+            doc_date = cur.care_date
+    docs.append((start, pages[-1].page, reasons))
+    return docs

@@ -1,0 +1,66 @@
+"""Line-level helpers shared by the understanding stages: fax headers, "Page x of y", snippets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FAX_WORD = re.compile(r"\bfax\b|\bfrom\b.*\bto\b|\bP\.\s*\d{1,4}\s*/\s*\d{1,4}\b|\bPAGE\s+\d+\s*/\s*\d+", re.I)
+_FAX_STAMP = re.compile(r"\d{1,2}:\d{2}|\bP\.?\s*\d{1,4}\s*/\s*\d{1,4}\b|\b\d{3}[-.)\s]+\d{3}[-.\s]\d{4}\b")
+_PAGE_OF = re.compile(r"\bpage\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
+_SPACES = re.compile(r"\s+")
+
+
+def is_fax_header(line: str) -> bool:
+    """A fax transmission header line (sender, number, time, transmission page): not part of the record."""
+    return bool(_FAX_WORD.search(line)) and len(_FAX_STAMP.findall(line)) >= 2
+
+
+@dataclass(frozen=True)
+class PageLines:
+    """A page's text as lines, without the fax transmission header at its top."""
+
+    page: int
+    lines: tuple[str, ...]
+    fax_header: bool
+    page_of: tuple[int, int] | None
+    """The page's own "Page x of y" (not the fax transmission's), if printed."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def top(self, n: int = 15) -> tuple[str, ...]:
+        return self.lines[:n]
+
+
+def page_lines(page: int, text: str) -> PageLines:
+    """Split a page into non-empty stripped lines; drop fax headers among the first three lines."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    fax = False
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if (i < 3 or i >= len(lines) - 1) and is_fax_header(line):
+            fax = True
+            continue
+        kept.append(line)
+    page_of = None
+    for line in reversed(kept):
+        match = _PAGE_OF.search(line)
+        if match:
+            k, n = int(match.group(1)), int(match.group(2))
+            if 1 <= k <= n <= 500:
+                page_of = (k, n)
+                break
+    return PageLines(page, tuple(kept), fax, page_of)
+
+
+def snippet(line: str, limit: int = 120) -> str:
+    """A short verbatim snippet: whitespace folded, cut at ``limit`` characters."""
+    line = _SPACES.sub(" ", line).strip()
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def fold(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()

@@ -216,6 +216,10 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the output folder ({exc.strerror}).",
                           hint="Choose another --out folder.") from None
+    blocked = [n for n in files if (out_dir / n).exists() and not (out_dir / n).is_file()]
+    if blocked:
+        raise OutputError(f"{out_dir}: {', '.join(blocked)} exists but is not a file.",
+                          hint="Move it away, or choose another --out folder.")
     clash = [n for n in files if (out_dir / n).exists()]
     if clash and not force:
         raise OutputError(

@@ -110,7 +110,9 @@ def problem_message(name: str, problem: str, limits: Limits) -> str:
         "Raise --file-timeout if the file is just very large, or ask the sender for a new copy.",
         "memory": f"{name}: reading needed more than {limits.memory_mb} MB and was stopped. "
         "Raise --max-memory if the file is just very large, or ask the sender for a new copy.",
-        "crashed": f"{name}: the PDF reader failed on this file. Ask the sender for a new copy.",
+        "crashed": f"{name}: the PDF reader stopped on this file: it ran past its memory limit "
+        f"({limits.memory_mb} MB) or crashed. Raise --max-memory if the file is just very large, "
+        "or ask the sender for a new copy.",
     }.get(problem, f"{name}: the PDF is damaged and could not be repaired. Ask the sender for a new copy.")
 
 
@@ -187,7 +189,8 @@ def read_bundle(
             if progress:
                 progress("pages", done, total)
     for state in to_read:
-        if not state.problem and state.info is not None:
+        # Text of a password-protected file is never cached: it would be readable without the password.
+        if not state.problem and state.info is not None and state.info.password_index is None:
             cache.put(state.sha256, state.info, [t or "" for t in state.texts])
 
     for entry in states:

@@ -11,6 +11,9 @@ from reportkit.understand.text import PageLines, snippet
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
 # among equally early lines).
 _TITLE_RULES: list[tuple[str, str]] = [
+    ("legal_form", r"advance\s+(\w+\s+)?directive|living\s+will|power\s+of\s+attorney|\bPOLST\b|\bMOLST\b|"
+                   r"do\s+not\s+resuscitate|authori[sz]ation\s+(to|for)\s+(use|release|disclos)|\bHIPAA\b|"
+                   r"consent\s+(form|for|to)|patient\s+rights|notice\s+of\s+privacy"),
     ("fax_cover", r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b|^fax$"),
     ("ime_report", r"independent\s+medical|\bIME\b|\bQME\b|\bAME\b|medical[- ]legal|record\s+review\s+report"),
     ("discharge_summary", r"discharge\s+summary|discharge\s+report|summary\s+of\s+hospitali[sz]ation"),
@@ -119,7 +122,7 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
     """(title line, type it names) from the top of a page: a capitals heading or a known title phrase."""
     fallback: tuple[str | None, str | None] = (None, None)
     for line in pl.top(top):
-        if is_letterhead(line):
+        if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
             continue
         t = title_type(line) if looks_like_title(line) or len(line.split()) <= 6 else None
         if t and not re.search(r":\s*\S", line):
@@ -141,8 +144,9 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
         hits = len(pattern.findall(body))
         if hits:
             scores[doc_type] = min(hits, 6)
-    if by_title == "fax_cover":
-        return TypeChoice("other", title, first.page, snippet(title or ""), "title:fax cover", (), scores)
+    if by_title in ("fax_cover", "legal_form"):
+        rule = "title:fax cover" if by_title == "fax_cover" else "title:legal form (not a clinical record)"
+        return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
     if by_title:
         return TypeChoice(by_title, title, first.page, snippet(title or ""), f"title:{by_title}", (), scores)
     # No title decides: the body's words, if one type stands out.

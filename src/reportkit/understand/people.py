@@ -27,7 +27,8 @@ _AUTHOR_LABELS = re.compile(
 )
 _NOT_AUTHOR = re.compile(
     r"(referr\w*|ordering|ordered\s+by|cc|copy\s+to|pcp|primary\s+care|to|attn|attention|dear|"
-    r"assistant|anesthesi\w*|patient|insured|claimant|employer|adjuster)\s*:?\s*$",
+    r"assistant|anesthesi\w*|patient|insured|claimant|employer|adjuster)"
+    r"(\s+(physician|provider|doctor|surgeon|md|dr\.?))?\s*:?\s*$",
     re.I,
 )
 _SIGNOFF = re.compile(r"^(sincerely|respectfully|regards|best regards|yours truly|kind regards),?$", re.I)

@@ -98,9 +98,11 @@ def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> B
         add(-1, "previous page's footer says more pages follow")
     if cur.continued:
         add(-3, "marked continued")
-    elif cur.title and cur.title_type and cur.top_lines != prev.top_lines:
+    elif cur.title and cur.title == prev.title:
+        pass  # the same title on the page before: a running header, or a run of same-titled notes (dates decide)
+    elif cur.title and cur.title_type:
         add(2.5, f"title {cur.title_type}")
-    elif cur.title and cur.title != prev.title and cur.top_lines != prev.top_lines:
+    elif cur.title:
         add(1, "heading at top")
     if cur.patient_block and cur.top_lines != prev.top_lines:
         add(1, "patient header block")

@@ -5,15 +5,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FAX_WORD = re.compile(r"\bfax\b|\bfrom\b.*\bto\b|\bP\.\s*\d{1,4}\s*/\s*\d{1,4}\b|\bPAGE\s+\d+\s*/\s*\d+", re.I)
-_FAX_STAMP = re.compile(r"\d{1,2}:\d{2}|\bP\.?\s*\d{1,4}\s*/\s*\d{1,4}\b|\b\d{3}[-.)\s]+\d{3}[-.\s]\d{4}\b")
+_FAX_WORD = re.compile(r"\bfax\b|\bfrom\b.*\bto\b", re.I)
+_FAX_TIME_OR_PAGE = re.compile(r"\d{1,2}:\d{2}|\bP(?:age|G)?\.?\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\b", re.I)
+_FAX_STAMP = re.compile(
+    r"\d{1,2}:\d{2}|\bP(?:age|G)?\.?\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\b|\b\d{3}[-.)\s]+\d{3}[-.\s]\d{4}\b|"
+    r"\b\d{10}\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b[A-Z][a-z]{2}[- ]\d{1,2}[- ,]+\d{4}\b|\b[A-Z]{3}-\d{2}-\d{4}\b",
+    re.I,
+)
 _PAGE_OF = re.compile(r"\bpage\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
 _SPACES = re.compile(r"\s+")
 
 
 def is_fax_header(line: str) -> bool:
     """A fax transmission header line (sender, number, time, transmission page): not part of the record."""
-    return bool(_FAX_WORD.search(line)) and len(_FAX_STAMP.findall(line)) >= 2
+    return (
+        bool(_FAX_WORD.search(line))
+        and bool(_FAX_TIME_OR_PAGE.search(line))
+        and len(_FAX_STAMP.findall(line)) >= 2
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,41 @@
+"""Shared fixtures. The text cache goes to a temporary folder, never the user's home."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS_COPIES = DATA / "corpus"
+SAMPLE_CASE = ROOT / "samples" / "ime-case"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    old = os.environ.get("REPORTKIT_CACHE_DIR")
+    os.environ["REPORTKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("REPORTKIT_CACHE_DIR", None)
+    else:
+        os.environ["REPORTKIT_CACHE_DIR"] = old
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared real-world corpus; tests using it skip on a fresh clone without ../shared."""
+    if not (SHARED_CORPUS / "pdf").is_dir():
+        pytest.skip("needs ../shared/corpus (real-world PDFs), absent here")
+    return SHARED_CORPUS
+
+
+def copy_of(name: str, tmp_path: Path) -> Path:
+    """A writable copy of a test PDF (tests never touch the originals)."""
+    target = tmp_path / name
+    target.write_bytes((CORPUS_COPIES / name).read_bytes())
+    return target

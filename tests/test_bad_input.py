@@ -1,0 +1,212 @@
+"""Every bad input gets a clear message naming the file, a documented exit code, no traceback, and the rest
+of the bundle is still indexed. Uses real PDFs copied from the shared corpus (tests/data/corpus/README.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import copy_of
+from hostile import balloon_pdf, slow_pdf
+from reportkit.cli import app
+from reportkit.errors import ExitCode
+
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = runner.invoke(app, ["index", *map(str, args)])
+    return result.exit_code, result.output
+
+
+def good(tmp_path: Path) -> Path:
+    return copy_of("UD_sample.pdf", tmp_path)
+
+
+def assert_clean_message(output: str) -> None:
+    assert "Traceback" not in output
+    assert "Levin" not in output  # no record text (the sample's patient name) in messages
+
+
+def test_not_a_pdf_is_named_with_what_it_looks_like(tmp_path: Path) -> None:
+    fake = tmp_path / "scan.pdf"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    code, out = run(fake, "--out", tmp_path / "out")
+    assert code == ExitCode.INPUT
+    assert "scan.pdf: not a PDF (it looks like a PNG image)" in out
+    assert not (tmp_path / "out" / "index.json").exists()
+    assert_clean_message(out)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    code, out = run(copy_of("empty.pdf", tmp_path), "--out", tmp_path / "out")
+    assert code == ExitCode.INPUT
+    assert "empty.pdf: the file is empty (0 bytes)" in out
+
+
+def test_missing_file_and_folder_without_pdfs(tmp_path: Path) -> None:
+    code, out = run(tmp_path / "nope.pdf", "--out", tmp_path / "out")
+    assert code == ExitCode.INPUT and "nope.pdf: file not found" in out
+    (tmp_path / "empty-folder").mkdir()
+    code, out = run(tmp_path / "empty-folder", "--out", tmp_path / "out")
+    assert code == ExitCode.INPUT and "holds no PDF files" in out
+
+
+def test_damaged_pdf_is_skipped_and_the_rest_indexed(tmp_path: Path) -> None:
+    broken = copy_of("invalid.pdf", tmp_path)
+    truncated = tmp_path / "truncated.pdf"
+    data = (tmp_path / "source.bin")
+    data.write_bytes((Path(__file__).parent / "data/corpus/UD_sample.pdf").read_bytes())
+    truncated.write_bytes(data.read_bytes()[: data.stat().st_size // 2])
+    code, out = run(broken, truncated, good(tmp_path), "--out", tmp_path / "out")
+    assert code == ExitCode.PARTIAL
+    assert "invalid.pdf: the PDF is damaged" in out
+    assert "truncated.pdf: the PDF is damaged" in out
+    index = json.loads((tmp_path / "out" / "index.json").read_text())
+    assert [s["path"].rsplit("/", 1)[-1] for s in index["sources"]] == ["UD_sample.pdf"]
+    assert {s["problem"] for s in index["skipped"]} == {"damaged"}
+    assert_clean_message(out)
+
+
+def test_encrypted_without_password_names_the_file_and_the_option(tmp_path: Path) -> None:
+    code, out = run(copy_of("password-example.pdf", tmp_path), "--out", tmp_path / "out")
+    assert code == ExitCode.ENCRYPTED
+    assert "password-example.pdf: the PDF is encrypted" in out
+    assert "--password-file" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "password"),
+    [("password-example.pdf", "test"), ("r6-user-password.pdf", "asdfzxcv"), ("r4-aes-user-password.pdf", "asdfzxcv")],
+)
+def test_password_file_opens_encrypted_pdfs(tmp_path: Path, name: str, password: str) -> None:
+    pw = tmp_path / "passwords.txt"
+    pw.write_text(f"wrong-one\n{password}\n")
+    code, out = run(copy_of(name, tmp_path), "--password-file", pw, "--out", tmp_path / "out")
+    assert code == ExitCode.OK, out
+    index = json.loads((tmp_path / "out" / "index.json").read_text())
+    assert index["page_count"] >= 1
+    assert any(p["text_source"] == "embedded" for p in index["pages"])
+    assert password not in (tmp_path / "out" / "run.json").read_text()
+
+
+def test_wrong_password(tmp_path: Path) -> None:
+    pw = tmp_path / "passwords.txt"
+    pw.write_text("qwerty\n")
+    code, out = run(copy_of("password-example.pdf", tmp_path), "--password-file", pw, "--out", tmp_path / "o")
+    assert code == ExitCode.ENCRYPTED
+    assert "none of the passwords" in out
+
+
+def test_missing_or_empty_password_file(tmp_path: Path) -> None:
+    code, out = run(good(tmp_path), "--password-file", tmp_path / "nope.txt", "--out", tmp_path / "o")
+    assert code == ExitCode.INPUT and "password file not found" in out
+    (tmp_path / "blank.txt").write_text("\n\n")
+    code, out = run(good(tmp_path), "--password-file", tmp_path / "blank.txt", "--out", tmp_path / "o")
+    assert code == ExitCode.INPUT and "password file is empty" in out
+
+
+def test_image_only_page_is_flagged_for_ocr_not_silently_empty(tmp_path: Path) -> None:
+    code, out = run(copy_of("ccitt.pdf", tmp_path), "--out", tmp_path / "out")
+    assert code == ExitCode.OK
+    index = json.loads((tmp_path / "out" / "index.json").read_text())
+    assert [p["text_source"] for p in index["pages"]] == ["none"]
+    assert any("need OCR" in w for w in index["warnings"])
+    assert any("need OCR" in w for w in index["documents"][0]["warnings"])
+    assert "need OCR" in (tmp_path / "out" / "index.md").read_text()
+
+
+@pytest.mark.slow
+def test_a_file_that_hangs_is_stopped_and_the_rest_indexed(tmp_path: Path) -> None:
+    slow = slow_pdf(tmp_path / "slow.pdf")
+    code, out = run(slow, good(tmp_path), "--file-timeout", "1", "--max-memory", "8000", "--out", tmp_path / "o")
+    assert code == ExitCode.PARTIAL
+    assert "slow.pdf: reading took longer than 1 s" in out
+    index = json.loads((tmp_path / "o" / "index.json").read_text())
+    assert index["page_count"] == 3
+    assert index["skipped"][0]["problem"] == "timeout"
+
+
+@pytest.mark.slow
+def test_a_file_that_balloons_is_stopped_and_the_rest_indexed(tmp_path: Path) -> None:
+    bomb = balloon_pdf(tmp_path / "bomb.pdf", megabytes=900)
+    code, out = run(bomb, good(tmp_path), "--max-memory", "400", "--out", tmp_path / "o")
+    assert code == ExitCode.PARTIAL
+    assert "bomb.pdf: " in out and "400 MB" in out
+    index = json.loads((tmp_path / "o" / "index.json").read_text())
+    assert index["page_count"] == 3
+    assert index["skipped"][0]["problem"] in ("memory", "crashed")
+
+
+def test_existing_outputs_are_kept_without_force(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "index.md").write_text("physician's edited copy")
+    code, out = run(good(tmp_path), "--out", out_dir)
+    assert code == ExitCode.OUTPUT and "--force" in out
+    assert (out_dir / "index.md").read_text() == "physician's edited copy"
+    assert not (out_dir / "index.json").exists()
+    code, _ = run(good(tmp_path), "--out", out_dir, "--force")
+    assert code == ExitCode.OK
+    assert (out_dir / "index.md").read_text().startswith("# Record index")
+
+
+def test_outputs_appear_together_or_not_at_all(tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    (out_dir / "index.docx").mkdir(parents=True)  # something in the way of the last output
+    code, out = run(good(tmp_path), "--out", out_dir, "--force")
+    assert code == ExitCode.OUTPUT
+    assert "index.docx exists but is not a file" in out
+    assert sorted(p.name for p in out_dir.iterdir()) == ["index.docx"]  # nothing half-written, no temp files
+
+
+def test_inputs_are_never_modified(tmp_path: Path) -> None:
+    files = [good(tmp_path), copy_of("password-example.pdf", tmp_path), copy_of("invalid.pdf", tmp_path)]
+    before = {f: (hashlib.sha256(f.read_bytes()).hexdigest(), f.stat().st_mtime_ns) for f in files}
+    run(*files, "--out", tmp_path / "out")
+    assert {f: (hashlib.sha256(f.read_bytes()).hexdigest(), f.stat().st_mtime_ns) for f in files} == before
+
+
+def test_debug_shows_the_parser_detail_and_plain_mode_does_not(tmp_path: Path) -> None:
+    broken = copy_of("invalid.pdf", tmp_path)
+    _, plain = run(broken, "--out", tmp_path / "a")
+    _, debug = run(broken, "--out", tmp_path / "b", "--debug")
+    assert "debug:" not in plain
+    assert "debug:" in debug
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["index", str(good(tmp_path))]).exit_code == 2  # no --out
+    assert runner.invoke(app, ["index", "--out", str(tmp_path), "--gap-days", "0", "x.pdf"]).exit_code == 2
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_no_outputs_and_no_workers(tmp_path: Path) -> None:
+    slow = slow_pdf(tmp_path / "slow.pdf")
+    out_dir = tmp_path / "out"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportkit", "index", str(slow), "--out", str(out_dir), "--no-cache",
+         "--max-memory", "8000"],
+        stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+    )
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+    time.sleep(0.5)
+    ps = subprocess.run(["ps", "-eo", "pgid,args"], capture_output=True, text=True, check=True).stdout
+    # Nothing of the run is still alive (an exited, unreaped process shows as <defunct>: it runs nothing).
+    alive = [ln for ln in ps.splitlines() if ln.split(None, 1)[0] == str(proc.pid) and "<defunct>" not in ln]
+    assert not alive

@@ -1,0 +1,230 @@
+"""Unit tests of the line rules: fax headers, "Page x of y", dates and their roles, providers, findings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reportkit.understand.classify import classify, find_title
+from reportkit.understand.dates import choose_date, find_dates, label_role
+from reportkit.understand.findings import find_diagnoses, find_findings
+from reportkit.understand.people import find_facility, find_provider
+from reportkit.understand.text import is_fax_header, page_lines
+
+
+def pl(text: str, page: int = 1):  # type: ignore[no-untyped-def]
+    return page_lines(page, text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "03/22/2024 14:07  FROM: Valley Ortho  FAX (555) 010-4400   TO: Claims  P. 003/018",
+        "MAR-22-2024 14:07 FROM:VALLEY ORTHO 5550104400 TO:5550109999 P.3/18",
+        "Received Fax : Mar 22 2024 02:07PM Fax Station : CLAIMS p. 3",
+    ],
+)
+def test_fax_transmission_headers_are_recognised(line: str) -> None:
+    assert is_fax_header(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Fax: (555) 010-4400", "Phone (555) 010-4401", "Date of Service: 03/14/2024", "Patient was seen at 10:30"],
+)
+def test_letterhead_and_body_lines_are_not_fax_headers(line: str) -> None:
+    assert not is_fax_header(line)
+
+
+def test_fax_header_is_dropped_and_its_page_count_is_not_the_documents() -> None:
+    page = pl("03/22/2024 14:07 FROM: Valley Ortho FAX (555) 010-4400 Page 3 of 18\nPROGRESS NOTE\nPage 1 of 2")
+    assert page.fax_header
+    assert page.lines == ("PROGRESS NOTE", "Page 1 of 2")
+    assert page.page_of == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("03/14/2024", date(2024, 3, 14)),
+        ("3/14/24", date(2024, 3, 14)),
+        ("March 14, 2024", date(2024, 3, 14)),
+        ("Mar. 14 2024", date(2024, 3, 14)),
+        ("2024-03-14", date(2024, 3, 14)),
+        ("14-Mar-2024", date(2024, 3, 14)),
+        ("14 March 2024", date(2024, 3, 14)),
+        ("03-14-2024", date(2024, 3, 14)),
+        ("DOB 4/12/78", date(1978, 4, 12)),
+    ],
+)
+def test_date_formats(text: str, expected: date) -> None:
+    assert [d for _, _, d in find_dates(text)] == [expected]
+
+
+def test_impossible_dates_and_plain_numbers_are_not_dates() -> None:
+    assert find_dates("02/30/2024 13/01/2024 BP 120/80 L4-5 MRN 2024-0001") == []
+
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2069, 12, 31)))
+def test_every_format_round_trips(value: date) -> None:
+    month = value.strftime("%B")
+    for text in (
+        value.strftime("%m/%d/%Y"),
+        value.isoformat(),
+        f"{month} {value.day}, {value.year}",
+        f"{value.day}-{value.strftime('%b')}-{value.year}",
+    ):
+        assert [d for _, _, d in find_dates(f"Date of Service: {text}.")] == [value], text
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Date of Service:", "service"),
+        ("DOS:", "service"),
+        ("Visit Date:", "service"),
+        ("Exam Date:", "exam"),
+        ("Date of Surgery:", "procedure"),
+        ("Collected:", "collection"),
+        ("Admission Date:", "admission"),
+        ("Discharge Date:", "discharge"),
+        ("DOB:", "excluded"),
+        ("Date of Birth:", "excluded"),
+        ("Printed:", "excluded"),
+        ("Faxed on", "excluded"),
+        ("Received", "excluded"),
+        ("Electronically signed by Alan Whitfield, MD on", "excluded"),
+        ("Date of Injury:", "excluded"),
+        ("Reported:", "excluded"),
+        ("Date:", "date"),
+        ("", None),
+    ],
+)
+def test_date_label_roles(label: str, role: str | None) -> None:
+    assert label_role(label) == role
+
+
+NOTE = """Valley Orthopedics
+123 Main Street, Springfield
+PROGRESS NOTE
+Patient: Jordan Rivera   DOB: 04/12/1978   MRN: 55123
+Date of Service: 03/14/2024
+Date of Injury: 01/15/2024
+ASSESSMENT: Lumbar radiculopathy (M54.16), improving.
+PLAN: Continue PT 2x/week. Recheck on 04/11/2024.
+Electronically signed by Priya Natarajan, MD on 03/19/2024 08:12
+Printed: 11/02/2024"""
+
+
+def test_service_date_wins_over_dob_injury_signature_and_printed_dates() -> None:
+    choice = choose_date([pl(NOTE)], "progress_note")
+    assert (choice.value, choice.role) == ("2024-03-14", "service")
+    assert "Date of Service" in choice.snippet
+    assert any("1978-04-12" in r for r in choice.rejected)
+
+
+def test_imaging_is_dated_by_exam_date_not_report_date() -> None:
+    text = "MRI LUMBAR SPINE\nReport Date: 02/03/2024\nExam Date: 02/01/2024\nIMPRESSION: Disc protrusion L4-5."
+    choice = choose_date([pl(text)], "imaging")
+    assert (choice.value, choice.role) == ("2024-02-01", "exam")
+
+
+def test_labs_by_collection_and_discharge_summary_by_discharge() -> None:
+    lab = "LABORATORY REPORT\nCollected: 03/01/2024 07:10\nReported: 03/02/2024"
+    assert choose_date([pl(lab)], "lab_report").value == "2024-03-01"
+    dc = "DISCHARGE SUMMARY\nAdmission Date: 03/14/2024\nDischarge Date: 03/16/2024"
+    assert (choose_date([pl(dc)], "discharge_summary").value, choose_date([pl(dc)], "discharge_summary").role) == (
+        "2024-03-16",
+        "discharge",
+    )
+
+
+def test_letter_dated_by_its_date_line_and_unlabelled_dates_warn() -> None:
+    letter = "Smith & Jones LLP\nApril 2, 2024\nRe: Jordan Rivera, DOB 04/12/1978\nDear Dr. Lee,"
+    choice = choose_date([pl(letter)], "correspondence")
+    assert (choice.value, choice.role) == ("2024-04-02", "letter")
+    assert choice.warnings  # an unlabelled date is reported for review
+
+
+def test_no_date_of_care_gives_a_warning_not_a_guess() -> None:
+    choice = choose_date([pl("PROGRESS NOTE\nDOB: 04/12/1978\nPrinted: 11/02/2024")], "progress_note")
+    assert choice.value is None
+    assert "no date of care found" in choice.warnings
+
+
+def test_provider_from_signature_with_credentials_not_the_referring_doctor() -> None:
+    text = "Referring Physician: Helen Ward, MD\n" + NOTE
+    found = find_provider([pl(text)])
+    assert found.value == "Priya Natarajan, MD"
+    assert found.rule.startswith("label:")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Therapist: Dana Kim, PT, DPT", "Dana Kim, PT, DPT"),
+        ("Attending Physician: Samuel Ortiz, DO", "Samuel Ortiz, DO"),
+        ("Interpreted by: Marcus J. Bell, MD", "Marcus J. Bell, MD"),
+        ("Provider: Ana Lopez-Garcia, PA-C", "Ana Lopez-Garcia, PA-C"),
+    ],
+)
+def test_provider_labels(line: str, expected: str) -> None:
+    assert find_provider([pl(f"Header\n{line}")]).value == expected
+
+
+def test_letter_author_is_the_signer_after_sincerely() -> None:
+    text = "Dear Dr. Lee:\nPlease find enclosed.\ncc: Helen Ward, MD\nSincerely,\nMaria Chen, Esq."
+    assert find_provider([pl(text)]).value == "Maria Chen, Esq."
+
+
+def test_facility_from_letterhead_and_title() -> None:
+    page = pl(NOTE)
+    assert find_facility(page).value == "Valley Orthopedics"
+    assert find_title(page) == ("PROGRESS NOTE", "progress_note")
+
+
+def test_findings_are_verbatim_with_their_page() -> None:
+    found = find_findings([pl(NOTE, page=7)])
+    assert [(f.label, f.page) for f in found] == [("ASSESSMENT", 7), ("PLAN", 7)]
+    assert found[0].text == "Lumbar radiculopathy (M54.16), improving."
+
+
+def test_diagnoses_keep_codes_as_printed_and_skip_spine_levels() -> None:
+    text = "DIAGNOSES:\n1. Lumbar disc herniation with radiculopathy (M51.16)\n2. M54.50 - Low back pain\nL4 L5 T12"
+    found = find_diagnoses([pl(text, page=3)])
+    assert [(d.code, d.page) for d in found] == [("M51.16", 3), ("M54.50", 3)]
+    assert found[0].text == "Lumbar disc herniation with radiculopathy"
+    assert found[1].text == "Low back pain"
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [
+        ("OPERATIVE REPORT", "operative_report"),
+        ("DISCHARGE SUMMARY", "discharge_summary"),
+        ("MRI LUMBAR SPINE WITHOUT CONTRAST", "imaging"),
+        ("PHYSICAL THERAPY DAILY NOTE", "therapy"),
+        ("WORK STATUS REPORT", "work_status"),
+        ("EMERGENCY DEPARTMENT RECORD", "emergency"),
+        ("HISTORY AND PHYSICAL", "history_and_physical"),
+        ("ITEMIZED STATEMENT", "billing"),
+        ("LUMBAR EPIDURAL STEROID INJECTION PROCEDURE NOTE", "procedure_note"),
+        ("SPINE SURGERY CONSULTATION", "consultation"),
+        ("INDEPENDENT MEDICAL EXAMINATION", "ime_report"),
+        ("COMPREHENSIVE METABOLIC PANEL", "lab_report"),
+    ],
+)
+def test_titles_decide_the_type(title: str, doc_type: str) -> None:
+    assert classify([pl(f"Mercy General Hospital\n{title}\nPatient: J. Rivera")]).doc_type == doc_type
+
+
+def test_fax_cover_and_legal_forms_are_other() -> None:
+    assert classify([pl("FAX COVER SHEET\nTo: Claims\nPages: 12")]).doc_type == "other"
+    assert classify([pl("Universal Advance Digital Directive\nPart 1")]).doc_type == "other"
+
+
+def test_section_heading_is_not_a_title() -> None:
+    assert find_title(pl("2 | Page\nFOLLOW UP:\n1. Call the clinic.")) == (None, None)

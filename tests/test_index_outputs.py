@@ -1,0 +1,135 @@
+"""index.json round-trips; CSV, Markdown and DOCX say the same thing; same inputs give the same bytes;
+the text cache makes a re-run cheap and --no-cache turns it off."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import docx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from conftest import CORPUS_COPIES, copy_of
+from reportkit import IndexOptions, index_bundle, load_index
+from reportkit.cli import app
+from reportkit.index import export
+from reportkit.models import Diagnosis, Document, Evidence, Finding, Page, RecordIndex, Source
+
+runner = CliRunner()
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> Document:
+    first = draw(st.integers(1, 50))
+    return Document(
+        id=f"D{draw(st.integers(1, 9999)):04d}",
+        first_page=first,
+        last_page=first + draw(st.integers(0, 5)),
+        doc_type=draw(st.sampled_from(["imaging", "other", "billing"])),
+        title=draw(st.none() | text),
+        date=draw(st.none() | st.dates().map(lambda d: d.isoformat())),
+        date_role=draw(st.none() | st.sampled_from(["service", "exam"])),
+        provider=draw(st.none() | text),
+        facility=draw(st.none() | text),
+        diagnoses=draw(st.lists(st.builds(Diagnosis, st.none() | text, text, st.integers(1, 9)), max_size=2)),
+        findings=draw(st.lists(st.builds(Finding, st.just("PLAN"), text, st.integers(1, 9)), max_size=2)),
+        duplicate_of=draw(st.none() | st.just("D0001")),
+        missing_pages=draw(st.lists(st.integers(1, 9), max_size=2)),
+        evidence=draw(st.dictionaries(st.sampled_from(["date", "provider"]),
+                                      st.builds(Evidence, st.integers(1, 9), text, text), max_size=2)),
+        warnings=draw(st.lists(text, max_size=2)),
+    )
+
+
+@settings(max_examples=60)
+@given(st.lists(documents(), max_size=4))
+def test_index_json_round_trips_byte_for_byte(docs: list[Document]) -> None:
+    index = RecordIndex(
+        sources=[Source("a.pdf", "0" * 64, 2, 1, 2)],
+        page_count=2,
+        pages=[Page(1, 0, 1, "embedded", 10), Page(2, 0, 2, "none", 0)],
+        documents=docs,
+    )
+    data = export.to_json(index)
+    again = RecordIndex.from_dict(json.loads(data))
+    assert again == index
+    assert export.to_json(again) == data
+
+
+def test_outputs_agree_and_cite_pages(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = index_bundle([copy_of("UD_sample.pdf", tmp_path)], out, IndexOptions(use_cache=False))
+    index = load_index(out)
+    assert index == result.index
+    doc = index.documents[0]
+    assert (doc.first_page, doc.last_page, doc.doc_type, doc.date, doc.date_role) == (
+        1, 3, "discharge_summary", "2009-03-26", "discharge")
+    assert doc.evidence["date"].page == 1 and "03/26/2009" in doc.evidence["date"].snippet
+
+    rows = list(csv.DictReader(io.StringIO((out / "index.csv").read_bytes().decode("utf-8-sig"))))
+    assert [(r["id"], r["date"], r["doc_type"], r["pages"]) for r in rows] == [
+        (doc.id, "2009-03-26", "discharge_summary", "1-3")]
+
+    md = (out / "index.md").read_text()
+    assert f"| {doc.id} | 2009-03-26 (discharge) | discharge summary |" in md
+    assert "pp. 1–3" in md
+
+    table = docx.Document(str(out / "index.docx")).tables[0]
+    cells = [c.text for c in table.rows[1].cells]
+    assert cells[0] == doc.id and cells[1] == "2009-03-26 (discharge)" and cells[-1] == "pp. 1–3"
+    assert [c.text for c in table.rows[0].cells][:2] == ["#", "Date"]
+
+
+def test_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
+    inputs = [copy_of("UD_sample.pdf", tmp_path), copy_of("McBee_L1_20151116_Embedded.pdf", tmp_path)]
+    index_bundle(inputs, tmp_path / "a", IndexOptions(use_cache=False))
+    index_bundle(inputs, tmp_path / "b", IndexOptions(use_cache=True, cache_dir=tmp_path / "c"))
+    index_bundle(inputs, tmp_path / "c2", IndexOptions(use_cache=True, cache_dir=tmp_path / "c"))  # from cache
+    for name in export.OUTPUT_NAMES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c2" / name).read_bytes(), name
+    run = json.loads((tmp_path / "a" / "run.json").read_text())
+    assert "started" in run and all("path" not in i for i in run["inputs"])  # inputs by hash only
+
+
+def test_cache_is_used_on_a_rerun_and_no_cache_turns_it_off(tmp_path: Path) -> None:
+    pdf = copy_of("UD_sample.pdf", tmp_path)
+    options = IndexOptions(cache_dir=tmp_path / "cache")
+    assert index_bundle([pdf], tmp_path / "1", options).cache_hits == 0
+    assert index_bundle([pdf], tmp_path / "2", options).cache_hits == 1
+    assert index_bundle([pdf], tmp_path / "3", IndexOptions(use_cache=False, cache_dir=tmp_path / "cache")
+                        ).cache_hits == 0
+    cached = list((tmp_path / "cache").rglob("*.json.gz"))
+    assert len(cached) == 1 and cached[0].name.startswith(json.loads((tmp_path / "1/index.json").read_text())[
+        "sources"][0]["sha256"])
+
+
+def test_folders_expand_sorted_and_pages_number_across_files(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    (folder / "b").mkdir(parents=True)
+    (folder / "b" / "2.PDF").write_bytes((CORPUS_COPIES / "UD_sample.pdf").read_bytes())
+    (folder / "a.pdf").write_bytes((CORPUS_COPIES / "pdflatex-outline.pdf").read_bytes())
+    (folder / "notes.txt").write_text("not a pdf, not picked up")
+    result = runner.invoke(app, ["index", str(folder), "--out", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    index = load_index(tmp_path / "out")
+    assert [Path(s.path).name for s in index.sources] == ["a.pdf", "2.PDF"]
+    first, second = index.sources
+    assert (first.first_page, second.first_page, second.last_page) == (1, first.page_count + 1, index.page_count)
+    assert [p.page for p in index.pages] == list(range(1, index.page_count + 1))
+    covered = sorted(p for d in index.documents for p in range(d.first_page, d.last_page + 1))
+    assert covered == list(range(1, index.page_count + 1))  # every page in exactly one document
+    assert all(d.first_page >= second.first_page or d.last_page <= first.last_page for d in index.documents)
+
+
+def test_outline_entries_start_documents(tmp_path: Path) -> None:
+    result = index_bundle([copy_of("pdflatex-outline.pdf", tmp_path)], tmp_path / "o", IndexOptions())
+    starts = [d.first_page for d in sorted(result.index.documents, key=lambda d: d.first_page)]
+    assert len(starts) > 1
+    assert any("outline" in d.evidence["boundary"].snippet for d in result.index.documents)

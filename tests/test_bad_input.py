@@ -64,7 +64,7 @@ def test_missing_file_and_folder_without_pdfs(tmp_path: Path) -> None:
 def test_damaged_pdf_is_skipped_and_the_rest_indexed(tmp_path: Path) -> None:
     broken = copy_of("invalid.pdf", tmp_path)
     truncated = tmp_path / "truncated.pdf"
-    data = (tmp_path / "source.bin")
+    data = tmp_path / "source.bin"
     data.write_bytes((Path(__file__).parent / "data/corpus/UD_sample.pdf").read_bytes())
     truncated.write_bytes(data.read_bytes()[: data.stat().st_size // 2])
     code, out = run(broken, truncated, good(tmp_path), "--out", tmp_path / "out")
@@ -116,7 +116,7 @@ def test_missing_or_empty_password_file(tmp_path: Path) -> None:
 
 
 def test_image_only_page_is_flagged_for_ocr_not_silently_empty(tmp_path: Path) -> None:
-    code, out = run(copy_of("ccitt.pdf", tmp_path), "--out", tmp_path / "out")
+    code, _ = run(copy_of("ccitt.pdf", tmp_path), "--out", tmp_path / "out")
     assert code == ExitCode.OK
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     assert [p["text_source"] for p in index["pages"]] == ["none"]
@@ -195,9 +195,22 @@ def test_ctrl_c_leaves_no_outputs_and_no_workers(tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reportkit", "index", str(slow), "--out", str(out_dir), "--no-cache",
-         "--max-memory", "8000"],
-        stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "reportkit",
+            "index",
+            str(slow),
+            "--out",
+            str(out_dir),
+            "--no-cache",
+            "--max-memory",
+            "8000",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
     )
     time.sleep(2.0)
     proc.send_signal(signal.SIGINT)

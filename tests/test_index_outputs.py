@@ -41,8 +41,11 @@ def documents(draw: st.DrawFn) -> Document:
         findings=draw(st.lists(st.builds(Finding, st.just("PLAN"), text, st.integers(1, 9)), max_size=2)),
         duplicate_of=draw(st.none() | st.just("D0001")),
         missing_pages=draw(st.lists(st.integers(1, 9), max_size=2)),
-        evidence=draw(st.dictionaries(st.sampled_from(["date", "provider"]),
-                                      st.builds(Evidence, st.integers(1, 9), text, text), max_size=2)),
+        evidence=draw(
+            st.dictionaries(
+                st.sampled_from(["date", "provider"]), st.builds(Evidence, st.integers(1, 9), text, text), max_size=2
+            )
+        ),
         warnings=draw(st.lists(text, max_size=2)),
     )
 
@@ -69,12 +72,18 @@ def test_outputs_agree_and_cite_pages(tmp_path: Path) -> None:
     assert index == result.index
     doc = index.documents[0]
     assert (doc.first_page, doc.last_page, doc.doc_type, doc.date, doc.date_role) == (
-        1, 3, "discharge_summary", "2009-03-26", "discharge")
+        1,
+        3,
+        "discharge_summary",
+        "2009-03-26",
+        "discharge",
+    )
     assert doc.evidence["date"].page == 1 and "03/26/2009" in doc.evidence["date"].snippet
 
     rows = list(csv.DictReader(io.StringIO((out / "index.csv").read_bytes().decode("utf-8-sig"))))
     assert [(r["id"], r["date"], r["doc_type"], r["pages"]) for r in rows] == [
-        (doc.id, "2009-03-26", "discharge_summary", "1-3")]
+        (doc.id, "2009-03-26", "discharge_summary", "1-3")
+    ]
 
     md = (out / "index.md").read_text()
     assert f"| {doc.id} | 2009-03-26 (discharge) | discharge summary |" in md
@@ -103,11 +112,13 @@ def test_cache_is_used_on_a_rerun_and_no_cache_turns_it_off(tmp_path: Path) -> N
     options = IndexOptions(cache_dir=tmp_path / "cache")
     assert index_bundle([pdf], tmp_path / "1", options).cache_hits == 0
     assert index_bundle([pdf], tmp_path / "2", options).cache_hits == 1
-    assert index_bundle([pdf], tmp_path / "3", IndexOptions(use_cache=False, cache_dir=tmp_path / "cache")
-                        ).cache_hits == 0
+    assert (
+        index_bundle([pdf], tmp_path / "3", IndexOptions(use_cache=False, cache_dir=tmp_path / "cache")).cache_hits == 0
+    )
     cached = list((tmp_path / "cache").rglob("*.json.gz"))
-    assert len(cached) == 1 and cached[0].name.startswith(json.loads((tmp_path / "1/index.json").read_text())[
-        "sources"][0]["sha256"])
+    assert len(cached) == 1 and cached[0].name.startswith(
+        json.loads((tmp_path / "1/index.json").read_text())["sources"][0]["sha256"]
+    )
 
 
 def test_folders_expand_sorted_and_pages_number_across_files(tmp_path: Path) -> None:

@@ -24,8 +24,7 @@ from reportkit.version import __version__
 
 app = typer.Typer(
     name="reportkit",
-    help="Turn medical record PDF bundles into page-cited record indexes. Runs offline; nothing leaves "
-    "this machine.",
+    help="Turn medical record PDF bundles into page-cited record indexes. Runs offline; nothing leaves this machine.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -71,8 +70,10 @@ def _reporting(debug: bool) -> Iterator[None]:
         if debug:
             traceback.print_exc()
         else:
-            err.print("error: reportkit hit an internal error (a bug). Run again with --debug to see the "
-                      "traceback; please report it without attaching patient records.")
+            err.print(
+                "error: reportkit hit an internal error (a bug). Run again with --debug to see the "
+                "traceback; please report it without attaching patient records."
+            )
         raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
@@ -84,8 +85,12 @@ class _Bar:
         self.tasks: dict[str, object] = {}
         if enabled:
             self.progress = Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                console=err, transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
             )
 
     def __enter__(self) -> _Bar:
@@ -126,7 +131,9 @@ def index(
     max_memory: Annotated[
         int, typer.Option("--max-memory", min=256, help="MB one reading process may use before its file is skipped.")
     ] = 2048,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file again; don't use the text cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Read every file again; don't use the text cache.")
+    ] = False,
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Text cache folder [default: ~/.cache/reportkit].")
     ] = None,
@@ -172,8 +179,11 @@ def _summary(result: api.IndexResult, out: Path) -> None:
     dated = [d for d in ix.documents if d.date]
     if dated:
         first = dated[0]
-        err.print(f"Earliest: {first.date} {first.doc_type.replace('_', ' ')} "
-                  f"({cite.pages(first.first_page, first.last_page)}).", markup=False)
+        err.print(
+            f"Earliest: {first.date} {first.doc_type.replace('_', ' ')} "
+            f"({cite.pages(first.first_page, first.last_page)}).",
+            markup=False,
+        )
     err.print(f"Wrote {', '.join(p.name for p in result.written)} to {out}/", markup=False)
 
 

@@ -107,15 +107,26 @@ def _headline(index: RecordIndex) -> str:
 def to_markdown(index: RecordIndex) -> bytes:
     """A readable chronology: one table row per document, then what needs review."""
     out = ["# Record index", "", _headline(index), ""]
-    out += ["## Chronology", "", "| # | Date | Type | Provider | Facility | Key findings | Pages |",
-            "|---|---|---|---|---|---|---|"]
+    out += [
+        "## Chronology",
+        "",
+        "| # | Date | Type | Provider | Facility | Key findings | Pages |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for doc in chronological(index.documents):
         date = doc.date or "undated"
         if doc.date_role and doc.date_role != "service":
             date += f" ({doc.date_role})"
         kind = _type_label(doc.doc_type) + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
-        cells = [doc.id, date, kind, doc.provider or "", doc.facility or "", summary(doc),
-                 cite.pages(doc.first_page, doc.last_page)]
+        cells = [
+            doc.id,
+            date,
+            kind,
+            doc.provider or "",
+            doc.facility or "",
+            summary(doc),
+            cite.pages(doc.first_page, doc.last_page),
+        ]
         out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
     out.append("")
     if index.gaps:
@@ -129,8 +140,10 @@ def to_markdown(index: RecordIndex) -> bytes:
         out += ["## Files not indexed", ""] + [f"- {_md_cell(s.reason)}" for s in index.skipped] + [""]
     out += ["## Files", "", "| File | Pages | Bundle pages | SHA-256 |", "|---|---|---|---|"]
     for s in index.sources:
-        out.append(f"| {_md_cell(s.path)} | {s.page_count} | {cite.page_range(s.first_page, s.last_page)} "
-                   f"| `{s.sha256[:16]}` |")
+        out.append(
+            f"| {_md_cell(s.path)} | {s.page_count} | {cite.page_range(s.first_page, s.last_page)} "
+            f"| `{s.sha256[:16]}` |"
+        )
     out.append("")
     return "\n".join(out).encode("utf-8")
 
@@ -166,15 +179,23 @@ def to_docx(index: RecordIndex) -> bytes:
     for doc in chronological(index.documents):
         date = (doc.date or "undated") + (f" ({doc.date_role})" if doc.date_role else "")
         kind = _type_label(doc.doc_type) + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
-        values = [doc.id, date, kind, doc.provider or "", doc.facility or "", summary(doc),
-                  cite.pages(doc.first_page, doc.last_page)]
+        values = [
+            doc.id,
+            date,
+            kind,
+            doc.provider or "",
+            doc.facility or "",
+            summary(doc),
+            cite.pages(doc.first_page, doc.last_page),
+        ]
         for cell, text in zip(table.add_row().cells, values, strict=True):  # add_row: never table.cell() in loops
             cell.text = text
     if index.gaps:
         document.add_heading("Treatment gaps", level=2)
         for g in index.gaps:
-            document.add_paragraph(f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})",
-                                   style="List Bullet")
+            document.add_paragraph(
+                f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", style="List Bullet"
+            )
     review = _review_lines(index) + list(index.warnings) + [s.reason for s in index.skipped]
     if review:
         document.add_heading("For review", level=2)
@@ -214,12 +235,15 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the output folder ({exc.strerror}).",
-                          hint="Choose another --out folder.") from None
+        raise OutputError(
+            f"{out_dir}: cannot create the output folder ({exc.strerror}).", hint="Choose another --out folder."
+        ) from None
     blocked = [n for n in files if (out_dir / n).exists() and not (out_dir / n).is_file()]
     if blocked:
-        raise OutputError(f"{out_dir}: {', '.join(blocked)} exists but is not a file.",
-                          hint="Move it away, or choose another --out folder.")
+        raise OutputError(
+            f"{out_dir}: {', '.join(blocked)} exists but is not a file.",
+            hint="Move it away, or choose another --out folder.",
+        )
     clash = [n for n in files if (out_dir / n).exists()]
     if clash and not force:
         raise OutputError(
@@ -229,8 +253,8 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
     temps: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            temps.append((name, Path(tmp)))
+            fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            temps.append((name, Path(tmp_name)))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -238,8 +262,9 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
         for name, tmp in temps:
             os.replace(tmp, out_dir / name)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the outputs ({exc.strerror}).",
-                          hint="Check free space and permissions.") from None
+        raise OutputError(
+            f"{out_dir}: cannot write the outputs ({exc.strerror}).", hint="Check free space and permissions."
+        ) from None
     finally:
         for _, tmp in temps:
             tmp.unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
 from reportkit.ingest.pdf import FileInfo
 from reportkit.ingest.workers import Limits, Task, WorkerPool
-from reportkit.models import Page, Skipped, Source
+from reportkit.models import Page, Skipped, Source, TextSource
 
 CHUNK_PAGES = 64
 """Pages per extraction task: large files are spread over the workers in runs of this size."""
@@ -212,7 +212,7 @@ def _add_source(bundle: Bundle, name: str, sha256: str, info: FileInfo, texts: l
     bundle.sources.append(Source(name, sha256, info.page_count, first, first + info.page_count - 1))
     for offset, text in enumerate(texts):
         chars = sum(1 for c in text if not c.isspace())
-        text_source = "embedded" if chars >= MIN_CHARS else "none"
+        text_source: TextSource = "embedded" if chars >= MIN_CHARS else "none"
         bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars))
         bundle.texts.append(text)
     bundle.outline_starts.update(first + index for index in info.outline_pages)

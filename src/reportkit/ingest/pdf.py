@@ -131,12 +131,12 @@ def _outline_pages(doc: Any) -> tuple[int, ...]:
 
 def extract(path: str, password: str | None, engine: str, start: int, stop: int) -> list[str]:
     """Text of pages ``start`` .. ``stop - 1`` (0-based). A page pdfium cannot read is read with pypdf."""
+    reader: Any = None
     if engine == "pypdf":
         reader, _ = _open_pypdf(path, [password] if password else [])
         return [_pypdf_page_text(reader, i) for i in range(start, stop)]
     doc = _open_pdfium(path, password)
     texts: list[str] = []
-    reader: Any = None
     try:
         for i in range(start, stop):
             try:

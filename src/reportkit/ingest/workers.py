@@ -12,6 +12,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -164,10 +165,8 @@ class WorkerPool:
 
     def close(self) -> None:
         for worker in self._idle:
-            try:
+            with suppress(OSError):
                 worker.conn.send(None)
-            except OSError:
-                pass
             worker.process.join(2)
             if worker.process.is_alive():
                 worker.process.kill()

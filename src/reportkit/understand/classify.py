@@ -11,34 +11,64 @@ from reportkit.understand.text import PageLines, snippet
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
 # among equally early lines).
 _TITLE_RULES: list[tuple[str, str]] = [
-    ("legal_form", r"advance\s+(\w+\s+)?directive|living\s+will|power\s+of\s+attorney|\bPOLST\b|\bMOLST\b|"
-                   r"do\s+not\s+resuscitate|authori[sz]ation\s+(to|for)\s+(use|release|disclos)|\bHIPAA\b|"
-                   r"consent\s+(form|for|to)|patient\s+rights|notice\s+of\s+privacy"),
+    (
+        "legal_form",
+        r"advance\s+(\w+\s+)?directive|living\s+will|power\s+of\s+attorney|\bPOLST\b|\bMOLST\b|"
+        r"do\s+not\s+resuscitate|authori[sz]ation\s+(to|for)\s+(use|release|disclos)|\bHIPAA\b|"
+        r"consent\s+(form|for|to)|patient\s+rights|notice\s+of\s+privacy",
+    ),
     ("fax_cover", r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b|^fax$"),
     ("ime_report", r"independent\s+medical|\bIME\b|\bQME\b|\bAME\b|medical[- ]legal|record\s+review\s+report"),
     ("discharge_summary", r"discharge\s+summary|discharge\s+report|summary\s+of\s+hospitali[sz]ation"),
     ("operative_report", r"operative\s+(report|note|record)|\bop\s+note\b|surgical\s+report|operation\s+report"),
     ("history_and_physical", r"history\s+(and|&)\s+physical|\bH\s*&\s*P\b|admission\s+(note|history)"),
-    ("emergency", r"emergency\s+(department|room|physician|medicine)|\bED\s+(visit|note|record|report)\b|"
-                  r"\bER\s+(visit|note|record|report)\b|urgent\s+care"),
+    (
+        "emergency",
+        r"emergency\s+(department|room|physician|medicine)|\bED\s+(visit|note|record|report)\b|"
+        r"\bER\s+(visit|note|record|report)\b|urgent\s+care",
+    ),
     ("pathology", r"pathology|cytology|biopsy\s+report"),
-    ("imaging", r"\bMRI\b|\bCT\b|x-?ray|radiograph|radiology|ultrasound|sonogram|imaging|\bEMG\b|"
-                r"nerve\s+conduction|mammogra|\bPET\b|bone\s+scan|fluoroscop|DEXA"),
-    ("lab_report", r"laborator|\blab(oratory)?\s+(results?|report)|\bCBC\b|metabolic\s+panel|urinalysis|"
-                   r"chemistry|hematology|blood\s+work|specimen"),
-    ("procedure_note", r"procedure\s+(note|report|record)|injection|epidural|nerve\s+block|ablation|"
-                       r"arthrocentesis|aspiration"),
-    ("therapy", r"physical\s+therapy|occupational\s+therapy|\bPT\b|\bOT\b|therapy\s+(note|visit|evaluation|"
-                r"progress|daily|discharge)|chiropract|rehabilitation\s+(note|progress)|daily\s+note"),
-    ("work_status", r"work\s+status|return\s+to\s+work|work\s+restrictions?|duty\s+status|work\s+capacity|"
-                    r"fitness\s+for\s+duty|ability\s+to\s+work|physician'?s?\s+report\s+of\s+work"),
-    ("billing", r"statement|invoice|itemi[sz]ed|\bbill(ing)?\b|\bcharges\b|explanation\s+of\s+benefits|"
-                r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary"),
-    ("referral", r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
-                 r"authori[sz]ation)|prior\s+authori"),
+    (
+        "imaging",
+        r"\bMRI\b|\bCT\b|x-?ray|radiograph|radiology|ultrasound|sonogram|imaging|\bEMG\b|"
+        r"nerve\s+conduction|mammogra|\bPET\b|bone\s+scan|fluoroscop|DEXA",
+    ),
+    (
+        "lab_report",
+        r"laborator|\blab(oratory)?\s+(results?|report)|\bCBC\b|metabolic\s+panel|urinalysis|"
+        r"chemistry|hematology|blood\s+work|specimen",
+    ),
+    (
+        "procedure_note",
+        r"procedure\s+(note|report|record)|injection|epidural|nerve\s+block|ablation|"
+        r"arthrocentesis|aspiration",
+    ),
+    (
+        "therapy",
+        r"physical\s+therapy|occupational\s+therapy|\bPT\b|\bOT\b|therapy\s+(note|visit|evaluation|"
+        r"progress|daily|discharge)|chiropract|rehabilitation\s+(note|progress)|daily\s+note",
+    ),
+    (
+        "work_status",
+        r"work\s+status|return\s+to\s+work|work\s+restrictions?|duty\s+status|work\s+capacity|"
+        r"fitness\s+for\s+duty|ability\s+to\s+work|physician'?s?\s+report\s+of\s+work",
+    ),
+    (
+        "billing",
+        r"statement|invoice|itemi[sz]ed|\bbill(ing)?\b|\bcharges\b|explanation\s+of\s+benefits|"
+        r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary",
+    ),
+    (
+        "referral",
+        r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
+        r"authori[sz]ation)|prior\s+authori",
+    ),
     ("consultation", r"consult(ation)?|new\s+patient|initial\s+(evaluation|visit)|second\s+opinion"),
-    ("progress_note", r"progress\s+note|follow[- ]?up|office\s+(visit|note)|clinic\s+(note|visit)|\bSOAP\b|"
-                      r"established\s+patient|re-?evaluation|visit\s+note"),
+    (
+        "progress_note",
+        r"progress\s+note|follow[- ]?up|office\s+(visit|note)|clinic\s+(note|visit)|\bSOAP\b|"
+        r"established\s+patient|re-?evaluation|visit\s+note",
+    ),
     ("correspondence", r"^re\s*:|letter|correspondence|memorandum|notice"),
 ]
 _TITLE_PATTERNS = [(t, re.compile(p, re.I)) for t, p in _TITLE_RULES]
@@ -48,15 +78,16 @@ _BODY_RULES: dict[str, str] = {
     "imaging": r"\b(technique|comparison|findings|impression)\s*:|\bcontrast\b|\bT[12]-weighted\b|\bsagittal\b",
     "lab_report": r"reference\s+range|\bref\.?\s+range|\bflag\b|\bmg/dL\b|\bmmol/L\b|\bx10\^|\bcollected\b",
     "operative_report": r"pre-?operative\s+diagnosis|post-?operative\s+diagnosis|anesthesia|estimated\s+blood\s+loss|"
-                        r"incision|\bEBL\b",
+    r"incision|\bEBL\b",
     "procedure_note": r"informed\s+consent|fluoroscop|needle|injectate|depo-?medrol|lidocaine|time[- ]out",
-    "discharge_summary": r"hospital\s+course|discharge\s+(diagnos|medication|instruction|condition)|date\s+of\s+discharge",
+    "discharge_summary": r"hospital\s+course|discharge\s+(diagnos|medication|instruction|condition)|"
+    r"date\s+of\s+discharge",
     "history_and_physical": r"review\s+of\s+systems|past\s+medical\s+history|admitting\s+diagnos|family\s+history",
     "emergency": r"triage|chief\s+complaint|\bED\s+course|disposition|arrived\s+by|emergency",
     "therapy": r"\bvisit\s+#?\d+|range\s+of\s+motion|therapeutic\s+exercise|\bgoals?\b|\bHEP\b|modalities|"
-               r"manual\s+therapy",
+    r"manual\s+therapy",
     "work_status": r"\brestrictions?\b|light\s+duty|modified\s+duty|full\s+duty|off\s+work|lifting\s+limit|"
-                   r"no\s+lifting",
+    r"no\s+lifting",
     "billing": r"\bCPT\b|amount\s+due|balance|\bcharges?\b|\$\s?\d|payment|units",
     "correspondence": r"^dear\b|sincerely|\bre\s*:|enclosed|please\s+(find|contact)",
     "referral": r"referr(al|ing)|reason\s+for\s+referral|please\s+evaluate",
@@ -64,7 +95,7 @@ _BODY_RULES: dict[str, str] = {
     "progress_note": r"\b(subjective|objective|assessment|plan)\s*:|interval\s+history|returns?\s+for",
     "pathology": r"gross\s+description|microscopic\s+description|specimen\s+(received|submitted)",
     "ime_report": r"independent\s+medical|maximum\s+medical\s+improvement|apportionment|causation|"
-                  r"records\s+reviewed",
+    r"records\s+reviewed",
 }
 _BODY_PATTERNS = {t: re.compile(p, re.I | re.M) for t, p in _BODY_RULES.items()}
 
@@ -154,10 +185,20 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         doc_type = ranked[0][0]
         return TypeChoice(
-            doc_type, title, first.page, snippet(title or first.lines[0]), f"body words:{doc_type}",
-            (f"type {doc_type} inferred from the text, no title found",), scores,
+            doc_type,
+            title,
+            first.page,
+            snippet(title or first.lines[0]),
+            f"body words:{doc_type}",
+            (f"type {doc_type} inferred from the text, no title found",),
+            scores,
         )
     return TypeChoice(
-        "other", title, first.page, snippet(title or first.lines[0] if first.lines else ""), "no signal",
-        ("document type not recognised",), scores,
+        "other",
+        title,
+        first.page,
+        snippet(title or first.lines[0] if first.lines else ""),
+        "no signal",
+        ("document type not recognised",),
+        scores,
     )

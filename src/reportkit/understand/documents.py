@@ -34,8 +34,9 @@ def missing_from_footers(pls: Sequence[PageLines]) -> list[int]:
     return [k for k in range(1, total + 1) if k not in seen]
 
 
-def build_documents(texts: Sequence[str], pages: Sequence[Page], sources: Sequence[Source],
-                    outline_starts: set[int]) -> list[Document]:
+def build_documents(
+    texts: Sequence[str], pages: Sequence[Page], sources: Sequence[Source], outline_starts: set[int]
+) -> list[Document]:
     """Every page in exactly one document, in bundle order, with ids D0001, D0002, …"""
     pls = [page_lines(p.page, t) for p, t in zip(pages, texts, strict=True)]
     spans = split(pls, {s.first_page for s in sources}, outline_starts)

@@ -33,8 +33,11 @@ _SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}$")
 def _match_label(line: str) -> tuple[str, str] | None:
     for label, pattern in _KEY_LABELS:
         m = pattern.match(line)
-        if m and (m.group("rest") or line.strip().rstrip(":").upper() == line.strip().rstrip(":")
-                  or line.rstrip().endswith(":")):
+        if m and (
+            m.group("rest")
+            or line.strip().rstrip(":").upper() == line.strip().rstrip(":")
+            or line.rstrip().endswith(":")
+        ):
             return label, m.group("rest")
     return None
 

@@ -78,7 +78,7 @@ def find_provider(pages: Sequence[PageLines], exclude: Sequence[str] = ()) -> Fo
                 if _AUTHOR_LABELS.search(before):
                     rank = 0
                     rule = f"label:{_AUTHOR_LABELS.search(before).group(1).lower()}"  # type: ignore[union-attr]
-                elif i > 0 and _SIGNOFF.match(pl.lines[i - 1]) or i > 1 and _SIGNOFF.match(pl.lines[i - 2]):
+                elif (i > 0 and _SIGNOFF.match(pl.lines[i - 1])) or (i > 1 and _SIGNOFF.match(pl.lines[i - 2])):
                     rank, rule = 0, "signature after sign-off"
                 elif i > 0 and _AUTHOR_LABELS.search(pl.lines[i - 1]) and not before.strip():
                     rank, rule = 1, "label on the line above"
@@ -91,13 +91,16 @@ def find_provider(pages: Sequence[PageLines], exclude: Sequence[str] = ()) -> Fo
                 dr = DR_NAME.search(line)
                 if dr and not _NOT_AUTHOR.search(line[: dr.start()]):
                     return Found(
-                        f"Dr. {dr.group('name')}", pl.page, snippet(line), "Dr. name without credentials",
+                        f"Dr. {dr.group('name')}",
+                        pl.page,
+                        snippet(line),
+                        "Dr. name without credentials",
                         ("provider has no credentials printed",),
                     )
         return Found(None, None, "", "", ("provider not found",))
     ranked.sort(key=lambda r: (r[0], r[1], r[2]))
     rank, page, _, value, snip, rule = ranked[0]
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if rank == 2:
         others = {r[3] for r in ranked if r[3] != value}
         if others:
@@ -112,7 +115,7 @@ def find_facility(first_page: PageLines) -> Found:
         if m and not _NOT_FACILITY.search(m.group("v")):
             return Found(m.group("v").strip(), first_page.page, snippet(line), "label")
     for line in first_page.top(6):
-        if _FACILITY_WORDS.search(line) and not _NOT_FACILITY.search(line) and not _names_in(line):
-            if len(line) <= 70 and not re.search(r"\d{3,}", line):
-                return Found(line.strip(" ,-|"), first_page.page, snippet(line), "letterhead")
+        plausible = len(line) <= 70 and not re.search(r"\d{3,}", line) and not _names_in(line)
+        if plausible and _FACILITY_WORDS.search(line) and not _NOT_FACILITY.search(line):
+            return Found(line.strip(" ,-|"), first_page.page, snippet(line), "letterhead")
     return Found(None, None, "", "", ())

@@ -23,7 +23,8 @@ _PATIENT_BLOCK = re.compile(r"\b(patient(\s+name)?|name|pt)\s*:|\bMRN\b|\bD\.?O\
 _CONTINUED = re.compile(r"\(?\bcont(inued|'d|\.)\b\)?", re.I)
 _SIGNED = re.compile(
     r"electronically\s+signed|signed\s+by|^signature\b|^signed\b|attending\s+signature|"
-    r"^sincerely|dictated\s+by|this\s+report\s+has\s+been\s+(signed|verified)", re.I
+    r"^sincerely|dictated\s+by|this\s+report\s+has\s+been\s+(signed|verified)",
+    re.I,
 )
 _FAX_COVER = re.compile(r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b", re.I)
 
@@ -82,7 +83,7 @@ def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> B
 
     if cur.blank:
         return Boundary(cur.page, -10, ("blank page joins the document before it",))
-    if prev.fax_cover or prev.blank and prev.title is None:
+    if prev.fax_cover or (prev.blank and prev.title is None):
         add(3, "previous page is a fax cover or blank")
     if cur.fax_cover:
         add(5, "fax cover sheet")

@@ -18,11 +18,7 @@ _SPACES = re.compile(r"\s+")
 
 def is_fax_header(line: str) -> bool:
     """A fax transmission header line (sender, number, time, transmission page): not part of the record."""
-    return (
-        bool(_FAX_WORD.search(line))
-        and bool(_FAX_TIME_OR_PAGE.search(line))
-        and len(_FAX_STAMP.findall(line)) >= 2
-    )
+    return bool(_FAX_WORD.search(line)) and bool(_FAX_TIME_OR_PAGE.search(line)) and len(_FAX_STAMP.findall(line)) >= 2
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""The command line as a user meets it: help for every command, every command in the README, the real
+console script, and the DOCX opened by a real office suite."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from conftest import ROOT, copy_of
+from reportkit.cli import app
+from reportkit.errors import ExitCode
+
+runner = CliRunner()
+
+
+def _commands() -> list[str]:
+    group = typer.main.get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for name in _commands():
+        result = runner.invoke(app, [name, "--help"])
+        assert result.exit_code == 0
+        assert len(result.output) > 200, name
+        assert f"reportkit {name}" in readme, f"README does not show `reportkit {name}`"
+
+
+def test_every_exit_code_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for code in ExitCode:
+        assert f"| {int(code)} |" in readme, f"exit code {int(code)} ({code.name}) missing from README"
+
+
+def test_real_console_script_and_module_entry(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "reportkit", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("reportkit ")
+    result = subprocess.run(
+        [sys.executable, "-m", "reportkit", "index", str(copy_of("UD_sample.pdf", tmp_path)), "--out",
+         str(tmp_path / "o")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Indexed 3 pages from 1 file(s) into 1 documents" in result.stderr
+    assert "\x1b[" not in result.stderr  # no progress bar or colour when not a terminal
+
+
+def test_index_docx_opens_in_libreoffice(tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it")
+    result = runner.invoke(app, ["index", str(copy_of("UD_sample.pdf", tmp_path)), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "txt:Text",
+         "--outdir", str(tmp_path / "lo"), str(tmp_path / "o" / "index.docx")],
+        check=True, capture_output=True, timeout=180,
+    )
+    text = (tmp_path / "lo" / "index.txt").read_text(encoding="utf-8", errors="replace")
+    assert "Record index" in text
+    assert "2009-03-26 (discharge)" in text
+    assert "pp. 1–3" in text

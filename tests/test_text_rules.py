@@ -142,11 +142,33 @@ def test_labs_by_collection_and_discharge_summary_by_discharge() -> None:
     )
 
 
-def test_letter_dated_by_its_date_line_and_unlabelled_dates_warn() -> None:
-    letter = "Smith & Jones LLP\nApril 2, 2024\nRe: Jordan Rivera, DOB 04/12/1978\nDear Dr. Lee,"
+def test_letter_dated_by_its_date_line_not_a_date_mentioned_in_it() -> None:
+    letter = (
+        "Smith & Jones LLP\nApril 2, 2024\nRECEIVED\nAPR 05 2024\nRe: Jordan Rivera, DOB 04/12/1978\n"
+        "Dear Dr. Lee,\nYour report dated March 1, 2024 was reviewed."
+    )
     choice = choose_date([pl(letter)], "correspondence")
     assert (choice.value, choice.role) == ("2024-04-02", "letter")
-    assert choice.warnings  # an unlabelled date is reported for review
+
+
+def test_unlabelled_date_in_a_line_is_a_fallback_with_a_warning() -> None:
+    choice = choose_date([pl("OFFICE NOTE\nBack pain worse since 3/14/24 per patient")], "progress_note")
+    assert choice.value == "2024-03-14"
+    assert choice.warnings
+
+
+def test_bill_is_dated_by_its_first_line_item_not_the_statement_date() -> None:
+    bill = (
+        "ITEMIZED STATEMENT\nStatement Date: 06/14/2024\nDate CPT Description Charges\n"
+        "05/29/2024 97161 PT EVALUATION 315.00\n05/28/2024 63030 DISCECTOMY 18,450.00"
+    )
+    choice = choose_date([pl(bill)], "billing")
+    assert (choice.value, choice.role) == ("2024-05-28", "service")
+
+
+def test_prose_mentions_do_not_outrank_the_header_date() -> None:
+    note = "OFFICE VISIT\nDate of Service: 06/11/2024\nTwo weeks after the surgery of 05/28/2024 he is better."
+    assert choose_date([pl(note)], "operative_report").value == "2024-06-11"
 
 
 def test_no_date_of_care_gives_a_warning_not_a_guess() -> None:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportkit.understand.dates import find_dates
+from reportkit.understand.people import NAME_WITH_CREDENTIALS, SIGNOFF
 from reportkit.understand.text import PageLines, snippet
 
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
@@ -18,7 +20,16 @@ _TITLE_RULES: list[tuple[str, str]] = [
         r"consent\s+(form|for|to)|patient\s+rights|notice\s+of\s+privacy",
     ),
     ("fax_cover", r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b|^fax$"),
+    (
+        "referral",
+        r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
+        r"authori[sz]ation)|prior\s+authori|prescription\s+for\s+(physical|occupational)\s+therapy",
+    ),
     ("ime_report", r"independent\s+medical|\bIME\b|\bQME\b|\bAME\b|medical[- ]legal|record\s+review\s+report"),
+    (
+        "therapy",
+        r"(therapy|\bPT\b|\bOT\b|rehab\w*)\s+discharge|discharge\s+from\s+(physical\s+|occupational\s+)?therapy",
+    ),
     ("discharge_summary", r"discharge\s+summary|discharge\s+report|summary\s+of\s+hospitali[sz]ation"),
     ("operative_report", r"operative\s+(report|note|record)|\bop\s+note\b|surgical\s+report|operation\s+report"),
     ("history_and_physical", r"history\s+(and|&)\s+physical|\bH\s*&\s*P\b|admission\s+(note|history)"),
@@ -40,13 +51,13 @@ _TITLE_RULES: list[tuple[str, str]] = [
     ),
     (
         "procedure_note",
-        r"procedure\s+(note|report|record)|injection|epidural|nerve\s+block|ablation|"
-        r"arthrocentesis|aspiration",
+        r"procedure\s+(note|report|record)|injection|epidural|nerve\s+block|ablation|arthrocentesis|aspiration",
     ),
     (
         "therapy",
-        r"physical\s+therapy|occupational\s+therapy|\bPT\b|\bOT\b|therapy\s+(note|visit|evaluation|"
-        r"progress|daily|discharge)|chiropract|rehabilitation\s+(note|progress)|daily\s+note",
+        r"physical\s+therapy|occupational\s+therapy|\b(PT|OT)\s+(daily|progress|note|visit|evaluation|re-?eval)|"
+        r"therapy\s+(note|visit|evaluation|progress|daily)|chiropract|rehabilitation\s+(note|progress)|"
+        r"treatment\s+note|daily\s+(\w+\s+)?note",
     ),
     (
         "work_status",
@@ -58,18 +69,14 @@ _TITLE_RULES: list[tuple[str, str]] = [
         r"statement|invoice|itemi[sz]ed|\bbill(ing)?\b|\bcharges\b|explanation\s+of\s+benefits|"
         r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary",
     ),
-    (
-        "referral",
-        r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
-        r"authori[sz]ation)|prior\s+authori",
-    ),
-    ("consultation", r"consult(ation)?|new\s+patient|initial\s+(evaluation|visit)|second\s+opinion"),
+    ("consultation", r"consult(ation)?|new\s+patient\s+consult|second\s+opinion"),
     (
         "progress_note",
         r"progress\s+note|follow[- ]?up|office\s+(visit|note)|clinic\s+(note|visit)|\bSOAP\b|"
-        r"established\s+patient|re-?evaluation|visit\s+note",
+        r"established\s+patient|re-?evaluation|visit\s+note|\bvisit\b|post-?op(erative)?\s+(check|note)|"
+        r"injury\s+evaluation|initial\s+(\w+\s+){0,2}evaluation|evaluation\s+and\s+management|new\s+patient",
     ),
-    ("correspondence", r"^re\s*:|letter|correspondence|memorandum|notice"),
+    ("correspondence", r"letter|correspondence|memorandum|notice"),
 ]
 _TITLE_PATTERNS = [(t, re.compile(p, re.I)) for t, p in _TITLE_RULES]
 
@@ -133,15 +140,20 @@ def looks_like_title(line: str) -> bool:
 
 
 _FACILITY_NAME = re.compile(
-    r"\b(hospital|medical\s+(center|group)|clinic|center|centre|associates|institute|group|llc|llp|pllc|inc|"
-    r"department\s+of|services|partners|health\s+system)\b",
+    r"\b(hospital|medical|clinic|center|centre|associates|institute|group|llc|llp|pllc|inc|department\s+of|"
+    r"services|partners|health|rehabilitation|rehab|therapy|orthop(a)?edics?|ortho|imaging|radiology|"
+    r"laborator(y|ies)|spine|pain|physicians|company|casualty|insurance|mutual|attorneys?|law)\b",
     re.I,
 )
 _DOCUMENT_WORD = re.compile(
-    r"\b(report|note|summary|record|visit|evaluation|statement|consult\w*|form|letter|study|results?|"
-    r"request|invoice|order|sheet|exam\w*)\b",
+    r"\b(report|note|summary|record|visit|evaluation|re-?evaluation|statement|consult\w*|form|letter|study|"
+    r"results?|request|invoice|order|sheet|exam\w*|mri|ct|x-?ray|radiographs?|ultrasound|scan|panel|"
+    r"prescription|referral|procedure|injection|directive)\b",
     re.I,
 )
+_PHONE = re.compile(r"\(?\d{3}\)?[-.\s]\d{3}[-.\s]\d{4}")
+_SALUTATION = re.compile(r"^dear\b", re.I)
+_SUBJECT = re.compile(r"^(re|subject)\s*:\s*(?P<s>.+)$", re.I)
 
 
 def is_letterhead(line: str) -> bool:
@@ -155,12 +167,21 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
     for line in pl.top(top):
         if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
             continue
+        if NAME_WITH_CREDENTIALS.search(line) or _PHONE.search(line) or find_dates(line):
+            continue  # a signature, a phone line or a date stamp is never a title
         t = title_type(line) if looks_like_title(line) or len(line.split()) <= 6 else None
         if t and not re.search(r":\s*\S", line):
             return line, t
         if fallback[0] is None and looks_like_title(line) and len(line.split()) >= 2:
             fallback = (line, None)
     return fallback
+
+
+def is_letter(pages: Sequence[PageLines]) -> bool:
+    """A letter: a salutation ("Dear …") on the first page or a sign-off ("Sincerely,") anywhere."""
+    return any(_SALUTATION.match(ln) for ln in pages[0].lines[:40]) or any(
+        SIGNOFF.match(ln) for pl in pages for ln in pl.lines
+    )
 
 
 def classify(pages: Sequence[PageLines]) -> TypeChoice:
@@ -180,6 +201,12 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
     if by_title:
         return TypeChoice(by_title, title, first.page, snippet(title or ""), f"title:{by_title}", (), scores)
+    if is_letter(pages):
+        subject = next((m.group("s") for ln in first.lines[:30] if (m := _SUBJECT.match(ln))), "")
+        is_referral = title_type(subject) == "referral" if subject else False
+        doc_type = "referral" if is_referral else "correspondence"
+        return TypeChoice(doc_type, subject or title, first.page, snippet(subject or first.lines[0]),
+                          f"letter{' with a referral subject' if is_referral else ''}", (), scores)
     # No title decides: the body's words, if one type stands out.
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):

@@ -67,7 +67,11 @@ _LABELS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(surgery|operation|procedure|operative)\b", "procedure"),
         (r"\b(collect(ed|ion)?|drawn|specimen)\b", "collection"),
         (r"\b(exam(ination)?|study|scan|imaging|performed)\b", "exam"),
-        (r"\b(d\.?o\.?s|service|visit|encounter|seen|evaluation|treatment|session|consult(ation)?)\b", "service"),
+        (
+            r"\b(d\.?o\.?s|service|visit|encounter|seen|evaluation|treatment|session|consult(ation)?|arriv\w*|"
+            r"triage|registered|registration|check-?in)\b",
+            "service",
+        ),
         (r"\b(statement|invoice|billing)\s*date\b", "statement"),
         (r"\bdate\b|\bdated\b", "date"),
     ]
@@ -84,9 +88,9 @@ _ROLE_PREFERENCE: dict[str, tuple[str, ...]] = {
     "ime_report": ("exam", "service", "date"),
     "correspondence": ("letter", "date", "service"),
     "referral": ("letter", "date", "service"),
-    "billing": ("statement", "date", "service"),
+    "billing": ("service", "admission", "line", "statement", "date"),
 }
-_DEFAULT_PREFERENCE = ("service", "exam", "admission", "procedure", "date", "collection", "discharge")
+_DEFAULT_PREFERENCE = ("service", "exam", "admission", "procedure", "date", "collection", "discharge", "letter")
 _UNLABELLED_ROLE = {"correspondence": "letter", "referral": "letter", "billing": "statement"}
 
 
@@ -99,6 +103,8 @@ class DateCandidate:
     page: int
     line_no: int
     line: str
+    header: bool = True
+    """A header-style label ("Date of Service: …", or a date alone on its line), not a mention in prose."""
 
 
 @dataclass(frozen=True)
@@ -161,10 +167,19 @@ def candidates(pages: Sequence[PageLines]) -> list[DateCandidate]:
                 if role is None and not label.strip() and line_no > 0 and line.strip() == line[start:end].strip():
                     # a date alone on its line: its label may be the line above
                     above = pl.lines[line_no - 1]
-                    if len(above) < 40 and not find_dates(above):
+                    if above.rstrip().endswith(":") or (len(above.split()) <= 3 and not re.search(r"\d", above)):
                         role = label_role(above)
                         label = above
-                found.append(DateCandidate(value, role or "unlabelled", label.strip()[-40:], pl.page, line_no, line))
+                alone = line.strip(" .,") == line[start:end].strip()
+                if role is None and alone and line_no < 25:
+                    role = "letter"  # a date alone on its line near the top: a letter's (or note's) date
+                elif role is None and start == 0 and len(line) > end + 3:
+                    role = "line"  # a date opening a table row (a bill's line item)
+                stripped = label.strip()
+                header = alone or stripped.endswith((":", "#")) or len(stripped.split()) <= 3
+                found.append(
+                    DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header)
+                )
     return found
 
 
@@ -179,31 +194,11 @@ def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
     ]
     usable = [c for c in cands if c.role != EXCLUDED and c.value not in excluded_values]
     preference = _ROLE_PREFERENCE.get(doc_type, _DEFAULT_PREFERENCE)
-    warnings: list[str] = []
-    for role in preference:
-        matching = [c for c in usable if c.role == role]
-        if not matching:
-            continue
-        best = matching[0]
-        distinct = sorted({c.value for c in matching})
-        if len(distinct) > 1 and role in {"service", "exam", "collection", "date"}:
-            warnings.append(
-                f"several {role} dates ({', '.join(d.isoformat() for d in distinct[:4])}); "
-                f"took the first, {best.value.isoformat()}"
-            )
-        out_role = _UNLABELLED_ROLE.get(doc_type, "service") if role == "date" else role
-        for c in usable:
-            if c is not best and c.role != role:
-                rejected.append(f"{c.value.isoformat()} on page {c.page}: {c.role} date, not preferred for {doc_type}")
-        return DateChoice(
-            best.value.isoformat(),
-            out_role,
-            best.page,
-            snippet(best.line),
-            f"label:{best.label.lower().strip(' :')[:30] or role}",
-            tuple(warnings),
-            tuple(rejected),
-        )
+    for pool in ([c for c in usable if c.header], usable):  # header-style labels before prose mentions
+        for role in preference:
+            matching = [c for c in pool if c.role == role]
+            if matching:
+                return _chosen(matching, role, doc_type, usable, rejected)
     # No labelled date: an unlabelled date in the first lines of the first page.
     first_page = pages[0].page if pages else None
     top = [c for c in usable if c.role == "unlabelled" and c.page == first_page and c.line_no < 20]
@@ -222,6 +217,35 @@ def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
     return DateChoice(None, None, None, "", "", ("no date of care found",), tuple(rejected))
 
 
+def _chosen(
+    matching: list[DateCandidate], role: str, doc_type: str, usable: list[DateCandidate], rejected: list[str]
+) -> DateChoice:
+    best = min(matching, key=lambda c: c.value) if role == "line" else matching[0]
+    warnings: list[str] = []
+    distinct = sorted({c.value for c in matching})
+    if len(distinct) > 1 and role in {"service", "exam", "collection", "date"}:
+        warnings.append(
+            f"several {role} dates ({', '.join(d.isoformat() for d in distinct[:4])}); "
+            f"took the first, {best.value.isoformat()}"
+        )
+    out_role = {"date": _UNLABELLED_ROLE.get(doc_type, "service"), "line": "service"}.get(role, role)
+    if role == "letter" and doc_type not in ("correspondence", "referral"):
+        out_role = "service"
+        warnings.append(f"date {best.value.isoformat()} has no label; check it is the date of service")
+    for c in usable:
+        if c is not best and c.role != role:
+            rejected.append(f"{c.value.isoformat()} on page {c.page}: {c.role} date, not preferred for {doc_type}")
+    return DateChoice(
+        best.value.isoformat(),
+        out_role,
+        best.page,
+        snippet(best.line),
+        f"label:{best.label.lower().strip(' :')[:30] or role}",
+        tuple(warnings),
+        tuple(rejected),
+    )
+
+
 def _is_birth(label: str) -> bool:
     return bool(re.search(r"\b(d\.?o\.?b|birth|born)\b", label, re.I))
 
@@ -231,6 +255,6 @@ def first_labelled_date(pl: PageLines, limit_lines: int = 25) -> date | None:
     for c in candidates([pl]):
         if c.line_no >= limit_lines:
             break
-        if c.role not in (EXCLUDED, "unlabelled", "date"):
+        if c.header and c.role not in (EXCLUDED, "unlabelled", "date", "line", "letter"):
             return c.value
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 from reportkit.models import Document, Evidence, Page, Source
 from reportkit.understand.classify import classify
@@ -47,7 +48,11 @@ def build_documents(
         doc_id = f"D{n:04d}"
         kind = classify(doc_pages)
         when = choose_date(doc_pages, kind.doc_type)
-        who = find_provider(doc_pages)
+        if kind.rule == "title:fax cover" and when.value:
+            # a fax cover's only date is the fax date, which never dates a record
+            when = replace(when, value=None, role=None, page=None, snippet="", warnings=(),
+                           rejected=(*when.rejected, f"{when.value}: date of a fax cover sheet"))
+        who = find_provider(doc_pages, kind.doc_type)
         where = find_facility(doc_pages[0])
         warnings: list[str] = [*kind.warnings, *when.warnings, *who.warnings, *where.warnings]
         if kind.doc_type == "other":

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from reportkit.models import Diagnosis, Finding
+from reportkit.understand.people import NAME_WITH_CREDENTIALS
 from reportkit.understand.text import PageLines, fold
 
 _KEY_LABELS: list[tuple[str, re.Pattern[str]]] = [
@@ -21,7 +22,9 @@ _KEY_LABELS: list[tuple[str, re.Pattern[str]]] = [
     ]
 ]
 _HEADING = re.compile(r"^\s*(?:\d+\.\s*)?[A-Z][A-Za-z /&()\-]{2,45}:\s*|^[A-Z][A-Z0-9 /&()\-,]{3,60}$")
-_SIGNATURE = re.compile(r"(electronically\s+)?signed|signature|dictated|transcribed|^page\s+\d+\s+of", re.I)
+_SIGNATURE = re.compile(
+    r"(electronically\s+)?signed|signature|dictated|transcribed|^page\s+\d+\s+of|^(very\s+)?sincerely", re.I
+)
 MAX_FINDING_CHARS = 700
 
 ICD10 = re.compile(r"\b(?P<code>[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
@@ -42,6 +45,14 @@ def _match_label(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _ends_passage(line: str) -> bool:
+    """A signature block: "signed", "dictated", or a name with credentials alone on its line."""
+    if _SIGNATURE.search(line):
+        return True
+    m = NAME_WITH_CREDENTIALS.match(line)
+    return bool(m) and len(line) - m.end() < 3
+
+
 def _is_heading(line: str) -> bool:
     return bool(_HEADING.match(line)) and not ICD10.match(line.strip())
 
@@ -60,7 +71,7 @@ def find_findings(pages: Sequence[PageLines]) -> list[Finding]:
             label, rest = matched
             body = [rest] if rest.strip() else []
             j = i + 1
-            while j < len(lines) and not _is_heading(lines[j]) and not _SIGNATURE.search(lines[j]):
+            while j < len(lines) and not _is_heading(lines[j]) and not _ends_passage(lines[j]):
                 body.append(lines[j])
                 j += 1
             text = fold(" ".join(body))
@@ -70,6 +81,27 @@ def find_findings(pages: Sequence[PageLines]) -> list[Finding]:
                 found.append(Finding(label, text, pl.page))
             i = max(j, i + 1)
     return found
+
+
+def _code_text(line: str, codes: list[re.Match[str]], k: int) -> str:
+    """The words that name a code: before it when it is in parentheses ("Low back pain (M54.50)"),
+    else after it up to the next code ("M54.50 - Low back pain; M51.16 …"); the whole line for a lone code."""
+    m = codes[k]
+    start = codes[k - 1].end() if k else 0
+    end = codes[k + 1].start() if k + 1 < len(codes) else len(line)
+    if line[: m.start()].rstrip().endswith("("):
+        text = line[start : m.start()]
+    elif len(codes) == 1:
+        text = line[: m.start()] + " " + line[m.end() :]
+    else:
+        text = line[m.end() : end]
+    text = _LABEL_PREFIX.sub("", text.strip(" ;,"))
+    text = re.sub(r"^\s*(?:\d+[.)]|[-•*])\s*", "", text)
+    text = re.sub(r"\(\s*(ICD-?10[:\s]*)?\s*\)|ICD-?10\s*:?", "", text, flags=re.I)
+    return fold(text.strip(" -–—:;,()"))
+
+
+_LABEL_PREFIX = re.compile(r"^\s*[A-Za-z][A-Za-z /&]{2,40}:\s*")
 
 
 def find_diagnoses(pages: Sequence[PageLines]) -> list[Diagnosis]:
@@ -84,18 +116,16 @@ def find_diagnoses(pages: Sequence[PageLines]) -> list[Diagnosis]:
                 in_dx = label[0] in ("DIAGNOSES", "ASSESSMENT", "IMPRESSION")
             elif _is_heading(line) and not _DX_SECTION.search(line):
                 in_dx = False
-            for m in ICD10.finditer(line):
+            codes = [
+                m
+                for m in ICD10.finditer(line)
+                if not _SPINE_LEVEL.match(m.group("code"))
+                and ("." in m.group("code") or in_dx or _ICD_CONTEXT.search(line))
+            ]
+            for k, m in enumerate(codes):
                 code = m.group("code")
-                if _SPINE_LEVEL.match(code):
-                    continue
-                if "." not in code and not (in_dx or _ICD_CONTEXT.search(line)):
-                    continue
                 if code in seen:
                     continue
                 seen.add(code)
-                text = line[: m.start()] + line[m.end() :]
-                text = re.sub(r"^\s*(?:\d+[.)]|[-•*])\s*", "", text)
-                text = re.sub(r"\(\s*(ICD-?10[:\s]*)?\s*\)|ICD-?10\s*:?", "", text, flags=re.I)
-                text = fold(text.strip(" -–—:;,()"))
-                found.append(Diagnosis(code, text, pl.page))
+                found.append(Diagnosis(code, _code_text(line, codes, k), pl.page))
     return found

@@ -11,7 +11,8 @@ from reportkit.understand.text import PageLines, snippet
 CREDENTIALS = (
     r"M\.?D\.?|D\.?O\.?|PA-C|P\.?A\.?|N\.?P\.?|FNP(?:-[BC]C?)?|APRN|ARNP|CNP|DNP|CRNA|R\.?N\.?|DPT|P\.?T\.?|"
     r"OTR/L|OTR|O\.?T\.?|D\.?C\.?|Ph\.?D\.?|PsyD|MBBS|FRCSC?|FRCPC?|FACS|FAAOS|FACP|DPM|O\.?D\.?|LCSW|"
-    r"ATC|CSCS|MPT|MSPT|Esq\.?|J\.?D\.?|RPh|PharmD|MS|MA|MPH|DDS|DMD"
+    r"ATC|CSCS|MPT|MSPT|Esq\.?|J\.?D\.?|RPh|PharmD|MS|MA|MPH|DDS|DMD|PTA|COTA|LPN|LVN|CMA|RRT|NP-C|"
+    r"AGNP-C|PMHNP-BC|CNM|PsyD|LMFT|LPC|CCC-SLP|SLP"
 )
 _NAME = r"[A-Z][a-zA-Z'’\-]+\.?(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2}"
 _CRED = rf"(?:{CREDENTIALS})(?![A-Za-z])"
@@ -27,11 +28,19 @@ _AUTHOR_LABELS = re.compile(
 )
 _NOT_AUTHOR = re.compile(
     r"(referr\w*|ordering|ordered\s+by|cc|copy\s+to|pcp|primary\s+care|to|attn|attention|dear|"
-    r"assistant|anesthesi\w*|patient|insured|claimant|employer|adjuster)"
+    r"assistant|anesthesi\w*|patient|insured|claimant|employer|adjuster|submitting|director|supervising|"
+    r"cosign\w*|co-signed\s+by|from|examined\s+by\s+dr)"
     r"(\s+(physician|provider|doctor|surgeon|md|dr\.?))?\s*:?\s*$",
     re.I,
 )
-_SIGNOFF = re.compile(r"^(sincerely|respectfully|regards|best regards|yours truly|kind regards),?$", re.I)
+SIGNOFF = re.compile(
+    r"^(very\s+)?(sincerely|respectfully|regards|best\s+regards|kind\s+regards|cordially|"
+    r"(yours\s+)?truly|truly\s+yours|yours\s+sincerely)(\s+yours)?[,.]?$",
+    re.I,
+)
+_PLAIN_NAME = re.compile(r"^[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2}$")
+_SIGNED_LINE = re.compile(r"^(electronically\s+)?signed\b|^e-signed\b", re.I)
+_ORDERING = re.compile(r"(ordering(\s+(physician|provider))?|ordered\s+by)\s*:?\s*$", re.I)
 
 _FACILITY_WORDS = re.compile(
     r"\b(hospital|medical\s+center|medical\s+group|health(?:care)?|clinic|orthop(?:a)?edics?|imaging|radiology|"
@@ -40,7 +49,15 @@ _FACILITY_WORDS = re.compile(
     r"llp|llc|pllc|p\.?c\.?|inc\.?|mutual|casualty|services|pathology)\b",
     re.I,
 )
-_FACILITY_LABEL = re.compile(r"^(facility|location|hospital|clinic|site|place of service)\s*:\s*(?P<v>.+)$", re.I)
+_FACILITY_LABEL = re.compile(r"^(facility|hospital|clinic|practice)\s*(name)?\s*:\s*(?P<v>.+)$", re.I)
+_PLACE_LABEL = re.compile(r"^(location|site|place\s+of\s+service)\s*:\s*(?P<v>.+)$", re.I)
+_CAPS_NAME = re.compile(r"^([A-Z][A-Z0-9&.,'’\- ]{4,}?)\s+(?=[A-Z][a-z])")
+_DOCUMENT_TITLE = re.compile(
+    r"\b(report|note|summary|record|statement|form|letter|results?|request|invoice|sheet|confidential|"
+    r"examination|evaluation\b(?!s))\b",
+    re.I,
+)
+_SEGMENTS = re.compile(r"\s+[|•·—–]\s+|\s{3,}")
 _NOT_FACILITY = re.compile(r"(patient|dob|mrn|date|page\s+\d|phone|tel|fax|re:|claim|account|@|www\.)", re.I)
 
 
@@ -61,8 +78,10 @@ def _clean_name(match: re.Match[str]) -> str:
     return f"{match.group('name').strip()}, {match.group('cred').strip()}"
 
 
-def find_provider(pages: Sequence[PageLines], exclude: Sequence[str] = ()) -> Found:
-    """The author: a labelled or signing clinician with credentials; else the first credentialled name."""
+def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Sequence[str] = ()) -> Found:
+    """The author: a labelled or signing clinician with credentials; else the first credentialled name.
+
+    A lab report's provider is its ordering clinician (a laboratory director signs every report)."""
     excluded = [e.lower() for e in exclude if e]
     ranked: list[tuple[int, int, int, str, str, str]] = []  # (rank, page, line, value, snippet, rule)
     for pl in pages:
@@ -73,18 +92,27 @@ def find_provider(pages: Sequence[PageLines], exclude: Sequence[str] = ()) -> Fo
                 if any(e in value.lower() for e in excluded):
                     continue
                 before = line[: m.start()]
-                if _NOT_AUTHOR.search(before):
+                after = pl.lines[i + 1] if i + 1 < len(pl.lines) else ""
+                if doc_type == "lab_report" and _ORDERING.search(before):
+                    rank, rule = 0, "label:ordering (lab report)"
+                elif _NOT_AUTHOR.search(before):
                     continue
-                if _AUTHOR_LABELS.search(before):
+                elif _AUTHOR_LABELS.search(before):
                     rank = 0
                     rule = f"label:{_AUTHOR_LABELS.search(before).group(1).lower()}"  # type: ignore[union-attr]
-                elif (i > 0 and _SIGNOFF.match(pl.lines[i - 1])) or (i > 1 and _SIGNOFF.match(pl.lines[i - 2])):
+                elif (i > 0 and SIGNOFF.match(pl.lines[i - 1])) or (i > 1 and SIGNOFF.match(pl.lines[i - 2])):
                     rank, rule = 0, "signature after sign-off"
+                elif not before.strip() and _SIGNED_LINE.match(after):
+                    rank, rule = 0, "signature line"
                 elif i > 0 and _AUTHOR_LABELS.search(pl.lines[i - 1]) and not before.strip():
                     rank, rule = 1, "label on the line above"
                 else:
                     rank, rule = 2, "first name with credentials"
                 ranked.append((rank, pl.page, i, value, snippet(line), rule))
+    for pl in pages:  # a letter signed by someone without credentials (an adjuster, a case manager)
+        for i, line in enumerate(pl.lines[1:], start=1):
+            if SIGNOFF.match(pl.lines[i - 1]) and _PLAIN_NAME.match(line):
+                ranked.append((0, pl.page, i, line, snippet(line), "signature after sign-off"))
     if not ranked:
         for pl in pages:
             for line in pl.lines:
@@ -109,13 +137,28 @@ def find_provider(pages: Sequence[PageLines], exclude: Sequence[str] = ()) -> Fo
 
 
 def find_facility(first_page: PageLines) -> Found:
-    """The facility: a labelled one, else the letterhead line at the top of the first page."""
+    """The facility: a "Facility:" label, else the letterhead at the top of the first page, else a location."""
     for line in first_page.lines[:40]:
         m = _FACILITY_LABEL.match(line)
         if m and not _NOT_FACILITY.search(m.group("v")):
             return Found(m.group("v").strip(), first_page.page, snippet(line), "label")
-    for line in first_page.top(6):
-        plausible = len(line) <= 70 and not re.search(r"\d{3,}", line) and not _names_in(line)
-        if plausible and _FACILITY_WORDS.search(line) and not _NOT_FACILITY.search(line):
-            return Found(line.strip(" ,-|"), first_page.page, snippet(line), "letterhead")
+    for i, line in enumerate(first_page.top(6)):
+        name = _SEGMENTS.split(line)[0].strip(" ,-|")  # "CLINIC NAME | services | phone": the first part
+        caps = _CAPS_NAME.match(name)  # "HARBORVIEW OCCUPATIONAL HEALTH Workplace Injury Care": the capitals
+        if caps and _FACILITY_WORDS.search(caps.group(1)):
+            name = caps.group(1)
+        plausible = (
+            3 <= len(name) <= 70
+            and len(name.split()) >= 2
+            and not re.search(r"\d{3,}", name)
+            and not _names_in(name)
+            and not _NOT_FACILITY.search(name)
+            and not _DOCUMENT_TITLE.search(name)
+        )
+        if plausible and (i == 0 or _FACILITY_WORDS.search(name)):
+            return Found(name, first_page.page, snippet(line), "letterhead")
+    for line in first_page.lines[:40]:
+        m = _PLACE_LABEL.match(line)
+        if m and not _NOT_FACILITY.search(m.group("v")):
+            return Found(m.group("v").strip(), first_page.page, snippet(line), "label:location")
     return Found(None, None, "", "", ())

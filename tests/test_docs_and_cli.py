@@ -43,9 +43,17 @@ def test_real_console_script_and_module_entry(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "reportkit", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("reportkit ")
     result = subprocess.run(
-        [sys.executable, "-m", "reportkit", "index", str(copy_of("UD_sample.pdf", tmp_path)), "--out",
-         str(tmp_path / "o")],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "reportkit",
+            "index",
+            str(copy_of("UD_sample.pdf", tmp_path)),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "Indexed 3 pages from 1 file(s) into 1 documents" in result.stderr
@@ -59,9 +67,19 @@ def test_index_docx_opens_in_libreoffice(tmp_path: Path) -> None:
     result = runner.invoke(app, ["index", str(copy_of("UD_sample.pdf", tmp_path)), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0
     subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "txt:Text",
-         "--outdir", str(tmp_path / "lo"), str(tmp_path / "o" / "index.docx")],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+            "--convert-to",
+            "txt:Text",
+            "--outdir",
+            str(tmp_path / "lo"),
+            str(tmp_path / "o" / "index.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     text = (tmp_path / "lo" / "index.txt").read_text(encoding="utf-8", errors="replace")
     assert "Record index" in text

@@ -144,3 +144,52 @@ def test_outline_entries_start_documents(tmp_path: Path) -> None:
     starts = [d.first_page for d in sorted(result.index.documents, key=lambda d: d.first_page)]
     assert len(starts) > 1
     assert any("outline" in d.evidence["boundary"].snippet for d in result.index.documents)
+
+
+def test_parallel_analysis_gives_the_same_documents_as_serial(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from reportkit.ingest.bundle import read_bundle
+    from reportkit.understand.documents import PARALLEL_MIN_PAGES, build_documents
+    from reportkit.workers import Limits, WorkerPool
+
+    big = tmp_path / "big.pdf"
+    subprocess.run(
+        [sys.executable, str(ROOT / "samples" / "generate.py"), "--bench-pages", "400", "--out", str(big)],
+        check=True,
+        capture_output=True,
+    )
+    with WorkerPool(2, Limits()) as pool:
+        bundle = read_bundle([big], pool=pool)
+        assert len(bundle.texts) >= PARALLEL_MIN_PAGES
+        parallel = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
+    serial = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, None)
+    assert parallel == serial
+    assert len(parallel) > 100
+
+
+def test_docx_keeps_clinical_symbols_and_drops_control_characters() -> None:
+    doc = Document(
+        "D0001",
+        1,
+        1,
+        "progress_note",
+        None,
+        "2024-03-14",
+        "service",
+        "A <B> & C, MD",
+        None,
+        findings=[Finding("ASSESSMENT", "BP < 120 & HR > 60\x0b ok", 1)],
+    )
+    index = RecordIndex(
+        sources=[Source("a.pdf", "0" * 64, 1, 1, 1)],
+        page_count=1,
+        pages=[Page(1, 0, 1, "embedded", 10)],
+        documents=[doc],
+    )
+    table = docx.Document(io.BytesIO(export.to_docx(index))).tables[0]
+    cells = [c.text for c in table.rows[1].cells]
+    assert cells[3] == "A <B> & C, MD"
+    assert cells[5] == "ASSESSMENT: BP < 120 & HR > 60 ok"

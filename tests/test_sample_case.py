@@ -36,8 +36,11 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_committed_sample_is_what_the_generator_makes(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, str(ROOT / "samples" / "generate.py"), "--out", str(tmp_path / "case")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "samples" / "generate.py"), "--out", str(tmp_path / "case")],
+        check=True,
+        capture_output=True,
+    )
     committed = {k: v for k, v in _digest(SAMPLE_CASE).items() if k.startswith("records/") or k.endswith(".json")}
     assert _digest(tmp_path / "case") == committed
 

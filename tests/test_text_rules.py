@@ -65,7 +65,7 @@ def test_date_formats(text: str, expected: date) -> None:
 
 
 def test_impossible_dates_and_plain_numbers_are_not_dates() -> None:
-    assert find_dates("02/30/2024 13/01/2024 BP 120/80 L4-5 MRN 2024-0001") == []
+    assert find_dates("02/30/2024 13/01/2024 BP 120/80 L4-5 MRN 2024-0001") == ()
 
 
 @given(st.dates(min_value=date(1950, 1, 1), max_value=date(2069, 12, 31)))

@@ -20,10 +20,10 @@ from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
 from reportkit.ingest.bundle import Bundle, Progress, read_bundle
 from reportkit.ingest.cache import PageCache, default_cache_dir
-from reportkit.ingest.workers import Limits
 from reportkit.models import SCHEMA, RecordIndex, Skipped
 from reportkit.understand.documents import build_documents
 from reportkit.version import __version__
+from reportkit.workers import Limits, WorkerPool
 
 TOOL = f"reportkit {__version__}"
 
@@ -87,20 +87,15 @@ def build_index(
     """Read and understand the inputs; write nothing. Returns (index, bundle, cache hits)."""
     options = options or IndexOptions()
     cache = PageCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
-    bundle = read_bundle(
-        inputs,
-        passwords=options.passwords,
-        jobs=options.jobs,
-        limits=Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb),
-        cache=cache,
-        progress=progress,
-    )
-    if not bundle.sources:
-        problems = {s.problem for s in bundle.skipped}
-        reasons = " ".join(s.reason for s in bundle.skipped)
-        error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
-        raise error(f"Nothing could be indexed. {reasons}".strip(), detail="\n".join(bundle.debug))
-    documents = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts)
+    limits = Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb)
+    with WorkerPool(options.jobs, limits) as pool:
+        bundle = read_bundle(inputs, passwords=options.passwords, pool=pool, cache=cache, progress=progress)
+        if not bundle.sources:
+            problems = {s.problem for s in bundle.skipped}
+            reasons = " ".join(s.reason for s in bundle.skipped)
+            error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
+            raise error(f"Nothing could be indexed. {reasons}".strip(), detail="\n".join(bundle.debug))
+        documents = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
     warnings = []
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
     if no_text:

@@ -10,12 +10,14 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from reportkit import cite
 from reportkit.errors import OutputError
@@ -152,6 +154,8 @@ def to_docx(index: RecordIndex) -> bytes:
     """The chronology as a Word table (landscape), then the review list. Byte-identical for the same index."""
     import docx
     from docx.enum.section import WD_ORIENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
     from docx.shared import Pt
 
     document = docx.Document()
@@ -176,6 +180,7 @@ def to_docx(index: RecordIndex) -> bytes:
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
+    rows = []
     for doc in chronological(index.documents):
         date = (doc.date or "undated") + (f" ({doc.date_role})" if doc.date_role else "")
         kind = _type_label(doc.doc_type) + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
@@ -188,8 +193,11 @@ def to_docx(index: RecordIndex) -> bytes:
             summary(doc),
             cite.pages(doc.first_page, doc.last_page),
         ]
-        for cell, text in zip(table.add_row().cells, values, strict=True):  # add_row: never table.cell() in loops
-            cell.text = text
+        rows.append("<w:tr>" + "".join(_cell_xml(v) for v in values) + "</w:tr>")
+    # Rows as WordprocessingML in one parse: python-docx's per-cell API takes ~1 s per 1,000 rows.
+    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
+    for row in list(fragment):
+        table._tbl.append(row)
     if index.gaps:
         document.add_heading("Treatment gaps", level=2)
         for g in index.gaps:
@@ -204,6 +212,15 @@ def to_docx(index: RecordIndex) -> bytes:
     raw = io.BytesIO()
     document.save(raw)
     return _normalise_zip(raw.getvalue())
+
+
+def _cell_xml(text: str) -> str:
+    """One table cell holding ``text`` (escaped; characters XML 1.0 forbids dropped)."""
+    safe = xml_escape(_XML_FORBIDDEN.sub("", text))
+    return f'<w:tc><w:p><w:r><w:t xml:space="preserve">{safe}</w:t></w:r></w:p></w:tc>'
+
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _normalise_zip(data: bytes) -> bytes:

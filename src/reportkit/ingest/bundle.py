@@ -10,11 +10,11 @@ from pathlib import Path
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
 from reportkit.ingest.pdf import FileInfo
-from reportkit.ingest.workers import Limits, Task, WorkerPool
 from reportkit.models import Page, Skipped, Source, TextSource
+from reportkit.workers import Limits, Task, WorkerPool
 
-CHUNK_PAGES = 64
-"""Pages per extraction task: large files are spread over the workers in runs of this size."""
+MIN_CHUNK_PAGES, MAX_CHUNK_PAGES = 32, 256
+"""Pages per extraction task: a large file is spread over the workers in about four runs per worker."""
 MIN_CHARS = 10
 """A page with fewer non-space characters than this has no usable text layer."""
 
@@ -129,13 +129,12 @@ def read_bundle(
     inputs: Sequence[Path],
     *,
     passwords: Sequence[str] = (),
-    jobs: int = 2,
-    limits: Limits | None = None,
+    pool: WorkerPool,
     cache: PageCache | None = None,
     progress: Progress | None = None,
 ) -> Bundle:
     """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle."""
-    limits = limits or Limits()
+    limits = pool.limits
     cache = cache or PageCache(None)
     paths = expand_inputs(inputs)
     bundle = Bundle()
@@ -154,7 +153,7 @@ def read_bundle(
         states.append(state)
 
     to_read = [s for s in states if isinstance(s, _FileState) and s.info is None]
-    with WorkerPool(min(jobs, max(1, len(to_read))), limits) as pool:
+    if to_read:
         probes = [Task(i, "probe", (str(s.path), list(passwords))) for i, s in enumerate(to_read)]
         for outcome in pool.map(probes):
             state = to_read[outcome.key]
@@ -172,8 +171,9 @@ def read_bundle(
                 continue
             pw_index = state.info.password_index
             password = passwords[pw_index] if pw_index is not None else None
-            for start in range(0, state.info.page_count, CHUNK_PAGES):
-                stop = min(start + CHUNK_PAGES, state.info.page_count)
+            chunk = max(MIN_CHUNK_PAGES, min(MAX_CHUNK_PAGES, -(-state.info.page_count // (pool.jobs * 4))))
+            for start in range(0, state.info.page_count, chunk):
+                stop = min(start + chunk, state.info.page_count)
                 tasks.append(Task((i, start), "extract", (str(state.path), password, state.info.engine, start, stop)))
         total = sum(s.info.page_count for s in to_read if s.info)
         done = 0
@@ -211,7 +211,7 @@ def _add_source(bundle: Bundle, name: str, sha256: str, info: FileInfo, texts: l
     first = len(bundle.pages) + 1
     bundle.sources.append(Source(name, sha256, info.page_count, first, first + info.page_count - 1))
     for offset, text in enumerate(texts):
-        chars = sum(1 for c in text if not c.isspace())
+        chars = len("".join(text.split()))
         text_source: TextSource = "embedded" if chars >= MIN_CHARS else "none"
         bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars))
         bundle.texts.append(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportkit.understand.dates import find_dates
 from reportkit.understand.people import NAME_WITH_CREDENTIALS, SIGNOFF
@@ -104,6 +105,8 @@ _BODY_RULES: dict[str, str] = {
     "ime_report": r"independent\s+medical|maximum\s+medical\s+improvement|apportionment|causation|"
     r"records\s+reviewed",
 }
+BODY_CHARS = 8000
+"""How much of a document's text the body-word fallback reads (its first pages hold the signal)."""
 _BODY_PATTERNS = {t: re.compile(p, re.I | re.M) for t, p in _BODY_RULES.items()}
 
 
@@ -118,6 +121,7 @@ class TypeChoice:
     scores: dict[str, int]
 
 
+@lru_cache(maxsize=1 << 14)
 def title_type(line: str) -> str | None:
     """The type a title line names, or None. ``fax_cover`` for a fax cover sheet."""
     if len(line) > 80:
@@ -128,6 +132,7 @@ def title_type(line: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 14)
 def looks_like_title(line: str) -> bool:
     """A heading line: short, mostly capitals or a known title phrase, not a label with a value."""
     words = line.split()
@@ -156,6 +161,7 @@ _SALUTATION = re.compile(r"^dear\b", re.I)
 _SUBJECT = re.compile(r"^(re|subject)\s*:\s*(?P<s>.+)$", re.I)
 
 
+@lru_cache(maxsize=1 << 14)
 def is_letterhead(line: str) -> bool:
     """A facility's name (letterhead), which names no document: 'Valley Physical Therapy Associates'."""
     return bool(_FACILITY_NAME.search(line)) and not _DOCUMENT_WORD.search(line)
@@ -191,11 +197,6 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
         return TypeChoice("other", None, first.page, "", "blank pages", ("blank page(s)",), {})
     title, by_title = find_title(first)
     scores: dict[str, int] = {}
-    body = "\n".join(p.text for p in pages[:6])
-    for doc_type, pattern in _BODY_PATTERNS.items():
-        hits = len(pattern.findall(body))
-        if hits:
-            scores[doc_type] = min(hits, 6)
     if by_title in ("fax_cover", "legal_form"):
         rule = "title:fax cover" if by_title == "fax_cover" else "title:legal form (not a clinical record)"
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
@@ -205,9 +206,21 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
         subject = next((m.group("s") for ln in first.lines[:30] if (m := _SUBJECT.match(ln))), "")
         is_referral = title_type(subject) == "referral" if subject else False
         doc_type = "referral" if is_referral else "correspondence"
-        return TypeChoice(doc_type, subject or title, first.page, snippet(subject or first.lines[0]),
-                          f"letter{' with a referral subject' if is_referral else ''}", (), scores)
+        return TypeChoice(
+            doc_type,
+            subject or title,
+            first.page,
+            snippet(subject or first.lines[0]),
+            f"letter{' with a referral subject' if is_referral else ''}",
+            (),
+            scores,
+        )
     # No title decides: the body's words, if one type stands out.
+    body = "\n".join(p.text for p in pages[:3])[:BODY_CHARS]
+    for doc_type, pattern in _BODY_PATTERNS.items():
+        hits = len(pattern.findall(body))
+        if hits:
+            scores[doc_type] = min(hits, 6)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
         doc_type = ranked[0][0]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from reportkit.understand.text import PageLines, snippet
 
@@ -126,8 +127,14 @@ def _year(text: str) -> int:
     return y
 
 
-def find_dates(line: str) -> list[tuple[int, int, date]]:
-    """Every date in a line as (start, end, value); impossible dates are skipped."""
+_DATE_HINT = re.compile(r"\d\s?[/.-]\s?\d|(?:19|20)\d\d|\d[\s-][A-Za-z]{3}")
+
+
+@lru_cache(maxsize=1 << 16)
+def find_dates(line: str) -> tuple[tuple[int, int, date], ...]:
+    """Every date in a line as (start, end, value); impossible dates are skipped. Cached: lines recur."""
+    if not _DATE_HINT.search(line):
+        return ()
     found: list[tuple[int, int, date]] = []
     taken: list[tuple[int, int]] = []
     for pattern in _DATE_PATTERNS:
@@ -143,9 +150,10 @@ def find_dates(line: str) -> list[tuple[int, int, date]]:
             if 1900 <= value.year <= 2100:
                 found.append((m.start(), m.end(), value))
                 taken.append((m.start(), m.end()))
-    return sorted(found, key=lambda t: t[0])
+    return tuple(sorted(found, key=lambda t: t[0]))
 
 
+@lru_cache(maxsize=1 << 14)
 def label_role(label: str) -> str | None:
     """The role a label gives the date after it, ``excluded``, or None for no label."""
     for pattern, role in _LABELS:
@@ -177,9 +185,7 @@ def candidates(pages: Sequence[PageLines]) -> list[DateCandidate]:
                     role = "line"  # a date opening a table row (a bill's line item)
                 stripped = label.strip()
                 header = alone or stripped.endswith((":", "#")) or len(stripped.split()) <= 3
-                found.append(
-                    DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header)
-                )
+                found.append(DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header))
     return found
 
 

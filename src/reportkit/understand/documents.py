@@ -1,18 +1,50 @@
-"""From numbered pages to documents: split, then classify and extract each one."""
+"""From numbered pages to documents: split, then classify and extract each one.
+
+Two pure steps that a worker process can run on part of a bundle — :func:`analyse_pages` (lines and split
+signals of a run of pages) and :func:`analyse_documents` (type, date, people, findings of some documents) —
+and :func:`build_documents`, which runs them, in parallel on the worker pool for large bundles.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from reportkit.models import Document, Evidence, Page, Source
 from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
-from reportkit.understand.split import split
+from reportkit.understand.split import PageSignals, signals, split
 from reportkit.understand.text import PageLines, fold, page_lines
+from reportkit.workers import Task, WorkerPool
+
+PARALLEL_MIN_PAGES = 300
+"""Below this many pages the analysis runs in this process (shipping pages to workers costs more)."""
+PAGES_PER_TASK = 256
+DOCUMENTS_PER_TASK = 120
+
+
+@dataclass(frozen=True)
+class DocSpec:
+    """A document to analyse: its pages and what is known of them before analysis."""
+
+    doc_id: str
+    reasons: tuple[str, ...]
+    pages: tuple[PageLines, ...]
+    no_text: tuple[int, ...]
+    """Its pages that have no text layer."""
+    source: int
+
+
+def analyse_pages(first_page: int, texts: Sequence[str]) -> list[tuple[PageLines, PageSignals]]:
+    """Lines and split signals of consecutive pages starting at bundle page ``first_page``."""
+    out = []
+    for offset, text in enumerate(texts):
+        pl = page_lines(first_page + offset, text)
+        out.append((pl, signals(pl)))
+    return out
 
 
 def _ranges(numbers: Sequence[int]) -> str:
@@ -35,70 +67,135 @@ def missing_from_footers(pls: Sequence[PageLines]) -> list[int]:
     return [k for k in range(1, total + 1) if k not in seen]
 
 
+def analyse_document(spec: DocSpec) -> tuple[Document, str | None]:
+    """One document's type, date, provider, facility, diagnoses and findings, with evidence and warnings.
+    Also returns a fingerprint of its text (None for near-empty documents) for duplicate detection."""
+    doc_pages = spec.pages
+    first, last = doc_pages[0].page, doc_pages[-1].page
+    kind = classify(doc_pages)
+    when = choose_date(doc_pages, kind.doc_type)
+    if kind.rule == "title:fax cover" and when.value:
+        # a fax cover's only date is the fax date, which never dates a record
+        when = replace(
+            when,
+            value=None,
+            role=None,
+            page=None,
+            snippet="",
+            warnings=(),
+            rejected=(*when.rejected, f"{when.value}: date of a fax cover sheet"),
+        )
+    who = find_provider(doc_pages, kind.doc_type)
+    where = find_facility(doc_pages[0])
+    warnings: list[str] = [*kind.warnings, *when.warnings, *who.warnings, *where.warnings]
+    if kind.doc_type == "other":
+        warnings = [w for w in warnings if w not in ("no date of care found", "provider not found")]
+    if spec.no_text:
+        warnings.append(f"page(s) {_ranges(spec.no_text)} have no text layer (scanned?): they need OCR")
+    missing = missing_from_footers(doc_pages)
+    if missing:
+        warnings.append(f"missing page(s) {_ranges(missing)} per the document's 'Page x of y' footers")
+    evidence = {"boundary": Evidence(first, "; ".join(spec.reasons), "split")}
+    if kind.page is not None:
+        evidence["doc_type"] = Evidence(kind.page, kind.snippet, kind.rule)
+    if when.page is not None:
+        evidence["date"] = Evidence(when.page, when.snippet, when.rule)
+    if who.page is not None:
+        evidence["provider"] = Evidence(who.page, who.snippet, who.rule)
+    if where.page is not None:
+        evidence["facility"] = Evidence(where.page, where.snippet, where.rule)
+    body = fold(" ".join(pl.text for pl in doc_pages)).lower()
+    fingerprint = hashlib.sha256(body.encode("utf-8")).hexdigest() if len(body) >= 40 else None
+    document = Document(
+        id=spec.doc_id,
+        first_page=first,
+        last_page=last,
+        doc_type=kind.doc_type,
+        title=kind.title,
+        date=when.value,
+        date_role=when.role,
+        provider=who.value,
+        facility=where.value,
+        diagnoses=find_diagnoses(doc_pages),
+        findings=find_findings(doc_pages),
+        missing_pages=missing,
+        evidence=evidence,
+        warnings=warnings,
+        source=spec.source,
+    )
+    return document, fingerprint
+
+
+def analyse_documents(specs: Sequence[DocSpec]) -> list[tuple[Document, str | None]]:
+    return [analyse_document(spec) for spec in specs]
+
+
+def _failed(spec: DocSpec, problem: str) -> tuple[Document, str | None]:
+    first, last = spec.pages[0].page, spec.pages[-1].page
+    warning = f"this document could not be analysed ({problem}); read pages {first}-{last} yourself"
+    return Document(
+        spec.doc_id, first, last, "other", None, None, None, None, None, warnings=[warning], source=spec.source
+    ), None
+
+
 def build_documents(
-    texts: Sequence[str], pages: Sequence[Page], sources: Sequence[Source], outline_starts: set[int]
+    texts: Sequence[str],
+    pages: Sequence[Page],
+    sources: Sequence[Source],
+    outline_starts: set[int],
+    pool: WorkerPool | None = None,
 ) -> list[Document]:
     """Every page in exactly one document, in bundle order, with ids D0001, D0002, …"""
-    pls = [page_lines(p.page, t) for p, t in zip(pages, texts, strict=True)]
-    spans = split(pls, {s.first_page for s in sources}, outline_starts)
-    docs: list[Document] = []
-    fingerprints: dict[str, str] = {}
-    for n, (first, last, reasons) in enumerate(spans, start=1):
-        doc_pages = pls[first - 1 : last]
-        doc_id = f"D{n:04d}"
-        kind = classify(doc_pages)
-        when = choose_date(doc_pages, kind.doc_type)
-        if kind.rule == "title:fax cover" and when.value:
-            # a fax cover's only date is the fax date, which never dates a record
-            when = replace(when, value=None, role=None, page=None, snippet="", warnings=(),
-                           rejected=(*when.rejected, f"{when.value}: date of a fax cover sheet"))
-        who = find_provider(doc_pages, kind.doc_type)
-        where = find_facility(doc_pages[0])
-        warnings: list[str] = [*kind.warnings, *when.warnings, *who.warnings, *where.warnings]
-        if kind.doc_type == "other":
-            warnings = [w for w in warnings if w not in ("no date of care found", "provider not found")]
-        no_text = [p.page for p in pages[first - 1 : last] if p.text_source == "none"]
-        if no_text:
-            warnings.append(f"page(s) {_ranges(no_text)} have no text layer (scanned?): they need OCR")
-        missing = missing_from_footers(doc_pages)
-        if missing:
-            warnings.append(f"missing page(s) {_ranges(missing)} per the document's 'Page x of y' footers")
-        evidence = {"boundary": Evidence(first, "; ".join(reasons), "split")}
-        if kind.page is not None:
-            evidence["doc_type"] = Evidence(kind.page, kind.snippet, kind.rule)
-        if when.page is not None:
-            evidence["date"] = Evidence(when.page, when.snippet, when.rule)
-        if who.page is not None:
-            evidence["provider"] = Evidence(who.page, who.snippet, who.rule)
-        if where.page is not None:
-            evidence["facility"] = Evidence(where.page, where.snippet, where.rule)
-        body = fold(" ".join(pl.text for pl in doc_pages)).lower()
-        duplicate_of = None
-        if len(body) >= 40:
-            fingerprint = hashlib.sha256(body.encode("utf-8")).hexdigest()
-            duplicate_of = fingerprints.setdefault(fingerprint, doc_id)
-            if duplicate_of == doc_id:
-                duplicate_of = None
-            else:
-                warnings.append(f"exact duplicate of {duplicate_of}")
-        docs.append(
-            Document(
-                id=doc_id,
-                first_page=first,
-                last_page=last,
-                doc_type=kind.doc_type,
-                title=kind.title,
-                date=when.value,
-                date_role=when.role,
-                provider=who.value,
-                facility=where.value,
-                diagnoses=find_diagnoses(doc_pages),
-                findings=find_findings(doc_pages),
-                duplicate_of=duplicate_of,
-                missing_pages=missing,
-                evidence=evidence,
-                warnings=warnings,
-                source=pages[first - 1].source,
+    parallel = pool is not None and pool.jobs > 1 and len(texts) >= PARALLEL_MIN_PAGES
+    analysed: list[tuple[PageLines, PageSignals]] = []
+    if parallel and pool is not None:
+        tasks = [
+            Task(start, "pages", (start + 1, list(texts[start : start + PAGES_PER_TASK])))
+            for start in range(0, len(texts), PAGES_PER_TASK)
+        ]
+        parts = {}
+        for outcome in pool.map(tasks):
+            # a run of pages whose analysis failed is analysed as if it had no text
+            parts[outcome.key] = (
+                outcome.value
+                if outcome.ok
+                else analyse_pages(outcome.key + 1, [""] * len(texts[outcome.key : outcome.key + PAGES_PER_TASK]))
             )
+        for start in sorted(parts):
+            analysed.extend(parts[start])
+    else:
+        analysed = analyse_pages(1, texts)
+    pls = [pl for pl, _ in analysed]
+    spans = split([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts)
+    specs = [
+        DocSpec(
+            doc_id=f"D{n:04d}",
+            reasons=reasons,
+            pages=tuple(pls[first - 1 : last]),
+            no_text=tuple(p.page for p in pages[first - 1 : last] if p.text_source == "none"),
+            source=pages[first - 1].source,
         )
+        for n, (first, last, reasons) in enumerate(spans, start=1)
+    ]
+    if parallel and pool is not None:
+        batches = [specs[i : i + DOCUMENTS_PER_TASK] for i in range(0, len(specs), DOCUMENTS_PER_TASK)]
+        results: dict[int, list[tuple[Document, str | None]]] = {}
+        for outcome in pool.map([Task(i, "documents", (batch,)) for i, batch in enumerate(batches)]):
+            batch = batches[outcome.key]
+            results[outcome.key] = outcome.value if outcome.ok else [_failed(s, outcome.problem) for s in batch]
+        done = [item for i in sorted(results) for item in results[i]]
+    else:
+        done = analyse_documents(specs)
+    return _mark_duplicates(done)
+
+
+def _mark_duplicates(done: Sequence[tuple[Document, str | None]]) -> list[Document]:
+    """A document whose text equals an earlier one's is a duplicate of that first copy."""
+    first_copy: dict[str, str] = {}
+    docs = []
+    for doc, fingerprint in done:
+        original = first_copy.setdefault(fingerprint, doc.id) if fingerprint else doc.id
+        if original != doc.id:
+            doc = replace(doc, duplicate_of=original, warnings=[*doc.warnings, f"exact duplicate of {original}"])
+        docs.append(doc)
     return docs

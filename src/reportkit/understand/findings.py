@@ -50,7 +50,7 @@ def _ends_passage(line: str) -> bool:
     if _SIGNATURE.search(line):
         return True
     m = NAME_WITH_CREDENTIALS.match(line)
-    return bool(m) and len(line) - m.end() < 3
+    return m is not None and len(line) - m.end() < 3
 
 
 def _is_heading(line: str) -> bool:

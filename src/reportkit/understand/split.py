@@ -122,17 +122,16 @@ def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> B
 
 
 def split(
-    pages: Sequence[PageLines], file_starts: set[int], outline_starts: set[int]
+    sigs: Sequence[PageSignals], file_starts: set[int], outline_starts: set[int]
 ) -> list[tuple[int, int, tuple[str, ...]]]:
     """Documents as (first_page, last_page, reasons the first page starts one), covering every page once."""
-    if not pages:
+    if not sigs:
         return []
-    sigs = [signals(pl) for pl in pages]
     docs: list[tuple[int, int, tuple[str, ...]]] = []
-    start = pages[0].page
+    start = sigs[0].page
     reasons: tuple[str, ...] = ("first page of the bundle",)
     doc_date = sigs[0].care_date
-    for i in range(1, len(pages)):
+    for i in range(1, len(sigs)):
         cur = sigs[i]
         if cur.page in file_starts:
             boundary = Boundary(cur.page, 99, ("first page of a file",))
@@ -145,5 +144,5 @@ def split(
             start, reasons, doc_date = cur.page, boundary.reasons, cur.care_date
         elif doc_date is None:
             doc_date = cur.care_date
-    docs.append((start, pages[-1].page, reasons))
+    docs.append((start, sigs[-1].page, reasons))
     return docs

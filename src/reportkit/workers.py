@@ -1,12 +1,14 @@
 """A small process pool that can stop a task: per-task time limit, per-worker memory limit.
 
-Hostile PDFs can make a parser loop, recurse or balloon. Each task runs in a worker process whose address
+It runs the stages that touch untrusted content (reading PDFs, and the text analysis of large bundles, so
+that both use every core). Hostile PDFs can make a parser loop, recurse or balloon. Each task runs in a worker process whose address
 space is capped (``RLIMIT_AS``); a task that runs past its time limit has its worker killed and replaced, and
 a worker that dies takes only its own task with it. Results come back in completion order.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing as mp
 import signal
 import time
@@ -17,8 +19,6 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
-
-from reportkit.ingest import pdf
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Limits:
 class Task:
     key: Any
     func: str
-    """``probe`` or ``extract`` (see :mod:`reportkit.ingest.pdf`)."""
+    """A name in :data:`TASKS`."""
     args: tuple[Any, ...]
 
 
@@ -53,7 +53,20 @@ class Outcome:
         return not self.problem
 
 
-_FUNCS: dict[str, Callable[..., Any]] = {"probe": pdf.probe, "extract": pdf.extract}
+TASKS: dict[str, str] = {
+    "probe": "reportkit.ingest.pdf:probe",
+    "extract": "reportkit.ingest.pdf:extract",
+    "pages": "reportkit.understand.documents:analyse_pages",
+    "documents": "reportkit.understand.documents:analyse_documents",
+}
+"""Task name → ``module:function``, imported in the worker on first use."""
+
+
+def _resolve(name: str, cache: dict[str, Callable[..., Any]]) -> Callable[..., Any]:
+    if name not in cache:
+        module, func = TASKS[name].split(":")
+        cache[name] = getattr(importlib.import_module(module), func)
+    return cache[name]
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -72,6 +85,9 @@ def _limit_memory(memory_mb: int) -> None:
 def _worker_main(conn: Connection, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
     _limit_memory(memory_mb)
+    from reportkit.ingest.pdf import PdfProblem
+
+    funcs: dict[str, Callable[..., Any]] = {}
     while True:
         try:
             message = conn.recv()
@@ -81,8 +97,8 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             return
         key, func, args = message
         try:
-            conn.send((key, _FUNCS[func](*args), "", ""))
-        except pdf.PdfProblem as exc:
+            conn.send((key, _resolve(func, funcs)(*args), "", ""))
+        except PdfProblem as exc:
             conn.send((key, None, exc.problem, exc.detail))
         except MemoryError:
             conn.send((key, None, "memory", "MemoryError"))

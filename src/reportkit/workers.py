@@ -1,11 +1,11 @@
 """A small process pool that can stop a task: per-task time limit, per-worker memory limit.
 
-It runs the stages that touch untrusted content (reading PDFs, and the text analysis of large bundles, so
-that both use every core). Hostile PDFs can make a parser loop, recurse or balloon. Each task runs in a worker process whose address
-space is capped (``RLIMIT_AS``); a task that runs past its time limit has its worker killed and replaced, and
-a worker that dies takes only its own task with it. Results come back in completion order.
+It runs the stages that touch untrusted content: reading PDFs, and the text analysis of large bundles (so that
+both use every core). Hostile PDFs can make a parser loop, recurse or balloon. Each task runs in a worker
+process whose address space is capped (``RLIMIT_AS``); a task that runs past its time limit has its worker
+killed and replaced, and a worker that dies takes only its own task with it. Results come back in completion
+order.
 """
-
 from __future__ import annotations
 
 import importlib

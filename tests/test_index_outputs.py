@@ -193,3 +193,30 @@ def test_docx_keeps_clinical_symbols_and_drops_control_characters() -> None:
     cells = [c.text for c in table.rows[1].cells]
     assert cells[3] == "A <B> & C, MD"
     assert cells[5] == "ASSESSMENT: BP < 120 & HR > 60 ok"
+
+
+def test_whole_result_is_reused_only_while_inputs_settings_and_files_are_unchanged(tmp_path: Path) -> None:
+    pdf = copy_of("UD_sample.pdf", tmp_path)
+    opts = IndexOptions(cache_dir=tmp_path / "cache", force=True)
+    first = index_bundle([pdf], tmp_path / "a", opts)
+    again = index_bundle([pdf], tmp_path / "b", opts)
+    assert (first.from_cache, again.from_cache) == (False, True)
+    for name in export.OUTPUT_NAMES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert json.loads((tmp_path / "b" / "run.json").read_text())["cache"] == "result"
+    assert not index_bundle([pdf], tmp_path / "c", IndexOptions(cache_dir=tmp_path / "cache", gap_days=10)).from_cache
+    other = copy_of("McBee_L1_20151116_Embedded.pdf", tmp_path)
+    pdf.write_bytes(other.read_bytes())  # same name, new content
+    changed = index_bundle([pdf], tmp_path / "d", opts)
+    assert not changed.from_cache and changed.index.documents[0].doc_type == "other"
+
+
+def test_runs_with_skipped_or_encrypted_files_are_not_reused(tmp_path: Path) -> None:
+    opts = IndexOptions(cache_dir=tmp_path / "cache", force=True, passwords=("test",))
+    inputs = [copy_of("UD_sample.pdf", tmp_path), copy_of("invalid.pdf", tmp_path)]
+    index_bundle(inputs, tmp_path / "a", opts)
+    assert not index_bundle(inputs, tmp_path / "a", opts).from_cache
+    encrypted = [copy_of("password-example.pdf", tmp_path)]
+    index_bundle(encrypted, tmp_path / "b", opts)
+    assert not index_bundle(encrypted, tmp_path / "b", opts).from_cache
+    assert not list((tmp_path / "cache").rglob("*.zip"))

@@ -18,12 +18,10 @@ from pathlib import Path
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
-from reportkit.ingest.bundle import Bundle, Progress, read_bundle
-from reportkit.ingest.cache import PageCache, default_cache_dir
+from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
+from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
 from reportkit.models import SCHEMA, RecordIndex, Skipped
-from reportkit.understand.documents import build_documents
 from reportkit.version import __version__
-from reportkit.workers import Limits, WorkerPool
 
 TOOL = f"reportkit {__version__}"
 
@@ -57,6 +55,8 @@ class IndexResult:
     seconds: float
     debug: list[str]
     """Parser messages (may quote file bytes): show only with --debug."""
+    from_cache: bool = False
+    """The whole result came from the cache (inputs and settings unchanged)."""
 
     @property
     def skipped(self) -> list[Skipped]:
@@ -86,10 +86,22 @@ def build_index(
 ) -> tuple[RecordIndex, Bundle, int]:
     """Read and understand the inputs; write nothing. Returns (index, bundle, cache hits)."""
     options = options or IndexOptions()
-    cache = PageCache((options.cache_dir or default_cache_dir()) if options.use_cache else None)
+    return _build(check_inputs(inputs), options, progress)
+
+
+def _cache_root(options: IndexOptions) -> Path | None:
+    return (options.cache_dir or default_cache_dir()) if options.use_cache else None
+
+
+def _build(files: list[InputFile], options: IndexOptions, progress: Progress | None) -> tuple[RecordIndex, Bundle, int]:
+    # imported when needed: a run served from the result cache never loads them
+    from reportkit.understand.documents import build_documents
+    from reportkit.workers import Limits, WorkerPool
+
+    cache = PageCache(_cache_root(options))
     limits = Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb)
     with WorkerPool(options.jobs, limits) as pool:
-        bundle = read_bundle(inputs, passwords=options.passwords, pool=pool, cache=cache, progress=progress)
+        bundle = read_bundle(files, passwords=options.passwords, pool=pool, cache=cache, progress=progress)
         if not bundle.sources:
             problems = {s.problem for s in bundle.skipped}
             reasons = " ".join(s.reason for s in bundle.skipped)
@@ -110,9 +122,14 @@ def build_index(
         gaps=find_gaps(documents, options.gap_days),
         skipped=bundle.skipped,
         warnings=warnings,
-        settings={"gap_days": options.gap_days},
+        settings=_settings(options),
     )
     return index, bundle, cache.hits
+
+
+def _settings(options: IndexOptions) -> dict[str, object]:
+    """The settings that change what the index says (recorded in index.json and in cache keys)."""
+    return {"gap_days": options.gap_days}
 
 
 def index_bundle(
@@ -125,6 +142,7 @@ def index_bundle(
 
     Raises InputError / EncryptedError when nothing could be indexed and OutputError when outputs exist
     (without ``force``) or cannot be written. Files that could not be read are listed in ``index.skipped``.
+    A re-run on unchanged inputs and settings reuses the whole result from the cache.
     """
     options = options or IndexOptions()
     if not options.force and (clash := export.existing_outputs(out_dir)):
@@ -134,22 +152,37 @@ def index_bundle(
         )
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    index, bundle, hits = build_index(inputs, options, progress)
-    files = export.render_all(index)
+    files = check_inputs(inputs)
+    results = ResultCache(_cache_root(options))
+    key = None
+    if results.root is not None and all(f.sha256 and not f.skipped for f in files):
+        key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], _settings(options))
+    outputs = results.get(key) if key else None
+    debug: list[str] = []
+    hits = 0
+    if outputs is not None:
+        index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
+        hits = len(index.sources)
+    else:
+        index, bundle, hits = _build(files, options, progress)
+        outputs = export.render_all(index)
+        debug = bundle.debug
+        if key and not bundle.encrypted and not index.skipped:
+            results.put(key, outputs)
     seconds = time.perf_counter() - clock
-    files["run.json"] = export.run_record(
+    run = export.run_record(
         {
             "tool": TOOL,
             "started": started.isoformat(timespec="seconds"),
             "seconds": round(seconds, 3),
             "inputs": [{"sha256": s.sha256, "pages": s.page_count} for s in index.sources],
             "skipped": [{"sha256": s.sha256, "problem": s.problem} for s in index.skipped],
-            "cache_hits": hits,
+            "cache": "result" if results.hit else f"text of {hits} file(s)" if hits else "none",
             "settings": index.settings,
         }
     )
-    written = export.write_files(out_dir, files, force=options.force)
-    return IndexResult(index, written, hits, seconds, bundle.debug)
+    written = export.write_files(out_dir, {**outputs, "run.json": run}, force=options.force)
+    return IndexResult(index, written, hits, seconds, debug, from_cache=results.hit)
 
 
 def load_index(path: Path) -> RecordIndex:

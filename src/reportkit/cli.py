@@ -12,11 +12,9 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from reportkit import api, cite
 from reportkit.errors import ExitCode, ReportkitError
@@ -31,7 +29,11 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _say(message: str) -> None:
+    """A message on stderr, as plain text."""
+    typer.echo(message, err=True)
 
 
 def _version(value: bool) -> None:
@@ -55,14 +57,14 @@ def _reporting(debug: bool) -> Iterator[None]:
     try:
         yield
     except ReportkitError as exc:
-        err.print(f"error: {exc.message}", markup=False)
+        _say(f"error: {exc.message}")
         if exc.hint:
-            err.print(exc.hint, markup=False)
+            _say(exc.hint)
         if debug and exc.detail:
-            err.print(f"debug: {exc.detail}", markup=False)
+            _say(f"debug: {exc.detail}")
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
-        err.print("interrupted: no outputs were written.")
+        _say("interrupted: no outputs were written.")
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     except typer.Exit:
         raise
@@ -70,7 +72,7 @@ def _reporting(debug: bool) -> Iterator[None]:
         if debug:
             traceback.print_exc()
         else:
-            err.print(
+            _say(
                 "error: reportkit hit an internal error (a bug). Run again with --debug to see the "
                 "traceback; please report it without attaching patient records."
             )
@@ -81,15 +83,18 @@ class _Bar:
     """A progress bar on stderr, only on a terminal and without --quiet."""
 
     def __init__(self, enabled: bool) -> None:
-        self.progress: Progress | None = None
+        self.progress: Any = None
         self.tasks: dict[str, object] = {}
         if enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
             self.progress = Progress(
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=err,
+                console=Console(stderr=True),
                 transient=True,
             )
 
@@ -108,7 +113,7 @@ class _Bar:
         if stage not in self.tasks:
             label = "Opening files" if stage == "files" else "Reading pages"
             self.tasks[stage] = self.progress.add_task(label, total=total)
-        self.progress.update(self.tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+        self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
 @app.command()
@@ -155,10 +160,10 @@ def index(
         with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
             result = api.index_bundle(inputs, out, options, progress=bar)
         for skipped in result.skipped:
-            err.print(f"skipped: {skipped.reason}", markup=False)
+            _say(f"skipped: {skipped.reason}")
         if debug:
             for line in result.debug:
-                err.print(f"debug: {line}", markup=False)
+                _say(f"debug: {line}")
         if not quiet:
             _summary(result, out)
         raise typer.Exit(int(result.exit_code))
@@ -167,24 +172,22 @@ def index(
 def _summary(result: api.IndexResult, out: Path) -> None:
     ix = result.index
     review = sum(len(d.warnings) for d in ix.documents)
-    err.print(
+    _say(
         f"Indexed {ix.page_count} pages from {len(ix.sources)} file(s) into {len(ix.documents)} documents "
         f"in {result.seconds:.1f} s.",
-        markup=False,
     )
     if ix.gaps:
-        err.print(f"Treatment gaps over {ix.settings.get('gap_days')} days: {len(ix.gaps)}.", markup=False)
+        _say(f"Treatment gaps over {ix.settings.get('gap_days')} days: {len(ix.gaps)}.")
     if review:
-        err.print(f"{review} item(s) for review: see 'For review' in {out / 'index.md'}.", markup=False)
+        _say(f"{review} item(s) for review: see 'For review' in {out / 'index.md'}.")
     dated = [d for d in ix.documents if d.date]
     if dated:
         first = dated[0]
-        err.print(
+        _say(
             f"Earliest: {first.date} {first.doc_type.replace('_', ' ')} "
             f"({cite.pages(first.first_page, first.last_page)}).",
-            markup=False,
         )
-    err.print(f"Wrote {', '.join(p.name for p in result.written)} to {out}/", markup=False)
+    _say(f"Wrote {', '.join(p.name for p in result.written)} to {out}/")
 
 
 def main() -> None:

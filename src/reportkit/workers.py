@@ -6,6 +6,7 @@ process whose address space is capped (``RLIMIT_AS``); a task that runs past its
 killed and replaced, and a worker that dies takes only its own task with it. Results come back in completion
 order.
 """
+
 from __future__ import annotations
 
 import importlib

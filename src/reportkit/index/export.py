@@ -7,6 +7,7 @@ half-written outputs. Same index, same bytes: no timestamps inside (they go to r
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from reportkit import cite
 from reportkit.errors import OutputError
@@ -216,7 +216,7 @@ def to_docx(index: RecordIndex) -> bytes:
 
 def _cell_xml(text: str) -> str:
     """One table cell holding ``text`` (escaped; characters XML 1.0 forbids dropped)."""
-    safe = xml_escape(_XML_FORBIDDEN.sub("", text))
+    safe = html.escape(_XML_FORBIDDEN.sub("", text), quote=False)
     return f'<w:tc><w:p><w:r><w:t xml:space="preserve">{safe}</w:t></w:r></w:p></w:tc>'
 
 

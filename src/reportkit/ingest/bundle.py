@@ -6,12 +6,15 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
 from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Page, Skipped, Source, TextSource
-from reportkit.workers import Limits, Task, WorkerPool
+
+if TYPE_CHECKING:
+    from reportkit.workers import Limits, WorkerPool
 
 MIN_CHUNK_PAGES, MAX_CHUNK_PAGES = 32, 256
 """Pages per extraction task: a large file is spread over the workers in about four runs per worker."""
@@ -32,6 +35,8 @@ class Bundle:
     outline_starts: set[int] = field(default_factory=set)
     """Bundle pages that a PDF outline entry points to."""
     skipped: list[Skipped] = field(default_factory=list)
+    encrypted: bool = False
+    """Some file needed a password (its text must not be cached)."""
     debug: list[str] = field(default_factory=list)
     """Parser messages for --debug (may quote file bytes; never logged otherwise)."""
 
@@ -69,6 +74,20 @@ _MAGIC = [
     (b"{\\rtf", "RTF document"),
     (b"<", "HTML or XML file"),
 ]
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input file after the first look: its hash, or why it is skipped before any PDF parsing."""
+
+    path: Path
+    sha256: str | None
+    skipped: Skipped | None
+
+
+def check_inputs(inputs: Sequence[Path]) -> list[InputFile]:
+    """Expand folders, hash every file, and set aside what is missing, empty or not a PDF."""
+    return [InputFile(path, *_check_file(path)) for path in expand_inputs(inputs)]
 
 
 def _check_file(path: Path) -> tuple[str | None, Skipped | None]:
@@ -126,7 +145,7 @@ class _FileState:
 
 
 def read_bundle(
-    inputs: Sequence[Path],
+    inputs: Sequence[Path] | Sequence[InputFile],
     *,
     passwords: Sequence[str] = (),
     pool: WorkerPool,
@@ -134,19 +153,22 @@ def read_bundle(
     progress: Progress | None = None,
 ) -> Bundle:
     """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle."""
+    from reportkit.workers import Task
+
     limits = pool.limits
     cache = cache or PageCache(None)
-    paths = expand_inputs(inputs)
+    files = [f for f in inputs if isinstance(f, InputFile)]
+    if len(files) != len(inputs):
+        files = check_inputs([Path(p) for p in inputs if not isinstance(p, InputFile)])
     bundle = Bundle()
     states: list[_FileState | Skipped] = []
-    for path in paths:
-        sha, skipped = _check_file(path)
-        if skipped is not None:
-            states.append(skipped)
+    for file in files:
+        if file.skipped is not None:
+            states.append(file.skipped)
             continue
-        assert sha is not None
-        state = _FileState(path, sha)
-        cached = cache.get(sha)
+        assert file.sha256 is not None
+        state = _FileState(file.path, file.sha256)
+        cached = cache.get(file.sha256)
         if cached is not None:
             state.info, texts = cached
             state.texts = list(texts)
@@ -203,6 +225,7 @@ def read_bundle(
             bundle.skipped.append(Skipped(name, entry.sha256, entry.problem or "damaged", message))
             continue
         _add_source(bundle, name, entry.sha256, entry.info, [t or "" for t in entry.texts])
+        bundle.encrypted |= entry.info.password_index is not None
     return bundle
 
 

@@ -7,9 +7,12 @@ The cache holds record text: it lives in a folder only the user can read (mode 0
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
 import os
 import tempfile
+import zipfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -67,3 +70,63 @@ class PageCache:
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+RESULT_VERSION = 1
+
+
+def code_digest() -> str:
+    """SHA-256 of reportkit's own source: a changed program never reuses a cached result."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """Whole rendered outputs of a run, stored under a key of its inputs (paths and hashes), settings and
+    program. A re-run on unchanged inputs then only hashes the files and copies the outputs."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.hit = False
+
+    @staticmethod
+    def key(inputs: list[tuple[str, str]], settings: dict[str, Any]) -> str:
+        payload = json.dumps({"inputs": inputs, "settings": settings, "code": code_digest()}, sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.root is not None
+        return self.root / f"results-v{RESULT_VERSION}" / key[:2] / f"{key}.zip"
+
+    def get(self, key: str) -> dict[str, bytes] | None:
+        if self.root is None:
+            return None
+        try:
+            with zipfile.ZipFile(self._path(key)) as archive:
+                files = {name: archive.read(name) for name in archive.namelist()}
+        except (OSError, zipfile.BadZipFile, KeyError):
+            return None
+        self.hit = True
+        return files
+
+    def put(self, key: str, files: dict[str, bytes]) -> None:
+        if self.root is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.root, 0o700)
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+                for name, data in files.items():
+                    archive.writestr(name, data)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(buffer.getvalue())
+            os.replace(tmp, path)
+        except OSError:
+            pass

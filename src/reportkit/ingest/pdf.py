@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pypdfium2 as pdfium
-
 PDFIUM_PASSWORD_ERROR = 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ufffd]")
 
@@ -50,8 +48,15 @@ def clean_text(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def _pdfium() -> Any:
+    """pypdfium2, imported on first use: only worker processes load it."""
+    import pypdfium2
+
+    return pypdfium2
+
+
 def _open_pdfium(path: str, password: str | None) -> Any:
-    return pdfium.PdfDocument(path, password=password)
+    return _pdfium().PdfDocument(path, password=password)
 
 
 def _open_pypdf(path: str, passwords: Sequence[str]) -> tuple[Any, int | None]:
@@ -83,6 +88,7 @@ def _decrypt_pypdf(reader: Any, passwords: Sequence[str]) -> int | None:
 
 def probe(path: str, passwords: Sequence[str]) -> FileInfo:
     """Open a file, find its page count, the password that works and the pages its outline points to."""
+    pdfium = _pdfium()
     last_error = ""
     for i, candidate in enumerate([None, *passwords]):
         try:
@@ -135,6 +141,7 @@ def extract(path: str, password: str | None, engine: str, start: int, stop: int)
     if engine == "pypdf":
         reader, _ = _open_pypdf(path, [password] if password else [])
         return [_pypdf_page_text(reader, i) for i in range(start, stop)]
+    pdfium = _pdfium()
     doc = _open_pdfium(path, password)
     texts: list[str] = []
     try:

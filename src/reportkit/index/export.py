@@ -44,8 +44,15 @@ def summary(doc: Document, limit: int = SUMMARY_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _type_label(doc_type: str) -> str:
-    return doc_type.replace("_", " ")
+def chronology_cells(doc: Document) -> list[str]:
+    """One chronology row, as index.md and index.docx show it: #, date (role unless a date of service), type,
+    provider, facility, key findings, pages."""
+    date = doc.date or "undated"
+    if doc.date_role and doc.date_role != "service":
+        date += f" ({doc.date_role})"
+    kind = doc.doc_type.replace("_", " ") + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
+    pages = cite.pages(doc.first_page, doc.last_page)
+    return [doc.id, date, kind, doc.provider or "", doc.facility or "", summary(doc), pages]
 
 
 def _row(doc: Document, index: RecordIndex) -> dict[str, str]:
@@ -116,20 +123,7 @@ def to_markdown(index: RecordIndex) -> bytes:
         "|---|---|---|---|---|---|---|",
     ]
     for doc in chronological(index.documents):
-        date = doc.date or "undated"
-        if doc.date_role and doc.date_role != "service":
-            date += f" ({doc.date_role})"
-        kind = _type_label(doc.doc_type) + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
-        cells = [
-            doc.id,
-            date,
-            kind,
-            doc.provider or "",
-            doc.facility or "",
-            summary(doc),
-            cite.pages(doc.first_page, doc.last_page),
-        ]
-        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        out.append("| " + " | ".join(_md_cell(c) for c in chronology_cells(doc)) + " |")
     out.append("")
     if index.gaps:
         out += ["## Treatment gaps", ""]
@@ -182,18 +176,7 @@ def to_docx(index: RecordIndex) -> bytes:
         cell.paragraphs[0].runs[0].bold = True
     rows = []
     for doc in chronological(index.documents):
-        date = (doc.date or "undated") + (f" ({doc.date_role})" if doc.date_role else "")
-        kind = _type_label(doc.doc_type) + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
-        values = [
-            doc.id,
-            date,
-            kind,
-            doc.provider or "",
-            doc.facility or "",
-            summary(doc),
-            cite.pages(doc.first_page, doc.last_page),
-        ]
-        rows.append("<w:tr>" + "".join(_cell_xml(v) for v in values) + "</w:tr>")
+        rows.append("<w:tr>" + "".join(_cell_xml(v) for v in chronology_cells(doc)) + "</w:tr>")
     # Rows as WordprocessingML in one parse: python-docx's per-cell API takes ~1 s per 1,000 rows.
     fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
     for row in list(fragment):

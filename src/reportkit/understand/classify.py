@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reportkit.understand.dates import find_dates
-from reportkit.understand.people import NAME_WITH_CREDENTIALS, SIGNOFF
+from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, NAME_WITH_CREDENTIALS, SIGNOFF
 from reportkit.understand.text import PageLines, snippet
 
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
@@ -144,18 +144,6 @@ def looks_like_title(line: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
-_FACILITY_NAME = re.compile(
-    r"\b(hospital|medical|clinic|center|centre|associates|institute|group|llc|llp|pllc|inc|department\s+of|"
-    r"services|partners|health|rehabilitation|rehab|therapy|orthop(a)?edics?|ortho|imaging|radiology|"
-    r"laborator(y|ies)|spine|pain|physicians|company|casualty|insurance|mutual|attorneys?|law)\b",
-    re.I,
-)
-_DOCUMENT_WORD = re.compile(
-    r"\b(report|note|summary|record|visit|evaluation|re-?evaluation|statement|consult\w*|form|letter|study|"
-    r"results?|request|invoice|order|sheet|exam\w*|mri|ct|x-?ray|radiographs?|ultrasound|scan|panel|"
-    r"prescription|referral|procedure|injection|directive)\b",
-    re.I,
-)
 _PHONE = re.compile(r"\(?\d{3}\)?[-.\s]\d{3}[-.\s]\d{4}")
 _SALUTATION = re.compile(r"^dear\b", re.I)
 _SUBJECT = re.compile(r"^(re|subject)\s*:\s*(?P<s>.+)$", re.I)
@@ -164,7 +152,7 @@ _SUBJECT = re.compile(r"^(re|subject)\s*:\s*(?P<s>.+)$", re.I)
 @lru_cache(maxsize=1 << 14)
 def is_letterhead(line: str) -> bool:
     """A facility's name (letterhead), which names no document: 'Valley Physical Therapy Associates'."""
-    return bool(_FACILITY_NAME.search(line)) and not _DOCUMENT_WORD.search(line)
+    return bool(FACILITY_WORDS.search(line)) and not DOCUMENT_WORDS.search(line)
 
 
 def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:

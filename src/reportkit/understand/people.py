@@ -42,21 +42,24 @@ _PLAIN_NAME = re.compile(r"^[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA
 _SIGNED_LINE = re.compile(r"^(electronically\s+)?signed\b|^e-signed\b", re.I)
 _ORDERING = re.compile(r"(ordering(\s+(physician|provider))?|ordered\s+by)\s*:?\s*$", re.I)
 
-_FACILITY_WORDS = re.compile(
-    r"\b(hospital|medical\s+center|medical\s+group|health(?:care)?|clinic|orthop(?:a)?edics?|imaging|radiology|"
-    r"laborator(?:y|ies)|lab\b|physical\s+therapy|rehab\w*|associates|surgery\s+center|surgical|urgent\s+care|"
-    r"institute|physicians|spine|pain|neurology|center|centre|practice|insurance|law\s+(?:office|group|firm)|"
-    r"llp|llc|pllc|p\.?c\.?|inc\.?|mutual|casualty|services|pathology)\b",
+FACILITY_WORDS = re.compile(
+    r"\b(hospital|medical|health(?:care)?|clinic|orthop(?:a)?edics?|ortho|imaging|radiology|laborator(?:y|ies)|"
+    r"lab|therapy|rehab\w*|associates|surgery\s+center|surgical|urgent\s+care|institute|physicians|spine|pain|"
+    r"neurology|center|centre|practice|group|partners|department\s+of|services|pathology|insurance|mutual|"
+    r"casualty|company|law|attorneys?|llp|llc|pllc|p\.?c\.?|inc\.?)\b",
     re.I,
 )
+"""Words of organisation names: a letterhead line with one of them (and no document word) names a facility."""
+DOCUMENT_WORDS = re.compile(
+    r"\b(report|note|summary|record|visit|evaluation|re-?evaluation|statement|consult(?:ation)?|form|letter|"
+    r"study|results?|request|invoice|order|sheet|exam(?:ination)?|mri|ct|x-?ray|radiographs?|ultrasound|scan|"
+    r"panel|prescription|referral|procedure|injection|directive|confidential)\b",
+    re.I,
+)
+"""Words that name a document, never an organisation ("Evaluations" in a company name does not count)."""
 _FACILITY_LABEL = re.compile(r"^(facility|hospital|clinic|practice)\s*(name)?\s*:\s*(?P<v>.+)$", re.I)
 _PLACE_LABEL = re.compile(r"^(location|site|place\s+of\s+service)\s*:\s*(?P<v>.+)$", re.I)
 _CAPS_NAME = re.compile(r"^([A-Z][A-Z0-9&.,'’\- ]{4,}?)\s+(?=[A-Z][a-z])")
-_DOCUMENT_TITLE = re.compile(
-    r"\b(report|note|summary|record|statement|form|letter|results?|request|invoice|sheet|confidential|"
-    r"examination|evaluation\b(?!s))\b",
-    re.I,
-)
 _SEGMENTS = re.compile(r"\s+[|•·—–]\s+|\s{3,}")
 _NOT_FACILITY = re.compile(r"(patient|dob|mrn|date|page\s+\d|phone|tel|fax|re:|claim|account|@|www\.)", re.I)
 
@@ -145,7 +148,7 @@ def find_facility(first_page: PageLines) -> Found:
     for i, line in enumerate(first_page.top(6)):
         name = _SEGMENTS.split(line)[0].strip(" ,-|")  # "CLINIC NAME | services | phone": the first part
         caps = _CAPS_NAME.match(name)  # "HARBORVIEW OCCUPATIONAL HEALTH Workplace Injury Care": the capitals
-        if caps and _FACILITY_WORDS.search(caps.group(1)):
+        if caps and FACILITY_WORDS.search(caps.group(1)):
             name = caps.group(1)
         plausible = (
             3 <= len(name) <= 70
@@ -153,9 +156,9 @@ def find_facility(first_page: PageLines) -> Found:
             and not re.search(r"\d{3,}", name)
             and not _names_in(name)
             and not _NOT_FACILITY.search(name)
-            and not _DOCUMENT_TITLE.search(name)
+            and not DOCUMENT_WORDS.search(name)
         )
-        if plausible and (i == 0 or _FACILITY_WORDS.search(name)):
+        if plausible and (i == 0 or FACILITY_WORDS.search(name)):
             return Found(name, first_page.page, snippet(line), "letterhead")
     for line in first_page.lines[:40]:
         m = _PLACE_LABEL.match(line)

@@ -312,7 +312,7 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[Layout], n_docs: in
     truth_docs = []
     page = 1
     files = []
-    for i, (provider, docs) in enumerate(sorted(groups.items())):
+    for i, (_, docs) in enumerate(sorted(groups.items())):
         docs.sort(key=lambda d: d.when)
         path = out / f"{i + 1:02d}-records.pdf"
         render_file(path, docs, patient, docs[0].facility)

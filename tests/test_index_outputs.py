@@ -164,8 +164,8 @@ def test_parallel_analysis_gives_the_same_documents_as_serial(tmp_path: Path) ->
     with WorkerPool(2, Limits()) as pool:
         bundle = read_bundle([big], pool=pool)
         assert len(bundle.texts) >= PARALLEL_MIN_PAGES
-        parallel = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
-    serial = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, None)
+        parallel, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
+    serial, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, None)
     assert parallel == serial
     assert len(parallel) > 100
 

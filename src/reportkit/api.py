@@ -21,6 +21,8 @@ from reportkit.index.chronology import chronological, find_gaps
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
 from reportkit.models import SCHEMA, RecordIndex, Skipped
+from reportkit.overrides import Overrides, read_overrides
+from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
 
 TOOL = f"reportkit {__version__}"
@@ -28,7 +30,8 @@ TOOL = f"reportkit {__version__}"
 
 @dataclass(frozen=True)
 class IndexOptions:
-    """Settings of one ``index`` run. Only ``gap_days`` changes what index.json says."""
+    """Settings of one ``index`` run. Only ``gap_days``, ``duplicate_threshold`` and ``overrides`` change what
+    index.json says."""
 
     passwords: tuple[str, ...] = ()
     """Passwords to try on encrypted inputs (in order)."""
@@ -43,6 +46,10 @@ class IndexOptions:
     """Where extracted text is cached; None means the default (see reportkit.ingest.cache)."""
     gap_days: int = 30
     """Treatment gaps longer than this many days are listed."""
+    duplicate_threshold: float = DEFAULT_THRESHOLD
+    """A document at least this similar (Jaccard of word shingles, 0-1) to an earlier one is its duplicate."""
+    overrides: Path | None = None
+    """A reviewer's overrides file (YAML; see reportkit.overrides)."""
     force: bool = False
     """Replace existing outputs."""
 
@@ -86,14 +93,29 @@ def build_index(
 ) -> tuple[RecordIndex, Bundle, int]:
     """Read and understand the inputs; write nothing. Returns (index, bundle, cache hits)."""
     options = options or IndexOptions()
-    return _build(check_inputs(inputs), options, progress)
+    overrides = _read_overrides(options)
+    return _build(check_inputs(inputs), options, overrides, progress)
+
+
+def _read_overrides(options: IndexOptions) -> Overrides | None:
+    _check_threshold(options.duplicate_threshold)
+    return read_overrides(options.overrides) if options.overrides else None
+
+
+def _check_threshold(value: float) -> None:
+    if not 0.0 < value <= 1.0:
+        raise InputError(
+            f"duplicate threshold {value} is out of range.", hint="Give a similarity between 0 and 1, e.g. 0.85."
+        )
 
 
 def _cache_root(options: IndexOptions) -> Path | None:
     return (options.cache_dir or default_cache_dir()) if options.use_cache else None
 
 
-def _build(files: list[InputFile], options: IndexOptions, progress: Progress | None) -> tuple[RecordIndex, Bundle, int]:
+def _build(
+    files: list[InputFile], options: IndexOptions, overrides: Overrides | None, progress: Progress | None
+) -> tuple[RecordIndex, Bundle, int]:
     # imported when needed: a run served from the result cache never loads them
     from reportkit.understand.documents import build_documents
     from reportkit.workers import Limits, WorkerPool
@@ -107,8 +129,16 @@ def _build(files: list[InputFile], options: IndexOptions, progress: Progress | N
             reasons = " ".join(s.reason for s in bundle.skipped)
             error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
             raise error(f"Nothing could be indexed. {reasons}".strip(), detail="\n".join(bundle.debug))
-        documents = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
-    warnings = []
+        documents, stale = build_documents(
+            bundle.texts,
+            bundle.pages,
+            bundle.sources,
+            bundle.outline_starts,
+            pool,
+            overrides=overrides,
+            duplicate_threshold=options.duplicate_threshold,
+        )
+    warnings = list(stale)
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
     if no_text:
         warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
@@ -122,14 +152,17 @@ def _build(files: list[InputFile], options: IndexOptions, progress: Progress | N
         gaps=find_gaps(documents, options.gap_days),
         skipped=bundle.skipped,
         warnings=warnings,
-        settings=_settings(options),
+        settings=_settings(options, overrides),
     )
     return index, bundle, cache.hits
 
 
-def _settings(options: IndexOptions) -> dict[str, object]:
+def _settings(options: IndexOptions, overrides: Overrides | None) -> dict[str, object]:
     """The settings that change what the index says (recorded in index.json and in cache keys)."""
-    return {"gap_days": options.gap_days}
+    settings: dict[str, object] = {"gap_days": options.gap_days, "duplicate_threshold": options.duplicate_threshold}
+    if overrides is not None:
+        settings["overrides_sha256"] = overrides.sha256
+    return settings
 
 
 def index_bundle(
@@ -152,11 +185,12 @@ def index_bundle(
         )
     started = datetime.now(UTC)
     clock = time.perf_counter()
+    overrides = _read_overrides(options)
     files = check_inputs(inputs)
     results = ResultCache(_cache_root(options))
     key = None
     if results.root is not None and all(f.sha256 and not f.skipped for f in files):
-        key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], _settings(options))
+        key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], _settings(options, overrides))
     outputs = results.get(key) if key else None
     debug: list[str] = []
     hits = 0
@@ -164,7 +198,7 @@ def index_bundle(
         index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
         hits = len(index.sources)
     else:
-        index, bundle, hits = _build(files, options, progress)
+        index, bundle, hits = _build(files, options, overrides, progress)
         outputs = export.render_all(index)
         debug = bundle.debug
         if key and not bundle.encrypted and not index.skipped:

@@ -17,7 +17,9 @@ from typing import Annotated, Any
 import typer
 
 from reportkit import api, cite
-from reportkit.errors import ExitCode, ReportkitError
+from reportkit.errors import ExitCode, ReportkitError, UsageError
+from reportkit.models import RecordIndex
+from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
 
 app = typer.Typer(
@@ -127,6 +129,19 @@ def index(
         Path | None, typer.Option("--password-file", help="Text file of passwords to try, one per line.")
     ] = None,
     gap_days: Annotated[int, typer.Option("--gap-days", min=1, help="List treatment gaps longer than this.")] = 30,
+    overrides: Annotated[
+        Path | None, typer.Option("--overrides", help="A reviewer's corrections (YAML): types, dates, splits...")
+    ] = None,
+    duplicate_threshold: Annotated[
+        float,
+        typer.Option(
+            "--duplicate-threshold", min=0.01, max=1.0, help="Similarity (0-1) at which a document is a re-sent copy."
+        ),
+    ] = DEFAULT_THRESHOLD,
+    explain: Annotated[
+        list[str] | None,
+        typer.Option("--explain", help="Print why document DOC_ID got its type and date (repeatable)."),
+    ] = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Processes reading PDFs [default: CPU count].")
     ] = None,
@@ -150,6 +165,8 @@ def index(
         options = api.IndexOptions(
             passwords=api.read_password_file(password_file) if password_file else (),
             gap_days=gap_days,
+            duplicate_threshold=duplicate_threshold,
+            overrides=overrides,
             file_timeout=file_timeout,
             max_memory_mb=max_memory,
             use_cache=not no_cache,
@@ -161,12 +178,38 @@ def index(
             result = api.index_bundle(inputs, out, options, progress=bar)
         for skipped in result.skipped:
             _say(f"skipped: {skipped.reason}")
+        for warning in result.index.warnings:
+            if warning.startswith("overrides line"):
+                _say(f"warning: {warning}")
+        for doc_id in explain or []:
+            _explain(result.index, doc_id)
         if debug:
             for line in result.debug:
                 _say(f"debug: {line}")
         if not quiet:
             _summary(result, out)
         raise typer.Exit(int(result.exit_code))
+
+
+def _explain(ix: RecordIndex, doc_id: str) -> None:
+    """Print a document's evidence and the reasons for its type and date (on stdout: it is the answer)."""
+    try:
+        doc = ix.document(doc_id.strip().upper())
+    except KeyError:
+        ids = [d.id for d in ix.documents]
+        raise UsageError(
+            f"--explain {doc_id}: no such document.", hint=f"Ids run from {ids[0]} to {ids[-1]} (see index.md)."
+        ) from None
+    typer.echo(f"{doc.id}  {cite.pages(doc.first_page, doc.last_page)}  {doc.doc_type}  {doc.date or 'undated'}")
+    for topic in ("boundary", "doc_type", "date", "provider"):
+        for n, line in enumerate(doc.explain.get(topic, [])):
+            typer.echo(f"  {topic + ':' if n == 0 else '':<10} {line}")
+    if doc.overridden:
+        typer.echo(f"  {'override:':<10} set by the reviewer: {', '.join(doc.overridden)}")
+    if doc.duplicate_of:
+        typer.echo(f"  {'copy:':<10} duplicate of {doc.duplicate_of} ({doc.duplicate_similarity:.0%} similar)")
+    for warning in doc.warnings:
+        typer.echo(f"  {'review:':<10} {warning}")
 
 
 def _summary(result: api.IndexResult, out: Path) -> None:

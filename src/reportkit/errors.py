@@ -46,6 +46,12 @@ class ReportkitError(Exception):
         return f"{self.message} {self.hint}".strip()
 
 
+class UsageError(ReportkitError):
+    """An argument that names something that does not exist (e.g. --explain with an unknown document id)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class InputError(ReportkitError):
     """No usable input (a path that does not exist, not a PDF, nothing to index)."""
 

@@ -127,12 +127,19 @@ class Document:
     diagnoses: list[Diagnosis] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     duplicate_of: str | None = None
+    """Id of the first copy in the bundle when this document is a re-sent copy (exact or near-exact)."""
+    duplicate_similarity: float | None = None
+    """Jaccard similarity (0-1) of this copy's word shingles to the first copy's; 1.0 for identical text."""
     missing_pages: list[int] = field(default_factory=list)
     """Numbers missing from the document's own "Page x of y" footers."""
     evidence: dict[str, Evidence] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     source: int = 0
     """Index in ``sources`` of the file the document starts in."""
+    overridden: list[str] = field(default_factory=list)
+    """Fields a reviewer set in the overrides file (``boundary``, ``doc_type``, ``date``, ``provider``...)."""
+    explain: dict[str, list[str]] = field(default_factory=dict)
+    """Why the document got its type and date: the rule that decided, and each candidate set aside and why."""
 
     @property
     def page_count(self) -> int:

@@ -194,7 +194,7 @@ def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
     cands = candidates(pages)
     excluded_values = {c.value for c in cands if c.role == EXCLUDED and _is_birth(c.label)}
     rejected = [
-        f"{c.value.isoformat()} on page {c.page}: {c.label or 'no label'} (not a date of care)"
+        f"{c.value.isoformat()} on page {c.page}: {label_phrase(c.label) or 'no label'} (not a date of care)"
         for c in cands
         if c.role == EXCLUDED
     ]
@@ -246,10 +246,24 @@ def _chosen(
         out_role,
         best.page,
         snippet(best.line),
-        f"label:{best.label.lower().strip(' :')[:30] or role}",
+        f"label:{label_phrase(best.label).lower() or role}",
         tuple(warnings),
         tuple(rejected),
     )
+
+
+def label_phrase(label: str) -> str:
+    """The label words just before a date ("Account #: HOH-2204 Date of Service:" -> "Date of Service")."""
+    tail = re.split(r"[:#|]|\s{2,}", label.strip(" :#|"))[-1]
+    words: list[str] = []
+    for word in reversed(tail.split()):
+        if len(words) == 5 or not (word.lower() in _LABEL_GLUE or label_role(word)):
+            break
+        words.insert(0, word)
+    return " ".join(words)
+
+
+_LABEL_GLUE = {"date", "of", "the", "on", "for", "at", "by", "electronically", "time", "&", "and"}
 
 
 def _is_birth(label: str) -> bool:

@@ -7,13 +7,15 @@ and :func:`build_documents`, which runs them, in parallel on the worker pool for
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from reportkit.cite import pages
 from reportkit.models import Document, Evidence, Page, Source
+from reportkit.overrides import Overrides, apply_boundaries, apply_fields
 from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
+from reportkit.understand.duplicates import DEFAULT_THRESHOLD, find_copies, shingles
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import PageSignals, signals, split
@@ -67,9 +69,13 @@ def missing_from_footers(pls: Sequence[PageLines]) -> list[int]:
     return [k for k in range(1, total + 1) if k not in seen]
 
 
-def analyse_document(spec: DocSpec) -> tuple[Document, str | None]:
-    """One document's type, date, provider, facility, diagnoses and findings, with evidence and warnings.
-    Also returns a fingerprint of its text (None for near-empty documents) for duplicate detection."""
+Analysed = tuple[Document, frozenset[int]]
+"""A document and the word shingles of its text (for duplicate detection)."""
+
+
+def analyse_document(spec: DocSpec) -> Analysed:
+    """One document's type, date, provider, facility, diagnoses and findings, with evidence, warnings and the
+    reasons for its type and date (``explain``). Also returns its text's shingles for duplicate detection."""
     doc_pages = spec.pages
     first, last = doc_pages[0].page, doc_pages[-1].page
     kind = classify(doc_pages)
@@ -104,8 +110,21 @@ def analyse_document(spec: DocSpec) -> tuple[Document, str | None]:
         evidence["provider"] = Evidence(who.page, who.snippet, who.rule)
     if where.page is not None:
         evidence["facility"] = Evidence(where.page, where.snippet, where.rule)
-    body = fold(" ".join(pl.text for pl in doc_pages)).lower()
-    fingerprint = hashlib.sha256(body.encode("utf-8")).hexdigest() if len(body) >= 40 else None
+    explain = {
+        "boundary": [f"starts at page {first}: {'; '.join(spec.reasons)}"],
+        "doc_type": [
+            f"{kind.doc_type} by {kind.rule}" + (f" on page {kind.page}: {kind.snippet!r}" if kind.snippet else ""),
+            *([f"body-word scores: {_scores(kind.scores)}"] if kind.scores else []),
+        ],
+        "date": [
+            (f"{when.value} ({when.role}) by {when.rule} on page {when.page}: {when.snippet!r}")
+            if when.value
+            else "no date of the right role found",
+            *(f"set aside: {r}" for r in when.rejected),
+        ],
+    }
+    if who.value:
+        explain["provider"] = [f"{who.value} by {who.rule} on page {who.page}"]
     document = Document(
         id=spec.doc_id,
         first_page=first,
@@ -122,20 +141,25 @@ def analyse_document(spec: DocSpec) -> tuple[Document, str | None]:
         evidence=evidence,
         warnings=warnings,
         source=spec.source,
+        explain=explain,
     )
-    return document, fingerprint
+    return document, shingles(fold(" ".join(pl.text for pl in doc_pages)))
 
 
-def analyse_documents(specs: Sequence[DocSpec]) -> list[tuple[Document, str | None]]:
+def _scores(scores: dict[str, int]) -> str:
+    return ", ".join(f"{t} {n}" for t, n in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def analyse_documents(specs: Sequence[DocSpec]) -> list[Analysed]:
     return [analyse_document(spec) for spec in specs]
 
 
-def _failed(spec: DocSpec, problem: str) -> tuple[Document, str | None]:
+def _failed(spec: DocSpec, problem: str) -> Analysed:
     first, last = spec.pages[0].page, spec.pages[-1].page
     warning = f"this document could not be analysed ({problem}); read pages {first}-{last} yourself"
     return Document(
         spec.doc_id, first, last, "other", None, None, None, None, None, warnings=[warning], source=spec.source
-    ), None
+    ), frozenset()
 
 
 def build_documents(
@@ -144,8 +168,13 @@ def build_documents(
     sources: Sequence[Source],
     outline_starts: set[int],
     pool: WorkerPool | None = None,
-) -> list[Document]:
-    """Every page in exactly one document, in bundle order, with ids D0001, D0002, …"""
+    overrides: Overrides | None = None,
+    duplicate_threshold: float = DEFAULT_THRESHOLD,
+) -> tuple[list[Document], list[str]]:
+    """Every page in exactly one document, in bundle order, with ids D0001, D0002, …
+
+    Applies a reviewer's overrides (boundaries before analysis, fields after) and marks re-sent copies.
+    Returns the documents and a message for each override that matched nothing."""
     parallel = pool is not None and pool.jobs > 1 and len(texts) >= PARALLEL_MIN_PAGES
     analysed: list[tuple[PageLines, PageSignals]] = []
     if parallel and pool is not None:
@@ -167,6 +196,9 @@ def build_documents(
         analysed = analyse_pages(1, texts)
     pls = [pl for pl, _ in analysed]
     spans = split([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts)
+    stale: list[str] = []
+    if overrides is not None:
+        spans, stale = apply_boundaries(spans, overrides, sources)
     specs = [
         DocSpec(
             doc_id=f"D{n:04d}",
@@ -179,23 +211,35 @@ def build_documents(
     ]
     if parallel and pool is not None:
         batches = [specs[i : i + DOCUMENTS_PER_TASK] for i in range(0, len(specs), DOCUMENTS_PER_TASK)]
-        results: dict[int, list[tuple[Document, str | None]]] = {}
+        results: dict[int, list[Analysed]] = {}
         for outcome in pool.map([Task(i, "documents", (batch,)) for i, batch in enumerate(batches)]):
             batch = batches[outcome.key]
             results[outcome.key] = outcome.value if outcome.ok else [_failed(s, outcome.problem) for s in batch]
         done = [item for i in sorted(results) for item in results[i]]
     else:
         done = analyse_documents(specs)
-    return _mark_duplicates(done)
+    documents = _mark_duplicates(done, duplicate_threshold)
+    if overrides is not None:
+        documents, more = apply_fields(documents, overrides, sources)
+        stale += more
+    return documents, stale
 
 
-def _mark_duplicates(done: Sequence[tuple[Document, str | None]]) -> list[Document]:
-    """A document whose text equals an earlier one's is a duplicate of that first copy."""
-    first_copy: dict[str, str] = {}
-    docs = []
-    for doc, fingerprint in done:
-        original = first_copy.setdefault(fingerprint, doc.id) if fingerprint else doc.id
-        if original != doc.id:
-            doc = replace(doc, duplicate_of=original, warnings=[*doc.warnings, f"exact duplicate of {original}"])
-        docs.append(doc)
+def _mark_duplicates(done: Sequence[Analysed], threshold: float) -> list[Document]:
+    """A document whose text matches an earlier one's (Jaccard similarity of word shingles >= threshold) is
+    a copy of that first copy: marked, kept, and left out of gaps and counts."""
+    docs = [doc for doc, _ in done]
+    for copy in find_copies([sets for _, sets in done], threshold):
+        doc, original = docs[copy.index], docs[copy.original]
+        kind = "exact" if copy.similarity >= 1.0 else f"near-exact ({copy.similarity:.0%} similar)"
+        docs[copy.index] = replace(
+            doc,
+            duplicate_of=original.id,
+            duplicate_similarity=copy.similarity,
+            warnings=[*doc.warnings, f"{kind} duplicate of {original.id} ({cite_pages(original)})"],
+        )
     return docs
+
+
+def cite_pages(doc: Document) -> str:
+    return pages(doc.first_page, doc.last_page)

@@ -1,0 +1,270 @@
+"""A reviewer's corrections to the record index (``--overrides FILE``), read and applied deterministically.
+
+The file is YAML. Each entry names a document by its page range as the index shows it, and either corrects
+its fields, splits it, or merges a run of documents into one::
+
+    documents:
+      - pages: 12-14
+        doc_type: imaging
+        date: 2024-03-14
+      - pages: 20-25
+        split_at: [23]
+      - pages: 30-33
+        merge: true
+
+Boundary entries (split, merge) are applied first, in file order, to the documents as reportkit split them;
+field entries are then matched against the resulting documents. An entry that matches nothing — the records
+changed since the reviewer wrote it — is reported, never silently dropped. ``source_sha256`` (a prefix of the
+SHA-256 of the file the document starts in, as index.json lists it) guards an entry against a file that was
+replaced by another with the same page numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from reportkit.errors import InputError
+from reportkit.models import DOC_TYPES, Document, Evidence, Source
+
+FIELDS = ("doc_type", "date", "date_role", "provider", "facility", "title")
+"""Document fields a reviewer may set."""
+_KEYS = {"pages", "split_at", "merge", "note", "source_sha256", *FIELDS}
+_PAGES = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+_ROLE = re.compile(r"^[a-z_]{2,24}$")
+
+Span = tuple[int, int, tuple[str, ...]]
+"""(first page, last page, reasons the document starts there)."""
+
+
+@dataclass(frozen=True)
+class Override:
+    line: int
+    """Line of the entry in the overrides file (for messages)."""
+    first: int
+    last: int
+    split_at: tuple[int, ...] = ()
+    merge: bool = False
+    fields: dict[str, str | None] = field(default_factory=dict)
+    note: str = ""
+    source_sha256: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"overrides line {self.line}"
+
+    @property
+    def pages(self) -> str:
+        return f"{self.first}" if self.first == self.last else f"{self.first}-{self.last}"
+
+
+@dataclass(frozen=True)
+class Overrides:
+    entries: tuple[Override, ...]
+    sha256: str
+    """SHA-256 of the file's bytes: part of the settings, so a changed file gives a new index."""
+
+    @property
+    def boundary(self) -> list[Override]:
+        return [e for e in self.entries if e.split_at or e.merge]
+
+    @property
+    def fielded(self) -> list[Override]:
+        return [e for e in self.entries if e.fields]
+
+
+def _problem(path: Path, line: int, message: str) -> InputError:
+    return InputError(
+        f"{path}, line {line}: {message}",
+        hint="Fix the overrides file (see 'Reviewer overrides' in the README for its format).",
+    )
+
+
+def _entry_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of the entries under ``documents:``, in order."""
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if key.value == "documents" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip() or None
+
+
+def _parse_entry(path: Path, line: int, raw: Any) -> Override:
+    if not isinstance(raw, dict):
+        raise _problem(path, line, "each entry must be a mapping such as 'pages: 12-14'.")
+    unknown = sorted(str(k) for k in raw if k not in _KEYS)
+    if unknown:
+        raise _problem(path, line, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}.")
+    if "pages" not in raw:
+        raise _problem(path, line, "the entry has no 'pages' (the document's page range, e.g. 12-14).")
+    m = _PAGES.match(str(raw["pages"]))
+    if not m:
+        raise _problem(path, line, f"pages {raw['pages']!r} is not a page or range such as 12 or 12-14.")
+    first = int(m.group(1))
+    last = int(m.group(2) or first)
+    if first < 1 or last < first:
+        raise _problem(path, line, f"pages {raw['pages']!r}: the range must run forwards from page 1 or later.")
+    split_raw = raw.get("split_at", [])
+    split_list = split_raw if isinstance(split_raw, list) else [split_raw]
+    try:
+        split_at = tuple(sorted({int(p) for p in split_list}))
+    except (TypeError, ValueError):
+        raise _problem(path, line, "split_at must be a page number or a list of page numbers.") from None
+    if any(not first < p <= last for p in split_at):
+        raise _problem(path, line, f"split_at pages must lie after page {first} and no later than page {last}.")
+    merge = raw.get("merge", False)
+    if not isinstance(merge, bool):
+        raise _problem(path, line, "merge must be true or false.")
+    if merge and split_at:
+        raise _problem(path, line, "an entry cannot both split and merge.")
+    fields = {k: _text(raw[k]) for k in FIELDS if k in raw}
+    if split_at and fields:
+        raise _problem(path, line, "a split entry cannot set fields; add an entry for each new document.")
+    if not (split_at or merge or fields):
+        raise _problem(path, line, "the entry changes nothing: set a field, split_at or merge.")
+    doc_type = fields.get("doc_type")
+    if "doc_type" in fields and doc_type not in DOC_TYPES:
+        raise _problem(path, line, f"doc_type {doc_type!r} is not one of: {', '.join(DOC_TYPES)}.")
+    when = fields.get("date")
+    if when is not None:
+        try:
+            fields["date"] = date.fromisoformat(when).isoformat()
+        except ValueError:
+            raise _problem(path, line, f"date {when!r} is not a date written as YYYY-MM-DD.") from None
+    role = fields.get("date_role")
+    if role is not None and not _ROLE.match(role):
+        raise _problem(path, line, f"date_role {role!r} should be one word such as service, exam or discharge.")
+    source = _text(raw.get("source_sha256")) or ""
+    if source and not re.fullmatch(r"[0-9a-f]{8,64}", source.lower()):
+        raise _problem(path, line, "source_sha256 must be at least 8 hex digits of the file's SHA-256.")
+    return Override(line, first, last, split_at, merge, fields, _text(raw.get("note")) or "", source.lower())
+
+
+def read_overrides(path: Path) -> Overrides:
+    """Read and check an overrides file. Raises InputError naming the file and line of the first problem."""
+    import yaml
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: overrides file not found.", hint="Check the --overrides path.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the overrides file ({exc.strerror}).") from None
+    try:
+        text = data.decode("utf-8-sig")
+        raw = yaml.safe_load(text)
+        lines = _entry_lines(text)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: the overrides file is not UTF-8 text.", hint="Save it as UTF-8.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise InputError(
+            f"{path}{where}: {problem}.", hint="Check the indentation and the ':' after each key."
+        ) from None
+    if raw is None:
+        raw = {"documents": []}
+    if not isinstance(raw, dict) or set(raw) - {"documents"}:
+        raise _problem(path, 1, "the file must hold one key, 'documents:', with a list of entries.")
+    items = raw.get("documents") or []
+    if not isinstance(items, list):
+        raise _problem(path, 1, "'documents:' must be a list of entries, each starting with '- pages:'.")
+    entries = tuple(_parse_entry(path, lines[i] if i < len(lines) else 1, item) for i, item in enumerate(items))
+    return Overrides(entries, hashlib.sha256(data).hexdigest())
+
+
+def _source_ok(entry: Override, first_page: int, sources: Sequence[Source]) -> bool:
+    if not entry.source_sha256:
+        return True
+    return any(s.first_page <= first_page <= s.last_page and s.sha256.startswith(entry.source_sha256) for s in sources)
+
+
+def apply_boundaries(
+    spans: Sequence[Span], overrides: Overrides, sources: Sequence[Source]
+) -> tuple[list[Span], list[str]]:
+    """Splits and merges, in file order. Returns the new spans and a message per entry that matched nothing."""
+    out = list(spans)
+    stale: list[str] = []
+    for entry in overrides.boundary:
+        starts = {s[0]: i for i, s in enumerate(out)}
+        ends = {s[1]: i for i, s in enumerate(out)}
+        i, j = starts.get(entry.first), ends.get(entry.last)
+        if i is None or j is None or not _source_ok(entry, entry.first, sources):
+            stale.append(_stale(entry, "no document"))
+            continue
+        reason = f"override ({entry.where})"
+        if entry.merge:
+            if i == j:
+                stale.append(_stale(entry, "nothing to merge: one document"))
+                continue
+            out[i : j + 1] = [(entry.first, entry.last, (reason,))]
+        else:
+            if i != j:
+                stale.append(_stale(entry, "no single document"))
+                continue
+            cuts = [entry.first, *entry.split_at, entry.last + 1]
+            pieces = [(a, b - 1, out[i][2] if a == entry.first else (reason,)) for a, b in pairwise(cuts)]
+            out[i : i + 1] = pieces
+    return out, stale
+
+
+def _stale(entry: Override, what: str) -> str:
+    return (
+        f"{entry.where}: {what} spans pages {entry.pages} (the records may have changed); the override was not "
+        "applied. Check the index and update the overrides file."
+    )
+
+
+def apply_fields(
+    documents: Sequence[Document], overrides: Overrides, sources: Sequence[Source]
+) -> tuple[list[Document], list[str]]:
+    """Set reviewer values on the documents they name. Returns the documents and messages for stale entries."""
+    by_span = {(d.first_page, d.last_page): n for n, d in enumerate(documents)}
+    out = list(documents)
+    stale: list[str] = []
+    for entry in overrides.fielded:
+        n = by_span.get((entry.first, entry.last))
+        if n is None or not _source_ok(entry, entry.first, sources):
+            stale.append(_stale(entry, "no document"))
+            continue
+        doc = out[n]
+        changes: dict[str, Any] = dict(entry.fields)
+        if "date" in changes and "date_role" not in changes:
+            changes["date_role"] = doc.date_role if doc.date_role and changes["date"] else None
+        evidence = dict(doc.evidence)
+        for name in changes:
+            evidence[name] = Evidence(doc.first_page, entry.note, f"override ({entry.where})")
+        overridden = sorted({*doc.overridden, *changes})
+        warnings = [w for w in doc.warnings if not _settled_by(w, changes)]
+        out[n] = replace(doc, **changes, evidence=evidence, overridden=overridden, warnings=warnings)
+    return out, stale
+
+
+def _settled_by(warning: str, changes: dict[str, Any]) -> bool:
+    """A warning the reviewer's value answers (e.g. 'no date of care found' once a date is given)."""
+    topics = {
+        "date": ("date",),
+        "doc_type": ("type",),
+        "provider": ("provider",),
+        "facility": ("facility",),
+    }
+    return any(name in changes and any(t in warning.lower() for t in words) for name, words in topics.items())

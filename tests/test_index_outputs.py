@@ -40,6 +40,9 @@ def documents(draw: st.DrawFn) -> Document:
         diagnoses=draw(st.lists(st.builds(Diagnosis, st.none() | text, text, st.integers(1, 9)), max_size=2)),
         findings=draw(st.lists(st.builds(Finding, st.just("PLAN"), text, st.integers(1, 9)), max_size=2)),
         duplicate_of=draw(st.none() | st.just("D0001")),
+        duplicate_similarity=draw(st.none() | st.floats(0.5, 1.0)),
+        overridden=draw(st.lists(st.sampled_from(["date", "doc_type"]), max_size=2, unique=True)),
+        explain=draw(st.dictionaries(st.sampled_from(["date", "doc_type"]), st.lists(text, max_size=2), max_size=2)),
         missing_pages=draw(st.lists(st.integers(1, 9), max_size=2)),
         evidence=draw(
             st.dictionaries(

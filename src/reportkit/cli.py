@@ -215,9 +215,10 @@ def _explain(ix: RecordIndex, doc_id: str) -> None:
 def _summary(result: api.IndexResult, out: Path) -> None:
     ix = result.index
     review = sum(len(d.warnings) for d in ix.documents)
+    dups = sum(1 for d in ix.documents if d.duplicate_of)
     _say(
-        f"Indexed {ix.page_count} pages from {len(ix.sources)} file(s) into {len(ix.documents)} documents "
-        f"in {result.seconds:.1f} s.",
+        f"Indexed {ix.page_count} pages from {len(ix.sources)} file(s) into {len(ix.documents) - dups} documents"
+        f"{f' and {dups} duplicate(s)' if dups else ''} in {result.seconds:.1f} s.",
     )
     if ix.gaps:
         _say(f"Treatment gaps over {ix.settings.get('gap_days')} days: {len(ix.gaps)}.")

@@ -50,8 +50,15 @@ def chronology_cells(doc: Document) -> list[str]:
     date = doc.date or "undated"
     if doc.date_role and doc.date_role != "service":
         date += f" ({doc.date_role})"
-    kind = doc.doc_type.replace("_", " ") + (f", duplicate of {doc.duplicate_of}" if doc.duplicate_of else "")
+    kind = doc.doc_type.replace("_", " ")
+    if doc.duplicate_of:
+        similar = "" if (doc.duplicate_similarity or 1.0) >= 1.0 else f", {doc.duplicate_similarity:.0%} similar"
+        kind += f", duplicate of {doc.duplicate_of}{similar}"
+    if doc.overridden:
+        kind += f" [reviewer set: {', '.join(doc.overridden)}]"
     pages = cite.pages(doc.first_page, doc.last_page)
+    if doc.missing_pages:
+        pages += f"; missing page(s) {', '.join(map(str, doc.missing_pages))} of its numbering"
     return [doc.id, date, kind, doc.provider or "", doc.facility or "", summary(doc), pages]
 
 
@@ -73,6 +80,8 @@ def _row(doc: Document, index: RecordIndex) -> dict[str, str]:
         "diagnoses": "; ".join(f"{d.code} {d.text}".strip() if d.code else d.text for d in doc.diagnoses),
         "findings": " | ".join(f"{f.label} (p. {f.page}): {f.text}" for f in doc.findings),
         "duplicate_of": doc.duplicate_of or "",
+        "duplicate_similarity": "" if doc.duplicate_similarity is None else f"{doc.duplicate_similarity:.3f}",
+        "overridden": " ".join(doc.overridden),
         "missing_pages": " ".join(str(p) for p in doc.missing_pages),
         "warnings": "; ".join(doc.warnings),
     }
@@ -105,11 +114,11 @@ def _review_lines(index: RecordIndex) -> list[str]:
 
 def _headline(index: RecordIndex) -> str:
     dups = sum(1 for d in index.documents if d.duplicate_of)
-    dated = [d.date for d in index.documents if d.date]
+    dated = [d.date for d in index.documents if d.date and not d.duplicate_of]
     span = f", dated {min(dated)} to {max(dated)}" if dated else ""
     return (
-        f"{len(index.sources)} file(s), {index.page_count} pages, {len(index.documents)} documents"
-        f" ({dups} duplicate(s)){span}."
+        f"{len(index.sources)} file(s), {index.page_count} pages, {len(index.documents) - dups} documents"
+        f" (and {dups} re-sent duplicate(s), listed but not counted){span}."
     )
 
 

@@ -231,12 +231,13 @@ def _mark_duplicates(done: Sequence[Analysed], threshold: float) -> list[Documen
     docs = [doc for doc, _ in done]
     for copy in find_copies([sets for _, sets in done], threshold):
         doc, original = docs[copy.index], docs[copy.original]
-        kind = "exact" if copy.similarity >= 1.0 else f"near-exact ({copy.similarity:.0%} similar)"
+        kind = "exact" if copy.similarity >= 1.0 else "near-exact"
+        similar = "" if copy.similarity >= 1.0 else f", {copy.similarity:.0%} similar"
         docs[copy.index] = replace(
             doc,
             duplicate_of=original.id,
             duplicate_similarity=copy.similarity,
-            warnings=[*doc.warnings, f"{kind} duplicate of {original.id} ({cite_pages(original)})"],
+            warnings=[*doc.warnings, f"{kind} duplicate of {original.id} ({cite_pages(original)}{similar})"],
         )
     return docs
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-SHINGLE_WORDS = 4
+SHINGLE_WORDS = 3
 SAMPLE_MOD = 4
 """A shingle is in the sample when hash % SAMPLE_MOD == 0 (about a quarter of them)."""
 MIN_SHINGLES = 12
@@ -24,11 +24,13 @@ MIN_SHINGLES = 12
 DEFAULT_THRESHOLD = 0.85
 
 _WORD = re.compile(r"[a-z0-9]+")
+_CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b", "6": "b", "c": "e"})
+"""Characters OCR and fax noise swap for each other, folded together so that such noise is no difference."""
 
 
 def shingles(text: str) -> frozenset[int]:
-    """The document's word shingles, case- and punctuation-folded, as stable 32-bit hashes."""
-    words = _WORD.findall(text.lower())
+    """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable 32-bit hashes."""
+    words = _WORD.findall(text.lower().replace("rn", "m").translate(_CONFUSABLE))
     if len(words) < SHINGLE_WORDS:
         return frozenset()
     return frozenset(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reportkit.understand.classify import classify, find_title
 from reportkit.understand.dates import choose_date, find_dates, label_role
+from reportkit.understand.documents import missing_from_footers
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.text import is_fax_header, page_lines
@@ -76,6 +77,11 @@ def test_every_format_round_trips(value: date) -> None:
         value.isoformat(),
         f"{month} {value.day}, {value.year}",
         f"{value.day}-{value.strftime('%b')}-{value.year}",
+        f"{value.day} {month} {value.year}",
+        f"{value.strftime('%b')} {value.day}, {value.year}",
+        f"{value.strftime('%b').upper()} {value.day:02d} {value.year}",
+        f"{value.month}/{value.day}/{value.strftime('%y')}" if 1970 <= value.year < 2070 else value.isoformat(),
+        f"{value.month}-{value.day}-{value.year}",
     ):
         assert [d for _, _, d in find_dates(f"Date of Service: {text}.")] == [value], text
 
@@ -250,3 +256,36 @@ def test_fax_cover_and_legal_forms_are_other() -> None:
 
 def test_section_heading_is_not_a_title() -> None:
     assert find_title(pl("2 | Page\nFOLLOW UP:\n1. Call the clinic.")) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("footer", "expected"),
+    [
+        ("Page 2 of 4", (2, 4)),
+        ("page 2 of 4", (2, 4)),
+        ("Page 12/15", (12, 15)),
+        ("PAGE 3 OF 3", (3, 3)),
+        ("Printed 03/22/2024   Page 1 of 2", (1, 2)),
+        ("Homepage 2 of 4 options", None),
+        ("See page 4 for details", None),
+    ],
+)
+def test_page_x_of_y_footers(footer: str, expected: tuple[int, int] | None) -> None:
+    page = page_lines(7, f"PROGRESS NOTE\nSome text of the visit.\n{footer}")
+    assert page.page_of == expected
+
+
+@pytest.mark.parametrize(
+    ("footers", "missing"),
+    [
+        (["Page 1 of 4", "Page 2 of 4", "Page 4 of 4"], [3]),  # a page skipped
+        (["Page 1 of 4", "Page 2 of 4"], [3, 4]),  # the count ends early
+        (["Page 2 of 3", "Page 3 of 3"], [1]),  # the first page lost
+        (["Page 1 of 2", "Page 2 of 2"], []),
+        (["", ""], []),  # no footers: nothing can be said
+        (["Page 1 of 2", "Page 1 of 3"], []),  # footers that disagree are not trusted
+    ],
+)
+def test_missing_pages_from_footers(footers: list[str], missing: list[int]) -> None:
+    pages = [page_lines(n, f"OPERATIVE REPORT\nText.\n{f}") for n, f in enumerate(footers, start=1)]
+    assert missing_from_footers(pages) == missing

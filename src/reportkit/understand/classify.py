@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reportkit.understand.dates import find_dates
+from reportkit.understand.body import BodyType, body_type
+from reportkit.understand.dates import candidates, find_dates
 from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, NAME_WITH_CREDENTIALS, SIGNOFF
 from reportkit.understand.text import PageLines, snippet
 
@@ -81,33 +82,8 @@ _TITLE_RULES: list[tuple[str, str]] = [
 ]
 _TITLE_PATTERNS = [(t, re.compile(p, re.I)) for t, p in _TITLE_RULES]
 
-# Body words: weak evidence, a point each (capped), used when no title decides.
-_BODY_RULES: dict[str, str] = {
-    "imaging": r"\b(technique|comparison|findings|impression)\s*:|\bcontrast\b|\bT[12]-weighted\b|\bsagittal\b",
-    "lab_report": r"reference\s+range|\bref\.?\s+range|\bflag\b|\bmg/dL\b|\bmmol/L\b|\bx10\^|\bcollected\b",
-    "operative_report": r"pre-?operative\s+diagnosis|post-?operative\s+diagnosis|anesthesia|estimated\s+blood\s+loss|"
-    r"incision|\bEBL\b",
-    "procedure_note": r"informed\s+consent|fluoroscop|needle|injectate|depo-?medrol|lidocaine|time[- ]out",
-    "discharge_summary": r"hospital\s+course|discharge\s+(diagnos|medication|instruction|condition)|"
-    r"date\s+of\s+discharge",
-    "history_and_physical": r"review\s+of\s+systems|past\s+medical\s+history|admitting\s+diagnos|family\s+history",
-    "emergency": r"triage|chief\s+complaint|\bED\s+course|disposition|arrived\s+by|emergency",
-    "therapy": r"\bvisit\s+#?\d+|range\s+of\s+motion|therapeutic\s+exercise|\bgoals?\b|\bHEP\b|modalities|"
-    r"manual\s+therapy",
-    "work_status": r"\brestrictions?\b|light\s+duty|modified\s+duty|full\s+duty|off\s+work|lifting\s+limit|"
-    r"no\s+lifting",
-    "billing": r"\bCPT\b|amount\s+due|balance|\bcharges?\b|\$\s?\d|payment|units",
-    "correspondence": r"^dear\b|sincerely|\bre\s*:|enclosed|please\s+(find|contact)",
-    "referral": r"referr(al|ing)|reason\s+for\s+referral|please\s+evaluate",
-    "consultation": r"thank\s+you\s+for\s+(the\s+)?(referral|asking)|reason\s+for\s+consult",
-    "progress_note": r"\b(subjective|objective|assessment|plan)\s*:|interval\s+history|returns?\s+for",
-    "pathology": r"gross\s+description|microscopic\s+description|specimen\s+(received|submitted)",
-    "ime_report": r"independent\s+medical|maximum\s+medical\s+improvement|apportionment|causation|"
-    r"records\s+reviewed",
-}
 BODY_CHARS = 8000
-"""How much of a document's text the body-word fallback reads (its first pages hold the signal)."""
-_BODY_PATTERNS = {t: re.compile(p, re.I | re.M) for t, p in _BODY_RULES.items()}
+"""How much of a document's text the body fallback reads (its first pages hold the signal)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +95,8 @@ class TypeChoice:
     rule: str
     warnings: tuple[str, ...]
     scores: dict[str, int]
+    features: tuple[str, ...] = ()
+    """Body features that matched (when the body decided), for --explain."""
 
 
 @lru_cache(maxsize=1 << 14)
@@ -163,6 +141,8 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
             continue
         if NAME_WITH_CREDENTIALS.search(line) or _PHONE.search(line) or find_dates(line):
             continue  # a signature, a phone line or a date stamp is never a title
+        if line.rstrip().endswith(".") and sum(w[:1].islower() for w in line.split()) >= 2:
+            continue  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title
         t = title_type(line) if looks_like_title(line) or len(line.split()) <= 6 else None
         if t and not re.search(r":\s*\S", line):
             return line, t
@@ -178,6 +158,16 @@ def is_letter(pages: Sequence[PageLines]) -> bool:
     )
 
 
+_GENERIC_PROCEDURE = re.compile(r"(\w+\s+)?procedure\s+(note|report|record)", re.I)
+OPERATIVE_BODY = 8
+"""Body score from which a generically titled procedure report is an operative report."""
+
+
+def _body(pages: Sequence[PageLines]) -> BodyType:
+    roles = frozenset(c.role for c in candidates(pages[:1]) if c.header and c.line_no < 25)
+    return body_type("\n".join(p.text for p in pages[:3])[:BODY_CHARS], roles)
+
+
 def classify(pages: Sequence[PageLines]) -> TypeChoice:
     """Decide the type of a document from its first page's title and all its words."""
     first = pages[0]
@@ -188,6 +178,14 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
     if by_title in ("fax_cover", "legal_form"):
         rule = "title:fax cover" if by_title == "fax_cover" else "title:legal form (not a clinical record)"
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
+    if by_title == "procedure_note" and _GENERIC_PROCEDURE.fullmatch((title or "").strip()):
+        # "Procedure report" titles operations too: the body's operative conventions decide.
+        body = _body(pages)
+        if body.doc_type == "operative_report" and body.scores.get("operative_report", 0) >= OPERATIVE_BODY:
+            rule = "title:procedure report with an operative report's sections"
+            return TypeChoice(
+                "operative_report", title, first.page, snippet(title or ""), rule, (), body.scores, body.features
+            )
     if by_title:
         return TypeChoice(by_title, title, first.page, snippet(title or ""), f"title:{by_title}", (), scores)
     if is_letter(pages):
@@ -203,23 +201,18 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
             (),
             scores,
         )
-    # No title decides: the body's words, if one type stands out.
-    body = "\n".join(p.text for p in pages[:3])[:BODY_CHARS]
-    for doc_type, pattern in _BODY_PATTERNS.items():
-        hits = len(pattern.findall(body))
-        if hits:
-            scores[doc_type] = min(hits, 6)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    if ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        doc_type = ranked[0][0]
+    # No title decides: the body's headings and phrases, if one type stands out.
+    body = _body(pages)
+    if body.doc_type:
         return TypeChoice(
-            doc_type,
+            body.doc_type,
             title,
             first.page,
             snippet(title or first.lines[0]),
-            f"body words:{doc_type}",
-            (f"type {doc_type} inferred from the text, no title found",),
-            scores,
+            body.rule,
+            (f"type {body.doc_type} inferred from the text, no title found",),
+            body.scores,
+            body.features,
         )
     return TypeChoice(
         "other",
@@ -228,5 +221,6 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
         snippet(title or first.lines[0] if first.lines else ""),
         "no signal",
         ("document type not recognised",),
-        scores,
+        body.scores,
+        body.features,
     )

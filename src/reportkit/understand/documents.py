@@ -114,7 +114,8 @@ def analyse_document(spec: DocSpec) -> Analysed:
         "boundary": [f"starts at page {first}: {'; '.join(spec.reasons)}"],
         "doc_type": [
             f"{kind.doc_type} by {kind.rule}" + (f" on page {kind.page}: {kind.snippet!r}" if kind.snippet else ""),
-            *([f"body-word scores: {_scores(kind.scores)}"] if kind.scores else []),
+            *([f"body scores: {_scores(kind.scores)}"] if kind.scores else []),
+            *(f"body feature {f}" for f in kind.features),
         ],
         "date": [
             (f"{when.value} ({when.role}) by {when.rule} on page {when.page}: {when.snippet!r}")

@@ -53,7 +53,7 @@ _FEATURES: list[tuple[str, int, str]] = [
         "imaging",
         2,
         r"nerve\s+conduction|\bneedle\s+emg\b|\bEMG\b|electromyograph|\blatenc(y|ies)\b|"
-        r"\bamplitudes?\b|\bechocardiogra|ejection\s+fraction",
+        r"\bamplitudes?\b|\bechocardiogra|ejection\s+fraction|\bwaveforms?\b|\bdoppler\b|\bvisuali[sz]ed\b",
     ),
     ("imaging", 1, r"\bno\s+acute\b|\bunremarkable\b|\bis\s+(seen|noted|identified)\b"),
     # discharge summary
@@ -203,7 +203,7 @@ _CLINICAL = re.compile(
     re.I,
 )
 
-FLOOR = 4
+FLOOR = 3
 """The least score that decides a type."""
 MARGIN = 2
 """How far the best type must lead the next one; nearer than this, the higher-priority type below wins if it is

@@ -240,7 +240,10 @@ def _chosen(
         warnings.append(f"date {best.value.isoformat()} has no label; check it is the date of service")
     for c in usable:
         if c is not best and c.role != role:
-            rejected.append(f"{c.value.isoformat()} on page {c.page}: {c.role} date, not preferred for {doc_type}")
+            kind = {"date": "a date labelled only 'date'", "unlabelled": "an unlabelled date"}.get(
+                c.role, f"{c.role} date"
+            )
+            rejected.append(f"{c.value.isoformat()} on page {c.page}: {kind}, not preferred for {doc_type}")
     return DateChoice(
         best.value.isoformat(),
         out_role,

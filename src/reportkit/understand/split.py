@@ -16,11 +16,17 @@ from datetime import date
 
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
+from reportkit.understand.people import NAME_WITH_CREDENTIALS
 from reportkit.understand.text import PageLines
 
 START_THRESHOLD = 2.5
 _PATIENT_BLOCK = re.compile(r"\b(patient(\s+name)?|name|pt)\s*:|\bMRN\b|\bD\.?O\.?B\b|date\s+of\s+birth", re.I)
-_CONTINUED = re.compile(r"\(?\bcont(inued|'d|\.)\b\)?", re.I)
+_CONTINUED = re.compile(
+    r"\(\s*cont(inued|'d|\.)?\s*\)|^.{0,50}\b(continued|cont'd)\s*[.:]?$|\bcontinued\s+(from|on)\b", re.I
+)
+"""A continuation mark: "(continued)", "Progress Note - continued", "continued from page 1"; not prose that
+happens to use the word ("continued to spike fevers")."""
+_SALUTATION = re.compile(r"^(dear\b|to\s+whom\s+it\s+may\s+concern)", re.I)
 _SIGNED = re.compile(
     r"electronically\s+signed|signed\s+by|^signature\b|^signed\b|attending\s+signature|"
     r"^sincerely|dictated\s+by|this\s+report\s+has\s+been\s+(signed|verified)",
@@ -44,6 +50,8 @@ class PageSignals:
     fax_cover: bool
     continued: bool
     top_lines: tuple[str, ...]
+    salutation: bool = False
+    """A letter's salutation ("Dear Dr. Roe:") near the top."""
 
 
 def signals(pl: PageLines) -> PageSignals:
@@ -56,12 +64,20 @@ def signals(pl: PageLines) -> PageSignals:
         page_of=pl.page_of,
         patient_block=sum(1 for ln in top if _PATIENT_BLOCK.search(ln)) >= 1,
         care_date=first_labelled_date(pl),
-        signed=any(_SIGNED.search(ln) for ln in pl.lines[-12:]),
+        signed=any(_SIGNED.search(ln) for ln in pl.lines[-12:])
+        or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
         blank=sum(len(ln) for ln in pl.lines) < 10,
         fax_cover=any(_FAX_COVER.search(ln) for ln in top),
         continued=any(_CONTINUED.search(ln) for ln in pl.top(6)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
+        salutation=any(_SALUTATION.match(ln) for ln in pl.top(14)),
     )
+
+
+def _is_signature_line(line: str) -> bool:
+    """A clinician's name with credentials alone on a line (a signature block), e.g. 'Jane A. Roe, MD'."""
+    m = NAME_WITH_CREDENTIALS.search(line)
+    return bool(m) and m is not None and len(line) - len(m.group(0)) <= 12
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,8 @@ def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> B
         add(2.5, f"title {cur.title_type}")
     elif cur.title:
         add(1, "heading at top")
+    if cur.salutation and not prev.salutation:
+        add(1.5, "a letter opens")
     if cur.patient_block and cur.top_lines != prev.top_lines:
         add(1, "patient header block")
     if cur.care_date and doc_date:

@@ -85,3 +85,22 @@ def test_index_docx_opens_in_libreoffice(tmp_path: Path) -> None:
     assert "Record index" in text
     assert "2009-03-26 (discharge)" in text
     assert "pp. 1–3" in text
+
+
+def test_the_readme_overrides_example_applies_to_the_sample_case(tmp_path: Path) -> None:
+    import re
+
+    from reportkit import IndexOptions, index_bundle
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(# overrides\.yaml.*?)```", readme, re.S)
+    assert example, "the README's overrides example is gone"
+    path = tmp_path / "overrides.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    records = ROOT / "samples" / "ime-case" / "records"
+    index = index_bundle([records], tmp_path / "out", IndexOptions(overrides=path)).index
+    assert not [w for w in index.warnings if w.startswith("overrides")], index.warnings
+    mri = next(d for d in index.documents if d.first_page == 13)
+    assert (mri.date, mri.overridden) == ("2024-03-11", ["date", "doc_type", "facility", "provider"])
+    assert any(d.first_page == 24 and d.last_page == 24 for d in index.documents)
+    assert any(d.first_page == 42 and d.last_page == 45 for d in index.documents)

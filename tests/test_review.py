@@ -162,7 +162,7 @@ def test_overrides_correct_fields_split_and_merge(tmp_path: Path, sample: Record
     index = result.index
     fixed = _doc_at(index, target.first_page)
     assert (fixed.doc_type, fixed.date, fixed.provider) == ("procedure_note", "2023-12-31", "Dr. Reviewer Fixed")
-    assert fixed.overridden == ["date", "date_role", "doc_type", "provider"]
+    assert fixed.overridden == ["date", "doc_type", "provider"] and fixed.date_role == target.date_role
     assert fixed.evidence["doc_type"].rule == "override (overrides line 3)"
     assert fixed.evidence["doc_type"].snippet == "stamp on the back of the page"
     # split: two documents where there was one, the second starting at the page the reviewer gave

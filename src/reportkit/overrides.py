@@ -248,8 +248,8 @@ def apply_fields(
             continue
         doc = out[n]
         changes: dict[str, Any] = dict(entry.fields)
-        if "date" in changes and "date_role" not in changes:
-            changes["date_role"] = doc.date_role if doc.date_role and changes["date"] else None
+        if "date" in changes and "date_role" not in changes and changes["date"] is None:
+            changes["date_role"] = None  # a cleared date has no role; a corrected one keeps the role it had
         evidence = dict(doc.evidence)
         for name in changes:
             evidence[name] = Evidence(doc.first_page, entry.note, f"override ({entry.where})")

@@ -14,9 +14,13 @@ CREDENTIALS = (
     r"ATC|CSCS|MPT|MSPT|Esq\.?|J\.?D\.?|RPh|PharmD|MS|MA|MPH|DDS|DMD|PTA|COTA|LPN|LVN|CMA|RRT|NP-C|"
     r"AGNP-C|PMHNP-BC|CNM|PsyD|LMFT|LPC|CCC-SLP|SLP"
 )
-_NAME = r"[A-Z][a-zA-Z'’\-]+\.?(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2}"
+_NAME = r"[A-Z](?:[a-zA-Z'’\-]+\.?|\.)(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2}"
+_LAST_FIRST = r"[A-Z][a-zA-Z'’\-]+,\s+[A-Z][a-zA-Z'’\-]+\.?(?:\s+[A-Z]\.?)?"
+"""A name written surname first: "Roe, Jane A." """
 _CRED = rf"(?:{CREDENTIALS})(?![A-Za-z])"
-NAME_WITH_CREDENTIALS = re.compile(rf"(?<![A-Za-z])(?P<name>{_NAME}),?\s+(?P<cred>{_CRED}(?:\s*,\s*{_CRED})*)")
+NAME_WITH_CREDENTIALS = re.compile(
+    rf"(?<![A-Za-z])(?P<name>{_LAST_FIRST}|{_NAME}),?\s+(?P<cred>{_CRED}(?:\s*,\s*{_CRED})*)"
+)
 DR_NAME = re.compile(rf"\bDr\.?\s+(?P<name>{_NAME}|[A-Z][a-zA-Z'’\-]+)")
 
 _AUTHOR_LABELS = re.compile(
@@ -38,6 +42,16 @@ SIGNOFF = re.compile(
     r"(yours\s+)?truly|truly\s+yours|yours\s+sincerely)(\s+yours)?[,.]?$",
     re.I,
 )
+_LABELLED_NAME = re.compile(
+    r"\b(?P<label>electronically\s+signed\s+by|signed\s+by|dictated\s+by|attending(?:\s+physician)?|"
+    r"(?:primary\s+)?surgeon|radiologist|interpreted\s+by|read\s+by|rendering\s+provider|"
+    r"treating\s+(?:physician|provider)|examining\s+physician|physician|provider|therapist|clinician|seen\s+by|"
+    r"performed\s+by|pathologist|consultant)(?:\s*:\s*|(?<=by)\s+)"
+    rf"(?P<name>(?:Dr\.?\s+)?(?:{_LAST_FIRST}|{_NAME}|[A-Z][A-Z'’\-]+,\s+[A-Z][A-Z'’\-]+(?:\s+[A-Z]\.?)?))"
+    r"(?=\s*$|\s{2,}|\s*[,;|]|\s+(?:on|at)\s)",
+    re.I,
+)
+_NOT_A_NAME = re.compile(r"\b(patient|hospital|clinic|center|medical|unknown|none|same|see|self)\b", re.I)
 _PLAIN_NAME = re.compile(r"^[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2}$")
 _SIGNED_LINE = re.compile(r"^(electronically\s+)?signed\b|^e-signed\b", re.I)
 _ORDERING = re.compile(r"(ordering(\s+(physician|provider))?|ordered\s+by)\s*:?\s*$", re.I)
@@ -78,7 +92,8 @@ def _names_in(line: str) -> list[re.Match[str]]:
 
 
 def _clean_name(match: re.Match[str]) -> str:
-    return f"{match.group('name').strip()}, {match.group('cred').strip()}"
+    """The name as written, with its credentials."""
+    return " ".join(match.group(0).split()).rstrip(",")
 
 
 def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Sequence[str] = ()) -> Found:
@@ -112,6 +127,13 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
                 else:
                     rank, rule = 2, "first name with credentials"
                 ranked.append((rank, pl.page, i, value, snippet(line), rule))
+    if not any(r[0] == 0 for r in ranked):  # "Provider: ROE, JANE" — labelled, no credentials printed
+        for pl in pages:
+            for i, line in enumerate(pl.lines):
+                for m in _LABELLED_NAME.finditer(line):
+                    if not _NOT_AUTHOR.search(line[: m.start("name")]) and not _NOT_A_NAME.search(m.group("name")):
+                        rule = f"label:{' '.join(m.group('label').lower().split())} (no credentials)"
+                        ranked.append((1, pl.page, i, m.group("name").strip(" ,"), snippet(line), rule))
     for pl in pages:  # a letter signed by someone without credentials (an adjuster, a case manager)
         for i, line in enumerate(pl.lines[1:], start=1):
             if SIGNOFF.match(pl.lines[i - 1]) and _PLAIN_NAME.match(line):

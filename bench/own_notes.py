@@ -957,7 +957,17 @@ def correspondence(c: Ctx) -> tuple[list[str], str]:
         ),
     }[kind]
     titles = [t for t in body[0] if t]
-    return titles, "\n\n".join(body[1])
+    extra = r.sample(
+        [
+            f"Our file number is {r.choice(['PI', 'WC', 'MVA'])}-{r.randint(1000, 99999)}.",
+            "Please direct any questions to the undersigned.",
+            f"A copy of this letter has been sent to {r.choice(['the claimant', 'counsel', 'the adjuster'])}.",
+            "We appreciate your cooperation.",
+            f"Enclosures: {r.randint(1, 5)}",
+        ],
+        r.randint(1, 3),
+    )
+    return titles, "\n\n".join([*body[1], *extra])
 
 
 def referral(c: Ctx) -> tuple[list[str], str]:

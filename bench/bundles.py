@@ -322,7 +322,7 @@ def plan_lines(p: Planned, patient: tuple[str, date], doi: date, r: random.Rando
         body = "\n".join(x for x in body.split("\n") if not x.startswith("Dear "))
     lines += body.split("\n")
     lines.append("")
-    if lay.extra_dates and kind not in ("billing", "other", "correspondence"):
+    if lay.extra_dates and kind not in ("billing", "other", "correspondence", "referral"):
         lines.append(f"Next appointment: {d(p.when + timedelta(days=r.randint(14, 42)))}")
     if kind == "other":
         return lines
@@ -451,7 +451,11 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
     planned: list[Planned] = []
     while len(planned) < n_docs:
         source = r.choices(sources, [weights.get(s, 1) for s in sources])[0]
-        note = r.choice(by_source[source])
+        if source == "own":  # every type equally often
+            kind = r.choice(sorted({n.doc_type for n in by_source[source]}))
+            note = r.choice([n for n in by_source[source] if n.doc_type == kind])
+        else:
+            note = r.choice(by_source[source])
         if note.key in used:
             continue
         used.add(note.key)

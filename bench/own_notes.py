@@ -679,15 +679,16 @@ def lab_report(c: Ctx) -> tuple[list[str], str]:
 
 def pathology(c: Ctx) -> tuple[list[str], str]:
     r = c.rng
-    spec = r.choice(
-        [
-            "Intervertebral disc material, L4-L5",
-            "Medial meniscus, right knee",
-            "Soft tissue mass, wrist",
-            "Synovium, right shoulder",
-            "Intervertebral disc, C5-C6",
-        ]
-    )
+    spec, dx = {
+        "lumbar": (
+            f"Intervertebral disc material, {c.level}",
+            "Degenerated fibrocartilage consistent with disc material.",
+        ),
+        "cervical": (f"Intervertebral disc, {c.level}", "Degenerated fibrocartilage consistent with disc material."),
+        "knee": (f"Medial meniscus, {c.side} knee", "Fibrocartilage with degenerative tearing."),
+        "shoulder": (f"Synovium and bursa, {c.side} shoulder", "Chronic synovitis and bursitis."),
+        "wrist": (f"Transverse carpal ligament, {c.side}", "Dense fibrous tissue with focal myxoid change."),
+    }[c.region_name]
     titles = ["SURGICAL PATHOLOGY REPORT", "Pathology Report", "SURGICAL PATHOLOGY", "Pathology Consultation Report"]
     parts: list[tuple[str, list[str] | str]] = [
         ("SPECIMEN:", f"A. {spec}"),
@@ -711,13 +712,7 @@ def pathology(c: Ctx) -> tuple[list[str], str]:
         ),
         (
             r.choice(["FINAL DIAGNOSIS:", "DIAGNOSIS:"]),
-            r.choice(
-                [
-                    "Degenerated fibrocartilage consistent with disc material. Negative for malignancy.",
-                    "Fibrocartilage with degenerative tearing.",
-                    "Chronic synovitis. No malignancy identified.",
-                ]
-            ),
+            dx + r.choice([" Negative for malignancy.", " No malignancy identified.", ""]),
         ),
     ]
     return titles, _join(parts)
@@ -997,8 +992,14 @@ def referral(c: Ctx) -> tuple[list[str], str]:
                 [
                     "Evaluate and treat.",
                     "Consult and treat as indicated.",
-                    "3x/week for 4 weeks; ROM, strengthening, modalities.",
-                    "Consider epidural steroid injection.",
+                    "3x/week for 4 weeks; ROM, strengthening, modalities."
+                    if to in ("Physical Therapy", "Chiropractic")
+                    else "Please see at the earliest available appointment.",
+                    "Consider epidural steroid injection."
+                    if to == "Pain Management"
+                    else "Opinion on surgical options."
+                    if to.startswith("Ortho")
+                    else "Please advise.",
                 ]
             ),
         ),

@@ -78,7 +78,6 @@ GENERIC_TITLES = {
     "procedure_note": ["PROCEDURE NOTE", "Procedure Report"],
     "referral": ["REFERRAL", "Referral Note", "Request for Consultation"],
 }
-CREDENTIALS = ["MD", "DO", "MD, FACS", "PA-C", "NP", "M.D.", "DC", "PT, DPT"]
 FIRST = [
     "Alan",
     "Maria",
@@ -127,23 +126,44 @@ LAST = [
     "Ellison",
     "Baptiste",
 ]
-FACILITIES = [
-    "Riverside Medical Center",
-    "Northfield Orthopedic Associates",
-    "Lakeview Imaging Center",
-    "St. Agnes Hospital",
-    "Summit Internal Medicine",
-    "Cedar Valley Clinic",
-    "Harbor Pain Institute",
-    "Mercy Regional Health",
-    "Eastside Surgical Group",
-    "Pinecrest Neurology",
-    "Bayside Physical Therapy",
-    "Keystone Chiropractic Center",
-    "Granite State Occupational Health",
-    "Westbrook Spine & Sports",
-    "Clearwater Diagnostic Laboratory",
-]
+ANY = {"billing", "other", "correspondence"}
+# practice → (types it writes, credentials of its clinicians, facility names)
+PRACTICES: dict[str, tuple[set[str], list[str], list[str]]] = {
+    "hospital": (
+        {"emergency", "history_and_physical", "operative_report", "discharge_summary", "consultation", "imaging",
+         "lab_report", "pathology", "procedure_note", "progress_note"} | ANY,
+        ["MD", "DO", "MD, FACS", "M.D."],
+        ["Riverside Medical Center", "St. Agnes Hospital", "Mercy Regional Health", "St. Brendan Regional Hospital"],
+    ),
+    "orthopaedics": (
+        {"progress_note", "consultation", "operative_report", "procedure_note", "work_status", "referral", "imaging"}
+        | ANY,
+        ["MD", "DO", "PA-C", "NP", "MD, FACS"],
+        ["Northfield Orthopedic Associates", "Westbrook Spine & Sports", "Eastside Surgical Group"],
+    ),
+    "pain": (
+        {"progress_note", "consultation", "procedure_note", "referral", "work_status"} | ANY,
+        ["MD", "DO", "NP"],
+        ["Harbor Pain Institute", "Pinecrest Neurology", "Summit Interventional Pain"],
+    ),
+    "occupational": (
+        {"progress_note", "work_status", "referral", "consultation", "lab_report"} | ANY,
+        ["MD", "DO", "PA-C", "NP"],
+        ["Granite State Occupational Health", "Cedar Valley Clinic", "Summit Internal Medicine"],
+    ),
+    "therapy": (
+        {"therapy", "progress_note"} | ANY,
+        ["PT, DPT", "DC", "PT", "OTR/L"],
+        ["Bayside Physical Therapy", "Keystone Chiropractic Center", "Motion Rehab & Sports Therapy"],
+    ),
+    "imaging": ({"imaging"} | ANY, ["MD", "DO"], ["Lakeview Imaging Center", "Open MRI of Dayton"]),
+    "laboratory": ({"lab_report", "pathology"} | ANY, ["MD", "DO"], ["Clearwater Diagnostic Laboratory"]),
+    "ime": (
+        {"ime_report", "correspondence", "referral"} | ANY,
+        ["MD", "DO", "MD, FACS"],
+        ["Crestview Independent Medical Evaluations", "Northfield Orthopedic Associates"],
+    ),
+}  # fmt: skip
 CITIES = ["Springfield, IL 62704", "Dayton, OH 45402", "Fresno, CA 93721", "Albany, NY 12207", "Tulsa, OK 74103"]
 
 
@@ -205,6 +225,7 @@ class Provider:
     facility: str
     address: str
     layout: Layout
+    practice: str = "hospital"
 
     def written(self, form: int) -> str:
         cred = self.credential
@@ -434,19 +455,28 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
     weights = {"own": 4, "mtsamples": 3, "synthea": 1, "ccda": 1}
     sources = sorted(by_source)
     providers: list[Provider] = []
-    for _ in range(max(2, min(7, n_docs // 4))):
-        lay = layout(r.choice(layouts))
-        providers.append(
-            Provider(
-                r.choice(FIRST),
-                chr(65 + r.randint(0, 25)),
-                r.choice(LAST),
-                r.choice(CREDENTIALS),
-                r.choice(FACILITIES),
-                f"{r.randint(100, 9999)} {r.choice(['Main St', 'Oak Ave', 'Park Blvd'])}, {r.choice(CITIES)}",
-                lay,
-            )
+    max_providers = max(2, min(8, n_docs // 3))
+
+    def provider_for(doc_type: str) -> Provider:
+        """A practice that writes this type: an existing one mostly, a new one while the bundle has few."""
+        fits = [p for p in providers if doc_type in PRACTICES[p.practice][0]]
+        if fits and (len(providers) >= max_providers or r.random() < 0.75):
+            return r.choice(fits)
+        practice = r.choice([k for k, v in PRACTICES.items() if doc_type in v[0]])
+        _, credentials, facilities = PRACTICES[practice]
+        prov = Provider(
+            r.choice(FIRST),
+            chr(65 + r.randint(0, 25)),
+            r.choice(LAST),
+            r.choice(credentials),
+            r.choice(facilities),
+            f"{r.randint(100, 9999)} {r.choice(['Main St', 'Oak Ave', 'Park Blvd'])}, {r.choice(CITIES)}",
+            layout(r.choice(layouts)),
+            practice,
         )
+        providers.append(prov)
+        return prov
+
     used: set[str] = set()
     planned: list[Planned] = []
     while len(planned) < n_docs:
@@ -459,7 +489,7 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
         if note.key in used:
             continue
         used.add(note.key)
-        prov = r.choice(providers)
+        prov = provider_for(note.doc_type)
         style = prov.layout.date_style if prov.layout.date_style >= 0 else r.randrange(len(DATE_FORMATS))
         p = Planned(note, prov, start + timedelta(days=r.randint(0, 700)), style)
         p.pages = paginate(plan_lines(p, patient, doi, r), prov.layout)

@@ -217,15 +217,11 @@ def layout(number: int) -> Layout:
 
 
 @dataclass(frozen=True)
-class Provider:
+class Clinician:
     first: str
     middle: str
     last: str
     credential: str
-    facility: str
-    address: str
-    layout: Layout
-    practice: str = "hospital"
 
     def written(self, form: int) -> str:
         cred = self.credential
@@ -237,10 +233,22 @@ class Provider:
         ][form % 4]
 
 
+@dataclass(frozen=True)
+class Provider:
+    """One practice or facility: one PDF in the bundle, one layout, one or more clinicians."""
+
+    facility: str
+    address: str
+    layout: Layout
+    practice: str
+    clinicians: tuple[Clinician, ...]
+
+
 @dataclass
 class Planned:
     note: Note
     provider: Provider
+    clinician: Clinician
     when: date  # the chronology date
     style: int  # date format
     pages: list[list[str]] = field(default_factory=list)
@@ -257,7 +265,7 @@ def _fill(text: str, p: Planned, patient: str, doi: date, r: random.Random) -> s
         .replace("@@PRIOR@@", fmt(p.when - timedelta(days=r.randint(10, 60))))
         .replace("@@NEXT@@", fmt(p.when + timedelta(days=r.randint(14, 42))))
         .replace("@@SERVICE@@", fmt(p.when))
-        .replace("@@PROVIDER@@", p.provider.written(p.provider.layout.provider_form))
+        .replace("@@PROVIDER@@", p.clinician.written(p.provider.layout.provider_form))
     )
 
 
@@ -273,7 +281,7 @@ def _title(p: Planned, r: random.Random) -> str | None:
 def plan_lines(p: Planned, patient: tuple[str, date], doi: date, r: random.Random) -> list[str]:
     name, dob = patient
     lay, prov, kind = p.provider.layout, p.provider, p.note.doc_type
-    who = prov.written(lay.provider_form)
+    who = p.clinician.written(lay.provider_form)
     d = lambda x: date_text(x, p.style)  # noqa: E731
     mrn = f"{r.randint(100000, 999999)}"
     lines: list[str] = []
@@ -464,15 +472,17 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
             return r.choice(fits)
         practice = r.choice([k for k, v in PRACTICES.items() if doc_type in v[0]])
         _, credentials, facilities = PRACTICES[practice]
+        team = r.randint(2, 3) if practice == "hospital" else r.randint(1, 2)
+        clinicians = tuple(
+            Clinician(r.choice(FIRST), chr(65 + r.randint(0, 25)), r.choice(LAST), r.choice(credentials))
+            for _ in range(team)
+        )
         prov = Provider(
-            r.choice(FIRST),
-            chr(65 + r.randint(0, 25)),
-            r.choice(LAST),
-            r.choice(credentials),
             r.choice(facilities),
             f"{r.randint(100, 9999)} {r.choice(['Main St', 'Oak Ave', 'Park Blvd'])}, {r.choice(CITIES)}",
             layout(r.choice(layouts)),
             practice,
+            clinicians,
         )
         providers.append(prov)
         return prov
@@ -491,7 +501,7 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
         used.add(note.key)
         prov = provider_for(note.doc_type)
         style = prov.layout.date_style if prov.layout.date_style >= 0 else r.randrange(len(DATE_FORMATS))
-        p = Planned(note, prov, start + timedelta(days=r.randint(0, 700)), style)
+        p = Planned(note, prov, r.choice(prov.clinicians), start + timedelta(days=r.randint(0, 700)), style)
         p.pages = paginate(plan_lines(p, patient, doi, r), prov.layout)
         p.blank_after = r.random() < prov.layout.blank_rate
         planned.append(p)
@@ -511,7 +521,7 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
             page += 1
         for d in docs:
             last = page + len(d.pages) - 1 + d.blank_after
-            surname = None if d.note.doc_type in ("billing", "other") else prov.last
+            surname = None if d.note.doc_type in ("billing", "other") else d.clinician.last
             truth.append(
                 _label(
                     page,

@@ -192,28 +192,42 @@ class Layout:
         return "held-out" if self.number % 4 == 3 else "tune"
 
 
+# Each feature's values, weighted by repetition. Within each split the values are dealt out in shuffled
+# rounds, so both splits see every value about as often (the held-out figure is not on easier layouts)
+# while the combinations differ.
+FEATURES: dict[str, list[Any]] = {
+    "letterhead": [0, 1, 1, 2, 3],
+    "patient_block": [0, 1, 2, 3],
+    "date_style": [-1, 0, 1, 2, 3, 4, 5, 6],
+    "label_pick": [0, 1, 2, 3, 4, 5],
+    "title": [0, 0, 1, 2, 3],
+    "running_header": [False, False, True],
+    "fax": [0, 0, 1, 2, 3],
+    "footer": [0, 1, 1, 2, 3],
+    "signature": [0, 1, 2, 3],
+    "provider_form": [0, 1, 2, 3],
+    "provider_label": ["", "", "Provider:", "Attending:", "Physician:", "Rendering Provider:"],
+    "font": ["Helvetica", "Times-Roman", "Courier"],
+    "size": [9, 10, 10, 11],
+    "blank_rate": [0.0, 0.0, 0.15],
+    "extra_dates": [False, True],
+}
+
+
 def layout(number: int) -> Layout:
-    r = random.Random(f"layout-{number}")
-    fax = r.choice([0, 0, 1, 2, 3])
-    return Layout(
-        number=number,
-        letterhead=r.choice([0, 1, 1, 2, 3]),
-        patient_block=r.choice([0, 1, 2, 3]),
-        date_style=r.choice([-1, 0, 0, 1, 2, 3, 4, 5, 6]),
-        label_pick=r.randint(0, 5),
-        title=r.choice([0, 0, 1, 2, 3]),
-        running_header=r.random() < 0.4,
-        fax=fax,
-        footer=r.choice([0, 1, 1, 2, 3]),
-        signature=r.choice([0, 1, 2, 3]),
-        provider_form=r.randint(0, 3),
-        provider_label=r.choice(["", "", "Provider:", "Attending:", "Physician:", "Rendering Provider:"]),
-        font=r.choice(["Helvetica", "Times-Roman", "Courier"]),
-        size=r.choice([9, 10, 10, 11]),
-        cover_sheet=fax > 0 and r.random() < 0.6,
-        blank_rate=r.choice([0.0, 0.0, 0.15]),
-        extra_dates=r.random() < 0.5,
-    )
+    held = number % 4 == 3
+    members = HELD_OUT_LAYOUTS if held else TUNE_LAYOUTS
+    i = members.index(number) if number in members else number
+
+    def pick(feature: str) -> Any:
+        values = list(FEATURES[feature])
+        rnd, pos = divmod(i, len(values))
+        random.Random(f"{feature}-{held}-{rnd}").shuffle(values)
+        return values[pos]
+
+    picked = {f: pick(f) for f in FEATURES}
+    cover = picked["fax"] > 0 and random.Random(f"layout-{number}").random() < 0.6
+    return Layout(number=number, cover_sheet=cover, **picked)
 
 
 @dataclass(frozen=True)

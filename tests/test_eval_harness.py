@@ -21,7 +21,7 @@ from reportkit.models import DOC_TYPES
 
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bundles import HELD_OUT_LAYOUTS, TUNE_LAYOUTS, all_renderings, build_bundle, layout
+from bundles import FEATURES, HELD_OUT_LAYOUTS, TUNE_LAYOUTS, all_renderings, build_bundle, layout
 from eval_index import TARGETS, run_split
 from notes import Note
 from own_notes import GENERATORS, own_notes
@@ -54,6 +54,10 @@ def test_layout_splits_are_disjoint_and_varied() -> None:
     assert all(lay.split == "held-out" for lay in held)
     assert len({(lay.letterhead, lay.patient_block, lay.footer, lay.signature, lay.fax > 0) for lay in held}) >= 8
     assert layout(7) == layout(7)
+    # both splits see every value of every feature (held-out layouts are new combinations, not easier ones)
+    for feature, values in FEATURES.items():
+        for split in (TUNE_LAYOUTS, HELD_OUT_LAYOUTS):
+            assert {getattr(layout(n), feature) for n in split} == set(values), feature
 
 
 def test_bundle_truth_is_self_consistent(notes: list[Note], tmp_path: Path) -> None:

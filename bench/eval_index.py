@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bundles import HELD_OUT_LAYOUTS, TUNE_LAYOUTS, build_bundle
+from bundles import HELD_OUT_LAYOUTS, TUNE_LAYOUTS, build_bundle, layout
 from notes import SOURCES, Note, available_sources, load_notes
 
 SPLITS = ("tune", "held-out")
@@ -82,7 +82,7 @@ def run_split(
         with tempfile.TemporaryDirectory(prefix="reportkit-eval-") as tmp:
             return run_split(split, sources, bundles, docs, seed, Path(tmp), pool)
     overall = {"labelled": 0, "predicted": 0, "matched": 0}
-    total, by_source, by_type = Tally(), dict[str, Tally](), dict[str, Tally]()
+    total, by_source, by_type, by_layout = Tally(), dict[str, Tally](), dict[str, Tally](), dict[int, Tally]()
     confusions: Counter[str] = Counter()
     misses: list[str] = []
     pages = 0
@@ -106,6 +106,7 @@ def run_split(
                 total,
                 by_source.setdefault(label["source"], Tally()),
                 by_type.setdefault(label["doc_type"], Tally()),
+                by_layout.setdefault(label["layout"], Tally()),
             ):
                 tally.add(matched, ok[0], ok[1], prov_ok)
             if matched and not ok[0]:
@@ -135,9 +136,32 @@ def run_split(
         "overall": figures,
         "by_source": {k: v.figures() for k, v in sorted(by_source.items())},
         "by_doc_type": {k: v.figures() for k, v in sorted(by_type.items())},
+        "by_layout": {k: {**v.figures(), "layout": describe(k)} for k, v in sorted(by_layout.items())},
         "confusions": dict(confusions.most_common()),
         "misses": misses,
     }
+
+
+def describe(number: int) -> str:
+    """A layout's features in a few words, to see what the misses have in common."""
+    lay = layout(number)
+    parts = [
+        ["no letterhead", "letterhead", "logo line", "one-line letterhead"][lay.letterhead],
+        ["inline patient block", "labelled patient lines", "two-column patient block", "no patient block"][
+            lay.patient_block
+        ],
+        ["title as written", "title upper", "no title", "title case"][lay.title],
+        "mixed date formats" if lay.date_style < 0 else f"date format {lay.date_style}",
+        ["no footer", "Page x of y", "Page x", "x of y top right"][lay.footer],
+        ["e-signed later", "dictated/transcribed", "name only", "signed + later date"][lay.signature],
+        ["First M. Last, CRED", "Last, First CRED", "Dr. First Last", "FIRST LAST, C.R.E.D."][lay.provider_form],
+        f"label {lay.provider_label!r}" if lay.provider_label else "no provider label",
+    ]
+    if lay.fax:
+        parts.append(f"fax header {lay.fax}" + (" + cover" if lay.cover_sheet else ""))
+    if lay.running_header:
+        parts.append("running header")
+    return ", ".join(parts)
 
 
 def _row(name: str, f: dict[str, Any]) -> str:
@@ -166,6 +190,8 @@ def report(fig: dict[str, Any], n_misses: int) -> None:
         print(_row(f"source {k}", v))
     for k, v in fig["by_doc_type"].items():
         print(_row(k, v))
+    for k, v in fig["by_layout"].items():
+        print(_row(f"layout {k}", v), "  ", v["layout"])
     if fig["confusions"]:
         print("  doc_type confusions (labelled → predicted):")
         for k, v in fig["confusions"].items():

@@ -13,6 +13,7 @@ Layouts are numbered; ``layout(n)`` is fixed by its number. Numbers 3, 7, 11, ..
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -297,7 +298,8 @@ def plan_lines(p: Planned, patient: tuple[str, date], doi: date, r: random.Rando
     lay, prov, kind = p.provider.layout, p.provider, p.note.doc_type
     who = p.clinician.written(lay.provider_form)
     d = lambda x: date_text(x, p.style)  # noqa: E731
-    mrn = f"{r.randint(100000, 999999)}"
+    sex = "MF"[zlib.crc32(name.encode()) % 2]
+    mrn = f"{zlib.crc32((prov.facility + name).encode()) % 900000 + 100000}"  # one per patient and facility
     lines: list[str] = []
     if lay.letterhead == 1:
         lines += [prov.facility, prov.address, f"Tel (555) 010-{r.randint(1000, 9999)}   Fax (555) 010-4400", ""]
@@ -351,7 +353,7 @@ def plan_lines(p: Planned, patient: tuple[str, date], doi: date, r: random.Rando
             lines += [f"Name: {name}", f"Date of Birth: {d(dob)}", f"Account #: {mrn}"]
             lines += [x for x in (date_line, prov_line) if x]
         elif lay.patient_block == 2:
-            lines += [f"Patient Name: {name:<28}  {date_line}", f"DOB: {d(dob):<37}  Sex: {r.choice('MF')}"]
+            lines += [f"Patient Name: {name:<28}  {date_line}", f"DOB: {d(dob):<37}  Sex: {sex}"]
             lines += [f"MRN: {mrn:<37}  {prov_line}".rstrip()]
         else:
             lines += [x for x in (date_line, prov_line) if x]

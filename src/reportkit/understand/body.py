@@ -39,6 +39,21 @@ _FEATURES: list[tuple[str, int, str]] = [
     ),
     ("operative_report", 3, r"H:procedures?|H:name\s+of\s+(the\s+)?(procedure|operation)"),
     ("operative_report", 1, r"H:indications?(\s+for\s+(the\s+)?(procedure|operation|surgery))?|H:specimens?"),
+    # procedure note: office and pain-management procedures, done under local anaesthetic
+    (
+        "procedure_note",
+        5,
+        r"(epidural|facet|medial\s+branch|trigger\s+point|joint|steroid|nerve\s+root|transforaminal|"
+        r"sacroiliac|si\s+joint|bursa|subacromial|intra-?articular)\s+(steroid\s+)?(injections?|blocks?)|"
+        r"radiofrequency\s+(ablation|neurotomy|rhizotomy)|\bnerve\s+block\b|arthrocentesis|"
+        r"H:(procedure\s+note|injection)",
+    ),
+    (
+        "procedure_note",
+        2,
+        r"\b(depo-?medrol|kenalog|triamcinolone|methylprednisolone|dexamethasone|bupivacaine|marcaine|"
+        r"omnipaque|isovue)\b|\bneedle\b|under\s+fluoroscop|time-?out\s+was",
+    ),
     # imaging (and electrodiagnostic studies, which the chronology files with imaging)
     ("imaging", 4, r"H:technique|H:comparisons?|H:(reason|indications?)\s+for\s+(the\s+)?(exam|study|examination)"),
     ("imaging", 3, r"H:exam(ination)?(?!\s+(findings|of\s+the))|H:study|^[ \t]*procedure\s*:\s*(mri|ct|x-?ray)"),
@@ -190,8 +205,9 @@ FEATURES = [(doc_type, weight, _compile(p), p) for doc_type, weight, p in _FEATU
 # The label of the date in a record's header names what kind of record it is: "Date of Surgery" heads an
 # operative report, "Exam Date" an imaging report, "Discharge Date" a discharge summary.
 _ROLE_FEATURES: dict[str, list[tuple[str, int]]] = {
-    "procedure": [("operative_report", 4)],
-    "exam": [("imaging", 3)],
+    "surgery": [("operative_report", 4)],
+    "procedure": [("operative_report", 2), ("procedure_note", 2)],
+    "exam": [("imaging", 1)],
     "discharge": [("discharge_summary", 4)],
     "collection": [("lab_report", 2), ("pathology", 2)],
     "admission": [("history_and_physical", 2), ("discharge_summary", 1)],
@@ -215,6 +231,7 @@ _PRIORITY = [
     "pathology",
     "discharge_summary",
     "operative_report",
+    "procedure_note",
     "lab_report",
     "imaging",
     "emergency",
@@ -252,7 +269,7 @@ def body_type(text: str, header_roles: frozenset[str] = frozenset()) -> BodyType
     for role in sorted(header_roles):
         for doc_type, weight in _ROLE_FEATURES.get(role, []):
             scores[doc_type] = scores.get(doc_type, 0) + weight
-            matched.append(f"{doc_type}+{weight}: a {role} date in the header")
+            matched.append(f"{doc_type}+{weight}: {role} date labelled in the header")
     for doc_type, weight, pattern, _ in FEATURES:
         m = pattern.search(text)
         if m:

@@ -159,12 +159,17 @@ def is_letter(pages: Sequence[PageLines]) -> bool:
 
 
 _GENERIC_PROCEDURE = re.compile(r"(\w+\s+)?procedure\s+(note|report|record)", re.I)
+_SURGERY = re.compile(r"\b(surgery|operation|operative|surgical)\b", re.I)
 OPERATIVE_BODY = 8
 """Body score from which a generically titled procedure report is an operative report."""
 
 
 def _body(pages: Sequence[PageLines]) -> BodyType:
-    roles = frozenset(c.role for c in candidates(pages[:1]) if c.header and c.line_no < 25)
+    roles = frozenset(
+        "surgery" if c.role == "procedure" and _SURGERY.search(c.label) else c.role
+        for c in candidates(pages[:1])
+        if c.header and c.line_no < 25
+    )
     return body_type("\n".join(p.text for p in pages[:3])[:BODY_CHARS], roles)
 
 
@@ -181,7 +186,8 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
     if by_title == "procedure_note" and _GENERIC_PROCEDURE.fullmatch((title or "").strip()):
         # "Procedure report" titles operations too: the body's operative conventions decide.
         body = _body(pages)
-        if body.doc_type == "operative_report" and body.scores.get("operative_report", 0) >= OPERATIVE_BODY:
+        operative, procedure = body.scores.get("operative_report", 0), body.scores.get("procedure_note", 0)
+        if body.doc_type == "operative_report" and operative >= OPERATIVE_BODY and operative - procedure >= 4:
             rule = "title:procedure report with an operative report's sections"
             return TypeChoice(
                 "operative_report", title, first.page, snippet(title or ""), rule, (), body.scores, body.features

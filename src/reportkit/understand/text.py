@@ -16,9 +16,20 @@ _PAGE_OF = re.compile(r"\bpage\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
 _SPACES = re.compile(r"\s+")
 
 
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M?\b)?", re.I)
+_PHONE_NUMBER = re.compile(r"\b\d{3}[-.)\s]+\d{3}[-.\s]\d{4}\b|(?<![\d/])\+?1?\d{10}\b")
+_TRANSMISSION_PAGE = re.compile(r"\b(?:P(?:age|G)?\.?|#)\s*\d{1,4}\s*(?:/|of)\s*\d{1,4}\b", re.I)
+
+
 def is_fax_header(line: str) -> bool:
-    """A fax transmission header line (sender, number, time, transmission page): not part of the record."""
-    return bool(_FAX_WORD.search(line)) and bool(_FAX_TIME_OR_PAGE.search(line)) and len(_FAX_STAMP.findall(line)) >= 2
+    """A fax transmission header line (sender, number, time, transmission page): not part of the record.
+
+    Either it says so (FAX, FROM … TO) next to a time or page counter, or it carries all three marks a fax
+    machine stamps: a time, a phone number and a transmission page counter ("09:41A … 5550104400 page 6 of 8").
+    """
+    if _FAX_WORD.search(line) and _FAX_TIME_OR_PAGE.search(line) and len(_FAX_STAMP.findall(line)) >= 2:
+        return True
+    return bool(_TIME.search(line) and _PHONE_NUMBER.search(line) and _TRANSMISSION_PAGE.search(line))
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,17 @@ _FEATURES: list[tuple[str, int, str]] = [
     ("emergency", 2, r"H:disposition|\bdischarged\s+from\s+the\s+(emergency|er\b|ed\b)"),
     ("emergency", 1, r"\bemergency\s+(department|room)\b"),
     # consultation
-    ("consultation", 6, r"H:reason\s+for\s+(consult(ation)?|referral)|H:consult(ation)?\s+(request|reason)"),
+    ("consultation", 6, r"H:reason\s+for\s+consult(ation)?|H:consult(ation)?\s+reason"),
+    ("consultation", 3, r"H:reason\s+for\s+referral"),
+    # referral (a request for care, not the visit that answers it)
+    ("referral", 3, r"H:reason\s+for\s+referral"),
+    (
+        "referral",
+        5,
+        r"H:referr(ed|ing)\s+to|H:(requested|requesting)\s+(service|specialty|consult(ation)?)|H:specialty|"
+        r"H:(type\s+of\s+)?(service|consult(ation)?)\s+requested|please\s+(evaluate|see)\s+and\s+treat|"
+        r"H:urgency|H:consult(ation)?\s+request|(?<!thank you for )\bi\s+am\s+referring\b",
+    ),
     (
         "consultation",
         4,
@@ -211,6 +221,7 @@ _ROLE_FEATURES: dict[str, list[tuple[str, int]]] = {
     "discharge": [("discharge_summary", 4)],
     "collection": [("lab_report", 2), ("pathology", 2)],
     "admission": [("history_and_physical", 2), ("discharge_summary", 1)],
+    "referral": [("referral", 3)],
 }
 
 _CLINICAL = re.compile(
@@ -238,6 +249,7 @@ _PRIORITY = [
     "therapy",
     "work_status",
     "billing",
+    "referral",
     "consultation",
     "history_and_physical",
     "progress_note",

@@ -62,7 +62,8 @@ _LABELS: list[tuple[re.Pattern[str], str]] = [
         (r"\b(d\.?o\.?i|injury|accident|incident)\b", EXCLUDED),
         (r"\b(next|follow[- ]?up|return|recheck|re-?eval|appointment|scheduled|due)\b", EXCLUDED),
         (r"\b(reported|resulted|final(ized)?|amended|result date)\b", EXCLUDED),
-        (r"\b(referral|referred|requested|order(ed)?|authoriz)\w*", EXCLUDED),
+        (r"\b(referral|referred)\b", "referral"),
+        (r"\b(requested|order(ed)?|authoriz)\w*", EXCLUDED),
         (r"\b(discharge[d]?)\b", "discharge"),
         (r"\b(admission|admit(ted)?)\b", "admission"),
         (r"\b(surgery|operation|procedure|operative)\b", "procedure"),
@@ -88,7 +89,7 @@ _ROLE_PREFERENCE: dict[str, tuple[str, ...]] = {
     "history_and_physical": ("admission", "service", "exam", "date"),
     "ime_report": ("exam", "service", "date"),
     "correspondence": ("letter", "date", "service"),
-    "referral": ("letter", "date", "service"),
+    "referral": ("referral", "letter", "date", "service"),
     "billing": ("service", "admission", "line", "statement", "date"),
 }
 _DEFAULT_PREFERENCE = ("service", "exam", "admission", "procedure", "date", "collection", "discharge", "letter")
@@ -278,6 +279,6 @@ def first_labelled_date(pl: PageLines, limit_lines: int = 25) -> date | None:
     for c in candidates([pl]):
         if c.line_no >= limit_lines:
             break
-        if c.header and c.role not in (EXCLUDED, "unlabelled", "date", "line", "letter"):
+        if c.header and c.role not in (EXCLUDED, "unlabelled", "date", "line", "letter", "referral"):
             return c.value
     return None

@@ -42,7 +42,7 @@ _FEATURES: list[tuple[str, int, str]] = [
     # procedure note: office and pain-management procedures, done under local anaesthetic
     (
         "procedure_note",
-        5,
+        7,
         r"(epidural|facet|medial\s+branch|trigger\s+point|joint|steroid|nerve\s+root|transforaminal|"
         r"sacroiliac|si\s+joint|bursa|subacromial|intra-?articular)\s+(steroid\s+)?(injections?|blocks?)|"
         r"radiofrequency\s+(ablation|neurotomy|rhizotomy)|\bnerve\s+block\b|arthrocentesis|"
@@ -148,6 +148,12 @@ _FEATURES: list[tuple[str, int, str]] = [
         r"(physical|occupational)\s+therapy\s+(evaluation|note|progress|daily|visit|plan)|"
         r"H:(short|long)[- ]term\s+goals|H:rehab(ilitation)?\s+potential|H:plan\s+of\s+care|"
         r"therapeutic\s+(exercise|activit)|manual\s+therapy|chiropractic\s+(adjustment|manipulation)",
+    ),
+    (
+        "therapy",
+        4,
+        r"\b(97110|97112|97140|97530|97035|97014|97010|97116|97150|97750|9894[0-2]|9716[1-4])\b|"
+        r"\bvisits?\s+#?\s?\d+\s+of\s+\d+\s+(authorized|approved|prescribed)",
     ),
     (
         "therapy",
@@ -261,6 +267,8 @@ _WORKUP = re.compile(
     r"medications|impression|assessment|plan)[ \t]*(:|$)",
     re.I | re.M,
 )
+_EMBEDDED = ("lab_report", "imaging", "work_status", "billing")
+"""Types whose features a visit note often quotes (results, studies, restrictions, charges)."""
 _NEW_PATIENT = re.compile(r"^[ \t]*(family\s+history|social\s+history|review\s+of\s+systems)[ \t]*(:|$)", re.I | re.M)
 
 
@@ -287,6 +295,13 @@ def body_type(text: str, header_roles: frozenset[str] = frozenset()) -> BodyType
         if m:
             scores[doc_type] = scores.get(doc_type, 0) + weight
             matched.append(f"{doc_type}+{weight}: {' '.join(m.group(0).split())[:40]}")
+    sections = {m.group(1).lower() for m in _WORKUP.finditer(text)}
+    if len(sections) >= 4:
+        # A visit note (history, examination, assessment) quotes labs, imaging and work status in its
+        # sections; those mentions do not make it a lab report, an imaging report or a work status form.
+        for embedded in _EMBEDDED:
+            if embedded in scores:
+                scores[embedded] //= 2
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _PRIORITY.index(kv[0])))
     if ranked and ranked[0][1] >= FLOOR:
         best, score = ranked[0]
@@ -296,7 +311,6 @@ def body_type(text: str, header_roles: frozenset[str] = frozenset()) -> BodyType
         winner = min(close, key=_PRIORITY.index)
         return BodyType(winner, scores, tuple(matched), "body:headings (close call)")
     # No kind-specific convention: a clinical note shaped like a visit.
-    sections = {m.group(1).lower() for m in _WORKUP.finditer(text)}
     if len(sections) >= 3:
         new_patient = len({m.group(1).lower() for m in _NEW_PATIENT.finditer(text)}) >= 2
         doc_type = "consultation" if new_patient else "progress_note"

@@ -27,6 +27,7 @@ _TITLE_RULES: list[tuple[str, str]] = [
         r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
         r"authori[sz]ation)|prior\s+authori|prescription\s+for\s+(physical|occupational)\s+therapy",
     ),
+    ("correspondence", r"^(request|notice|notification|confirmation)\s+(for|of)\s+(an?\s+)?(independent|ime|exam)"),
     ("ime_report", r"independent\s+medical|\bIME\b|\bQME\b|\bAME\b|medical[- ]legal|record\s+review\s+report"),
     (
         "therapy",
@@ -161,6 +162,8 @@ def is_letter(pages: Sequence[PageLines]) -> bool:
 _GENERIC_PROCEDURE = re.compile(r"(\w+\s+)?procedure\s+(note|report|record)", re.I)
 _SURGERY = re.compile(r"\b(surgery|operation|operative|surgical)\b", re.I)
 OPERATIVE_BODY = 8
+_GENERIC_PROGRESS = re.compile(r"progress\s+(note|report)|re-?evaluation|daily\s+note|follow[- ]?up", re.I)
+THERAPY_BODY = 6
 """Body score from which a generically titled procedure report is an operative report."""
 
 
@@ -183,6 +186,12 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
     if by_title in ("fax_cover", "legal_form"):
         rule = "title:fax cover" if by_title == "fax_cover" else "title:legal form (not a clinical record)"
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
+    if by_title == "progress_note" and _GENERIC_PROGRESS.search(title or ""):
+        # therapists and chiropractors title their visits "Progress Report" too: their conventions decide
+        body = _body(pages)
+        if body.doc_type == "therapy" and body.scores.get("therapy", 0) >= THERAPY_BODY:
+            rule = "title:progress report with a therapy visit's content"
+            return TypeChoice("therapy", title, first.page, snippet(title or ""), rule, (), body.scores, body.features)
     if by_title == "procedure_note" and _GENERIC_PROCEDURE.fullmatch((title or "").strip()):
         # "Procedure report" titles operations too: the body's operative conventions decide.
         body = _body(pages)

@@ -64,8 +64,7 @@ def signals(pl: PageLines) -> PageSignals:
         page_of=pl.page_of,
         patient_block=sum(1 for ln in top if _PATIENT_BLOCK.search(ln)) >= 1,
         care_date=first_labelled_date(pl),
-        signed=any(_SIGNED.search(ln) for ln in pl.lines[-12:])
-        or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
+        signed=any(_SIGNED.search(ln) for ln in pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
         blank=sum(len(ln) for ln in pl.lines) < 10,
         fax_cover=any(_FAX_COVER.search(ln) for ln in top),
         continued=any(_CONTINUED.search(ln) for ln in pl.top(6)),

@@ -101,7 +101,7 @@ def render_markup(kind: str, context: dict[str, Any], templates: Path | None = N
         raise TemplateError(f"{where}: line {exc.lineno}: {exc.message}.", hint="Fix the template syntax.") from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
-            f"{where}: the template reaches for something templates may not use ({exc}).",
+            f"{where}: line {_line(exc, name)}the template reaches for something templates may not use ({exc}).",
             hint="Templates may use only the context values listed in templates/README.md.",
         ) from None
     except jinja2.UndefinedError as exc:

@@ -298,12 +298,12 @@ def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
         if isinstance(node, yaml.MappingNode):
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode) and k.value == str(key):
-                    child = v if not isinstance(v, yaml.ScalarNode) or v.value else k
+                    child, line = v, k.start_mark.line + 1  # a field's line is its key's
                     break
         elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             child = node.value[key]
+            line = child.start_mark.line + 1
         if child is None:
             break
         node = child
-        line = node.start_mark.line + 1
     return line

@@ -45,7 +45,7 @@ TYPE_LABELS = {
 }
 
 TOPICS: dict[str, re.Pattern[str]] = {
-    "diagnosis": re.compile(r"diagnos|condition", re.I),
+    "diagnosis": re.compile(r"diagnos", re.I),
     "causation": re.compile(
         r"caus|related to|relationship|aggravat|apportion|pre-?existing|mechanism|industrial|work injury", re.I
     ),

@@ -90,11 +90,17 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     return env
 
 
+def template_label(kind: str, templates: Path | None) -> str:
+    """The template's path (a user's) or ``built-in NAME``, for messages."""
+    name = TEMPLATE_NAMES[kind]
+    return f"{templates / name}" if templates is not None and (templates / name).is_file() else f"built-in {name}"
+
+
 def render_markup(kind: str, context: dict[str, Any], templates: Path | None = None) -> str:
     """Render the kind's template to the draft markup. Raises TemplateError with the template and line."""
     name = TEMPLATE_NAMES[kind]
     env = environment(templates)
-    where = f"{templates / name}" if templates is not None and (templates / name).is_file() else f"built-in {name}"
+    where = template_label(kind, templates)
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
@@ -148,7 +154,7 @@ class Rendered:
 
 def render(kind: str, context: dict[str, Any], templates: Path | None = None) -> Rendered:
     text = render_markup(kind, context, templates)
-    return Rendered(kind, text, markup.parse(text, TEMPLATE_NAMES[kind]))
+    return Rendered(kind, text, markup.parse(text, template_label(kind, templates)))
 
 
 def _style(templates: Path | None) -> str:

@@ -249,6 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--out", type=Path, default=HERE, help="samples folder to write into")
     args = ap.parse_args(argv)
+    (args.out / "ime-case").mkdir(parents=True, exist_ok=True)
     referral_letter(args.out / "ime-case" / "referral-letter.pdf")
     second_opinion_records(args.out / "second-opinion-case" / "records")
     return 0

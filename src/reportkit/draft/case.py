@@ -113,8 +113,8 @@ class Discussion(_Model):
     causation: Text = None
     apportionment: Text = None
     past_treatment: Text = Field(None, description="Appropriateness of treatment so far.")
-    mmi: Mmi = Field(default_factory=Mmi)
-    impairment: Impairment = Field(default_factory=Impairment)
+    mmi: Mmi = Mmi()
+    impairment: Impairment = Impairment()
     work_capacity: Text = None
     restrictions: Text = None
     treatment: Text = Field(None, description="Future treatment.")
@@ -141,7 +141,7 @@ class ImeCase(_Model):
     requesting_party: RequestingParty
     referral_date: dt.date | None = None
     date_of_injury: dt.date | None = None
-    exam: Exam = Field(default_factory=Exam)
+    exam: Exam = Exam()
     jurisdiction: str = Field("generic", description="Profile checked by `reportkit check`: generic, uk-cpr35 …")
     report_date: dt.date | None = Field(None, description="Date printed on the report (none: a placeholder).")
     questions: list[Question] = Field(default_factory=list)
@@ -153,7 +153,7 @@ class ImeCase(_Model):
     examination: Text = Field(None, description="Physical examination, positive and negative findings, effort.")
     diagnostic_studies: Text = Field(None, description="Your comments on the studies (the records' are drafted).")
     diagnoses: list[Diagnosis] = Field(default_factory=list)
-    discussion: Discussion = Field(default_factory=Discussion)
+    discussion: Discussion = Discussion()
     range_of_opinion: Text = Field(None, description="Where opinions differ and why (CPR Part 35).")
     other_records: list[OtherRecord] = Field(default_factory=list)
 
@@ -211,7 +211,7 @@ class SecondOpinionCase(_Model):
     jurisdiction: str = "generic"
     letter_date: dt.date | None = None
     records_not_available: Text = Field(None, description="Records asked for but not received.")
-    letter: Letter = Field(default_factory=Letter)
+    letter: Letter = Letter()
     other_records: list[OtherRecord] = Field(default_factory=list)
 
     @field_validator("patient_questions", mode="before")

@@ -216,12 +216,12 @@ def check_ime(case: ImeCase, profile: Profile) -> list[Finding]:
     limits = weights(dsc.restrictions) | weights(dsc.work_capacity)
     for i, q in enumerate(case.questions):
         if "work" in question_topics(q) and limits:
-            stated = weights(q.answer)
-            if stated and stated != limits:
+            answered = weights(q.answer)
+            if answered and answered != limits:
                 out.append(Finding(
                     "inconsistent-restrictions",
                     f"Restrictions in the discussion ({', '.join(sorted(limits))}) differ from question "
-                    f"{q.number}'s answer ({', '.join(sorted(stated))}).",
+                    f"{q.number}'s answer ({', '.join(sorted(answered))}).",
                     f"questions.{i}.answer",
                 ))  # fmt: skip
     # Impairment: a rating names its system and edition
@@ -276,7 +276,8 @@ def _locate(finding: Finding, case_dir: Path) -> Finding:
         return finding
     loc: list[Any] = [int(p) if p.isdigit() else p for p in finding.where.split(".")]
     line = _line_of(node, loc)
-    return Finding(finding.rule, finding.message, f"{CASE_FILE} line {line} ({finding.where})" if line else finding.where)
+    where = f"{CASE_FILE} line {line} ({finding.where})" if line else finding.where
+    return Finding(finding.rule, finding.message, where)
 
 
 def _norm(text: str) -> str:

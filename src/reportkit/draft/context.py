@@ -49,7 +49,9 @@ TOPICS: dict[str, re.Pattern[str]] = {
     "causation": re.compile(
         r"caus|related to|relationship|aggravat|apportion|pre-?existing|mechanism|industrial|work injury", re.I
     ),
-    "past_treatment": re.compile(r"treatment (to date|so far|received|provided)|reasonable and necessary|appropriate", re.I),
+    "past_treatment": re.compile(
+        r"treatment (to date|so far|received|provided)|reasonable and necessary|appropriate", re.I
+    ),
     "mmi": re.compile(r"maximum medical improvement|\bMMI\b|plateau|stationary", re.I),
     "impairment": re.compile(r"impairment|rating|\bWPI\b|whole person|permanent disability", re.I),
     "work": re.compile(
@@ -249,7 +251,8 @@ def build_context(
             {
                 "n": j, "id": "", "date": other.date.isoformat() if other.date else "",
                 "date_role": "", "author": clean(other.author or ""), "facility": "",
-                "type": clean(other.type), "plain_type": clean(other.type), "doc_type": "other", "title": "", "pages": clean(other.pages or ""),
+                "type": clean(other.type), "plain_type": clean(other.type), "doc_type": "other", "title": "",
+                "pages": clean(other.pages or ""),
                 "cite": f"({clean(other.pages)})" if other.pages else "", "page_count": 0,
                 "summary": clean(other.summary or ""), "line": clean(other.type), "duplicate_of": "",
             }

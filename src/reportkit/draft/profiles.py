@@ -61,7 +61,9 @@ def load_profile(name: str, case_dir: Path | None = None) -> Profile:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError:
-            raise CaseError(f"{path}: jurisdiction profile not found.", hint="Check `jurisdiction:` in case.yaml.") from None
+            raise CaseError(
+                f"{path}: jurisdiction profile not found.", hint="Check `jurisdiction:` in case.yaml."
+            ) from None
         return _parse(text, str(path))
     if name not in builtin_names():
         raise CaseError(
@@ -83,7 +85,8 @@ def _parse(text: str, source: str) -> Profile:
             required_fields={k: tuple(v) for k, v in (data.get("required_fields") or {}).items()},
             sections=tuple(data.get("sections") or ()),
             statements=tuple(
-                Statement(str(s["heading"]), tuple(str(p) for p in s["paragraphs"])) for s in data.get("statements") or ()
+                Statement(str(s["heading"]), tuple(str(p) for p in s["paragraphs"]))
+                for s in data.get("statements") or ()
             ),
             required_text=tuple(str(t) for t in data.get("required_text") or ()),
             source=source,

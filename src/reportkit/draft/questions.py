@@ -27,7 +27,8 @@ _SUB = (
     re.compile(r"^([a-z])[.)]\s+(.*)$"),
 )
 _CLOSING = re.compile(
-    r"^(please (send|provide|forward|submit|contact|call|let us|include|return|invoice|bill|note that (the|your) (report|invoice))"
+    r"^(please (send|provide|forward|submit|contact|call|let us|include|return|invoice|bill"
+    r"|note that (the|your) (report|invoice))"
     r"|thank you|sincerely|yours (sincerely|faithfully|truly)|kind regards|regards|respectfully|we look forward"
     r"|if you (have|need|require)|enclosures?\b|cc\s*:|encl\.)",
     re.I,

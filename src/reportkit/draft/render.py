@@ -136,7 +136,8 @@ def _line(exc: BaseException, name: str) -> str:
 @dataclass(frozen=True)
 class Rendered:
     kind: str
-    markup: str
+    html: str
+    """The template's output (the draft markup)."""
     blocks: list[markup.Block]
 
     @property
@@ -170,7 +171,7 @@ def outputs(rendered: Rendered, formats: tuple[str, ...], templates: Path | None
     makers: dict[str, Callable[[], bytes]] = {
         "docx": lambda: markup.to_docx(rendered.blocks, title, reference),
         "md": lambda: markup.to_markdown(rendered.blocks),
-        "html": lambda: markup.to_html(rendered.markup, title, _style(templates)),
+        "html": lambda: markup.to_html(rendered.html, title, _style(templates)),
     }
     files: dict[str, bytes] = {}
     for fmt in formats:
@@ -230,9 +231,9 @@ def _fix_pdf(pdf: bytes, ident: bytes) -> bytes:
     fixed = TextStringObject("D:20000101000000Z")
     writer.add_metadata({"/CreationDate": fixed, "/ModDate": fixed, "/Producer": TextStringObject("reportkit")})
     writer._ID = ArrayObject([ByteStringObject(ident), ByteStringObject(ident)])
-    info = writer._info
+    info: Any = writer._info
     if info is not None:
-        obj = info.get_object()
+        obj: Any = info.get_object()
         for key in list(obj):
             if key not in ("/CreationDate", "/ModDate", "/Producer", "/Title", "/Author", "/Creator"):
                 del obj[NameObject(key)]

@@ -430,3 +430,48 @@ def test_pdf_draft_with_libreoffice(tmp_path: Path) -> None:
     first = pdf.read_bytes()
     assert runner.invoke(app, ["draft", str(case), "-f", "pdf", "--out", str(tmp_path / "b")]).exit_code == 0
     assert (tmp_path / "b" / "second-opinion-letter.pdf").read_bytes() == first
+
+
+def test_templates_check_finds_names_in_branches_no_sample_reaches(tmp_path: Path) -> None:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "ime-report.html.j2").write_text("<p>{{ case.examinee.name }}</p>{% if false %}{{ refferal }}{% endif %}")
+    result = runner.invoke(app, ["templates", "check", str(folder)])
+    assert result.exit_code == ExitCode.FINDINGS
+    assert "unknown name(s): refferal" in result.output
+
+
+def test_template_cannot_change_the_context(tmp_path: Path) -> None:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "ime-report.html.j2").write_text("{{ records.append(1) }}")
+    case = _hostile_case(tmp_path)
+    with pytest.raises(TemplateError) as err:
+        draft_case(case, DraftOptions(index=tmp_path / "index.json", templates=folder))
+    assert "may not use" in err.value.message
+
+
+def test_hostile_text_in_a_real_record_pdf_survives_index_and_draft(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen.canvas import Canvas
+
+    case = tmp_path / "case"
+    assert runner.invoke(app, ["init", str(case), "--kind", "ime"]).exit_code == 0
+    canvas = Canvas(str(case / "records" / "mri.pdf"), pagesize=letter, invariant=1)
+    y = 720
+    for line in (
+        "Sound Imaging Associates",
+        "MRI LUMBAR SPINE WITHOUT CONTRAST",
+        "Exam Date: 03/12/2024",
+        "FINDINGS: Disc extrusion at L4-5.",
+        "IMPRESSION: BP < 120 & HR 88; {{ 7*7 }} {% raw %} <b>not bold</b>",
+        "Electronically signed by Arjun Mehta, MD on 03/12/2024",
+    ):
+        canvas.drawString(72, y, line)
+        y -= 16
+    canvas.showPage()
+    canvas.save()
+    result = runner.invoke(app, ["draft", str(case), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    text = docx_text(case / "drafts" / "ime-report.docx")
+    assert "IMPRESSION: BP < 120 & HR 88; {{ 7*7 }} {% raw %} <b>not bold</b>" in text

@@ -274,3 +274,23 @@ def test_helpers() -> None:
     assert stance("It is not causally related to work.") == "not related"
     assert stance("See above.") is None
     assert weights("lift 20 lb occasionally, 10 lbs frequently") == {"20lb", "10lbs"}
+
+
+def test_second_opinion_letter_that_reads_too_hard_is_flagged(tmp_path: Path) -> None:
+    case = sample_copy(SECOND_SAMPLE, tmp_path)
+    hostile_index(tmp_path / "index.json")
+    text = (case / "case.yaml").read_text()
+    hard = (
+        "  findings: The magnetic resonance imaging demonstrates a degenerative horizontal cleavage tear of the "
+        "posterior horn of the medial meniscus with concomitant tricompartmental chondromalacia, and "
+        "arthroscopic partial meniscectomy confers no demonstrable long-term functional advantage relative to "
+        "structured physiotherapeutic rehabilitation in degenerative presentations of this morphology.\n"
+    )
+    (case / "case.yaml").write_text(text.replace("  findings:\n", hard))
+    findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
+    assert [f.rule for f in findings] == ["unanswered", "unanswered"]  # one hard paragraph in a plain letter
+    (case / "case.yaml").write_text(text.replace("  findings:\n", hard).replace(
+        "  conclusion: |\n", "  conclusion: |\n" + hard.replace("  findings: ", "    ") * 3
+    ))
+    findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
+    assert "readability" in [f.rule for f in findings]

@@ -259,6 +259,8 @@ def check_second_opinion(case: SecondOpinionCase) -> list[Finding]:
     return out + _other_records(case)
 
 
+READABLE_GRADE = 8.0
+PLACEHOLDER_TEXT = render.PLACEHOLDER_RE
 _LIST_ITEM = re.compile(r"^\s*(\d+)[.)]\s")
 _PAGES = re.compile(r"\bpp?\.\s*\d|\b[A-Z][A-Z0-9]*[-_ ]?\d{3,}\b")
 """A page citation (p. 12, pp. 12-14) or a Bates-style label (OKAFOR-000123)."""
@@ -313,6 +315,15 @@ def check_case(
         item = _LIST_ITEM.match(line)
         if item and not _PAGES.search(line):
             findings.append(Finding("record-pages", f"Records reviewed item {item.group(1)} has no pages.",
+                                    draft.source))  # fmt: skip
+    if case.kind == "second-opinion":
+        from reportkit.draft.readability import grade
+
+        letter = "\n".join(t for h, t in draft.lines if not h and not _LIST_ITEM.match(t))
+        level = grade(PLACEHOLDER_TEXT.sub(" ", letter))
+        if level > READABLE_GRADE:
+            findings.append(Finding("readability", f"The letter reads at grade {level:.1f} (Flesch-Kincaid); "
+                                    f"aim for {READABLE_GRADE:.0f} or below: shorter sentences, plainer words.",
                                     draft.source))  # fmt: skip
     if final:
         for text in sorted(set(placeholders)):

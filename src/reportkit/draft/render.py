@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from reportkit.draft import markup
@@ -73,12 +73,13 @@ def _load_builtin(name: str) -> str | None:
 
 
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
-    """The one environment; ``templates`` is a user folder (templates missing there come from the built-ins)."""
+    """The one environment; ``templates`` is a user folder (templates missing there come from the built-ins).
+    Sandboxed and immutable: a template can read the context but not reach Python internals or change it."""
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates)))
     loaders.append(_builtin_loader())
-    env = SandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(  # no calls that change the context (list.append, dict.update …)
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

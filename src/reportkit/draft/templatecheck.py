@@ -130,6 +130,22 @@ def _empty() -> RecordIndex:
     return RecordIndex(sources=[], page_count=0, pages=[], documents=[])
 
 
+def _unknown_names(kind: str, folder: Path | None, known: set[str]) -> list[str]:
+    """Top-level names a template uses that the context does not have, even in branches no sample reaches."""
+    import jinja2
+    from jinja2 import meta
+
+    env = render.environment(folder)
+    name = render.TEMPLATE_NAMES[kind]
+    try:
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        used = meta.find_undeclared_variables(env.parse(source))
+    except jinja2.TemplateError:
+        return []  # syntax errors are reported by rendering, with their line
+    unknown = sorted(used - known - set(env.globals))
+    return [f"{render.template_label(kind, folder)}: unknown name(s): {', '.join(unknown)}."] if unknown else []
+
+
 @dataclass(frozen=True)
 class TemplateReport:
     name: str
@@ -148,6 +164,7 @@ def check_templates(folder: Path | None) -> list[TemplateReport]:
             continue
         problems: list[str] = []
         contexts = demo_contexts(kind)
+        problems += _unknown_names(kind, folder, set(contexts[0][1]))
         for label, context in contexts:
             try:
                 rendered = render.render(kind, context, folder)

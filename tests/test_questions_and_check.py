@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import ROOT
+from conftest import ROOT, copy_of
 from draft_helpers import IME_SAMPLE, SECOND_SAMPLE, hostile_index, sample_copy
 from reportkit.cli import app
 from reportkit.draft import DraftOptions, draft_case
@@ -104,6 +104,8 @@ def test_questions_bad_input(tmp_path: Path) -> None:
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 garbage")
     result = runner.invoke(app, ["questions", str(tmp_path / "bad.pdf")])
     assert result.exit_code == ExitCode.INPUT and "Traceback" not in result.output
+    result = runner.invoke(app, ["questions", str(copy_of("r4-aes-user-password.pdf", tmp_path))])
+    assert result.exit_code == ExitCode.ENCRYPTED and "encrypted" in result.output
     (tmp_path / "none.txt").write_text("Dear Doctor, please see the patient.\n")
     result = runner.invoke(app, ["questions", str(tmp_path / "none.txt")])
     assert result.exit_code == ExitCode.INPUT and "No numbered questions" in result.output

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -145,18 +146,23 @@ def lines_from_text(text: str) -> list[Line]:
     return out
 
 
-def lines_from_pdf(path: Path) -> list[Line]:
+def lines_from_pdf(path: Path, timeout: float = 60.0) -> list[Line]:
     """Lines of a PDF letter with their left edges; a vertical gap of more than 1.6 lines is a paragraph."""
-    from reportkit.ingest.pdf import PdfProblem, layout_lines
+    from reportkit.workers import Limits, Task, WorkerPool
 
     if not path.is_file():
         raise InputError(f"{path}: not found.", hint="Check the path of the referral letter.")
-    try:
-        pages = layout_lines(str(path))
-    except PdfProblem as exc:
-        if exc.problem == "encrypted":
-            raise EncryptedError(f"{path}: the PDF is encrypted.", hint="Save an unencrypted copy.") from None
-        raise InputError(f"{path}: not a readable PDF.", hint="Check the file.", detail=exc.detail) from None
+    # A letter is an untrusted PDF like any record: it is read in a worker with a time and memory limit.
+    with WorkerPool(1, Limits(timeout=timeout, memory_mb=1024)) as pool:
+        outcome = next(iter(pool.map([Task(0, "layout", (str(path),))])))
+    if outcome.problem == "encrypted":
+        raise EncryptedError(f"{path}: the PDF is encrypted.", hint="Save an unencrypted copy.")
+    if outcome.problem in ("timeout", "memory"):
+        raise InputError(f"{path}: reading the PDF went over the {outcome.problem} limit.",
+                         hint="Check the file, or type the questions in.", detail=outcome.detail)  # fmt: skip
+    if not outcome.ok:
+        raise InputError(f"{path}: not a readable PDF.", hint="Check the file.", detail=outcome.detail)
+    pages: list[list[Any]] = outcome.value
     out: list[Line] = []
     for page in pages:
         previous = None

@@ -106,7 +106,7 @@ class _Parser(HTMLParser):
             del self.inline[idx]
 
     def handle_data(self, data: str) -> None:
-        self._text(re.sub(r"\s+", " ", data))
+        self._text(re.sub(r"\s+", " ", clean(data)))
 
     def _text(self, data: str) -> None:
         if self.current is None:
@@ -159,12 +159,15 @@ def parse(rendered: str, name: str = "template") -> list[Block]:
 # --- Markdown -------------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s)")
+_MD_BULLET = re.compile(r"^(\s*)([-+=])(\s|$)")
+_MD_NUMBER = re.compile(r"^(\s*\d+)([.)])(\s|$)")
 
 
 def _md_escape(text: str) -> str:
+    """Markdown that reads back as ``text``: special characters and line-start list markers escaped."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return "\n".join(_MD_LINE_START.sub(r"\1\\\2\3", line) for line in text.split("\n"))
+    lines = [_MD_NUMBER.sub(r"\1\\\2\3", _MD_BULLET.sub(r"\1\\\2\3", line)) for line in text.split("\n")]
+    return "\n".join(lines)
 
 
 def _md_runs(runs: list[Run]) -> str:

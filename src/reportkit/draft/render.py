@@ -45,7 +45,7 @@ def written(value: Any, what: str) -> Markup:
     """The physician's text as paragraphs (blank lines separate them), or a placeholder when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return Markup("<p>") + placeholder(what) + Markup("</p>")
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", markup.clean(str(value))) if p.strip()]
     return Markup("\n").join(Markup("<p>") + escape(" ".join(p.split())) + Markup("</p>") for p in paragraphs)
 
 

@@ -296,3 +296,23 @@ def test_second_opinion_letter_that_reads_too_hard_is_flagged(tmp_path: Path) ->
     ))
     findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
     assert "readability" in [f.rule for f in findings]
+
+
+def test_an_answer_written_in_the_draft_itself_counts(tmp_path: Path) -> None:
+    """The physician may answer in Word rather than in case.yaml: check reads the edited DOCX."""
+    import docx
+
+    case = _case(tmp_path)
+    draft_case(case, DraftOptions(index=tmp_path / "index.json", formats=("docx",)))
+    path = case / "drafts" / "ime-report.docx"
+    document = docx.Document(str(path))
+    for paragraph in document.paragraphs:
+        if paragraph.text == "[TO COMPLETE: answer to question 3]":
+            for run in paragraph.runs:
+                run.text = ""
+            paragraph.runs[0].text = "Yes, all treatment to date was reasonable and necessary."
+    document.save(str(path))
+    findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
+    unanswered = [f.message for f in findings if f.rule == "unanswered"]
+    assert "Question 3 has no answer." not in unanswered
+    assert "Question 2 has no answer." in unanswered and len(unanswered) == 4

@@ -282,6 +282,20 @@ def _locate(finding: Finding, case_dir: Path) -> Finding:
     return Finding(finding.rule, finding.message, where)
 
 
+def _answered_in_draft(draft: DraftText, number: str) -> bool:
+    """The physician wrote the answer in the draft itself: text after "Answer:" that is not a placeholder."""
+    lines = draft.section(f"Question {number}")
+    if "Answer:" not in lines:
+        return False
+    after = lines[lines.index("Answer:") + 1 :]
+    return any(line.strip() and not render.PLACEHOLDER_RE.search(line) for line in after)
+
+
+def _question_of(finding: Finding, case: ImeCase) -> str:
+    index = int(finding.where.split(".")[1])
+    return case.questions[index].number
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
 
@@ -297,8 +311,11 @@ def check_case(
     for dotted in profile.required_fields.get(case.kind, ()):
         if _blank(_get(case, dotted)):
             findings.append(Finding("required-field", f"{profile.name} profile: '{dotted}' must be filled in.", dotted))
-    findings = [_locate(f, case_dir) for f in findings]
     draft = _draft(case_dir, case.kind, options, out)
+    if isinstance(case, ImeCase):
+        answered = {q.number for q in case.questions if _answered_in_draft(draft, q.number)}
+        findings = [f for f in findings if not (f.rule == "unanswered" and _question_of(f, case) in answered)]
+    findings = [_locate(f, case_dir) for f in findings]
     headings = {_norm(h) for h in draft.headings}
     for heading in profile.required_headings.get(case.kind, ()):
         if _norm(heading) not in headings:

@@ -270,6 +270,10 @@ def to_docx(blocks: list[Block], title: str, reference: Path | None = None) -> b
             paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(24))
         else:
             paragraph = document.add_paragraph()
+            if "sub" in block.css.split():
+                paragraph.paragraph_format.left_indent = Pt(24)
+            if "signature" in block.css.split():
+                paragraph.paragraph_format.space_after = Pt(2)
         for run in block.runs:
             parts = run.text.split("\n")
             for i, part in enumerate(parts):

@@ -475,3 +475,16 @@ def test_hostile_text_in_a_real_record_pdf_survives_index_and_draft(tmp_path: Pa
     assert result.exit_code == 0, result.output
     text = docx_text(case / "drafts" / "ime-report.docx")
     assert "IMPRESSION: BP < 120 & HR 88; {{ 7*7 }} {% raw %} <b>not bold</b>" in text
+
+
+def test_damaged_case_index_is_rebuilt_and_formats_may_be_comma_separated(tmp_path: Path) -> None:
+    case = sample_copy(SECOND_SAMPLE, tmp_path)
+    (case / "index").mkdir()
+    (case / "index" / "index.json").write_text("{ not json")
+    result = runner.invoke(app, ["draft", str(case), "--format", "md,html", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "(new index)" in result.output
+    assert sorted(p.name for p in (case / "drafts").iterdir()) == [
+        STATE_NAME, "second-opinion-letter.html", "second-opinion-letter.md"
+    ]
+    assert json.loads((case / "index" / "index.json").read_text())["schema"] == "reportkit/record-index@1"

@@ -249,7 +249,8 @@ def draft(
     from reportkit.draft import DraftOptions, draft_case
 
     with _reporting(debug):
-        chosen = tuple(dict.fromkeys(f.lower() for f in formats)) if formats else DraftOptions().formats
+        named = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
+        chosen = tuple(dict.fromkeys(named)) if named else DraftOptions().formats
         options = DraftOptions(out=out, formats=chosen, templates=templates, force=force, index=index_file,
                                jobs=jobs, use_cache=not no_cache)  # fmt: skip
         result = draft_case(case_dir, options)

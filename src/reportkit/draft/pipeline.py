@@ -21,7 +21,7 @@ from reportkit.draft.context import build_context
 from reportkit.draft.profiles import load_profile
 from reportkit.draft.readability import grade
 from reportkit.draft.writer import write_drafts
-from reportkit.errors import InputError, OutputError, TemplateError
+from reportkit.errors import IndexFileError, InputError, OutputError, TemplateError
 from reportkit.models import SCHEMA, RecordIndex
 
 RECORDS_DIR = "records"
@@ -96,8 +96,8 @@ def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex
     if (index_dir / "index.json").is_file():
         try:
             existing = load_index(index_dir)
-        except InputError:
-            existing = None
+        except (InputError, IndexFileError):
+            existing = None  # damaged or from another version: index again
         if existing is not None:
             known = sorted([s.sha256 for s in existing.sources] + [s.sha256 or "" for s in existing.skipped])
             if known == shas:

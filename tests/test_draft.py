@@ -482,9 +482,34 @@ def test_damaged_case_index_is_rebuilt_and_formats_may_be_comma_separated(tmp_pa
     (case / "index").mkdir()
     (case / "index" / "index.json").write_text("{ not json")
     result = runner.invoke(app, ["draft", str(case), "--format", "md,html", "--no-cache"])
+    assert result.exit_code == ExitCode.OUTPUT and "corrected by hand" in result.output  # maybe a broken edit
+    result = runner.invoke(app, ["draft", str(case), "--format", "md,html", "--no-cache", "--force"])
     assert result.exit_code == 0, result.output
     assert "(new index)" in result.output
     assert sorted(p.name for p in (case / "drafts").iterdir()) == [
         STATE_NAME, "second-opinion-letter.html", "second-opinion-letter.md"
     ]
     assert json.loads((case / "index" / "index.json").read_text())["schema"] == "reportkit/record-index@1"
+
+
+def test_case_index_reused_reindexed_and_hand_corrections_kept(tmp_path: Path) -> None:
+    case = sample_copy(SECOND_SAMPLE, tmp_path)
+    assert draft_case(case, DraftOptions(use_cache=False)).index_how == "indexed"
+    index_json = case / "index" / "index.json"
+    data = json.loads(index_json.read_text())
+    data["documents"][0]["provider"] = "Priya Raman, MD (corrected)"
+    index_json.write_text(json.dumps(data, indent=2) + "\n")
+    # records unchanged: the corrected index is used
+    result = draft_case(case, DraftOptions(force=True))
+    assert result.index_how == "reused"
+    assert "Priya Raman, MD (corrected)" in docx_text(case / "drafts" / "second-opinion-letter.docx")
+    # records changed: the corrected index is not thrown away without --force
+    shutil.copy(case / "records" / "03-westbrook-physical-therapy.pdf", case / "records" / "04-copy.pdf")
+    with pytest.raises(OutputError) as err:
+        draft_case(case, DraftOptions(force=False))
+    assert "corrected by hand" in err.value.message
+    assert "(corrected)" in index_json.read_text()
+    assert draft_case(case, DraftOptions(force=True, use_cache=False)).index_how == "indexed"
+    # an index reportkit wrote itself is simply replaced when the records change
+    (case / "records" / "04-copy.pdf").unlink()
+    assert draft_case(case, DraftOptions(force=False)).index_how == "indexed"

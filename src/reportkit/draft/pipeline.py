@@ -38,7 +38,8 @@ class DraftOptions:
     templates: Path | None = None
     """A folder of user templates (missing ones come from the built-ins)."""
     force: bool = False
-    """Replace drafts even if they were edited since reportkit wrote them."""
+    """Replace drafts even if they were edited since reportkit wrote them (and, when the records changed, an
+    index.json corrected by hand)."""
     index: Path | None = None
     """An index.json to use instead of indexing CASE_DIR/records."""
     citation: Citation = field(default_factory=PageCitation)
@@ -102,11 +103,42 @@ def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex
             known = sorted([s.sha256 for s in existing.sources] + [s.sha256 or "" for s in existing.skipped])
             if known == shas:
                 return CaseIndex(existing, "reused", _skipped_warnings(existing))
+        if not options.force and _hand_edited(index_dir):
+            raise OutputError(
+                f"{index_dir / 'index.json'}: the records changed, and this index was not written by `reportkit "
+                "draft` or was corrected by hand since; not replaced.",
+                hint="Move the index folder away to keep your corrections (then re-apply them), or use --force.",
+            )
     kwargs: dict[str, object] = {"force": True, "use_cache": options.use_cache}
     if options.jobs:
         kwargs["jobs"] = options.jobs
     result = index_bundle([records], index_dir, IndexOptions(**kwargs))  # type: ignore[arg-type]
+    _remember(index_dir)
     return CaseIndex(result.index, "indexed", _skipped_warnings(result.index))
+
+
+_INDEX_STATE = ".reportkit-index.sha256"
+"""SHA-256 of the index.json `draft` wrote, to tell a hand-corrected index from its own."""
+
+
+def _remember(index_dir: Path) -> None:
+    digest = hashlib.sha256((index_dir / "index.json").read_bytes()).hexdigest()
+    try:
+        (index_dir / _INDEX_STATE).write_text(digest + "\n", encoding="ascii")
+    except OSError:
+        pass  # without it the next change of records asks for --force; nothing is lost
+
+
+def _hand_edited(index_dir: Path) -> bool:
+    """index.json exists and is not byte-for-byte what `draft` last wrote there."""
+    path = index_dir / "index.json"
+    if not path.exists():
+        return False
+    try:
+        recorded = (index_dir / _INDEX_STATE).read_text(encoding="ascii").strip()
+    except OSError:
+        return True
+    return recorded != hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _skipped_warnings(index: RecordIndex) -> list[str]:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import time
@@ -123,10 +124,8 @@ _INDEX_STATE = ".reportkit-index.sha256"
 
 def _remember(index_dir: Path) -> None:
     digest = hashlib.sha256((index_dir / "index.json").read_bytes()).hexdigest()
-    try:
+    with contextlib.suppress(OSError):  # without it the next change of records asks for --force; nothing is lost
         (index_dir / _INDEX_STATE).write_text(digest + "\n", encoding="ascii")
-    except OSError:
-        pass  # without it the next change of records asks for --force; nothing is lost
 
 
 def _hand_edited(index_dir: Path) -> bool:

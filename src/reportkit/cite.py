@@ -1,6 +1,15 @@
-"""The one place page citations are formatted."""
+"""The one place page citations are formatted.
+
+``pages``/``page_range`` serve the record index. Drafts cite through a :class:`Citation` style, so that a
+later step can switch every citation of a draft to Bates numbers by passing another style (for example a
+:class:`MappedCitation` built from a packet's page → Bates label map) without touching the templates.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 
 def pages(first: int, last: int) -> str:
@@ -11,3 +20,42 @@ def pages(first: int, last: int) -> str:
 def page_range(first: int, last: int) -> str:
     """``4`` or ``4-6``, for tables and CSV."""
     return str(first) if first == last else f"{first}-{last}"
+
+
+class Citation(Protocol):
+    """A citation style for drafts: ``ref`` is the bare reference, ``cite`` the parenthesised citation."""
+
+    def ref(self, first: int, last: int) -> str: ...
+
+    def cite(self, first: int, last: int) -> str: ...
+
+
+@dataclass(frozen=True)
+class PageCitation:
+    """Bundle pages: ``p. 12-14`` and ``(p. 12-14)``."""
+
+    prefix: str = "p."
+
+    def ref(self, first: int, last: int) -> str:
+        return f"{self.prefix} {page_range(first, last)}"
+
+    def cite(self, first: int, last: int) -> str:
+        return f"({self.ref(first, last)})"
+
+
+@dataclass(frozen=True)
+class MappedCitation:
+    """Pages cited by a label per bundle page (e.g. Bates numbers ``OKAFOR-000012``); ``(A-B)`` for a range.
+    Pages without a label fall back to ``fallback``."""
+
+    labels: Mapping[int, str]
+    fallback: PageCitation = field(default_factory=PageCitation)
+
+    def ref(self, first: int, last: int) -> str:
+        if first not in self.labels or last not in self.labels:
+            return self.fallback.ref(first, last)
+        a, b = self.labels[first], self.labels[last]
+        return a if first == last else f"{a}-{b}"
+
+    def cite(self, first: int, last: int) -> str:
+        return f"({self.ref(first, last)})"

@@ -1,8 +1,9 @@
 """The ``reportkit`` command: arguments in, one library call, messages and exit codes out.
 
 Exit codes (also in the README): 0 done; 1 internal error (a bug; --debug shows the traceback); 2 usage error;
-3 no input could be indexed; 4 encrypted input without a working password; 5 outputs exist (use --force) or
-cannot be written; 6 outputs written but some input files were skipped; 130 interrupted.
+3 no input could be indexed, or an invalid case.yaml or template; 4 encrypted input without a working password;
+5 outputs exist (use --force) or cannot be written; 6 outputs written but some input files were skipped;
+7 `check` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -232,6 +233,168 @@ def _summary(result: api.IndexResult, out: Path) -> None:
             f"({cite.pages(first.first_page, first.last_page)}).",
         )
     _say(f"Wrote {', '.join(p.name for p in result.written)} to {out}/")
+
+
+# --- drafting -----------------------------------------------------------------------------------------------
+
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+
+
+@app.command()
+def init(
+    case_dir: Annotated[Path, typer.Argument(help="Folder to create (or an empty one).")],
+    kind: Annotated[str, typer.Option("--kind", help="ime or second-opinion.")] = "ime",
+    debug: Debug = False,
+) -> None:
+    """Create a case folder: a commented case.yaml for an IME or a second opinion, and records/."""
+    from reportkit.draft import init_case
+
+    with _reporting(debug):
+        written = init_case(case_dir, kind)
+        _say(f"Created {written[0]} and {written[1]}/. Fill in case.yaml, put the record PDFs in records/, then run "
+             f"`reportkit draft {case_dir}`.")  # fmt: skip
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of case.yaml, for editors that check YAML against a schema.
+
+    Save it (reportkit schema > case.schema.json) and point your editor at it, e.g. with a first line
+    `# yaml-language-server: $schema=case.schema.json` in case.yaml (VS Code YAML extension). Every field,
+    its type and its description is listed; unknown fields are errors.
+    """
+    from reportkit.draft.case import json_schema
+
+    typer.echo(json_schema(), nl=False)
+
+
+@app.command()
+def draft(
+    case_dir: Annotated[Path, typer.Argument(help="Case folder holding case.yaml and records/.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Drafts folder [default: CASE_DIR/drafts].")] = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="docx, md, html or pdf; repeat for several [default: docx, md, html]."),
+    ] = None,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="Folder of your own templates (see `templates export`).")
+    ] = None,
+    index_file: Annotated[
+        Path | None, typer.Option("--index", help="Use this index.json instead of indexing CASE_DIR/records.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace drafts even if you edited them.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes reading PDFs.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the text cache.")] = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Draft the IME report or second-opinion letter of a case folder, citing the record pages."""
+    from reportkit.draft import DraftOptions, draft_case
+
+    with _reporting(debug):
+        named = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
+        chosen = tuple(dict.fromkeys(named)) if named else DraftOptions().formats
+        options = DraftOptions(out=out, formats=chosen, templates=templates, force=force, index=index_file,
+                               jobs=jobs, use_cache=not no_cache)  # fmt: skip
+        result = draft_case(case_dir, options)
+        for warning in result.warnings:
+            _say(f"warning: {warning}")
+        if not quiet:
+            what = "IME report" if result.kind == "ime" else "second-opinion letter"
+            how = {"reused": "existing index", "indexed": "new index", "given": "--index", "empty": "no records"}
+            _say(f"Drafted the {what} from {result.documents} documents ({how[result.index_how]}) "
+                 f"in {result.seconds:.1f} s.")  # fmt: skip
+            if result.readability is not None:
+                _say(f"Readability: Flesch-Kincaid grade {result.readability:.1f} (aim for 8 or below).")
+            if result.placeholders:
+                _say(f"{result.placeholders} placeholder(s) [TO COMPLETE: ...] left for you to write; "
+                     f"`reportkit check {case_dir}` lists what is missing.")  # fmt: skip
+            folder = result.written[0].parent if result.written else out
+            _say(f"Wrote {', '.join(p.name for p in result.written)} to {folder}/")
+
+
+@app.command()
+def questions(
+    referral: Annotated[Path, typer.Argument(help="Referral or instruction letter (PDF, or .txt).")],
+    debug: Debug = False,
+) -> None:
+    """Print the numbered questions of a referral letter as YAML to paste into case.yaml."""
+    from reportkit.draft.questions import extract_from, to_yaml
+
+    with _reporting(debug):
+        found = extract_from(referral)
+        if not found:
+            _say(f"No numbered questions found in {referral} (1. / 1) / (a) / Q1: styles are recognised).")
+            raise typer.Exit(int(ExitCode.INPUT))
+        typer.echo(to_yaml(found), nl=False)
+        _say(f"{len(found)} question(s) found in {referral}.")
+
+
+@app.command()
+def check(
+    case_dir: Annotated[Path, typer.Argument(help="Case folder holding case.yaml.")],
+    final: Annotated[bool, typer.Option("--final", help="Also fail on placeholders left in the draft.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Drafts folder [default: CASE_DIR/drafts].")] = None,
+    templates: Annotated[Path | None, typer.Option("--templates", help="Your templates folder, if any.")] = None,
+    debug: Debug = False,
+) -> None:
+    """Lint a case and its draft: unanswered questions, inconsistencies, missing sections, placeholders."""
+    from reportkit.draft import DraftOptions
+    from reportkit.draft.check import check_case
+
+    with _reporting(debug):
+        result = check_case(case_dir, final=final, options=DraftOptions(templates=templates), out=out)
+        for finding in result.findings:
+            typer.echo(f"FAIL {finding.rule}: {finding.message}" + (f"  [{finding.where}]" if finding.where else ""))
+        summary = (f"{len(result.findings)} problem(s) in {case_dir} (profile {result.profile}; "
+                   f"draft: {result.draft.source}).")  # fmt: skip
+        if not final and result.placeholders:
+            summary += f" {result.placeholders} placeholder(s) left (--final fails on them)."
+        _say(summary)
+        raise typer.Exit(int(ExitCode.FINDINGS if result.findings else ExitCode.OK))
+
+
+templates_app = typer.Typer(
+    help="Export the built-in draft templates, or check your own.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export")
+def templates_export(
+    folder: Annotated[Path, typer.Argument(help="Folder to copy the templates into.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace files that exist.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Copy the built-in templates (and a reference.docx for letterhead) to FOLDER, to start your own."""
+    from reportkit.draft import export_templates
+
+    with _reporting(debug):
+        written = export_templates(folder, force=force)
+        _say(f"Wrote {', '.join(p.name for p in written)} to {folder}/. Edit them, check them with "
+             f"`reportkit templates check {folder}`, and draft with --templates {folder}.")  # fmt: skip
+
+
+@templates_app.command("check")
+def templates_check(
+    folder: Annotated[Path | None, typer.Argument(help="Your templates folder [default: the built-ins].")] = None,
+    debug: Debug = False,
+) -> None:
+    """Render templates against sample contexts: undefined names, unsafe access, syntax, markup."""
+    from reportkit.draft.templatecheck import check_templates
+
+    with _reporting(debug):
+        reports = check_templates(folder)
+        bad = 0
+        for report in reports:
+            if report.problems:
+                bad += 1
+                for problem in report.problems:
+                    typer.echo(f"FAIL {report.name}: {problem}")
+            else:
+                typer.echo(f"ok   {report.name} (rendered with {report.checked} sample context(s))")
+        raise typer.Exit(int(ExitCode.FINDINGS if bad else ExitCode.OK))
 
 
 def main() -> None:

@@ -27,6 +27,10 @@ class ExitCode(IntEnum):
     """Outputs already exist (use --force) or cannot be written."""
     PARTIAL = 6
     """Outputs were written, but some input files were skipped; each is named on stderr and in index.json."""
+    FINDINGS = 7
+    """`reportkit check` found problems in the case or the draft (each is listed)."""
+    NO_TOOL = 8
+    """A program reportkit needs for this output is not installed (LibreOffice for PDF drafts)."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C; no partial outputs were left."""
 
@@ -74,3 +78,21 @@ class IndexFileError(ReportkitError):
     """An index.json that cannot be read back (wrong schema, damaged JSON)."""
 
     exit_code = ExitCode.INPUT
+
+
+class CaseError(ReportkitError):
+    """A case.yaml that is missing or invalid (the message names each field and line)."""
+
+    exit_code = ExitCode.INPUT
+
+
+class TemplateError(ReportkitError):
+    """A draft template that cannot be read, does not render, or reaches for what it may not."""
+
+    exit_code = ExitCode.INPUT
+
+
+class MissingToolError(ReportkitError):
+    """An external program (LibreOffice) needed for the asked-for output is not installed."""
+
+    exit_code = ExitCode.NO_TOOL

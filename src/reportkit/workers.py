@@ -57,6 +57,7 @@ class Outcome:
 TASKS: dict[str, str] = {
     "probe": "reportkit.ingest.pdf:probe",
     "extract": "reportkit.ingest.pdf:extract",
+    "layout": "reportkit.ingest.pdf:layout_lines",
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
 }

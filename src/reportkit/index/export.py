@@ -227,6 +227,10 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+normalise_zip = _normalise_zip
+"""Public name: drafts write their DOCX through it too."""
+
+
 RENDERERS: dict[str, Callable[[RecordIndex], bytes]] = {
     "index.json": to_json,
     "index.csv": to_csv,

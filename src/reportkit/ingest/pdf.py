@@ -168,3 +168,66 @@ def _pypdf_page_text(reader: Any, index: int) -> str:
         return clean_text(reader.pages[index].extract_text() or "")
     except Exception:  # one unreadable page is an empty page, not a failed bundle
         return ""
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text on a page, with where it starts (PDF points from the left) and its baseline band."""
+
+    left: float
+    bottom: float
+    top: float
+    text: str
+
+
+def layout_lines(path: str, max_pages: int = 50) -> list[list[TextLine]]:
+    """Lines of each page (top to bottom) with their left edge, for reading letters whose layout matters
+    (numbered questions with hanging indents). Raises PdfProblem when the file cannot be read."""
+    pdfium = _pdfium()
+    try:
+        doc = _open_pdfium(path, None)
+    except pdfium.PdfiumError as exc:
+        problem = "encrypted" if "password" in str(exc).lower() else "damaged"
+        raise PdfProblem(problem, str(exc)) from None
+    pages: list[list[TextLine]] = []
+    try:
+        for i in range(min(len(doc), max_pages)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            try:
+                boxes = []
+                for r in range(textpage.count_rects()):
+                    left, bottom, right, top = textpage.get_rect(r)
+                    text = clean_text(textpage.get_text_bounded(left, bottom, right, top))
+                    if text.strip():
+                        boxes.append((left, bottom, top, text))
+            finally:
+                textpage.close()
+                page.close()
+            pages.append(_group_lines(boxes))
+    except pdfium.PdfiumError as exc:
+        raise PdfProblem("damaged", str(exc)) from None
+    finally:
+        doc.close()
+    return pages
+
+
+def _group_lines(boxes: list[tuple[float, float, float, str]]) -> list[TextLine]:
+    """Text boxes on one baseline band joined left to right into a line."""
+    lines: list[list[tuple[float, float, float, str]]] = []
+    for box in sorted(boxes, key=lambda b: (-b[2], b[0])):
+        middle = (box[1] + box[2]) / 2
+        for line in lines:
+            bottom, top = min(b[1] for b in line), max(b[2] for b in line)
+            if bottom <= middle <= top:
+                line.append(box)
+                break
+        else:
+            lines.append([box])
+    out = []
+    for line in lines:
+        line.sort(key=lambda b: b[0])
+        text = " ".join(b[3].strip() for b in line)
+        out.append(TextLine(line[0][0], min(b[1] for b in line), max(b[2] for b in line), " ".join(text.split())))
+    out.sort(key=lambda t: -t.top)
+    return out

@@ -1,0 +1,348 @@
+"""``reportkit check``: lint a case and its draft like a test suite.
+
+Each rule returns findings; any finding makes the command exit non-zero (ExitCode.FINDINGS). The draft
+checked is the DOCX in the drafts folder when there is one (the physician edits it), else the Markdown,
+else a fresh rendering of case.yaml and the records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportkit.draft import render
+from reportkit.draft.case import ImeCase, SecondOpinionCase, load_case
+from reportkit.draft.context import question_topics
+from reportkit.draft.pipeline import DRAFTS_DIR, DraftOptions, render_case
+from reportkit.draft.profiles import Profile, load_profile
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    """A short code: unanswered, placeholder, inconsistent-mmi, inconsistent-causation, …"""
+    message: str
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class DraftText:
+    source: str
+    """The file read (or ``rendered``)."""
+    lines: list[tuple[bool, str]]
+    """(is a heading, text) for each paragraph, in order."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t for _, t in self.lines)
+
+    @property
+    def headings(self) -> list[str]:
+        return [t for h, t in self.lines if h]
+
+    def section(self, heading: str) -> list[str]:
+        """Paragraphs under ``heading`` up to the next heading."""
+        out: list[str] = []
+        inside = False
+        for is_heading, text in self.lines:
+            if is_heading:
+                if inside:
+                    break
+                inside = _norm(text) == _norm(heading)
+            elif inside:
+                out.append(text)
+        return out
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    findings: list[Finding]
+    draft: DraftText
+    profile: str
+    placeholders: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def read_draft(path: Path) -> DraftText:
+    """Text and headings of a DOCX or Markdown draft."""
+    if path.suffix.lower() == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        return DraftText(
+            str(path),
+            [(p.style is not None and p.style.name.startswith("Heading"), p.text) for p in document.paragraphs],
+        )
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            heading = re.match(r"^#{1,6}\s+(.*)$", line)
+            text = heading.group(1) if heading else line
+            lines.append((bool(heading), re.sub(r"\\(.)", r"\1", text).strip()))
+    return DraftText(str(path), lines)
+
+
+def _draft(case_dir: Path, kind: str, options: DraftOptions, out: Path | None) -> DraftText:
+    folder = out or case_dir / DRAFTS_DIR
+    stem = render.OUTPUT_STEMS[kind]
+    for suffix in (".docx", ".md"):
+        path = folder / f"{stem}{suffix}"
+        if path.is_file():
+            try:
+                return read_draft(path)
+            except Exception:  # python-docx raises several types on a damaged file
+                continue
+    _, rendered, _ = render_case(case_dir, options)
+    lines = [(b.kind in ("h1", "h2", "h3"), f"{b.number}. {b.text}" if b.list_kind == "ol" else b.text)
+             for b in rendered.blocks]  # fmt: skip
+    return DraftText("rendered from case.yaml (no draft written yet)", lines)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _get(case: Any, dotted: str) -> Any:
+    value = case
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
+    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), "mdy"),
+    (
+        re.compile(
+            r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+            r"\s+(\d{1,2}),?\s+(\d{4})\b",
+            re.I,
+        ),
+        "long",
+    ),
+)
+_MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
+
+
+def dates_in(text: str) -> set[dt.date]:
+    found: set[dt.date] = set()
+    for pattern, kind in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            try:
+                if kind == "ymd":
+                    found.add(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+                elif kind == "mdy":
+                    found.add(dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))))
+                else:
+                    found.add(dt.date(int(m.group(3)), _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))))
+            except ValueError:
+                continue
+    return found
+
+
+_NEGATIVE = re.compile(
+    r"\b(not|no|un)\b[^.;]{0,60}\b(caus|relat|result|due to|attribut|aggravat)|\bunrelated\b|\bno causal", re.I
+)
+_POSITIVE = re.compile(r"\b(caus|related|result of|due to|attributable|aggravat|arose out of)", re.I)
+
+
+def stance(text: str | None) -> str | None:
+    """``related``, ``not related`` or None for text that states no causation opinion."""
+    if not text:
+        return None
+    if _NEGATIVE.search(text):
+        return "not related"
+    if _POSITIVE.search(text):
+        return "related"
+    return None
+
+
+_WEIGHT = re.compile(r"(\d{1,3})\s*(?:lb|lbs|pounds?|kg|kilograms?)\b", re.I)
+
+
+def weights(text: str | None) -> set[str]:
+    return {m.group(0).lower().replace(" ", "") for m in _WEIGHT.finditer(text or "")}
+
+
+_RATING = re.compile(r"\d{1,3}\s*%\s*(?:whole[- ]person|WPI|impairment|upper extremity|lower extremity)", re.I)
+_EDITION = re.compile(r"\b(edition|\d(?:st|nd|rd|th)\s+ed\b|\bed\.)", re.I)
+
+
+def check_ime(case: ImeCase, profile: Profile) -> list[Finding]:
+    out: list[Finding] = []
+    for i, q in enumerate(case.questions):
+        if _blank(q.answer):
+            out.append(Finding("unanswered", f"Question {q.number} has no answer.", f"questions.{i}.answer"))
+    if not case.questions:
+        out.append(Finding("no-questions", "The case has no questions from the referral.", "questions"))
+    dsc = case.discussion
+    # MMI: the date in the discussion and the dates in answers to MMI questions
+    for i, q in enumerate(case.questions):
+        if "mmi" not in question_topics(q) or not q.answer:
+            continue
+        stated = dates_in(q.answer or "")
+        if dsc.mmi.date and stated and dsc.mmi.date not in stated:
+            out.append(Finding(
+                "inconsistent-mmi",
+                f"MMI date {dsc.mmi.date.isoformat()} in the discussion, but question {q.number}'s answer gives "
+                + ", ".join(sorted(d.isoformat() for d in stated)) + ".",
+                f"questions.{i}.answer",
+            ))  # fmt: skip
+        if dsc.mmi.reached is False and re.search(r"\b(has|have|had) reached\b", q.answer or "", re.I):
+            out.append(Finding("inconsistent-mmi", f"The discussion says MMI is not reached; question {q.number}'s "
+                               "answer says it is.", f"questions.{i}.answer"))  # fmt: skip
+    # Causation: the stance in the discussion and in answers to causation questions
+    discussion_stance = stance(dsc.causation)
+    for i, q in enumerate(case.questions):
+        if "causation" in question_topics(q) and discussion_stance:
+            answer_stance = stance(q.answer)
+            if answer_stance and answer_stance != discussion_stance:
+                out.append(Finding(
+                    "inconsistent-causation",
+                    f"The discussion says the condition is {discussion_stance}; question {q.number}'s answer says "
+                    f"{answer_stance}.",
+                    f"questions.{i}.answer",
+                ))  # fmt: skip
+    # Restrictions: weight limits in the discussion and in answers to work questions
+    limits = weights(dsc.restrictions) | weights(dsc.work_capacity)
+    for i, q in enumerate(case.questions):
+        if "work" in question_topics(q) and limits:
+            answered = weights(q.answer)
+            if answered and answered != limits:
+                out.append(Finding(
+                    "inconsistent-restrictions",
+                    f"Restrictions in the discussion ({', '.join(sorted(limits))}) differ from question "
+                    f"{q.number}'s answer ({', '.join(sorted(answered))}).",
+                    f"questions.{i}.answer",
+                ))  # fmt: skip
+    # Impairment: a rating names its system and edition
+    imp = dsc.impairment
+    if imp.rating and (_blank(imp.system) or _blank(imp.edition)):
+        missing = " and ".join(n for n, v in (("system", imp.system), ("edition", imp.edition)) if _blank(v))
+        out.append(Finding("rating-edition", f"Impairment rating '{imp.rating}' without its {missing}.",
+                           "discussion.impairment"))  # fmt: skip
+    texts = [("discussion.impairment.comment", imp.comment)] + [(f"questions.{i}.answer", q.answer)
+                                                                 for i, q in enumerate(case.questions)]  # fmt: skip
+    for where, text in texts:
+        if text and _RATING.search(text) and not _EDITION.search(text) and _blank(imp.edition):
+            out.append(Finding("rating-edition", "An impairment rating is given without the edition of the "
+                               "rating system (e.g. AMA Guides, 6th edition).", where))  # fmt: skip
+    out += _other_records(case)
+    return out
+
+
+def _other_records(case: ImeCase | SecondOpinionCase) -> list[Finding]:
+    return [
+        Finding("record-pages", f"Record reviewed '{other.type}' has no pages or reference.", f"other_records.{i}")
+        for i, other in enumerate(case.other_records)
+        if _blank(other.pages)
+    ]
+
+
+def check_second_opinion(case: SecondOpinionCase) -> list[Finding]:
+    out = []
+    for i, q in enumerate(case.patient_questions):
+        if _blank(q.answer):
+            out.append(Finding("unanswered", f"The patient's question {i + 1} has no answer.",
+                               f"patient_questions.{i}.answer"))  # fmt: skip
+    if not case.patient_questions and _blank(case.concerns):
+        out.append(Finding("no-questions", "The patient's questions or concerns are missing.", "patient_questions"))
+    return out + _other_records(case)
+
+
+READABLE_GRADE = 8.0
+PLACEHOLDER_TEXT = render.PLACEHOLDER_RE
+_LIST_ITEM = re.compile(r"^\s*(\d+)[.)]\s")
+_PAGES = re.compile(r"\bpp?\.\s*\d|\b[A-Z][A-Z0-9]*[-_ ]?\d{3,}\b")
+"""A page citation (p. 12, pp. 12-14) or a Bates-style label (OKAFOR-000123)."""
+
+
+def _locate(finding: Finding, case_dir: Path) -> Finding:
+    """``questions.1.answer`` → ``case.yaml line 40 (questions.1.answer)``."""
+    import yaml
+
+    from reportkit.draft.case import CASE_FILE, _line_of
+
+    try:
+        node = yaml.compose((case_dir / CASE_FILE).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return finding
+    loc: list[Any] = [int(p) if p.isdigit() else p for p in finding.where.split(".")]
+    line = _line_of(node, loc)
+    where = f"{CASE_FILE} line {line} ({finding.where})" if line else finding.where
+    return Finding(finding.rule, finding.message, where)
+
+
+def _answered_in_draft(draft: DraftText, number: str) -> bool:
+    """The physician wrote the answer in the draft itself: text after "Answer:" that is not a placeholder."""
+    lines = draft.section(f"Question {number}")
+    if "Answer:" not in lines:
+        return False
+    after = lines[lines.index("Answer:") + 1 :]
+    return any(line.strip() and not render.PLACEHOLDER_RE.search(line) for line in after)
+
+
+def _question_of(finding: Finding, case: ImeCase) -> str:
+    index = int(finding.where.split(".")[1])
+    return case.questions[index].number
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def check_case(
+    case_dir: Path, *, final: bool = False, options: DraftOptions | None = None, out: Path | None = None
+) -> CheckResult:
+    """Lint CASE_DIR's case.yaml and its draft against the case's jurisdiction profile."""
+    options = options or DraftOptions()
+    case = load_case(case_dir)
+    profile = load_profile(case.jurisdiction, case_dir)
+    findings = check_ime(case, profile) if isinstance(case, ImeCase) else check_second_opinion(case)
+    for dotted in profile.required_fields.get(case.kind, ()):
+        if _blank(_get(case, dotted)):
+            findings.append(Finding("required-field", f"{profile.name} profile: '{dotted}' must be filled in.", dotted))
+    draft = _draft(case_dir, case.kind, options, out)
+    if isinstance(case, ImeCase):
+        answered = {q.number for q in case.questions if _answered_in_draft(draft, q.number)}
+        findings = [f for f in findings if not (f.rule == "unanswered" and _question_of(f, case) in answered)]
+    findings = [_locate(f, case_dir) for f in findings]
+    headings = {_norm(h) for h in draft.headings}
+    for heading in profile.required_headings.get(case.kind, ()):
+        if _norm(heading) not in headings:
+            findings.append(Finding("missing-section", f"{profile.name} profile: the draft has no '{heading}' "
+                                    "section.", draft.source))  # fmt: skip
+    body = _norm(draft.text)
+    for phrase in profile.required_text:
+        if _norm(phrase) not in body:
+            findings.append(Finding("missing-statement", f"{profile.name} profile: required wording missing: "
+                                    f"\"{phrase[:70]}…\"", draft.source))  # fmt: skip
+    placeholders = render.PLACEHOLDER_RE.findall(draft.text)
+    heading = "Records reviewed" if isinstance(case, ImeCase) else "What I reviewed"
+    for line in draft.section(heading):
+        item = _LIST_ITEM.match(line)
+        if item and not _PAGES.search(line):
+            findings.append(Finding("record-pages", f"Records reviewed item {item.group(1)} has no pages.",
+                                    draft.source))  # fmt: skip
+    if case.kind == "second-opinion":
+        from reportkit.draft.readability import grade
+
+        letter = "\n".join(t for h, t in draft.lines if not h and not _LIST_ITEM.match(t))
+        level = grade(PLACEHOLDER_TEXT.sub(" ", letter))
+        if level > READABLE_GRADE:
+            findings.append(Finding("readability", f"The letter reads at grade {level:.1f} (Flesch-Kincaid); "
+                                    f"aim for {READABLE_GRADE:.0f} or below: shorter sentences, plainer words.",
+                                    draft.source))  # fmt: skip
+    if final:
+        for text in sorted(set(placeholders)):
+            findings.append(Finding("placeholder", f"Placeholder left: {text}", draft.source))
+    return CheckResult(findings, draft, profile.name, len(placeholders))

@@ -1,0 +1,290 @@
+"""The markup drafts are written in, and its three outputs: DOCX, Markdown and HTML.
+
+Templates render a small, escaped subset of HTML (autoescape is on, so record text can never become markup).
+That one rendering is parsed back into blocks — headings, paragraphs, numbered and bulleted items, with
+bold, italic and highlighted runs — and the blocks are written as DOCX (python-docx) and Markdown. The HTML
+draft is the rendering itself inside a page shell. Parsing turns character references back into the exact
+characters, so ``BP < 120 & HR`` in a record reads the same in all three outputs.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from reportkit.errors import TemplateError
+
+BLOCK_TAGS = {"h1", "h2", "h3", "p", "li"}
+CONTAINER_TAGS = {"ol", "ul", "section", "div", "header", "footer"}
+INLINE_TAGS = {"strong", "b", "em", "i", "mark", "span"}
+VOID_TAGS = {"br", "hr"}
+ALLOWED = BLOCK_TAGS | CONTAINER_TAGS | INLINE_TAGS | VOID_TAGS
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean(text: str) -> str:
+    """Text safe for every output: no control characters (python-docx and XML reject them)."""
+    return _XML_FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    mark: bool = False
+    """A placeholder: highlighted so the physician cannot miss it."""
+
+
+@dataclass
+class Block:
+    kind: str
+    """h1, h2, h3, p, or li."""
+    runs: list[Run] = field(default_factory=list)
+    list_kind: str = ""
+    """For li: ``ol`` or ``ul``."""
+    number: int = 0
+    """For li in an ol: its number in that list."""
+    css: str = ""
+    """The class attribute (e.g. ``signature``, ``meta``)."""
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.current: Block | None = None
+        self.lists: list[list[int | str]] = []  # [kind, counter]
+        self.inline: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED:
+            self.problems.append(f"line {self.getpos()[0]}: <{tag}> is not supported in draft templates")
+            return
+        css = dict(attrs).get("class") or ""
+        if tag in ("ol", "ul"):
+            self.lists.append([tag, 0])
+        elif tag in BLOCK_TAGS:
+            self._close()
+            block = Block(tag, css=css)
+            if tag == "li":
+                if not self.lists:
+                    self.problems.append(f"line {self.getpos()[0]}: <li> outside <ol> or <ul>")
+                    self.lists.append(["ul", 0])
+                kind, count = self.lists[-1]
+                block.list_kind = str(kind)
+                self.lists[-1][1] = int(count) + 1
+                block.number = int(count) + 1
+            self.current = block
+        elif tag in INLINE_TAGS:
+            self.inline.append(tag)
+        elif tag == "br":
+            self._text("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ol", "ul"):
+            self._close()
+            if self.lists:
+                self.lists.pop()
+        elif tag in BLOCK_TAGS:
+            self._close()
+        elif tag in INLINE_TAGS and tag in self.inline:
+            idx = len(self.inline) - 1 - self.inline[::-1].index(tag)
+            del self.inline[idx]
+
+    def handle_data(self, data: str) -> None:
+        self._text(re.sub(r"\s+", " ", clean(data)))
+
+    def _text(self, data: str) -> None:
+        if self.current is None:
+            if not data.strip():
+                return
+            self.current = Block("p")
+        if not self.current.runs and data != "\n":
+            data = data.lstrip()
+        if not data:
+            return
+        run = Run(
+            clean(data),
+            bold=bool({"strong", "b"} & set(self.inline)),
+            italic=bool({"em", "i"} & set(self.inline)),
+            mark="mark" in self.inline,
+        )
+        runs = self.current.runs
+        if runs and (runs[-1].bold, runs[-1].italic, runs[-1].mark) == (run.bold, run.italic, run.mark):
+            runs[-1] = Run(runs[-1].text + run.text, run.bold, run.italic, run.mark)
+        else:
+            runs.append(run)
+
+    def _close(self) -> None:
+        if self.current is not None:
+            runs = self.current.runs
+            if runs:
+                last = runs[-1]
+                runs[-1] = Run(last.text.rstrip(" "), last.bold, last.italic, last.mark)
+                if not runs[-1].text:
+                    runs.pop()
+            if runs:
+                self.blocks.append(self.current)
+            self.current = None
+
+
+def parse(rendered: str, name: str = "template") -> list[Block]:
+    """Blocks of a rendered template; unsupported tags raise TemplateError naming them."""
+    parser = _Parser()
+    parser.feed(rendered)
+    parser.close()
+    parser._close()
+    if parser.problems:
+        raise TemplateError(
+            f"{name}: " + "; ".join(parser.problems[:5]) + ".",
+            hint="Use only h1-h3, p, ol, ul, li, strong, em, mark, br, section and div.",
+        )
+    return parser.blocks
+
+
+# --- Markdown -------------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~#])")
+_MD_BULLET = re.compile(r"^(\s*)([-+=])(\s|$)")
+_MD_NUMBER = re.compile(r"^(\s*\d+)([.)])(\s|$)")
+
+
+def _md_escape(text: str) -> str:
+    """Markdown that reads back as ``text``: special characters and line-start list markers escaped."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    lines = [_MD_NUMBER.sub(r"\1\\\2\3", _MD_BULLET.sub(r"\1\\\2\3", line)) for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def _md_runs(runs: list[Run]) -> str:
+    out = []
+    for run in runs:
+        text = _md_escape(run.text)
+        core = text.strip()
+        if not core:
+            out.append(text)
+            continue
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        if run.mark or run.bold:
+            core = f"**{core}**"
+        if run.italic:
+            core = f"*{core}*"
+        out.append(lead + core + trail)
+    return "".join(out).replace("\n", "  \n")
+
+
+def to_markdown(blocks: list[Block]) -> bytes:
+    lines: list[str] = []
+    previous = ""
+    for block in blocks:
+        body = _md_runs(block.runs)
+        if block.kind in ("h1", "h2", "h3"):
+            lines += ["", "#" * int(block.kind[1]) + " " + body, ""]
+        elif block.kind == "li":
+            if previous != "li":
+                lines.append("")
+            marker = f"{block.number}." if block.list_kind == "ol" else "-"
+            lines.append(f"{marker} {body}")
+        else:
+            lines += ["", body, ""]
+        previous = block.kind
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return text.encode("utf-8")
+
+
+# --- HTML -----------------------------------------------------------------------------------------------
+
+
+def to_html(rendered: str, title: str, css: str) -> bytes:
+    """The rendered template in a complete, self-contained page."""
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
+        f"{clean(rendered).strip()}\n</body>\n</html>\n"
+    )
+    return page.encode("utf-8")
+
+
+# --- DOCX -----------------------------------------------------------------------------------------------
+
+FIXED_DATE = datetime(2000, 1, 1)
+
+
+def to_docx(blocks: list[Block], title: str, reference: Path | None = None) -> bytes:
+    """The blocks as a Word document; ``reference`` (a .docx) gives styles, margins, header and footer
+    (letterhead). Byte-identical for the same blocks and reference."""
+    import docx
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.shared import Pt
+
+    from reportkit.index.export import normalise_zip
+
+    if reference is not None:
+        try:
+            document = docx.Document(str(reference))
+        except Exception as exc:  # python-docx raises several types on a damaged file
+            raise TemplateError(
+                f"{reference}: not a readable Word document.", hint="Save it again from Word as .docx."
+            ) from exc
+        body = document.element.body
+        for child in list(body):
+            if not child.tag.endswith("}sectPr"):
+                body.remove(child)
+    else:
+        document = docx.Document()
+        document.styles["Normal"].font.size = Pt(11)
+    props = document.core_properties
+    props.author = "reportkit"
+    props.title = title
+    props.created = props.modified = props.last_printed = FIXED_DATE
+    props.last_modified_by = "reportkit"
+    props.revision = 1
+    styles = {s.name for s in document.styles}
+    for block in blocks:
+        if block.kind in ("h1", "h2", "h3"):
+            level = int(block.kind[1])
+            paragraph = document.add_heading("", level=level) if f"Heading {level}" in styles else (
+                document.add_paragraph()
+            )
+        elif block.kind == "li":
+            paragraph = document.add_paragraph()
+            paragraph.paragraph_format.left_indent = Pt(24)
+            paragraph.paragraph_format.first_line_indent = Pt(-18)
+            marker = f"{block.number}." if block.list_kind == "ol" else "•"
+            paragraph.add_run(f"{marker}\t")
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(24))
+        else:
+            paragraph = document.add_paragraph()
+            if "sub" in block.css.split():
+                paragraph.paragraph_format.left_indent = Pt(24)
+            if "signature" in block.css.split():
+                paragraph.paragraph_format.space_after = Pt(2)
+        for run in block.runs:
+            parts = run.text.split("\n")
+            for i, part in enumerate(parts):
+                r = paragraph.add_run(part)
+                r.bold = run.bold or None
+                r.italic = run.italic or None
+                if run.mark:
+                    r.font.highlight_color = WD_COLOR_INDEX.YELLOW
+                    r.bold = True
+                if i < len(parts) - 1:
+                    r.add_break()
+    raw = io.BytesIO()
+    document.save(raw)
+    return normalise_zip(raw.getvalue())

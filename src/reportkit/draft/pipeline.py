@@ -1,0 +1,235 @@
+"""Case folder → drafts: the order of the drafting stages, as plain functions the CLI calls.
+
+>>> from reportkit.draft import draft_case
+>>> result = draft_case(Path("samples/ime-case"))
+>>> result.written
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from reportkit.cite import Citation, PageCitation
+from reportkit.draft import render
+from reportkit.draft.case import CASE_FILE, ImeCase, SecondOpinionCase, load_case
+from reportkit.draft.context import build_context
+from reportkit.draft.profiles import load_profile
+from reportkit.draft.readability import grade
+from reportkit.draft.writer import write_drafts
+from reportkit.errors import IndexFileError, InputError, OutputError, TemplateError
+from reportkit.models import SCHEMA, RecordIndex
+
+RECORDS_DIR = "records"
+INDEX_DIR = "index"
+DRAFTS_DIR = "drafts"
+DEFAULT_FORMATS = ("docx", "md", "html")
+
+
+@dataclass(frozen=True)
+class DraftOptions:
+    out: Path | None = None
+    """Folder for the drafts; None means CASE_DIR/drafts."""
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    templates: Path | None = None
+    """A folder of user templates (missing ones come from the built-ins)."""
+    force: bool = False
+    """Replace drafts even if they were edited since reportkit wrote them (and, when the records changed, an
+    index.json corrected by hand)."""
+    index: Path | None = None
+    """An index.json to use instead of indexing CASE_DIR/records."""
+    citation: Citation = field(default_factory=PageCitation)
+    jobs: int | None = None
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class CaseIndex:
+    index: RecordIndex
+    how: str
+    """``reused`` (CASE_DIR/index/index.json matched records/), ``indexed``, ``given`` (--index) or ``empty``."""
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class DraftResult:
+    kind: str
+    written: list[Path]
+    placeholders: int
+    readability: float | None
+    """Flesch-Kincaid grade of the letter's text (second opinions only)."""
+    index_how: str
+    documents: int
+    seconds: float
+    warnings: list[str]
+
+
+def _record_files(records: Path) -> list[Path]:
+    if not records.is_dir():
+        return []
+    return sorted(p for p in records.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+
+
+def empty_index() -> RecordIndex:
+    return RecordIndex(sources=[], page_count=0, pages=[], documents=[], schema=SCHEMA)
+
+
+def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex:
+    """The case's record index: CASE_DIR/index/index.json when it matches records/ (by SHA-256), else a new
+    index of records/ written there. An empty or missing records/ gives an empty index and a warning."""
+    from reportkit.api import IndexOptions, index_bundle, load_index
+
+    options = options or DraftOptions()
+    if options.index is not None:
+        return CaseIndex(load_index(options.index), "given", [])
+    records = case_dir / RECORDS_DIR
+    files = _record_files(records)
+    if not files:
+        return CaseIndex(
+            empty_index(), "empty", [f"{records}: no PDF records; the records-reviewed list is empty."]
+        )
+    shas = sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in files)
+    index_dir = case_dir / INDEX_DIR
+    if (index_dir / "index.json").is_file():
+        try:
+            existing = load_index(index_dir)
+        except (InputError, IndexFileError):
+            existing = None  # damaged or from another version: index again
+        if existing is not None:
+            known = sorted([s.sha256 for s in existing.sources] + [s.sha256 or "" for s in existing.skipped])
+            if known == shas:
+                return CaseIndex(existing, "reused", _skipped_warnings(existing))
+        if not options.force and _hand_edited(index_dir):
+            raise OutputError(
+                f"{index_dir / 'index.json'}: the records changed, and this index was not written by `reportkit "
+                "draft` or was corrected by hand since; not replaced.",
+                hint="Move the index folder away to keep your corrections (then re-apply them), or use --force.",
+            )
+    kwargs: dict[str, object] = {"force": True, "use_cache": options.use_cache}
+    if options.jobs:
+        kwargs["jobs"] = options.jobs
+    result = index_bundle([records], index_dir, IndexOptions(**kwargs))  # type: ignore[arg-type]
+    _remember(index_dir)
+    return CaseIndex(result.index, "indexed", _skipped_warnings(result.index))
+
+
+_INDEX_STATE = ".reportkit-index.sha256"
+"""SHA-256 of the index.json `draft` wrote, to tell a hand-corrected index from its own."""
+
+
+def _remember(index_dir: Path) -> None:
+    digest = hashlib.sha256((index_dir / "index.json").read_bytes()).hexdigest()
+    with contextlib.suppress(OSError):  # without it the next change of records asks for --force; nothing is lost
+        (index_dir / _INDEX_STATE).write_text(digest + "\n", encoding="ascii")
+
+
+def _hand_edited(index_dir: Path) -> bool:
+    """index.json exists and is not byte-for-byte what `draft` last wrote there."""
+    path = index_dir / "index.json"
+    if not path.exists():
+        return False
+    try:
+        recorded = (index_dir / _INDEX_STATE).read_text(encoding="ascii").strip()
+    except OSError:
+        return True
+    return recorded != hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _skipped_warnings(index: RecordIndex) -> list[str]:
+    return [f"not indexed: {s.reason}" for s in index.skipped]
+
+
+def render_case(
+    case_dir: Path, options: DraftOptions | None = None
+) -> tuple[ImeCase | SecondOpinionCase, render.Rendered, CaseIndex]:
+    """Load, index and render without writing drafts."""
+    options = options or DraftOptions()
+    if options.templates is not None and not options.templates.is_dir():
+        raise TemplateError(f"{options.templates}: not a folder of templates.",
+                            hint="Run `reportkit templates export DIR` for a starting set.")  # fmt: skip
+    case = load_case(case_dir)
+    profile = load_profile(case.jurisdiction, case_dir)
+    ci = case_index(case_dir, options)
+    context = build_context(case, ci.index, profile, options.citation)
+    return case, render.render(case.kind, context, options.templates), ci
+
+
+def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResult:
+    """Index (or reuse the index of) CASE_DIR/records and write the drafts in the asked-for formats."""
+    options = options or DraftOptions()
+    clock = time.perf_counter()
+    if not case_dir.is_dir():
+        raise InputError(f"{case_dir}: not a case folder.", hint="Run `reportkit init CASE_DIR` first.")
+    unknown = [f for f in options.formats if f not in render.FORMATS]
+    if unknown:
+        raise InputError(f"Unknown format(s): {', '.join(unknown)}.", hint=f"Use {', '.join(render.FORMATS)}.")
+    if "pdf" in options.formats:
+        render.require_soffice()  # before any work
+    case, rendered, ci = render_case(case_dir, options)
+    files = render.outputs(rendered, options.formats, options.templates)
+    out = options.out or case_dir / DRAFTS_DIR
+    written = write_drafts(out, files, force=options.force)
+    readability = grade(rendered.text) if case.kind == "second-opinion" else None
+    return DraftResult(
+        kind=case.kind,
+        written=written,
+        placeholders=len(rendered.placeholders),
+        readability=readability,
+        index_how=ci.how,
+        documents=len(ci.index.documents),
+        seconds=time.perf_counter() - clock,
+        warnings=ci.warnings,
+    )
+
+
+def _scaffold(kind: str) -> str:
+    return resources.files("reportkit").joinpath("draft", "scaffolds", f"{kind}.yaml").read_text(encoding="utf-8")
+
+
+def init_case(case_dir: Path, kind: str) -> list[Path]:
+    """Create CASE_DIR with a commented case.yaml for ``kind`` and an empty records/ folder."""
+    if kind not in ("ime", "second-opinion"):
+        raise InputError(f"Unknown kind '{kind}'.", hint="Use --kind ime or --kind second-opinion.")
+    target = case_dir / CASE_FILE
+    if target.exists():
+        raise OutputError(f"{target}: already exists; not replaced.", hint="Edit it, or choose another folder.")
+    try:
+        (case_dir / RECORDS_DIR).mkdir(parents=True, exist_ok=True)
+        tmp = case_dir / f".{CASE_FILE}.tmp"
+        tmp.write_text(_scaffold(kind), encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise OutputError(f"{case_dir}: cannot create the case folder ({exc.strerror}).") from None
+    return [target, case_dir / RECORDS_DIR]
+
+
+def export_templates(out_dir: Path, force: bool = False) -> list[Path]:
+    """Copy the built-in templates (and a reference.docx for letterhead and styles) to ``out_dir``."""
+    from reportkit.draft.markup import to_docx
+
+    names = [*render.TEMPLATE_NAMES.values(), render.STYLE_NAME, "README.md"]
+    files = {n: resources.files("reportkit").joinpath("templates", n).read_bytes() for n in names}
+    files[render.REFERENCE_NAME] = to_docx([], "Letterhead and styles")
+    clash = [n for n in files if (out_dir / n).exists()]
+    if clash and not force:
+        raise OutputError(f"{out_dir}: already holds {', '.join(clash)}.", hint="Use --force or another folder.")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            tmp = out_dir / f".{name}.tmp"
+            tmp.write_bytes(data)
+            tmp.replace(out_dir / name)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the templates ({exc.strerror}).") from None
+    return [out_dir / n for n in files]
+
+
+def copy_case(src: Path, dst: Path) -> Path:
+    """A copy of a case folder without its index and drafts (for tests and trying things out)."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(INDEX_DIR, DRAFTS_DIR))
+    return dst

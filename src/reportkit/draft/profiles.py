@@ -1,0 +1,95 @@
+"""Jurisdiction profiles: what a report must contain where it will be read.
+
+A profile is a small YAML file: the headings a draft must have, case fields that must be filled, extra
+sections the template adds, and fixed statements (a statement of truth, a declaration) printed before the
+signature. Built-in profiles live in ``reportkit/profiles/``; ``jurisdiction: my-profile.yaml`` in case.yaml
+loads one from the case folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reportkit.errors import CaseError
+
+
+@dataclass(frozen=True)
+class Statement:
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    description: str
+    required_headings: dict[str, tuple[str, ...]]
+    """Per kind (ime, second-opinion): headings the draft must contain."""
+    required_fields: dict[str, tuple[str, ...]]
+    """Per kind: dotted case.yaml fields that must be filled in."""
+    sections: tuple[str, ...] = ()
+    """Extra sections the built-in IME template adds (summary_of_conclusions, instructions, …)."""
+    statements: tuple[Statement, ...] = ()
+    required_text: tuple[str, ...] = field(default=())
+    """Phrases the final report must contain verbatim (whitespace-insensitive)."""
+    source: str = ""
+
+    def to_context(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "sections": list(self.sections),
+            "statements": [{"heading": s.heading, "paragraphs": list(s.paragraphs)} for s in self.statements],
+        }
+
+
+def builtin_names() -> list[str]:
+    root = resources.files("reportkit").joinpath("profiles")
+    return sorted(p.name.removesuffix(".yaml") for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def load_profile(name: str, case_dir: Path | None = None) -> Profile:
+    """A built-in profile by name, or a ``.yaml`` file in the case folder."""
+    if name.endswith((".yaml", ".yml")):
+        path = (case_dir or Path()) / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            raise CaseError(
+                f"{path}: jurisdiction profile not found.", hint="Check `jurisdiction:` in case.yaml."
+            ) from None
+        return _parse(text, str(path))
+    if name not in builtin_names():
+        raise CaseError(
+            f"case.yaml: jurisdiction '{name}' is not a known profile.",
+            hint=f"Use one of: {', '.join(builtin_names())}, or a profile .yaml file in the case folder.",
+        )
+    text = resources.files("reportkit").joinpath("profiles", f"{name}.yaml").read_text(encoding="utf-8")
+    return _parse(text, name)
+
+
+def _parse(text: str, source: str) -> Profile:
+    try:
+        data = yaml.safe_load(text)
+        return Profile(
+            name=str(data["name"]),
+            title=str(data.get("title", data["name"])),
+            description=str(data.get("description", "")),
+            required_headings={k: tuple(v) for k, v in (data.get("required_headings") or {}).items()},
+            required_fields={k: tuple(v) for k, v in (data.get("required_fields") or {}).items()},
+            sections=tuple(data.get("sections") or ()),
+            statements=tuple(
+                Statement(str(s["heading"]), tuple(str(p) for p in s["paragraphs"]))
+                for s in data.get("statements") or ()
+            ),
+            required_text=tuple(str(t) for t in data.get("required_text") or ()),
+            source=source,
+        )
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise CaseError(f"{source}: not a valid jurisdiction profile.", detail=repr(exc)) from None

@@ -1,0 +1,86 @@
+"""Writing drafts without ever overwriting the physician's edits.
+
+Every draft reportkit writes is recorded by SHA-256 in ``.reportkit-drafts.json`` beside it. A later run
+replaces a file only if it is still byte-for-byte what reportkit wrote (or with ``force``). All files of a
+run are written to temporary names first and renamed into place together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from reportkit.errors import OutputError
+
+STATE_NAME = ".reportkit-drafts.json"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_state(out_dir: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out_dir / STATE_NAME).read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def edited(out_dir: Path, names: list[str]) -> list[str]:
+    """Names that exist in ``out_dir`` and are not what reportkit last wrote there."""
+    state = read_state(out_dir)
+    changed = []
+    for name in names:
+        path = out_dir / name
+        if not path.exists():
+            continue
+        if not path.is_file():
+            changed.append(name)
+            continue
+        if state.get(name) != _sha(path.read_bytes()):
+            changed.append(name)
+    return changed
+
+
+def write_drafts(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[Path]:
+    """Write ``files`` into ``out_dir`` all or none; refuse to replace edited files unless ``force``."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create the drafts folder ({exc.strerror}).",
+                          hint="Choose another --out folder.") from None  # fmt: skip
+    blocked = [n for n in files if (out_dir / n).exists() and not (out_dir / n).is_file()]
+    if blocked:
+        raise OutputError(f"{out_dir}: {', '.join(blocked)} exists but is not a file.", hint="Move it away.")
+    changed = edited(out_dir, list(files))
+    if changed and not force:
+        raise OutputError(
+            f"{out_dir}: {', '.join(changed)} changed since reportkit wrote it (edited by hand?); not replaced.",
+            hint="Rename or move the edited file to keep it, or use --force to replace it, or choose --out.",
+        )
+    state = read_state(out_dir)
+    state.update({name: _sha(data) for name, data in files.items()})
+    all_files = {**files, STATE_NAME: (json.dumps({"files": dict(sorted(state.items()))}, indent=2) + "\n").encode()}
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name, data in all_files.items():
+            fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            temps.append((name, Path(tmp_name)))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for name, tmp in temps:
+            os.replace(tmp, out_dir / name)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the drafts ({exc.strerror}).",
+                          hint="Check free space and permissions.") from None  # fmt: skip
+    finally:
+        for _, tmp in temps:
+            tmp.unlink(missing_ok=True)
+    return [out_dir / name for name in files]

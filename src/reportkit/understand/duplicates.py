@@ -22,6 +22,10 @@ SAMPLE_MOD = 4
 MIN_SHINGLES = 12
 """Documents with fewer shingles (blank pages, one-line slips) are never called duplicates."""
 DEFAULT_THRESHOLD = 0.85
+BOILERPLATE = 24
+"""A sampled shingle seen in this many documents already is template text, not evidence of a copy."""
+SLACK = 0.25
+"""How far below the threshold a candidate's sampled overlap may fall and still be compared exactly."""
 
 _WORD = re.compile(r"[a-z0-9]+")
 _CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b", "6": "b", "c": "e"})
@@ -29,13 +33,15 @@ _CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "
 
 
 def shingles(text: str) -> frozenset[int]:
-    """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable 32-bit hashes."""
+    """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable 32-bit hashes
+    (CRC-32 of each word, combined per run of words: the same in every process, unlike ``hash()``)."""
     words = _WORD.findall(text.lower().replace("rn", "m").translate(_CONFUSABLE))
     if len(words) < SHINGLE_WORDS:
         return frozenset()
+    crc = zlib.crc32
+    h = [crc(w.encode()) for w in words]
     return frozenset(
-        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8"))
-        for i in range(len(words) - SHINGLE_WORDS + 1)
+        (a * 0x9E3779B1 + b * 0x85EBCA77 + c) & 0xFFFFFFFF for a, b, c in zip(h, h[1:], h[2:], strict=False)
     )
 
 
@@ -55,32 +61,41 @@ class Copy:
 
 
 def find_copies(sets: Sequence[frozenset[int]], threshold: float = DEFAULT_THRESHOLD) -> list[Copy]:
-    """For each document that copies an earlier one, the most similar earlier original (itself not a copy)."""
+    """For each document that copies an earlier one, the most similar earlier original (itself not a copy).
+
+    Identical shingle sets are matched by a dictionary. Otherwise candidates come from a sample of shingles
+    (hash % SAMPLE_MOD == 0) posted per document; a shingle already posted by ``BOILERPLATE`` documents is
+    template text (a clinic's headings, a disclaimer) and neither counts nor is posted again. A candidate
+    whose share of the document's informative sample reaches ``threshold - SLACK``, and whose size allows the
+    threshold, gets the exact Jaccard comparison."""
     postings: dict[int, list[int]] = defaultdict(list)
-    originals: set[int] = set()
+    exact: dict[frozenset[int], int] = {}
     copies: list[Copy] = []
     for i, current in enumerate(sets):
         if len(current) < MIN_SHINGLES:
             continue
+        if current in exact:
+            copies.append(Copy(i, exact[current], 1.0))
+            continue
         sample = [h for h in current if h % SAMPLE_MOD == 0]
+        informative = [h for h in sample if len(postings.get(h, ())) < BOILERPLATE]
         shared: dict[int, int] = defaultdict(int)
-        for h in sample:
+        for h in informative:
             for j in postings.get(h, ()):
                 shared[j] += 1
         best: Copy | None = None
-        # A pair with Jaccard >= t shares at least t * |smaller| shingles; sampled counts are ~1/SAMPLE_MOD of
-        # that, so a generous cut keeps every true pair and drops most others before the exact comparison.
-        floor = max(1, int(threshold * len(sample) * 0.5))
+        floor = (threshold - SLACK) * len(informative)
         for j, count in sorted(shared.items()):
-            if count < floor or j not in originals:
+            other = sets[j]
+            if count < floor or min(len(current), len(other)) < threshold * max(len(current), len(other)):
                 continue
-            similarity = jaccard(current, sets[j])
+            similarity = jaccard(current, other)
             if similarity >= threshold and (best is None or similarity > best.similarity):
                 best = Copy(i, j, round(similarity, 3))
         if best is not None:
             copies.append(best)
             continue
-        originals.add(i)
-        for h in sample:
+        exact[current] = i
+        for h in informative:
             postings[h].append(i)
     return copies

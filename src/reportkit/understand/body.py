@@ -226,7 +226,7 @@ _ROLE_FEATURES: dict[str, list[tuple[str, int]]] = {
     "exam": [("imaging", 1)],
     "discharge": [("discharge_summary", 4)],
     "collection": [("lab_report", 2), ("pathology", 2)],
-    "admission": [("history_and_physical", 2), ("discharge_summary", 1)],
+    "admission": [("history_and_physical", 4), ("discharge_summary", 1)],
     "referral": [("referral", 3)],
 }
 

@@ -19,13 +19,16 @@ _TITLE_RULES: list[tuple[str, str]] = [
         "legal_form",
         r"advance\s+(\w+\s+)?directive|living\s+will|power\s+of\s+attorney|\bPOLST\b|\bMOLST\b|"
         r"do\s+not\s+resuscitate|authori[sz]ation\s+(to|for)\s+(use|release|disclos)|\bHIPAA\b|"
-        r"consent\s+(form|for|to)|patient\s+rights|notice\s+of\s+privacy",
+        r"consent\s+(form|for|to)|patient\s+rights|notice\s+of\s+privacy|"
+        r"(new\s+)?patient\s+(information|intake|questionnaire|registration|history\s+form)|"
+        r"intake\s+(form|questionnaire|paperwork)|questionnaire|registration\s+form|pain\s+diagram",
     ),
     ("fax_cover", r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b|^fax$"),
     (
         "referral",
         r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
-        r"authori[sz]ation)|prior\s+authori|prescription\s+for\s+(physical|occupational)\s+therapy",
+        r"authori[sz]ation)|prior\s+authori|prescription\s+for\s+(physical|occupational)\s+therapy|"
+        r"\b(therapy|rehab\w*|PT|OT|chiropractic)\s+(prescription|order|referral|request)\b",
     ),
     ("correspondence", r"^(request|notice|notification|confirmation)\s+(for|of)\s+(an?\s+)?(independent|ime|exam)"),
     ("ime_report", r"independent\s+medical|\bIME\b|\bQME\b|\bAME\b|medical[- ]legal|record\s+review\s+report"),
@@ -70,7 +73,7 @@ _TITLE_RULES: list[tuple[str, str]] = [
     (
         "billing",
         r"statement|invoice|itemi[sz]ed|\bbill(ing)?\b|\bcharges\b|explanation\s+of\s+benefits|"
-        r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary",
+        r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary|claim\s+form|superbill",
     ),
     ("consultation", r"consult(ation)?|new\s+patient\s+consult|second\s+opinion"),
     (
@@ -184,7 +187,7 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
     title, by_title = find_title(first)
     scores: dict[str, int] = {}
     if by_title in ("fax_cover", "legal_form"):
-        rule = "title:fax cover" if by_title == "fax_cover" else "title:legal form (not a clinical record)"
+        rule = "title:fax cover" if by_title == "fax_cover" else "title:form or legal document (not a clinical record)"
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
     if by_title == "progress_note" and _GENERIC_PROGRESS.search(title or ""):
         # therapists and chiropractors title their visits "Progress Report" too: their conventions decide

@@ -27,6 +27,8 @@ class ExitCode(IntEnum):
     """Outputs already exist (use --force) or cannot be written."""
     PARTIAL = 6
     """Outputs were written, but some input files were skipped; each is named on stderr and in index.json."""
+    VERIFY_FAILED = 7
+    """``reportkit verify`` found a changed, missing or extra file in the packet."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C; no partial outputs were left."""
 
@@ -68,3 +70,15 @@ class IndexFileError(ReportkitError):
     """An index.json that cannot be read back (wrong schema, damaged JSON)."""
 
     exit_code = ExitCode.INPUT
+
+
+class UsageError(ReportkitError):
+    """Settings that cannot work together (a Bates prefix unsafe in file names, a start number already issued)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class VerifyError(ReportkitError):
+    """A packet folder that no longer matches its manifest.json."""
+
+    exit_code = ExitCode.VERIFY_FAILED

@@ -59,6 +59,7 @@ TASKS: dict[str, str] = {
     "extract": "reportkit.ingest.pdf:extract",
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
+    "text_boxes": "reportkit.packet.pdf:text_boxes",
 }
 """Task name → ``module:function``, imported in the worker on first use."""
 

@@ -292,7 +292,11 @@ def render_all(index: RecordIndex) -> dict[str, bytes]:
 
 def render_cited(index: RecordIndex, bates: BatesLookup) -> dict[str, bytes]:
     """index.md, index.csv and index.docx citing Bates numbers instead of bundle pages."""
-    return {"index.md": to_markdown(index, bates), "index.csv": to_csv(index, bates), "index.docx": to_docx(index, bates)}
+    return {
+        "index.md": to_markdown(index, bates),
+        "index.csv": to_csv(index, bates),
+        "index.docx": to_docx(index, bates),
+    }
 
 
 def bates_lookup(index: RecordIndex, bates_map: Mapping[str, object]) -> dict[int, str]:

@@ -7,6 +7,8 @@ Inputs are opened read-only and never saved back.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -23,8 +25,8 @@ from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
 from reportkit.packet import case as case_mod
 from reportkit.packet import exhibit_list, geometry, ledger, manifest
-from reportkit.packet.exhibits import Exhibit, Grouping, Numbering, Plan, check_label_format, plan
-from reportkit.packet.pdf import Bookmark, OutputPdf, PdfWriteProblem, StampItem, Stamper, text_width
+from reportkit.packet.exhibits import Grouping, Numbering, Plan, check_label_format, plan
+from reportkit.packet.pdf import Bookmark, OutputPdf, PdfWriteProblem, Stamper, StampItem, TextBoxes, text_width
 from reportkit.version import __version__
 
 TOOL = f"reportkit {__version__}"
@@ -32,6 +34,10 @@ BATES_MAP_SCHEMA = "reportkit/bates-map@1"
 Sticker = Literal["stamp", "cover", "none"]
 Files = Literal["both", "combined", "exhibits"]
 STICKER_FONT = 11.0
+IN_PROCESS_PAGES = 64
+"""Up to this many pages, text boxes are read in this process rather than in worker processes."""
+STICKER_ORDER = ("upper-right", "upper-left", "upper-center", "lower-left", "lower-center", "lower-right")
+"""Where an exhibit sticker may go: the top of the page first (the Bates number holds the bottom)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +123,8 @@ def _check_options(options: PacketOptions) -> None:
         raise UsageError(f"--position must be one of {', '.join(geometry.POSITIONS)}.")
     if not 4 <= options.font_size <= 36:
         raise UsageError("--font-size must be 4 to 36 points.")
-    if options.max_size is not None and options.max_size < 100_000:
-        raise UsageError("--max-size must be at least 100KB.", hint="Courts' limits are usually 10MB to 75MB.")
+    if options.max_size is not None and options.max_size < 10_000:
+        raise UsageError("--max-size must be at least 10KB.", hint="Courts' limits are usually 10MB to 75MB.")
     check_label_format(options.label_format)
 
 
@@ -126,12 +132,8 @@ def parse_size(text: str) -> int:
     """``25MB``, ``500KB``, ``1.5GB`` or bytes → bytes (MB = 1,000,000 bytes, as courts state limits)."""
     value = text.strip().upper().replace(" ", "")
     units = {"GB": 10**9, "MB": 10**6, "KB": 10**3, "B": 1}
-    for unit, factor in units.items():
-        if value.endswith(unit):
-            number = value[: -len(unit)]
-            break
-    else:
-        number, factor = value, 1
+    unit = next((u for u in units if value.endswith(u)), "")
+    number, factor = (value[: -len(unit)], units[unit]) if unit else (value, 1)
     try:
         size = float(number)
     except ValueError:
@@ -160,11 +162,10 @@ def _index(records: Sequence[Path], options: PacketOptions) -> RecordIndex:
         _check_coverage(index, options.index_file)
         return index
     index_options = api.IndexOptions(
-        passwords=options.passwords,
-        use_cache=options.use_cache,
-        cache_dir=options.cache_dir,
-        **({"jobs": options.jobs} if options.jobs else {}),
+        passwords=options.passwords, use_cache=options.use_cache, cache_dir=options.cache_dir
     )
+    if options.jobs:
+        index_options = dataclasses.replace(index_options, jobs=options.jobs)
     index, bundle, _ = api.build_index(records, index_options)
     if index.skipped:
         problems = {s.problem for s in index.skipped}
@@ -206,10 +207,12 @@ def _check_out_dir(out_dir: Path, records: Sequence[Path], force: bool) -> None:
 
 
 def _doc_title(doc: Any, first: str, last: str) -> str:
-    kind = doc.doc_type.replace("_", " ")
-    who = doc.provider or doc.facility or ""
-    parts = [doc.date or "undated", kind] + ([who] if who else [])
-    return f"{' '.join(parts[:2])}{', ' + parts[2] if len(parts) > 2 else ''} ({first if first == last else first + '-' + last})"
+    """A document's bookmark: ``2024-02-06 imaging, Arjun Mehta, MD (SMITH0000012)``."""
+    from reportkit import cite
+
+    who = doc.provider or doc.facility
+    text = f"{doc.date or 'undated'} {doc.doc_type.replace('_', ' ')}" + (f", {who}" if who else "")
+    return f"{text} ({cite.bates(first, last)})"
 
 
 class _Builder:
@@ -245,18 +248,13 @@ class _Builder:
             self.passwords.append(password)
 
     def stamp(self) -> None:
-        from reportkit.packet.pdf import page_boxes, text_boxes
+        from reportkit.packet.pdf import page_boxes
 
         opts = self.options
         first_pages = {e.first.number for e in self.plan.exhibits}
         exhibit_of = {p.bates.number: p.exhibit for p in self.plan.pages}
         stampers = [Stamper(pdf) for pdf in self.sources]
-        boxes_by_source = {}
-        for i, source in enumerate(self.index.sources):
-            try:
-                boxes_by_source[i] = text_boxes(Path(source.path), self.passwords[i])
-            except PdfWriteProblem:
-                boxes_by_source[i] = [[] for _ in range(source.page_count)]
+        boxes_by_source = self._text_boxes()
         crowded: list[str] = []
         for planned in self.plan.pages:
             pdf = self.sources[planned.source]
@@ -265,7 +263,7 @@ class _Builder:
             box = geometry.visible_box(media, crop)
             rotation = geometry.normalise_rotation(rotate)
             text = [
-                geometry.user_to_display(r, box, rotation)
+                geometry.user_to_display(geometry.Rect(*r), box, rotation)
                 for r in boxes_by_source[planned.source][planned.source_page - 1]
             ]
             label = str(planned.bates)
@@ -282,8 +280,14 @@ class _Builder:
                 s_size = (text_width(sticker_text, STICKER_FONT, bold=True) + 12, STICKER_FONT * 2)
                 where = "upper-right" if opts.position != "upper-right" else "upper-left"
                 sticker = geometry.place(
-                    box, rotation, s_size, [*text, spot.area], position=where, margin=opts.margin,
+                    box,
+                    rotation,
+                    s_size,
+                    [*text, spot.area],
+                    position=where,
+                    margin=opts.margin,
                     font_size=STICKER_FONT,
+                    order=STICKER_ORDER,
                 )
                 items.append(StampItem(sticker_text, sticker.area, sticker.font_size, bold=True, frame=True))
                 if not sticker.clear:
@@ -300,6 +304,34 @@ class _Builder:
                 f"{len(crowded)} stamp(s) could not avoid text (text in every corner): {shown}. Check those pages."
             )
 
+    def _text_boxes(self) -> dict[int, TextBoxes]:
+        """Text rectangles of every page, read by pdfium in worker processes (both cores, with limits)."""
+        from reportkit.workers import Limits, Task, WorkerPool
+
+        out: dict[int, TextBoxes] = {i: [[] for _ in range(s.page_count)] for i, s in enumerate(self.index.sources)}
+        if sum(s.page_count for s in self.index.sources) <= IN_PROCESS_PAGES:
+            # Few pages: not worth starting processes (the index already read these files under limits).
+            from reportkit.packet.pdf import text_boxes
+
+            for i, source in enumerate(self.index.sources):
+                with contextlib.suppress(PdfWriteProblem):
+                    out[i] = text_boxes(source.path, self.passwords[i], 0, source.page_count)
+            return out
+        jobs = self.options.jobs or max(1, min(os.cpu_count() or 1, 8))
+        tasks = []
+        for i, source in enumerate(self.index.sources):
+            chunk = max(32, -(-source.page_count // (jobs * 2)))
+            for start in range(0, source.page_count, chunk):
+                stop = min(start + chunk, source.page_count)
+                tasks.append(Task((i, start), "text_boxes", (source.path, self.passwords[i], start, stop)))
+        with WorkerPool(jobs, Limits()) as pool:
+            for outcome in pool.map(tasks):
+                i, start = outcome.key
+                if outcome.ok:
+                    out[i][start : start + len(outcome.value)] = outcome.value
+                # A run pdfium cannot read keeps no text boxes: its stamps go to the asked-for position.
+        return out
+
     def _pages_of(self, exhibit_position: int) -> list[tuple[int, int]]:
         return [(p.source, p.source_page - 1) for p in self.plan.pages if p.exhibit == exhibit_position]
 
@@ -310,15 +342,10 @@ class _Builder:
             out.add_generated(covers[position])
         doc_marks = []
         lookup = {p.page: str(p.bates) for p in self.plan.pages if p.exhibit == position}
+        offset = out.page_count
         for doc in exhibit.documents:
-            doc_marks.append(
-                Bookmark(
-                    _doc_title(doc, lookup[doc.first_page], lookup[doc.last_page]),
-                    out.page_count + sum(
-                        d.page_count for d in exhibit.documents[: exhibit.documents.index(doc)]
-                    ),
-                )
-            )
+            doc_marks.append(Bookmark(_doc_title(doc, lookup[doc.first_page], lookup[doc.last_page]), offset))
+            offset += doc.page_count
         for src, page in self._pages_of(position):
             out.add_pages(self.sources[src], [page])
         title = f"{exhibit.label}: {exhibit.description} ({exhibit.bates_range})"
@@ -487,8 +514,13 @@ def bates_map(index: RecordIndex, the_plan: Plan, settings: dict[str, Any], file
         "documents": docs,
         "sources": sources,
         "pages": [
-            {"bates": str(p.bates), "page": p.page, "source": p.source, "source_page": p.source_page,
-             "document": p.document}
+            {
+                "bates": str(p.bates),
+                "page": p.page,
+                "source": p.source,
+                "source_page": p.source_page,
+                "document": p.document,
+            }
             for p in the_plan.pages
         ],
     }
@@ -572,9 +604,7 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
     ledger_path = None
     entries: list[ledger.Issued] = []
     if options.use_ledger:
-        ledger_path = options.ledger_file or (
-            resolved.case_dir / ledger.LEDGER_NAME if resolved.case_dir else None
-        )
+        ledger_path = options.ledger_file or (resolved.case_dir / ledger.LEDGER_NAME if resolved.case_dir else None)
         if ledger_path is not None:
             entries = ledger.read(ledger_path)
     start = options.start if options.start is not None else ledger.next_start(entries, prefix, production)
@@ -640,8 +670,15 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
         ledger.record(
             ledger_path,
             entries,
-            ledger.Issued(prefix, start, start + index.page_count - 1, options.digits, production,
-                          tuple(s.sha256 for s in index.sources), ledger.now()),
+            ledger.Issued(
+                prefix,
+                start,
+                start + index.page_count - 1,
+                options.digits,
+                production,
+                tuple(s.sha256 for s in index.sources),
+                ledger.now(),
+            ),
         )
     return PacketResult(
         out_dir=out_dir,
@@ -654,3 +691,67 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
         seconds=time.perf_counter() - clock,
         warnings=builder.warnings,
     )
+
+
+def stamp_pdf(
+    src: Path,
+    out: Path,
+    *,
+    prefix: str,
+    start: int = 1,
+    digits: int = 7,
+    position: str = "lower-right",
+    font_size: float = 10.0,
+    margin: float = 18.0,
+    passwords: Sequence[str] = (),
+) -> list[str]:
+    """Stamp every page of one PDF with consecutive Bates numbers and write it to ``out`` (no index, no
+    exhibits, no ledger). Returns the numbers, page by page. Used by the benchmark and the property tests."""
+    from reportkit.models import Document, Page, RecordIndex, Source
+    from reportkit.packet.pdf import open_pdf
+
+    bates_mod.check_prefix(prefix)
+    try:
+        pdf, _ = open_pdf(src, passwords)
+    except PdfWriteProblem as exc:
+        raise _problem(src, exc) from None
+    n = len(pdf.pages)
+    pdf.close()
+    index = RecordIndex(
+        sources=[Source(str(src), manifest.sha256_file(src), n, 1, n)],
+        page_count=n,
+        pages=[Page(i + 1, 0, i + 1, "embedded", 0) for i in range(n)],
+        documents=[Document("D0001", 1, n, "other", None, None, None, None, None)],
+    )
+    bates_mod.check_numbering(start, n, digits)
+    the_plan = plan(index, prefix=prefix, start=start, digits=digits)
+    options = PacketOptions(
+        prefix=prefix,
+        start=start,
+        digits=digits,
+        position=position,
+        font_size=font_size,
+        margin=margin,
+        sticker="none",
+        passwords=tuple(passwords),
+    )
+    _check_options(options)
+    builder = _Builder(options, index, the_plan, "Bates-stamped")
+    builder.open_sources()
+    builder.stamp()
+    output = OutputPdf()
+    output.add_pages(builder.sources[0], range(n))
+    data = output.save(f"{the_plan.pages[0].bates}-{the_plan.pages[-1].bates}", TOOL)
+    _write_folder_file(out, data)
+    return [str(p.bates) for p in the_plan.pages]
+
+
+def _write_folder_file(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror}).") from None

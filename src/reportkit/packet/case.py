@@ -42,9 +42,9 @@ def resolve(inputs: Sequence[Path]) -> CaseInputs:
     """A single case folder becomes its records/ plus what case.yaml and drafts/ hold; anything else is
     taken as record PDFs and folders. A single folder named ``records`` makes its parent the case folder."""
     if len(inputs) == 1 and is_case_dir(inputs[0]):
-        case_dir = inputs[0]
-        return CaseInputs((case_dir / RECORDS,), case_dir, read_surname(case_dir), find_report(case_dir))
-    case_dir = None
+        folder = inputs[0]
+        return CaseInputs((folder / RECORDS,), folder, read_surname(folder), find_report(folder))
+    case_dir: Path | None = None
     if len(inputs) == 1 and inputs[0].is_dir() and inputs[0].name == RECORDS:
         case_dir = inputs[0].resolve().parent
     surname = read_surname(case_dir) if case_dir else None

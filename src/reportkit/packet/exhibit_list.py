@@ -30,19 +30,28 @@ def _safe(text: str) -> str:
 
 def to_pdf(exhibits: Sequence[Exhibit], title: str) -> bytes:
     """The exhibit list as a letter-size PDF table (text-searchable, fixed metadata)."""
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import letter
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     styles = getSampleStyleSheet()
     body = styles["BodyText"]
     body.fontSize, body.leading = 9, 11
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=letter, leftMargin=54, rightMargin=54, topMargin=54, bottomMargin=54,
-        title=title, author="reportkit", creator="reportkit", invariant=1,
+        buffer,
+        pagesize=letter,
+        leftMargin=54,
+        rightMargin=54,
+        topMargin=54,
+        bottomMargin=54,
+        title=title,
+        author="reportkit",
+        creator="reportkit",
+        invariant=1,
     )
     data: list[list[object]] = [[Paragraph(f"<b>{h}</b>", body) for h in HEADERS]]
     for row in rows(exhibits):

@@ -82,7 +82,7 @@ def check_label_format(template: str) -> str:
     if "{n}" not in template:
         raise UsageError(
             f"--exhibit-label {template!r} has no {{n}} where the number or letter goes.",
-            hint="For example \"Plaintiff's Exhibit {n}\", \"Ex. {n}\" or \"C-{n}\".",
+            hint='For example "Plaintiff\'s Exhibit {n}", "Ex. {n}" or "C-{n}".',
         )
     try:
         template.replace("{n}", "1").encode("cp1252")
@@ -171,8 +171,9 @@ def plan(
             for page_no in range(doc.first_page, doc.last_page + 1):
                 page = pages_by_number[page_no]
                 planned.append(
-                    PlannedPage(page_no, page.source, page.source_page, BatesNumber(prefix, number, digits), doc.id,
-                                position)
+                    PlannedPage(
+                        page_no, page.source, page.source_page, BatesNumber(prefix, number, digits), doc.id, position
+                    )
                 )
                 number += 1
         mark = designation(position, numbering, first_exhibit)

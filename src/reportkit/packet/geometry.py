@@ -143,13 +143,14 @@ def place(
     margin: float = 18.0,
     font_size: float = 10.0,
     pad: float = 1.0,
+    order: Sequence[str] = POSITIONS,
 ) -> Placement:
     """Choose where a stamp of ``size`` (display width, height at ``font_size``) goes on the page.
 
     ``occupied`` are display-space rectangles to keep clear (text boxes, earlier stamps). The asked-for
-    position is tried first, then the others in POSITIONS order, each at ``margin`` and then closer to the
-    edge; the first clear one wins. A page too small for the stamp gets a smaller font. The stamp always lies
-    inside the visible box.
+    position is tried first, then the others in ``order``, each at ``margin`` and then closer to the edge;
+    the first clear one wins. A page too small for the stamp gets a smaller font. The stamp always lies inside
+    the visible box.
     """
     page_w, page_h = display_size(box, rotation)
     width, height = size
@@ -159,7 +160,7 @@ def place(
     if width + 2 * margin > page_w or height + 2 * margin > page_h:
         scale = min((page_w - 2 * margin) / width, (page_h - 2 * margin) / height)
     width, height = width * scale, height * scale
-    order = [position, *(p for p in POSITIONS if p != position)]
+    order = [position, *(p for p in order if p != position)]
     margins = [margin, margin / 3] if margin > 0 else [0.0]
     for m in margins:
         for candidate in order:

@@ -9,6 +9,7 @@ stamped. pikepdf's and pdfium's exceptions never leave this module (they become 
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,11 +47,17 @@ class StampItem:
     """Draw a thin frame around ``area`` (exhibit stickers)."""
 
 
-def text_width(text: str, font_size: float, bold: bool = False) -> float:
-    """Width of ``text`` in Helvetica (Bold) at ``font_size`` points."""
+@functools.lru_cache(maxsize=512)
+def _char_width(char: str, bold: bool) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    return float(stringWidth(text, "Helvetica-Bold" if bold else "Helvetica", font_size))
+    return float(stringWidth(char, "Helvetica-Bold" if bold else "Helvetica", 1000))
+
+
+def text_width(text: str, font_size: float, bold: bool = False) -> float:
+    """Width of ``text`` in Helvetica (Bold) at ``font_size`` points (WinAnsi text; kerning is not used)."""
+    safe = text.encode("cp1252", errors="replace").decode("cp1252")
+    return sum(_char_width(c, bold) for c in safe) * font_size / 1000
 
 
 def open_pdf(path: Path, passwords: Sequence[str] = ()) -> tuple[Any, str | None]:
@@ -274,24 +281,28 @@ class OutputPdf:
         return item
 
 
-def text_boxes(path: Path, password: str | None, page_indexes: Sequence[int] | None = None) -> list[list[Rect]]:
-    """User-space rectangles of the text on each page (pdfium's text runs); [] for a page it cannot read."""
+TextBoxes = list[list[tuple[float, float, float, float]]]
+
+
+def text_boxes(path: str, password: str | None, start: int, stop: int) -> TextBoxes:
+    """User-space rectangles (left, bottom, right, top) of the text on pages ``start``..``stop - 1`` (0-based),
+    from pdfium's text runs; [] for a page it cannot read. Runs in a worker process (time and memory limits)."""
     import pypdfium2 as pdfium
 
     try:
-        doc = pdfium.PdfDocument(str(path), password=password)
+        doc = pdfium.PdfDocument(path, password=password)
     except Exception as exc:
         raise PdfWriteProblem("damaged", f"{type(exc).__name__}: {exc}") from None
-    out: list[list[Rect]] = []
+    out: TextBoxes = []
     try:
-        indexes = range(len(doc)) if page_indexes is None else page_indexes
-        for i in indexes:
-            boxes: list[Rect] = []
+        for i in range(start, stop):
+            boxes = []
             try:
                 page = doc[i]
                 textpage = page.get_textpage()
                 for k in range(textpage.count_rects()):
-                    boxes.append(rect(textpage.get_rect(k)))
+                    left, bottom, right, top = textpage.get_rect(k)
+                    boxes.append((min(left, right), min(bottom, top), max(left, right), max(bottom, top)))
                 textpage.close()
                 page.close()
             except Exception:  # an unreadable page has no known text; the stamp goes to its default place

@@ -224,8 +224,8 @@ class _Builder:
         self.warnings: list[str] = []
         self.sources: list[Any] = []
         self.passwords: list[str | None] = []
-        self.page_index: dict[int, int] = {}
-        """Bundle page → planned position."""
+        self.crowded: list[str] = []
+        """Bates numbers whose stamp could not avoid text (every position had text)."""
 
     def open_sources(self) -> None:
         from reportkit.packet.pdf import has_stamps, open_pdf
@@ -298,6 +298,7 @@ class _Builder:
                 )
             except PdfWriteProblem as exc:
                 raise _problem(Path(self.index.sources[planned.source].path), exc) from None
+        self.crowded = crowded
         if crowded:
             shown = ", ".join(crowded[:5]) + (f" and {len(crowded) - 5} more" if len(crowded) > 5 else "")
             self.warnings.append(
@@ -704,9 +705,10 @@ def stamp_pdf(
     font_size: float = 10.0,
     margin: float = 18.0,
     passwords: Sequence[str] = (),
-) -> list[str]:
+) -> tuple[list[str], list[str]]:
     """Stamp every page of one PDF with consecutive Bates numbers and write it to ``out`` (no index, no
-    exhibits, no ledger). Returns the numbers, page by page. Used by the benchmark and the property tests."""
+    exhibits, no ledger). Returns the numbers page by page, and those whose stamp could not avoid text.
+    Used by the benchmark and the property tests."""
     from reportkit.models import Document, Page, RecordIndex, Source
     from reportkit.packet.pdf import open_pdf
 
@@ -743,7 +745,7 @@ def stamp_pdf(
     output.add_pages(builder.sources[0], range(n))
     data = output.save(f"{the_plan.pages[0].bates}-{the_plan.pages[-1].bates}", TOOL)
     _write_folder_file(out, data)
-    return [str(p.bates) for p in the_plan.pages]
+    return [str(p.bates) for p in the_plan.pages], builder.crowded
 
 
 def _write_folder_file(path: Path, data: bytes) -> None:

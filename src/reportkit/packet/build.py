@@ -305,6 +305,10 @@ class _Builder:
                 f"{len(crowded)} stamp(s) could not avoid text (text in every corner): {shown}. Check those pages."
             )
 
+    def _band(self) -> float:
+        """How far from the page edge a stamp or sticker can reach (text further in is never in the way)."""
+        return self.options.margin + max(self.options.font_size * 1.4, STICKER_FONT * 2) + 4
+
     def _text_boxes(self) -> dict[int, TextBoxes]:
         """Text rectangles of every page, read by pdfium in worker processes (both cores, with limits)."""
         from reportkit.workers import Limits, Task, WorkerPool
@@ -316,7 +320,7 @@ class _Builder:
 
             for i, source in enumerate(self.index.sources):
                 with contextlib.suppress(PdfWriteProblem):
-                    out[i] = text_boxes(source.path, self.passwords[i], 0, source.page_count)
+                    out[i] = text_boxes(source.path, self.passwords[i], 0, source.page_count, self._band())
             return out
         jobs = self.options.jobs or max(1, min(os.cpu_count() or 1, 8))
         tasks = []
@@ -324,7 +328,9 @@ class _Builder:
             chunk = max(32, -(-source.page_count // (jobs * 2)))
             for start in range(0, source.page_count, chunk):
                 stop = min(start + chunk, source.page_count)
-                tasks.append(Task((i, start), "text_boxes", (source.path, self.passwords[i], start, stop)))
+                tasks.append(
+                    Task((i, start), "text_boxes", (source.path, self.passwords[i], start, stop, self._band()))
+                )
         with WorkerPool(jobs, Limits()) as pool:
             for outcome in pool.map(tasks):
                 i, start = outcome.key

@@ -284,9 +284,11 @@ class OutputPdf:
 TextBoxes = list[list[tuple[float, float, float, float]]]
 
 
-def text_boxes(path: str, password: str | None, start: int, stop: int) -> TextBoxes:
+def text_boxes(path: str, password: str | None, start: int, stop: int, band: float = 0.0) -> TextBoxes:
     """User-space rectangles (left, bottom, right, top) of the text on pages ``start``..``stop - 1`` (0-based),
-    from pdfium's text runs; [] for a page it cannot read. Runs in a worker process (time and memory limits)."""
+    from pdfium's text runs; [] for a page it cannot read. With ``band`` > 0, only rectangles within ``band``
+    points of an edge of the visible box (where stamps can go, whatever the rotation) are kept. Runs in a
+    worker process (time and memory limits)."""
     import pypdfium2 as pdfium
 
     try:
@@ -300,9 +302,16 @@ def text_boxes(path: str, password: str | None, start: int, stop: int) -> TextBo
             try:
                 page = doc[i]
                 textpage = page.get_textpage()
+                mx0, my0, mx1, my1 = page.get_mediabox()
+                cx0, cy0, cx1, cy1 = page.get_cropbox()
+                x0, y0 = max(mx0, cx0) + band, max(my0, cy0) + band
+                x1, y1 = min(mx1, cx1) - band, min(my1, cy1) - band
                 for k in range(textpage.count_rects()):
                     left, bottom, right, top = textpage.get_rect(k)
-                    boxes.append((min(left, right), min(bottom, top), max(left, right), max(bottom, top)))
+                    r = (min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+                    if band > 0 and r[0] > x0 and r[1] > y0 and r[2] < x1 and r[3] < y1:
+                        continue  # well inside the page: no stamp can reach it
+                    boxes.append(r)
                 textpage.close()
                 page.close()
             except Exception:  # an unreadable page has no known text; the stamp goes to its default place

@@ -180,3 +180,37 @@ def test_stamp_shrinks_on_a_tiny_page_and_stays_inside() -> None:
     spot = geometry.place(box, 0, (80, 14), [], font_size=10)
     assert spot.font_size < 10
     assert geometry.Rect(0, 0, 60, 40).contains(spot.area)
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180])
+def test_stamp_avoids_scanned_writing_on_an_image_only_page(tmp_path: Path, rotate: int) -> None:
+    from PIL import Image, ImageDraw
+    from reportlab.pdfgen import canvas
+
+    # A "scan": a full-page image, black marks along the whole bottom edge except the left third (no text
+    # layer), and in the upper-right corner.
+    scan = Image.new("L", (612, 792), 255)
+    draw = ImageDraw.Draw(scan)
+    draw.rectangle((204, 792 - 60, 612, 792), fill=0)  # bottom band, x 204..612 (user space y 0..60)
+    draw.rectangle((400, 0, 612, 60), fill=0)  # top-right
+    image_path = tmp_path / "scan.png"
+    scan.save(image_path)
+    src = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(src), pagesize=(612, 792), invariant=1)
+    c.drawImage(str(image_path), 0, 0, 612, 792)
+    c.showPage()
+    c.save()
+    if rotate:
+        pdf = pikepdf.Pdf.open(src, allow_overwriting_input=True)
+        pdf.pages[0].obj.Rotate = rotate
+        pdf.save(src)
+    out = tmp_path / "out.pdf"
+    numbers, crowded = stamp_pdf(src, out, prefix="SCAN")
+    assert crowded == []
+    doc = pdfium.PdfDocument(str(out))
+    textpage = doc[0].get_textpage()
+    hit = textpage.search(numbers[0], match_case=True).get_next()
+    assert hit is not None
+    ink = [geometry.Rect(204, 0, 612, 60), geometry.Rect(400, 732, 612, 792)]
+    for ch in _boxes(textpage, hit[0], hit[1]):
+        assert not any(ch.intersects(block) for block in ink), (ch, rotate)

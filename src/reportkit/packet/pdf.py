@@ -312,6 +312,8 @@ def text_boxes(path: str, password: str | None, start: int, stop: int, band: flo
                     if band > 0 and r[0] > x0 and r[1] > y0 and r[2] < x1 and r[3] < y1:
                         continue  # well inside the page: no stamp can reach it
                     boxes.append(r)
+                if not boxes and textpage.count_chars() == 0 and band > 0:
+                    boxes = ink_boxes(page, band)
                 textpage.close()
                 page.close()
             except Exception:  # an unreadable page has no known text; the stamp goes to its default place
@@ -319,4 +321,38 @@ def text_boxes(path: str, password: str | None, start: int, stop: int, band: flo
             out.append(boxes)
     finally:
         doc.close()
+    return out
+
+
+INK_SCALE = 0.5
+"""Render scale (pixels per point) for finding ink on pages without text: 36 dpi."""
+INK_CELL = 8
+"""Cell size in pixels (16 pt at INK_SCALE); a cell with at least INK_MIN dark pixels counts as ink."""
+INK_MIN = 4
+
+
+def ink_boxes(page: Any, band: float) -> list[tuple[float, float, float, float]]:
+    """User-space boxes of dark marks near the top and bottom of a page as the reader sees it (scanned
+    writing on an image-only page, which has no text boxes), from a low-resolution render."""
+    from reportkit.packet.geometry import display_to_user_rect
+
+    try:
+        image = page.render(scale=INK_SCALE, may_draw_forms=False).to_pil().convert("L")
+    except Exception:
+        return []
+    dark = image.point(lambda v: 255 if v < 140 else 0)
+    width, height = dark.size
+    rows = min(height, int(band * INK_SCALE) + INK_CELL)
+    bx0, by0, bx1, by1 = page.get_bbox()
+    box = Rect(min(bx0, bx1), min(by0, by1), max(bx0, bx1), max(by0, by1))
+    rotation = int(page.get_rotation()) % 360
+    out = []
+    for top in sorted({*range(0, rows, INK_CELL), *range(max(0, height - rows), height, INK_CELL)}):
+        for left in range(0, width, INK_CELL):
+            cell = dark.crop((left, top, min(left + INK_CELL, width), min(top + INK_CELL, height)))
+            if cell.histogram()[255] >= INK_MIN:
+                u0, u1 = left / INK_SCALE, min(left + INK_CELL, width) / INK_SCALE
+                v1, v0 = (height - top) / INK_SCALE, (height - min(top + INK_CELL, height)) / INK_SCALE
+                r = display_to_user_rect(Rect(u0, v0, u1, v1), box, rotation)
+                out.append((r.x0, r.y0, r.x1, r.y1))
     return out

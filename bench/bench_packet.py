@@ -92,6 +92,14 @@ def pikepdf_raw(src: Path, out: Path) -> None:
     pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
 
 
+def pikepdf_resave(src: Path, out: Path) -> None:
+    """No stamps: the same save settings, to tell the stamps' own cost from the re-save's."""
+    import pikepdf
+
+    with pikepdf.Pdf.open(src) as pdf:
+        pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+
+
 def reportkit_stamp(src: Path, out: Path) -> None:
     """reportkit's stamping path without the record index: text boxes, placement, stamps, save."""
     from reportkit.packet.build import stamp_pdf
@@ -148,6 +156,7 @@ def main() -> int:
         runs = [
             ("pypdf+reportlab overlay, compressed", lambda o: pypdf_reportlab(src, o, True)),
             ("pypdf+reportlab overlay, uncompressed", lambda o: pypdf_reportlab(src, o, False)),
+            ("pikepdf re-save, no stamps (baseline)", lambda o: pikepdf_resave(src, o)),
             ("pikepdf raw content stream", lambda o: pikepdf_raw(src, o)),
             ("reportkit stamping (pikepdf + pdfium text check)", lambda o: reportkit_stamp(src, o)),
             ("`reportkit packet` end to end (index, stamps, exhibit list)", lambda o: reportkit_packet(src, o)),

@@ -2,7 +2,8 @@
 
 Exit codes (also in the README): 0 done; 1 internal error (a bug; --debug shows the traceback); 2 usage error;
 3 no input could be indexed; 4 encrypted input without a working password; 5 outputs exist (use --force) or
-cannot be written; 6 outputs written but some input files were skipped; 130 interrupted.
+cannot be written; 6 outputs written but some input files were skipped; 7 `verify` found a changed, missing or
+extra file; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from reportkit.version import __version__
 
 app = typer.Typer(
     name="reportkit",
-    help="Turn medical record PDF bundles into page-cited record indexes. Runs offline; nothing leaves this machine.",
+    help="Turn medical record PDF bundles into page-cited record indexes and Bates-stamped packets. Runs offline; "
+    "nothing leaves this machine.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

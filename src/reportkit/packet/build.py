@@ -594,7 +594,10 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
     resolved = case_mod.resolve(inputs)
     prefix = options.prefix or (case_mod.prefix_from_surname(resolved.surname) if resolved.surname else None)
     if not prefix:
-        where = f" ({resolved.case_dir / case_mod.CASE_FILE} names no examinee)" if resolved.case_dir else ""
+        where = ""
+        if resolved.case_dir is not None:
+            case_file = resolved.case_dir / case_mod.CASE_FILE
+            where = f" ({case_file} names no examinee)" if case_file.is_file() else f" (no {case_file})"
         raise UsageError(
             f"No Bates prefix given{where}.",
             hint="Give one with --prefix, e.g. --prefix SMITH (usually the examinee's surname in capitals).",
@@ -674,6 +677,7 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
     outputs[manifest.MANIFEST_NAME] = manifest.render(TOOL, settings, inputs_record, outputs)
     _write_folder(out_dir, outputs, options.force)
     if ledger_path is not None:
+        # (if this fails, the packet exists but its range is not recorded: the error says which ledger)
         ledger.record(
             ledger_path,
             entries,

@@ -89,7 +89,11 @@ def record(path: Path, entries: list[Issued], entry: Issued) -> None:
             fh.write(text)
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write the Bates ledger ({exc.strerror}).") from None
+        raise OutputError(
+            f"{path}: the packet was written but the Bates ledger could not be updated ({exc.strerror}).",
+            hint=f"Add the range {entry.prefix}{entry.first}-{entry.last} to the ledger by hand, or fix the "
+            "permissions and build the packet again with --force.",
+        ) from None
 
 
 def now() -> str:

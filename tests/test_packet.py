@@ -253,6 +253,10 @@ def test_case_folder_prefix_report_first_and_ledger(tmp_path: Path) -> None:
     assert code == 0, output
     assert "OKAFOR0000027-OKAFOR0000062" in output
 
+    # the same production with other numbers is refused too (a number would name two pages)
+    code, output = run("packet", case, "--out", tmp_path / "p4", "--start", "30")
+    assert code == 2 and "would reuse numbers" in output
+
     # and a start number that would reuse issued numbers is refused
     code, output = run("packet", case, "--out", tmp_path / "p3", "--start", "20", "--group-by", "document")
     assert code == 2
@@ -272,15 +276,24 @@ def test_no_prefix_and_bad_prefix(tmp_path: Path) -> None:
 def test_existing_output_folder_needs_force(tmp_path: Path) -> None:
     pdf = copy_of("UD_sample.pdf", tmp_path)
     out = tmp_path / "p"
-    out.mkdir()
+    assert run("packet", pdf, "--out", out, "--prefix", "UD", "--no-ledger")[0] == 0
     (out / "old.txt").write_text("old")
     code, output = run("packet", pdf, "--out", out, "--prefix", "UD", "--no-ledger")
     assert code == 5 and "--force" in output
     assert (out / "old.txt").exists()
     code, output = run("packet", pdf, "--out", out, "--prefix", "UD", "--no-ledger", "--force")
     assert code == 0, output
-    assert not (out / "old.txt").exists()
+    assert not (out / "old.txt").exists()  # replaced entirely: verify sees no stale files
     assert run("verify", out)[0] == 0
+    # --force never empties a folder that is not an earlier packet, nor one holding the inputs
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "keep.txt").write_text("keep")
+    code, output = run("packet", pdf, "--out", other, "--prefix", "UD", "--no-ledger", "--force")
+    assert code == 5 and "not an earlier packet" in output
+    code, output = run("packet", pdf, "--out", tmp_path, "--prefix", "UD", "--no-ledger", "--force")
+    assert code == 2 and "holds the input" in output
+    assert (other / "keep.txt").exists() and pdf.exists()
 
 
 def test_encrypted_input_needs_its_password(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -197,13 +198,24 @@ def _check_out_dir(out_dir: Path, records: Sequence[Path], force: bool) -> None:
                 f"{out_dir}: the packet folder is inside the input folder {item}.",
                 hint="Choose an --out folder outside the records (its PDFs would be read as records next time).",
             )
+        if target == src or target in src.parents:
+            raise UsageError(
+                f"{out_dir}: the packet folder holds the input {item}.",
+                hint="Choose an --out folder of its own (--force replaces everything in it).",
+            )
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"{out_dir}: exists and is not a folder.", hint="Choose another --out folder.")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise OutputError(
-            f"{out_dir}: the folder exists and is not empty.",
-            hint="Use --force to replace its contents, or choose another --out folder.",
-        )
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        if not force:
+            raise OutputError(
+                f"{out_dir}: the folder exists and is not empty.",
+                hint="Use --force to replace an earlier packet, or choose another --out folder.",
+            )
+        if not (out_dir / manifest.MANIFEST_NAME).is_file():
+            raise OutputError(
+                f"{out_dir}: not an earlier packet (no manifest.json), so --force will not replace its contents.",
+                hint="Choose a new or empty --out folder.",
+            )
 
 
 def _doc_title(doc: Any, first: str, last: str) -> str:
@@ -534,6 +546,12 @@ def bates_map(index: RecordIndex, the_plan: Plan, settings: dict[str, Any], file
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def _page_count(data: bytes) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
 def _read_report(path: Path, passwords: Sequence[str]) -> bytes:
     """The report PDF's bytes, decrypted if needed (it is copied unstamped)."""
     from reportkit.packet.pdf import open_pdf
@@ -672,8 +690,10 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
         for name, data in export.render_cited(index, lookup).items():
             outputs[f"chronology/{name}"] = data
     inputs_record = [{"sha256": s.sha256, "pages": s.page_count, "role": "records"} for s in index.sources]
-    if report_path is not None:
-        inputs_record.append({"sha256": manifest.sha256_file(report_path), "pages": 0, "role": "report"})
+    if report is not None and report_path is not None:
+        inputs_record.append(
+            {"sha256": manifest.sha256_file(report_path), "pages": _page_count(report), "role": "report"}
+        )
     outputs[manifest.MANIFEST_NAME] = manifest.render(TOOL, settings, inputs_record, outputs)
     _write_folder(out_dir, outputs, options.force)
     if ledger_path is not None:

@@ -54,17 +54,18 @@ def read(path: Path) -> list[Issued]:
 
 def next_start(entries: list[Issued], prefix: str, production: str) -> int:
     """The start number for a production: its own earlier range, else the number after the highest issued."""
-    for e in entries:
+    for e in sorted(entries, key=lambda x: x.first):
         if e.prefix == prefix and e.production == production:
             return e.first
     return max((e.last + 1 for e in entries if e.prefix == prefix), default=1)
 
 
 def check(entries: list[Issued], prefix: str, first: int, last: int, production: str, path: Path) -> None:
-    """Refuse a range that overlaps one issued to another production with the same prefix."""
+    """Refuse a range that overlaps one already issued with the same prefix (to another production, or to
+    this one with other numbers: the same number would name two different pages)."""
     for e in entries:
-        if e.prefix != prefix or e.production == production:
-            continue
+        if e.prefix != prefix or (e.production == production and e.first == first):
+            continue  # the same production with the same numbers: a rebuild
         if first <= e.last and e.first <= last:
             nxt = max(x.last for x in entries if x.prefix == prefix) + 1
             raise UsageError(
@@ -77,7 +78,11 @@ def check(entries: list[Issued], prefix: str, first: int, last: int, production:
 
 def record(path: Path, entries: list[Issued], entry: Issued) -> None:
     """Add (or refresh) the production's entry and write the ledger atomically."""
-    kept = [e for e in entries if not (e.prefix == entry.prefix and e.production == entry.production)]
+    kept = [
+        e
+        for e in entries
+        if not (e.prefix == entry.prefix and e.production == entry.production and e.first == entry.first)
+    ]
     kept.append(entry)
     kept.sort(key=lambda e: (e.prefix, e.first))
     data = {"schema": SCHEMA, "issued": [asdict(e) | {"inputs": list(e.inputs)} for e in kept]}

@@ -360,3 +360,51 @@ def test_exhibit_list_docx_opens_in_libreoffice(sample_packet: Path, tmp_path: P
     )  # fmt: skip
     text = (tmp_path / "lo" / "exhibit-list.txt").read_text(encoding="utf-8", errors="replace")
     assert "Exhibit list" in text and "SMITH0000048-SMITH0000057" in text
+
+
+def test_one_damaged_file_stops_the_packet_and_every_problem_is_named(tmp_path: Path) -> None:
+    good = copy_of("UD_sample.pdf", tmp_path)
+    bad = copy_of("invalid.pdf", tmp_path)
+    empty = copy_of("empty.pdf", tmp_path)
+    code, output = run("packet", good, bad, empty, "--out", tmp_path / "p", "--prefix", "UD", "--no-ledger")
+    assert code == 3
+    assert "A packet must hold every record" in output
+    assert "invalid.pdf: the PDF is damaged" in output and "empty.pdf: the file is empty" in output
+    assert "Traceback" not in output
+    assert not (tmp_path / "p").exists()
+
+
+def test_hand_corrected_index_is_used_and_a_foreign_one_refused(sample_packet: Path, tmp_path: Path) -> None:
+    code, output = run("index", RECORDS, "--out", tmp_path / "ix")
+    assert code == 0, output
+    data = json.loads((tmp_path / "ix" / "index.json").read_text())
+    doc = next(d for d in data["documents"] if d["id"] == "D0001")
+    doc["provider"] = "Corrected Provider, MD"
+    (tmp_path / "ix" / "index.json").write_text(json.dumps(data))
+    out = tmp_path / "p"
+    code, output = run(
+        "packet", RECORDS, "--out", out, "--prefix", "SMITH", "--no-ledger", "--index", tmp_path / "ix" / "index.json"
+    )
+    assert code == 0, output
+    outline = pypdf.PdfReader(out / "packet.pdf").outline
+    assert any("Corrected Provider, MD" in child.title for item in outline if isinstance(item, list) for child in item)
+    code, output = run(
+        "packet", copy_of("UD_sample.pdf", tmp_path), "--out", tmp_path / "q", "--prefix", "UD", "--no-ledger",
+        "--index", tmp_path / "ix" / "index.json",
+    )  # fmt: skip
+    assert code == 3 and "made from other files" in output
+
+
+def test_verify_needs_a_manifest(tmp_path: Path) -> None:
+    code, output = run("verify", tmp_path)
+    assert code == 3 and "manifest.json: not found" in output
+
+
+def test_drafts_without_a_pdf_report_warn(tmp_path: Path) -> None:
+    case = _case(tmp_path, n_records=1)
+    (case / "drafts" / "ime-report.pdf").unlink()
+    (case / "drafts" / "ime-report.docx").write_bytes(b"PK")
+    code, output = run("packet", case, "--out", tmp_path / "p")
+    assert code == 0, output
+    assert "holds no PDF report" in output and "--report FILE" in output
+    assert "after the report" not in output

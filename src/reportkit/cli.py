@@ -234,8 +234,8 @@ def packet(
         str,
         typer.Option(
             "--exhibit-label",
-            help="Exhibit label, {n} is the number or letter: \"Exhibit {n}\", \"Plaintiff's Exhibit {n}\", "
-            "\"Ex. {n}\", \"C-{n}\".",
+            help='Exhibit label, {n} is the number or letter: "Exhibit {n}", "Plaintiff\'s Exhibit {n}", '
+            '"Ex. {n}", "C-{n}".',
         ),
     ] = "Exhibit {n}",
     letters: Annotated[bool, typer.Option("--letters", help="Label exhibits A, B, C… instead of 1, 2, 3….")] = False,
@@ -319,6 +319,8 @@ def packet(
                 f"Stamped {len(plan.pages)} pages {first}-{last} in {len(plan.exhibits)} exhibit(s)"
                 f"{' after the report' if result.report else ''} in {result.seconds:.1f} s."
             )
+            if result.report:
+                _say(f"Report first (not stamped): {result.report}.")
             if result.ledger:
                 _say(f"Recorded the range in {result.ledger}.")
             _say(f"Wrote {len(result.written)} files to {out}/ (manifest.json SHA-256 {result.manifest_sha256}).")
@@ -360,9 +362,7 @@ def verify(
             raise typer.Exit(int(ExitCode.VERIFY_FAILED))
         if not quiet:
             extra = f" and {result.inputs_matched} input file(s)" if inputs else ""
-            _say(
-                f"OK: {result.checked} file(s){extra} match manifest.json (SHA-256 {result.manifest_sha256})."
-            )
+            _say(f"OK: {result.checked} file(s){extra} match manifest.json (SHA-256 {result.manifest_sha256}).")
 
 
 def main() -> None:

@@ -91,8 +91,8 @@ class PacketResult:
     """Paths of the files written, relative to ``out_dir``."""
     plan: Plan
     index: RecordIndex
-    report: bool
-    """A report or letter was put first."""
+    report: Path | None
+    """The report or letter put first, if any."""
     ledger: Path | None
     manifest_sha256: str
     seconds: float
@@ -654,6 +654,14 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
     first, last = the_plan.pages[0].bates, the_plan.pages[-1].bates
     title = options.title or f"Production {first}-{last}"
     builder = _Builder(options, index, the_plan, title)
+    if report_path is None and resolved.case_dir is not None and options.include_report:
+        drafts = resolved.case_dir / case_mod.DRAFTS
+        if drafts.is_dir() and any(p.suffix.lower() in (".docx", ".pdf") for p in drafts.iterdir()):
+            builder.warnings.append(
+                f"{drafts} holds no PDF report or letter that could go first (a DOCX must be saved as PDF, and "
+                "with several PDFs one must be named report or letter): the packet has no report. "
+                "Give one with --report FILE."
+            )
     if ledger_path is None and options.use_ledger:
         builder.warnings.append(
             "No Bates ledger: numbers were not checked against earlier productions. Give --ledger FILE "
@@ -716,7 +724,7 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
         written=sorted(outputs),
         plan=the_plan,
         index=index,
-        report=report is not None,
+        report=report_path if report is not None else None,
         ledger=ledger_path,
         manifest_sha256=manifest.sha256_bytes(outputs[manifest.MANIFEST_NAME]),
         seconds=time.perf_counter() - clock,

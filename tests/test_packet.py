@@ -408,3 +408,16 @@ def test_drafts_without_a_pdf_report_warn(tmp_path: Path) -> None:
     assert code == 0, output
     assert "holds no PDF report" in output and "--report FILE" in output
     assert "after the report" not in output
+
+
+def test_worker_path_gives_the_same_packet(
+    sample_packet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large bundles read text boxes in worker processes; the result must not depend on which path ran."""
+    import reportkit.packet.build as build
+
+    monkeypatch.setattr(build, "IN_PROCESS_PAGES", 0)
+    out = tmp_path / "w"
+    code, output = run("packet", RECORDS, "--out", out, "--prefix", "SMITH", "--no-ledger", "--chronology")
+    assert code == 0, output
+    assert tree_hashes(out) == tree_hashes(sample_packet)

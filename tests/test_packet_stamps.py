@@ -214,3 +214,21 @@ def test_stamp_avoids_scanned_writing_on_an_image_only_page(tmp_path: Path, rota
     ink = [geometry.Rect(204, 0, 612, 60), geometry.Rect(400, 732, 612, 792)]
     for ch in _boxes(textpage, hit[0], hit[1]):
         assert not any(ch.intersects(block) for block in ink), (ch, rotate)
+
+
+@pytest.mark.corpus
+def test_every_corpus_pdf_is_stamped_right_or_refused_clearly(corpus: Path, tmp_path: Path) -> None:
+    from reportkit.errors import ReportkitError
+
+    stamped = refused = 0
+    for src in sorted((corpus / "pdf").rglob("*.pdf")):
+        out = tmp_path / "out.pdf"
+        try:
+            numbers, crowded = stamp_pdf(src, out, prefix="CORPUSQ")
+        except ReportkitError as exc:
+            assert exc.exit_code in (3, 4), (src, exc.message)
+            refused += 1
+            continue
+        check_stamped(src, out, numbers, crowded, corner_check=False)
+        stamped += 1
+    assert stamped > 80 and refused < 20

@@ -365,8 +365,14 @@ class _Builder:
         for doc in exhibit.documents:
             doc_marks.append(Bookmark(_doc_title(doc, lookup[doc.first_page], lookup[doc.last_page]), offset))
             offset += doc.page_count
-        for src, page in self._pages_of(position):
-            out.add_pages(self.sources[src], [page])
+        run: list[int] = []
+        run_source = -1
+        for src, page in [*self._pages_of(position), (-1, -1)]:
+            if src != run_source and run:
+                out.add_pages(self.sources[run_source], run)  # one call per run of pages from one file
+                run = []
+            run_source = src
+            run.append(page)
         title = f"{exhibit.label}: {exhibit.description} ({exhibit.bates_range})"
         return Bookmark(title, start, tuple(doc_marks))
 
@@ -604,6 +610,53 @@ def _write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+def _render_outputs(
+    options: PacketOptions,
+    index: RecordIndex,
+    the_plan: Plan,
+    builder: _Builder,
+    report_path: Path | None,
+    settings: dict[str, Any],
+    first: Any,
+    last: Any,
+) -> dict[str, bytes]:
+    """Every file of the packet, as bytes (manifest.json last)."""
+    outputs: dict[str, bytes] = {}
+    covers = (
+        {i: exhibit_list.cover_sheet(e) for i, e in enumerate(the_plan.exhibits)} if options.sticker == "cover" else {}
+    )
+    list_title = f"Exhibit list: {first}-{last}"
+    list_pdf = exhibit_list.to_pdf(the_plan.exhibits, list_title)
+    outputs["exhibit-list.pdf"] = list_pdf
+    outputs["exhibit-list.docx"] = exhibit_list.to_docx(the_plan.exhibits, list_title)
+    report = _read_report(report_path, options.passwords) if report_path else None
+    per_exhibit = builder.exhibit_files(covers) if options.files != "combined" or options.max_size else {}
+    estimates = {i: len(per_exhibit.get(f"exhibits/{e.first}.pdf", b"")) for i, e in enumerate(the_plan.exhibits)}
+    if options.files in ("both", "combined"):
+        outputs.update(builder.combined(report, list_pdf, covers, estimates))
+    if options.files in ("both", "exhibits"):
+        outputs.update(per_exhibit)
+        if report is not None:
+            outputs["report.pdf"] = report
+    exhibit_files = (
+        {i: f"exhibits/{e.first}.pdf" for i, e in enumerate(the_plan.exhibits)} if options.files != "combined" else {}
+    )
+    outputs["bates_map.json"] = bates_map(index, the_plan, settings, exhibit_files)
+    if options.chronology:
+        from reportkit.index import export
+
+        lookup = {p.page: str(p.bates) for p in the_plan.pages}
+        for name, data in export.render_cited(index, lookup).items():
+            outputs[f"chronology/{name}"] = data
+    inputs_record = [{"sha256": s.sha256, "pages": s.page_count, "role": "records"} for s in index.sources]
+    if report is not None and report_path is not None:
+        inputs_record.append(
+            {"sha256": manifest.sha256_file(report_path), "pages": _page_count(report), "role": "report"}
+        )
+    outputs[manifest.MANIFEST_NAME] = manifest.render(TOOL, settings, inputs_record, outputs)
+    return outputs
+
+
 def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | None = None) -> PacketResult:
     """Build a packet from record PDFs/folders or a case folder. See the README for what is written."""
     options = options or PacketOptions()
@@ -670,39 +723,14 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
     builder.open_sources()
     builder.stamp()
 
-    outputs: dict[str, bytes] = {}
-    covers = (
-        {i: exhibit_list.cover_sheet(e) for i, e in enumerate(the_plan.exhibits)} if options.sticker == "cover" else {}
-    )
-    list_title = f"Exhibit list: {first}-{last}"
-    list_pdf = exhibit_list.to_pdf(the_plan.exhibits, list_title)
-    outputs["exhibit-list.pdf"] = list_pdf
-    outputs["exhibit-list.docx"] = exhibit_list.to_docx(the_plan.exhibits, list_title)
-    report = _read_report(report_path, options.passwords) if report_path else None
-    per_exhibit = builder.exhibit_files(covers) if options.files != "combined" or options.max_size else {}
-    estimates = {i: len(per_exhibit.get(f"exhibits/{e.first}.pdf", b"")) for i, e in enumerate(the_plan.exhibits)}
-    if options.files in ("both", "combined"):
-        outputs.update(builder.combined(report, list_pdf, covers, estimates))
-    if options.files in ("both", "exhibits"):
-        outputs.update(per_exhibit)
-        if report is not None:
-            outputs["report.pdf"] = report
-    exhibit_files = (
-        {i: f"exhibits/{e.first}.pdf" for i, e in enumerate(the_plan.exhibits)} if options.files != "combined" else {}
-    )
-    outputs["bates_map.json"] = bates_map(index, the_plan, settings, exhibit_files)
-    if options.chronology:
-        from reportkit.index import export
-
-        lookup = {p.page: str(p.bates) for p in the_plan.pages}
-        for name, data in export.render_cited(index, lookup).items():
-            outputs[f"chronology/{name}"] = data
-    inputs_record = [{"sha256": s.sha256, "pages": s.page_count, "role": "records"} for s in index.sources]
-    if report is not None and report_path is not None:
-        inputs_record.append(
-            {"sha256": manifest.sha256_file(report_path), "pages": _page_count(report), "role": "report"}
-        )
-    outputs[manifest.MANIFEST_NAME] = manifest.render(TOOL, settings, inputs_record, outputs)
+    try:
+        outputs = _render_outputs(options, index, the_plan, builder, report_path, settings, first, last)
+    except PdfWriteProblem as exc:
+        raise InputError(
+            "A record could not be copied into the packet (a damaged or unusual PDF).",
+            hint="Run again with --debug for the details; re-saving the record (print to PDF) usually helps.",
+            detail=exc.detail,
+        ) from None
     _write_folder(out_dir, outputs, options.force)
     if ledger_path is not None:
         # (if this fails, the packet exists but its range is not recorded: the error says which ledger)
@@ -724,7 +752,7 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
         written=sorted(outputs),
         plan=the_plan,
         index=index,
-        report=report_path if report is not None else None,
+        report=report_path,
         ledger=ledger_path,
         manifest_sha256=manifest.sha256_bytes(outputs[manifest.MANIFEST_NAME]),
         seconds=time.perf_counter() - clock,

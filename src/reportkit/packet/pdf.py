@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,9 +236,15 @@ class OutputPdf:
         return len(self.pdf.pages)
 
     def add_pages(self, source: Any, indexes: Sequence[int]) -> None:
+        """Append pages of ``source`` with what they depend on: form fields (so filled-in values keep showing
+        and stay reachable from the AcroForm) and optional-content layers (else hidden layers would show).
+        The source's own bookmarks are not carried: the packet has its own."""
         try:
-            for i in indexes:
-                self.pdf.pages.append(source.pages[i])
+            if hasattr(self.pdf, "add_pages_from"):
+                self.pdf.add_pages_from(source, list(indexes), outlines="ignore")
+            else:  # pikepdf before 10.18
+                for i in indexes:
+                    self.pdf.pages.append(source.pages[i])
         except Exception as exc:
             raise PdfWriteProblem("damaged", f"{type(exc).__name__}: {exc}") from None
 
@@ -265,12 +272,15 @@ class OutputPdf:
                 )
             )
             buffer = io.BytesIO()
-            self.pdf.save(
-                buffer,
-                deterministic_id=True,
-                compress_streams=True,
-                object_stream_mode=pk.ObjectStreamMode.generate,
-            )
+            with warnings.catch_warnings():
+                # A source whose form widgets its own AcroForm does not list: the pages are copied as they are.
+                warnings.simplefilter("ignore", getattr(pk, "PageCopyWarning", UserWarning))
+                self.pdf.save(
+                    buffer,
+                    deterministic_id=True,
+                    compress_streams=True,
+                    object_stream_mode=pk.ObjectStreamMode.generate,
+                )
             return buffer.getvalue()
         except Exception as exc:
             raise PdfWriteProblem("write", f"{type(exc).__name__}: {exc}") from exc

@@ -206,6 +206,8 @@ def test_index_cites_bates_numbers_from_a_bates_map(sample_packet: Path, tmp_pat
     assert (sample_packet / "chronology" / "index.md").read_text() == md
     # index.json stays the page-cited source of truth
     assert "SMITH" not in (tmp_path / "ix" / "index.json").read_text()
+    code, output = run("index", RECORDS, "--out", tmp_path / "iy", "--cite", "bates")
+    assert code == 2 and "--bates-map" in output
 
 
 def _pdf(path: Path, lines: list[str]) -> Path:

@@ -151,11 +151,22 @@ def index(
             help="A packet's bates_map.json: index.md, .csv and .docx cite Bates numbers instead of pages.",
         ),
     ] = None,
+    cite: Annotated[
+        str | None,
+        typer.Option("--cite", help="pages or bates [default: bates with --bates-map, else pages]."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")] = False,
 ) -> None:
     """Index record PDFs: split into documents, type and date each, write a page-cited chronology."""
     with _reporting(debug):
+        style = _choice("--cite", cite or ("bates" if bates_map else "pages"), ("pages", "bates"))
+        if style == "bates" and bates_map is None:
+            from reportkit.errors import UsageError
+
+            raise UsageError(
+                "--cite bates needs the packet's Bates map.", hint="Add --bates-map PACKET_DIR/bates_map.json."
+            )
         options = api.IndexOptions(
             passwords=api.read_password_file(password_file) if password_file else (),
             gap_days=gap_days,
@@ -164,7 +175,7 @@ def index(
             use_cache=not no_cache,
             cache_dir=cache_dir,
             force=force,
-            bates_map=bates_map,
+            bates_map=bates_map if style == "bates" else None,
             **({"jobs": jobs} if jobs else {}),
         )
         with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:

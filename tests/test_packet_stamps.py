@@ -125,7 +125,7 @@ def check_stamped(original: Path, stamped: Path, numbers: list[str], crowded: li
     doc.close()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(page_specs(), min_size=1, max_size=5), start=st.integers(0, 9_999_000))
 def test_stamps_are_visible_upright_unique_consecutive_and_off_text(
     tmp_path: Path, specs: list[dict[str, object]], start: int

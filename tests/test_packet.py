@@ -266,6 +266,18 @@ def test_case_folder_prefix_report_first_and_ledger(tmp_path: Path) -> None:
     assert not (tmp_path / "p3").exists()
 
 
+def test_case_yaml_without_a_usable_name(tmp_path: Path) -> None:
+    case = _case(tmp_path, n_records=1)
+    (case / "case.yaml").write_text("examinee: [unclosed\n")
+    code, output = run("packet", case, "--out", tmp_path / "p")
+    assert code == 2 and "could not be read as YAML" in output and "--prefix" in output
+    (case / "case.yaml").write_text("claim: 123\n")
+    code, output = run("packet", case, "--out", tmp_path / "p")
+    assert code == 2 and "names no examinee" in output
+    code, output = run("packet", case, "--out", tmp_path / "p", "--prefix", "DOE")
+    assert code == 0, output
+
+
 def test_no_prefix_and_bad_prefix(tmp_path: Path) -> None:
     pdf = copy_of("UD_sample.pdf", tmp_path)
     code, output = run("packet", pdf, "--out", tmp_path / "p")

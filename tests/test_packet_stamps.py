@@ -232,3 +232,27 @@ def test_every_corpus_pdf_is_stamped_right_or_refused_clearly(corpus: Path, tmp_
         check_stamped(src, out, numbers, crowded, corner_check=False)
         stamped += 1
     assert stamped > 80 and refused < 20
+
+
+def test_position_digits_and_start_options(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.pdf", tmp_path / "out.pdf"
+    make_pdf([{"media": [0, 0, 612, 792], "crop": None, "rotate": 0, "filled": set()}] * 2, src)
+    numbers, _ = stamp_pdf(src, out, prefix="DOE-J", start=999, digits=9, position="upper-left", font_size=14)
+    assert numbers == ["DOE-J000000999", "DOE-J000001000"]
+    doc = pdfium.PdfDocument(str(out))
+    textpage = doc[1].get_textpage()
+    hit = textpage.search("DOE-J000001000", match_case=True).get_next()
+    assert hit is not None
+    box = geometry.rect(textpage.get_charbox(hit[0]))
+    assert box.x0 < 40 and box.y1 > 792 - 40  # the reader's upper-left
+    assert box.height > 8  # 14 pt digits, not the 10 pt default
+
+
+def test_fallback_order_when_the_asked_corner_has_text() -> None:
+    box = geometry.Rect(0, 0, 612, 792)
+    lower_right_text = [geometry.Rect(450, 5, 610, 45)]
+    spot = geometry.place(box, 0, (80, 14), lower_right_text)
+    assert spot.position == "lower-left" and spot.clear
+    everything = [geometry.Rect(0, 0, 612, 792)]
+    spot = geometry.place(box, 0, (80, 14), everything)
+    assert not spot.clear and spot.position == "lower-right"

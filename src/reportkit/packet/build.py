@@ -665,10 +665,7 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
     resolved = case_mod.resolve(inputs)
     prefix = options.prefix or (case_mod.prefix_from_surname(resolved.surname) if resolved.surname else None)
     if not prefix:
-        where = ""
-        if resolved.case_dir is not None:
-            case_file = resolved.case_dir / case_mod.CASE_FILE
-            where = f" ({case_file} names no examinee)" if case_file.is_file() else f" (no {case_file})"
+        where = f" ({case_mod.why_no_surname(resolved.case_dir)})" if resolved.case_dir is not None else ""
         raise UsageError(
             f"No Bates prefix given{where}.",
             hint="Give one with --prefix, e.g. --prefix SMITH (usually the examinee's surname in capitals).",

@@ -101,3 +101,17 @@ def find_report(case_dir: Path) -> Path | None:
     if named:
         return named[0]
     return pdfs[0] if len(pdfs) == 1 else None
+
+
+def why_no_surname(case_dir: Path) -> str:
+    """Why ``read_surname`` found nothing, for the error message."""
+    path = case_dir / CASE_FILE
+    if not path.is_file():
+        return f"no {path}"
+    import yaml
+
+    try:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return f"{path} could not be read as YAML"
+    return f"{path} names no examinee ({', '.join(PERSON_KEYS)}: with a name)"

@@ -240,12 +240,14 @@ def load_bates_map(path: Path) -> dict[str, Any]:
     return data
 
 
-def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | None = None) -> PacketResult:
+def make_packet(
+    inputs: Sequence[Path], out_dir: Path, options: PacketOptions | None = None, progress: Progress | None = None
+) -> PacketResult:
     """Build a dispute-ready packet (Bates-stamped exhibits, exhibit list, bates_map.json, manifest.json) from
     record PDFs/folders or a case folder. See :mod:`reportkit.packet.build`."""
     from reportkit.packet.build import make_packet as build
 
-    return build(inputs, out_dir, options)
+    return build(inputs, out_dir, options, progress)
 
 
 def verify_packet(packet_dir: Path, inputs: Sequence[Path] = ()) -> Verification:

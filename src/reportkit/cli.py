@@ -320,7 +320,8 @@ def packet(
             force=force,
             use_cache=not no_cache,
         )
-        result = api.make_packet(inputs, out, options)
+        with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
+            result = api.make_packet(inputs, out, options, progress=bar)
         for warning in result.warnings:
             _say(f"warning: {warning}")
         if not quiet:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reportkit.errors import EncryptedError, InputError, OutputError, ReportkitError, UsageError
+from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
 from reportkit.packet import case as case_mod
@@ -148,7 +149,7 @@ def _fingerprint(index: RecordIndex, settings: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def _index(records: Sequence[Path], options: PacketOptions) -> RecordIndex:
+def _index(records: Sequence[Path], options: PacketOptions, progress: Progress | None = None) -> RecordIndex:
     from reportkit import api
     from reportkit.ingest.bundle import check_inputs
 
@@ -167,7 +168,7 @@ def _index(records: Sequence[Path], options: PacketOptions) -> RecordIndex:
     )
     if options.jobs:
         index_options = dataclasses.replace(index_options, jobs=options.jobs)
-    index, bundle, _ = api.build_index(records, index_options)
+    index, bundle, _ = api.build_index(records, index_options, progress)
     if index.skipped:
         problems = {s.problem for s in index.skipped}
         error = EncryptedError if problems <= {"encrypted", "wrong_password"} else InputError
@@ -657,8 +658,11 @@ def _render_outputs(
     return outputs
 
 
-def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | None = None) -> PacketResult:
-    """Build a packet from record PDFs/folders or a case folder. See the README for what is written."""
+def make_packet(
+    inputs: Sequence[Path], out_dir: Path, options: PacketOptions | None = None, progress: Progress | None = None
+) -> PacketResult:
+    """Build a packet from record PDFs/folders or a case folder. See the README for what is written.
+    ``progress(stage, done, total)`` is called while the records are read (as for ``index``)."""
     options = options or PacketOptions()
     clock = time.perf_counter()
     _check_options(options)
@@ -676,7 +680,7 @@ def make_packet(inputs: Sequence[Path], out_dir: Path, options: PacketOptions | 
     if report_path is not None and not report_path.is_file():
         raise InputError(f"{report_path}: report not found.", hint="Check the --report path.")
 
-    index = _index(resolved.records, options)
+    index = _index(resolved.records, options, progress)
     settings = _settings(options, prefix, 0)
     production = _fingerprint(index, settings)
     ledger_path = None

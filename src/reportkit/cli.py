@@ -233,7 +233,7 @@ def packet(
         str,
         typer.Option(
             "--position",
-            help="Where the Bates number goes: lower-right, lower-left, upper-right, upper-left, lower-center, "
+            help="Where the Bates number goes: lower-right, lower-left, lower-center, upper-right, upper-left, "
             "upper-center (another is used when text is there).",
         ),
     ] = "lower-right",

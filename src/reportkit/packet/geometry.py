@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-POSITIONS = ("lower-right", "lower-left", "upper-right", "upper-left", "lower-center", "upper-center")
-"""Stamp positions, in the order tried after the one asked for."""
+POSITIONS = ("lower-right", "lower-left", "lower-center", "upper-right", "upper-left", "upper-center")
+"""Stamp positions, in the order tried after the one asked for (the foot of the page first, where readers look
+for a Bates number)."""
 
 
 @dataclass(frozen=True)
@@ -148,9 +149,9 @@ def place(
     """Choose where a stamp of ``size`` (display width, height at ``font_size``) goes on the page.
 
     ``occupied`` are display-space rectangles to keep clear (text boxes, earlier stamps). The asked-for
-    position is tried first, then the others in ``order``, each at ``margin`` and then closer to the edge;
-    the first clear one wins. A page too small for the stamp gets a smaller font. The stamp always lies inside
-    the visible box.
+    position is tried first, then the others in ``order``, each at ``margin`` and then closer to the edge
+    (a third of it); the first clear one wins. A page too small for the stamp gets a smaller font. The stamp
+    always lies inside the visible box.
     """
     page_w, page_h = display_size(box, rotation)
     width, height = size
@@ -162,8 +163,8 @@ def place(
     width, height = width * scale, height * scale
     order = [position, *(p for p in order if p != position)]
     margins = [margin, margin / 3] if margin > 0 else [0.0]
-    for m in margins:
-        for candidate in order:
+    for candidate in order:
+        for m in margins:  # the same corner closer to the edge before another corner
             area = _slot(candidate, width, height, page_w, page_h, m)
             if not any(area.intersects(o, pad) for o in occupied):
                 return Placement(candidate, area, font_size * scale, True)

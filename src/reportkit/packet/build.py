@@ -27,7 +27,7 @@ from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
 from reportkit.packet import case as case_mod
 from reportkit.packet import exhibit_list, geometry, ledger, manifest
-from reportkit.packet.exhibits import Grouping, Numbering, Plan, check_label_format, plan
+from reportkit.packet.exhibits import Grouping, Numbering, Plan, PlannedPage, check_label_format, plan
 from reportkit.packet.pdf import Bookmark, OutputPdf, PdfWriteProblem, Stamper, StampItem, TextBoxes, text_width
 from reportkit.version import __version__
 
@@ -237,6 +237,7 @@ class _Builder:
         self.warnings: list[str] = []
         self.sources: list[Any] = []
         self.passwords: list[str | None] = []
+        self._by_exhibit: dict[int, list[PlannedPage]] = {}
         self.crowded: list[str] = []
         """Bates numbers whose stamp could not avoid text (every position had text)."""
 
@@ -352,8 +353,11 @@ class _Builder:
                 # A run pdfium cannot read keeps no text boxes: its stamps go to the asked-for position.
         return out
 
-    def _pages_of(self, exhibit_position: int) -> list[tuple[int, int]]:
-        return [(p.source, p.source_page - 1) for p in self.plan.pages if p.exhibit == exhibit_position]
+    def _pages_of(self, exhibit_position: int) -> list[PlannedPage]:
+        if not self._by_exhibit:
+            for p in self.plan.pages:
+                self._by_exhibit.setdefault(p.exhibit, []).append(p)
+        return self._by_exhibit.get(exhibit_position, [])
 
     def _add_exhibit(self, out: OutputPdf, position: int, covers: dict[int, bytes]) -> Bookmark:
         exhibit = self.plan.exhibits[position]
@@ -361,14 +365,14 @@ class _Builder:
         if position in covers:
             out.add_generated(covers[position])
         doc_marks = []
-        lookup = {p.page: str(p.bates) for p in self.plan.pages if p.exhibit == position}
+        lookup = {p.page: str(p.bates) for p in self._pages_of(position)}
         offset = out.page_count
         for doc in exhibit.documents:
             doc_marks.append(Bookmark(_doc_title(doc, lookup[doc.first_page], lookup[doc.last_page]), offset))
             offset += doc.page_count
         run: list[int] = []
         run_source = -1
-        for src, page in [*self._pages_of(position), (-1, -1)]:
+        for src, page in [*((p.source, p.source_page - 1) for p in self._pages_of(position)), (-1, -1)]:
             if src != run_source and run:
                 out.add_pages(self.sources[run_source], run)  # one call per run of pages from one file
                 run = []

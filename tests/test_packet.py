@@ -435,3 +435,15 @@ def test_worker_path_gives_the_same_packet(
     code, output = run("packet", RECORDS, "--out", out, "--prefix", "SMITH", "--no-ledger", "--chronology")
     assert code == 0, output
     assert tree_hashes(out) == tree_hashes(sample_packet)
+
+
+def test_files_exhibits_only_with_the_report_beside_them(tmp_path: Path) -> None:
+    case = _case(tmp_path, n_records=2)
+    out = tmp_path / "p"
+    code, output = run("packet", case, "--out", out, "--files", "exhibits", "--group-by", "document")
+    assert code == 0, output
+    names = set(tree_hashes(out))
+    assert "packet.pdf" not in names and "report.pdf" in names
+    bmap = json.loads((out / "bates_map.json").read_text())
+    assert all(e["file"] == f"exhibits/{e['first']}.pdf" and e["file"] in names for e in bmap["exhibits"])
+    assert "INDEPENDENT MEDICAL EXAMINATION REPORT" in page_texts(out / "report.pdf")[0]

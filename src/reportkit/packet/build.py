@@ -155,14 +155,16 @@ def _index(records: Sequence[Path], options: PacketOptions, progress: Progress |
 
     if options.index_file is not None:
         index = api.load_index(options.index_file)
-        given = [f.sha256 for f in check_inputs(records)]
-        if [s.sha256 for s in index.sources] != given:
+        files = check_inputs(records)
+        if [s.sha256 for s in index.sources] != [f.sha256 for f in files]:
             raise InputError(
                 f"{options.index_file}: this index was made from other files (or another order) than the inputs.",
                 hint="Run `reportkit index` on the same inputs again, or leave out --index.",
             )
         _check_coverage(index, options.index_file)
-        return index
+        # The files are read where they are now (the index may have been made from another folder).
+        sources = [dataclasses.replace(s, path=f.path.as_posix()) for s, f in zip(index.sources, files, strict=True)]
+        return dataclasses.replace(index, sources=sources)
     index_options = api.IndexOptions(
         passwords=options.passwords, use_cache=options.use_cache, cache_dir=options.cache_dir
     )

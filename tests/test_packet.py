@@ -447,3 +447,15 @@ def test_files_exhibits_only_with_the_report_beside_them(tmp_path: Path) -> None
     bmap = json.loads((out / "bates_map.json").read_text())
     assert all(e["file"] == f"exhibits/{e['first']}.pdf" and e["file"] in names for e in bmap["exhibits"])
     assert "INDEPENDENT MEDICAL EXAMINATION REPORT" in page_texts(out / "report.pdf")[0]
+
+
+def test_a_second_packet_on_the_same_ledger_waits_its_turn(tmp_path: Path) -> None:
+    import fcntl
+
+    case = _case(tmp_path, n_records=1)
+    with (case / "bates-ledger.json.lock").open("a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        code, output = run("packet", case, "--out", tmp_path / "p")
+    assert code == 5 and "another packet is being built" in output
+    assert not (tmp_path / "p").exists()
+    assert run("packet", case, "--out", tmp_path / "p")[0] == 0

@@ -687,82 +687,84 @@ def make_packet(
     index = _index(resolved.records, options, progress)
     settings = _settings(options, prefix, 0)
     production = _fingerprint(index, settings)
-    ledger_path = None
-    entries: list[ledger.Issued] = []
-    if options.use_ledger:
-        ledger_path = options.ledger_file or (resolved.case_dir / ledger.LEDGER_NAME if resolved.case_dir else None)
+    with contextlib.ExitStack() as held:
+        ledger_path = None
+        entries: list[ledger.Issued] = []
+        if options.use_ledger:
+            ledger_path = options.ledger_file or (resolved.case_dir / ledger.LEDGER_NAME if resolved.case_dir else None)
+            if ledger_path is not None:
+                held.enter_context(ledger.locked(ledger_path))  # one production at a time per ledger
+                entries = ledger.read(ledger_path)
+        start = options.start if options.start is not None else ledger.next_start(entries, prefix, production)
+        bates_mod.check_numbering(start, index.page_count, options.digits)
         if ledger_path is not None:
-            entries = ledger.read(ledger_path)
-    start = options.start if options.start is not None else ledger.next_start(entries, prefix, production)
-    bates_mod.check_numbering(start, index.page_count, options.digits)
-    if ledger_path is not None:
-        ledger.check(entries, prefix, start, start + index.page_count - 1, production, ledger_path)
-    settings["start"] = start
+            ledger.check(entries, prefix, start, start + index.page_count - 1, production, ledger_path)
+        settings["start"] = start
 
-    the_plan = plan(
-        index,
-        prefix=prefix,
-        start=start,
-        digits=options.digits,
-        by=options.group_by,
-        label_format=options.label_format,
-        numbering=options.numbering,
-        first_exhibit=options.first_exhibit,
-    )
-    first, last = the_plan.pages[0].bates, the_plan.pages[-1].bates
-    title = options.title or f"Production {first}-{last}"
-    builder = _Builder(options, index, the_plan, title)
-    if report_path is None and resolved.case_dir is not None and options.include_report:
-        drafts = resolved.case_dir / case_mod.DRAFTS
-        if drafts.is_dir() and any(p.suffix.lower() in (".docx", ".pdf") for p in drafts.iterdir()):
+        the_plan = plan(
+            index,
+            prefix=prefix,
+            start=start,
+            digits=options.digits,
+            by=options.group_by,
+            label_format=options.label_format,
+            numbering=options.numbering,
+            first_exhibit=options.first_exhibit,
+        )
+        first, last = the_plan.pages[0].bates, the_plan.pages[-1].bates
+        title = options.title or f"Production {first}-{last}"
+        builder = _Builder(options, index, the_plan, title)
+        if report_path is None and resolved.case_dir is not None and options.include_report:
+            drafts = resolved.case_dir / case_mod.DRAFTS
+            if drafts.is_dir() and any(p.suffix.lower() in (".docx", ".pdf") for p in drafts.iterdir()):
+                builder.warnings.append(
+                    f"{drafts} holds no PDF report or letter that could go first (a DOCX must be saved as PDF, and "
+                    "with several PDFs one must be named report or letter): the packet has no report. "
+                    "Give one with --report FILE."
+                )
+        if ledger_path is None and options.use_ledger:
             builder.warnings.append(
-                f"{drafts} holds no PDF report or letter that could go first (a DOCX must be saved as PDF, and "
-                "with several PDFs one must be named report or letter): the packet has no report. "
-                "Give one with --report FILE."
+                "No Bates ledger: numbers were not checked against earlier productions. Give --ledger FILE "
+                "(or a case folder) to keep one."
             )
-    if ledger_path is None and options.use_ledger:
-        builder.warnings.append(
-            "No Bates ledger: numbers were not checked against earlier productions. Give --ledger FILE "
-            "(or a case folder) to keep one."
-        )
-    builder.open_sources()
-    builder.stamp()
+        builder.open_sources()
+        builder.stamp()
 
-    try:
-        outputs = _render_outputs(options, index, the_plan, builder, report_path, settings, first, last)
-    except PdfWriteProblem as exc:
-        raise InputError(
-            "A record could not be copied into the packet (a damaged or unusual PDF).",
-            hint="Run again with --debug for the details; re-saving the record (print to PDF) usually helps.",
-            detail=exc.detail,
-        ) from None
-    _write_folder(out_dir, outputs, options.force)
-    if ledger_path is not None:
-        # (if this fails, the packet exists but its range is not recorded: the error says which ledger)
-        ledger.record(
-            ledger_path,
-            entries,
-            ledger.Issued(
-                prefix,
-                start,
-                start + index.page_count - 1,
-                options.digits,
-                production,
-                tuple(s.sha256 for s in index.sources),
-                ledger.now(),
-            ),
+        try:
+            outputs = _render_outputs(options, index, the_plan, builder, report_path, settings, first, last)
+        except PdfWriteProblem as exc:
+            raise InputError(
+                "A record could not be copied into the packet (a damaged or unusual PDF).",
+                hint="Run again with --debug for the details; re-saving the record (print to PDF) usually helps.",
+                detail=exc.detail,
+            ) from None
+        _write_folder(out_dir, outputs, options.force)
+        if ledger_path is not None:
+            # (if this fails, the packet exists but its range is not recorded: the error says which ledger)
+            ledger.record(
+                ledger_path,
+                entries,
+                ledger.Issued(
+                    prefix,
+                    start,
+                    start + index.page_count - 1,
+                    options.digits,
+                    production,
+                    tuple(s.sha256 for s in index.sources),
+                    ledger.now(),
+                ),
+            )
+        return PacketResult(
+            out_dir=out_dir,
+            written=sorted(outputs),
+            plan=the_plan,
+            index=index,
+            report=report_path,
+            ledger=ledger_path,
+            manifest_sha256=manifest.sha256_bytes(outputs[manifest.MANIFEST_NAME]),
+            seconds=time.perf_counter() - clock,
+            warnings=builder.warnings,
         )
-    return PacketResult(
-        out_dir=out_dir,
-        written=sorted(outputs),
-        plan=the_plan,
-        index=index,
-        report=report_path,
-        ledger=ledger_path,
-        manifest_sha256=manifest.sha256_bytes(outputs[manifest.MANIFEST_NAME]),
-        seconds=time.perf_counter() - clock,
-        warnings=builder.warnings,
-    )
 
 
 def stamp_pdf(

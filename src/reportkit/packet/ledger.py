@@ -13,9 +13,11 @@ SHA-256 only. To withdraw a range that was never served, delete its entry by han
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -103,3 +105,32 @@ def record(path: Path, entries: list[Issued], entry: Issued) -> None:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold ``<ledger>.lock`` while a production is numbered and written, so two packets built at once for
+    the same case cannot take the same numbers. Refuses (exit 5) when another run holds it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a")
+    except OSError as exc:
+        raise OutputError(f"{lock_path}: cannot create the ledger lock ({exc.strerror}).") from None
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputError(
+                f"{path}: another packet is being built with this Bates ledger.",
+                hint="Wait for it to finish, then run again.",
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -219,7 +219,9 @@ def packet(
             help="A case folder (holding records/, and optionally case.yaml and drafts/), or record PDFs and folders."
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Packet folder to write (new or empty; an earlier packet with --force).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Packet folder to write (new or empty; an earlier packet with --force).")
+    ],
     prefix: Annotated[
         str | None,
         typer.Option("--prefix", help="Bates prefix [default: the examinee's surname from case.yaml, in capitals]."),

@@ -459,3 +459,23 @@ def test_a_second_packet_on_the_same_ledger_waits_its_turn(tmp_path: Path) -> No
     assert code == 5 and "another packet is being built" in output
     assert not (tmp_path / "p").exists()
     assert run("packet", case, "--out", tmp_path / "p")[0] == 0
+
+
+def test_case_index_is_reused_when_it_matches_the_records(tmp_path: Path) -> None:
+    """As `draft` does: corrections made by hand in CASE_DIR/index/index.json are kept."""
+    case = _case(tmp_path, n_records=2)
+    assert run("index", case / "records", "--out", case / "index")[0] == 0
+    data = json.loads((case / "index" / "index.json").read_text())
+    data["documents"][0]["provider"] = "Hand-Corrected, MD"
+    (case / "index" / "index.json").write_text(json.dumps(data))
+    code, output = run("packet", case, "--out", tmp_path / "p")
+    assert code == 0, output
+    titles = [c.title for i in pypdf.PdfReader(tmp_path / "p" / "packet.pdf").outline if isinstance(i, list) for c in i]
+    assert any("Hand-Corrected, MD" in t for t in titles)
+    # records changed: the stale index is not used, and the user is told
+    shutil.copy(sorted(RECORDS.glob("*.pdf"))[2], case / "records")
+    code, output = run("packet", case, "--out", tmp_path / "q")
+    assert code == 0, output
+    assert "does not match the records" in output
+    titles = [c.title for i in pypdf.PdfReader(tmp_path / "q" / "packet.pdf").outline if isinstance(i, list) for c in i]
+    assert not any("Hand-Corrected" in t for t in titles)

@@ -64,6 +64,8 @@ def test_bates_citations() -> None:
     lookup = {4: "S0000010", 5: "S0000011"}
     assert cite.bates_pages(lookup, 4, 5) == "S0000010-S0000011"
     assert cite.bates_pages(lookup, 4, 6) is None  # a page that was not produced
+    # the drafts' citation style gives the same form from the same labels
+    assert cite.MappedCitation(lookup).cite(4, 5) == "(S0000010-S0000011)"
 
 
 def test_ledger_next_start_and_overlap(tmp_path: Path) -> None:

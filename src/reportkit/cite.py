@@ -1,6 +1,15 @@
-"""The one place page citations are formatted."""
+"""The one place page citations are formatted.
+
+``pages``/``page_range`` serve the record index. Drafts cite through a :class:`Citation` style, so that a
+later step can switch every citation of a draft to Bates numbers by passing another style (for example a
+:class:`MappedCitation` built from a packet's page → Bates label map) without touching the templates.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 
 def pages(first: int, last: int) -> str:
@@ -13,14 +22,54 @@ def page_range(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
+class Citation(Protocol):
+    """A citation style for drafts: ``ref`` is the bare reference, ``cite`` the parenthesised citation."""
+
+    def ref(self, first: int, last: int) -> str: ...
+
+    def cite(self, first: int, last: int) -> str: ...
+
+
+@dataclass(frozen=True)
+class PageCitation:
+    """Bundle pages: ``p. 12-14`` and ``(p. 12-14)``."""
+
+    prefix: str = "p."
+
+    def ref(self, first: int, last: int) -> str:
+        return f"{self.prefix} {page_range(first, last)}"
+
+    def cite(self, first: int, last: int) -> str:
+        return f"({self.ref(first, last)})"
+
+
+@dataclass(frozen=True)
+class MappedCitation:
+    """Pages cited by a label per bundle page (e.g. Bates numbers ``OKAFOR-000012``); ``(A-B)`` for a range.
+    Pages without a label fall back to ``fallback``."""
+
+    labels: Mapping[int, str]
+    fallback: PageCitation = field(default_factory=PageCitation)
+
+    def ref(self, first: int, last: int) -> str:
+        if first not in self.labels or last not in self.labels:
+            return self.fallback.ref(first, last)
+        a, b = self.labels[first], self.labels[last]
+        return a if first == last else f"{a}-{b}"
+
+    def cite(self, first: int, last: int) -> str:
+        return f"({self.ref(first, last)})"
+
+
 def bates(first: str, last: str) -> str:
-    """``SMITH0000012`` or ``SMITH0000012-SMITH0000014``: a Bates citation, as legal teams write it."""
+    """``SMITH0000012`` or ``SMITH0000012-SMITH0000014``: a Bates range as legal teams write it (the same form
+    :class:`MappedCitation` gives for Bates labels)."""
     return first if first == last else f"{first}-{last}"
 
 
-def bates_pages(lookup: dict[int, str], first: int, last: int) -> str | None:
-    """The Bates citation of bundle pages ``first``..``last`` from ``lookup`` (bundle page → Bates number),
-    or None when a page of the range was not produced (not in the Bates map)."""
-    if first not in lookup or last not in lookup:
+def bates_pages(labels: Mapping[int, str], first: int, last: int) -> str | None:
+    """The Bates range of bundle pages ``first``..``last`` from ``labels`` (bundle page → Bates number, from a
+    packet's bates_map.json), or None when a page of the range was not produced."""
+    if first not in labels or last not in labels:
         return None
-    return bates(lookup[first], lookup[last])
+    return bates(labels[first], labels[last])

@@ -373,7 +373,7 @@ def verify(
             _say(f"inputs in the manifest that none of the given files matches: {result.inputs_missing}")
         if not result.ok:
             _say(f"Packet {packet_dir} does NOT match its manifest.")
-            raise typer.Exit(int(ExitCode.VERIFY_FAILED))
+            raise typer.Exit(int(ExitCode.FINDINGS))
         if not quiet:
             extra = f" and {result.inputs_matched} input file(s)" if inputs else ""
             _say(f"OK: {result.checked} file(s){extra} match manifest.json (SHA-256 {result.manifest_sha256}).")

@@ -27,8 +27,9 @@ class ExitCode(IntEnum):
     """Outputs already exist (use --force) or cannot be written."""
     PARTIAL = 6
     """Outputs were written, but some input files were skipped; each is named on stderr and in index.json."""
-    VERIFY_FAILED = 7
-    """``reportkit verify`` found a changed, missing or extra file in the packet."""
+    FINDINGS = 7
+    """A checking command found problems, each listed: ``reportkit verify`` a changed, missing or extra file in
+    the packet (main's ``reportkit check`` uses the same code for problems in a case or draft)."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C; no partial outputs were left."""
 
@@ -78,7 +79,3 @@ class UsageError(ReportkitError):
     exit_code = ExitCode.USAGE
 
 
-class VerifyError(ReportkitError):
-    """A packet folder that no longer matches its manifest.json."""
-
-    exit_code = ExitCode.VERIFY_FAILED

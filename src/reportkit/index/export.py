@@ -54,7 +54,7 @@ def cite_cell(doc: Document, bates: BatesLookup | None = None) -> str:
     pages = cite.pages(doc.first_page, doc.last_page)
     if bates is None:
         return pages
-    return cite.bates_pages(dict(bates), doc.first_page, doc.last_page) or f"{pages}, not produced"
+    return cite.bates_pages(bates, doc.first_page, doc.last_page) or f"{pages}, not produced"
 
 
 def chronology_cells(doc: Document, bates: BatesLookup | None = None) -> list[str]:
@@ -69,7 +69,7 @@ def chronology_cells(doc: Document, bates: BatesLookup | None = None) -> list[st
 
 def _row(doc: Document, index: RecordIndex, bates: BatesLookup | None = None) -> dict[str, str]:
     source = index.sources[doc.source].path if doc.source < len(index.sources) else ""
-    cited = {} if bates is None else {"bates": cite.bates_pages(dict(bates), doc.first_page, doc.last_page) or ""}
+    cited = {} if bates is None else {"bates": cite.bates_pages(bates, doc.first_page, doc.last_page) or ""}
     return {
         "id": doc.id,
         "date": doc.date or "",

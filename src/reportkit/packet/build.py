@@ -149,10 +149,31 @@ def _fingerprint(index: RecordIndex, settings: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def _index(records: Sequence[Path], options: PacketOptions, progress: Progress | None = None) -> RecordIndex:
+def _index(
+    records: Sequence[Path],
+    options: PacketOptions,
+    progress: Progress | None = None,
+    case_index: Path | None = None,
+    notes: list[str] | None = None,
+) -> RecordIndex:
+    """The record index: ``--index``, else the case's own index when it matches the records (so corrections
+    made by hand there are kept, as ``draft`` keeps them), else a fresh one."""
     from reportkit import api
     from reportkit.ingest.bundle import check_inputs
 
+    if options.index_file is None and case_index is not None and case_index.is_file():
+        try:
+            saved = api.load_index(case_index)
+        except ReportkitError:
+            saved = None
+        files = check_inputs(records)
+        if saved is not None and [s.sha256 for s in saved.sources] == [f.sha256 for f in files]:
+            options = dataclasses.replace(options, index_file=case_index)
+        elif notes is not None:
+            notes.append(
+                f"{case_index} does not match the records (or cannot be read): the records were indexed afresh "
+                "for the packet. Run `reportkit draft` or `reportkit index` to bring it up to date."
+            )
     if options.index_file is not None:
         index = api.load_index(options.index_file)
         files = check_inputs(records)
@@ -684,7 +705,8 @@ def make_packet(
     if report_path is not None and not report_path.is_file():
         raise InputError(f"{report_path}: report not found.", hint="Check the --report path.")
 
-    index = _index(resolved.records, options, progress)
+    notes: list[str] = []
+    index = _index(resolved.records, options, progress, resolved.index, notes)
     settings = _settings(options, prefix, 0)
     production = _fingerprint(index, settings)
     with contextlib.ExitStack() as held:
@@ -714,6 +736,7 @@ def make_packet(
         first, last = the_plan.pages[0].bates, the_plan.pages[-1].bates
         title = options.title or f"Production {first}-{last}"
         builder = _Builder(options, index, the_plan, title)
+        builder.warnings.extend(notes)
         if report_path is None and resolved.case_dir is not None and options.include_report:
             drafts = resolved.case_dir / case_mod.DRAFTS
             if drafts.is_dir() and any(p.suffix.lower() in (".docx", ".pdf") for p in drafts.iterdir()):

@@ -1,7 +1,9 @@
 """What ``packet`` takes from a case folder. The one place that knows the case-folder layout.
 
 A case folder is a folder holding ``records/`` (the record PDFs), optionally ``case.yaml`` (read for the
-examinee's surname only) and ``drafts/`` (the drafted report or letter, put first in the packet). This is
+examinee's surname only), ``index/index.json`` (the record index ``draft`` keeps, with any corrections made by
+hand; used when its files' SHA-256 match the records) and ``drafts/`` (the drafted report or letter, put
+first in the packet: ``ime-report.pdf`` or ``second-opinion-letter.pdf`` as ``draft --format pdf`` writes). This is
 deliberately small, so it can follow the drafting command's layout when the two are merged.
 """
 
@@ -15,6 +17,7 @@ from typing import Any
 
 RECORDS = "records"
 DRAFTS = "drafts"
+INDEX = "index"
 CASE_FILE = "case.yaml"
 PERSON_KEYS = ("examinee", "patient", "claimant")
 REPORT_WORDS = ("report", "letter", "opinion", "ime")
@@ -32,6 +35,8 @@ class CaseInputs:
     """The examinee's surname from case.yaml, for the default Bates prefix."""
     report: Path | None
     """The drafted report or letter PDF to put first (``drafts/*.pdf``), if there is one."""
+    index: Path | None = None
+    """The case's record index (``index/index.json``, written by ``draft``), used when it matches the records."""
 
 
 def is_case_dir(path: Path) -> bool:
@@ -43,7 +48,9 @@ def resolve(inputs: Sequence[Path]) -> CaseInputs:
     taken as record PDFs and folders. A single folder named ``records`` makes its parent the case folder."""
     if len(inputs) == 1 and is_case_dir(inputs[0]):
         folder = inputs[0]
-        return CaseInputs((folder / RECORDS,), folder, read_surname(folder), find_report(folder))
+        return CaseInputs(
+            (folder / RECORDS,), folder, read_surname(folder), find_report(folder), folder / INDEX / "index.json"
+        )
     case_dir: Path | None = None
     if len(inputs) == 1 and inputs[0].is_dir() and inputs[0].name == RECORDS:
         case_dir = inputs[0].resolve().parent

@@ -53,7 +53,9 @@ class Exhibit:
 
     @property
     def bates_range(self) -> str:
-        return f"{self.first}-{self.last}" if self.first != self.last else str(self.first)
+        from reportkit import cite
+
+        return cite.bates(str(self.first), str(self.last))
 
 
 @dataclass(frozen=True)

@@ -614,8 +614,10 @@ def _write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
         for name, data in files.items():
             path = tmp / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        os.sync()  # one flush for every file (an fsync per file took seconds for a thousand exhibits)
+            with path.open("wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())  # on disk before the folder is renamed into place
         os.chmod(tmp, 0o755)
         if out_dir.exists():
             if not force and any(out_dir.iterdir()):

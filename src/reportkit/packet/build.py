@@ -355,9 +355,13 @@ class _Builder:
             # Few pages: not worth starting processes (the index already read these files under limits).
             from reportkit.packet.pdf import text_boxes
 
+            unread = 0
             for i, source in enumerate(self.index.sources):
-                with contextlib.suppress(PdfWriteProblem):
+                try:
                     out[i] = text_boxes(source.path, self.passwords[i], 0, source.page_count, self._band())
+                except PdfWriteProblem:
+                    unread += source.page_count
+            self._warn_unread(unread)
             return out
         jobs = self.options.jobs or max(1, min(os.cpu_count() or 1, 8))
         tasks = []
@@ -368,13 +372,24 @@ class _Builder:
                 tasks.append(
                     Task((i, start), "text_boxes", (source.path, self.passwords[i], start, stop, self._band()))
                 )
+        unread = 0
         with WorkerPool(jobs, Limits()) as pool:
             for outcome in pool.map(tasks):
                 i, start = outcome.key
                 if outcome.ok:
                     out[i][start : start + len(outcome.value)] = outcome.value
-                # A run pdfium cannot read keeps no text boxes: its stamps go to the asked-for position.
+                else:  # a run pdfium cannot read keeps no text boxes: its stamps go to the asked-for position
+                    _, _, s_start, s_stop, _ = next(t.args for t in tasks if t.key == outcome.key)
+                    unread += s_stop - s_start
+        self._warn_unread(unread)
         return out
+
+    def _warn_unread(self, unread: int) -> None:
+        if unread:
+            self.warnings.append(
+                f"The text of {unread} page(s) could not be read to keep stamps off it: their Bates numbers are at "
+                "the asked-for position. Check those pages."
+            )
 
     def _pages_of(self, exhibit_position: int) -> list[PlannedPage]:
         if not self._by_exhibit:

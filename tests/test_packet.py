@@ -479,3 +479,19 @@ def test_case_index_is_reused_when_it_matches_the_records(tmp_path: Path) -> Non
     assert "does not match the records" in output
     titles = [c.title for i in pypdf.PdfReader(tmp_path / "q" / "packet.pdf").outline if isinstance(i, list) for c in i]
     assert not any("Hand-Corrected" in t for t in titles)
+
+
+def test_pages_whose_text_cannot_be_read_are_named_in_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reportkit.packet.pdf as packet_pdf
+
+    def unreadable(*args: object) -> list[object]:
+        raise packet_pdf.PdfWriteProblem("damaged", "test")
+
+    monkeypatch.setattr(packet_pdf, "text_boxes", unreadable)
+    code, output = run(
+        "packet", copy_of("UD_sample.pdf", tmp_path), "--out", tmp_path / "p", "--prefix", "UD", "--no-ledger"
+    )
+    assert code == 0, output
+    assert "The text of 3 page(s) could not be read" in output

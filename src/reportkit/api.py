@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
@@ -24,6 +25,10 @@ from reportkit.models import SCHEMA, RecordIndex, Skipped
 from reportkit.overrides import Overrides, read_overrides
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
+
+if TYPE_CHECKING:
+    from reportkit.packet.build import PacketOptions, PacketResult
+    from reportkit.packet.manifest import Verification
 
 TOOL = f"reportkit {__version__}"
 
@@ -52,6 +57,8 @@ class IndexOptions:
     """A reviewer's overrides file (YAML; see reportkit.overrides)."""
     force: bool = False
     """Replace existing outputs."""
+    bates_map: Path | None = None
+    """A packet's bates_map.json: index.md, .csv and .docx then cite Bates numbers (index.json is unchanged)."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +185,7 @@ def index_bundle(
     A re-run on unchanged inputs and settings reuses the whole result from the cache.
     """
     options = options or IndexOptions()
+    bates_data = load_bates_map(options.bates_map) if options.bates_map else None
     if not options.force and (clash := export.existing_outputs(out_dir)):
         raise OutputError(
             f"{out_dir}: already holds {', '.join(clash)}.",
@@ -203,6 +211,17 @@ def index_bundle(
         debug = bundle.debug
         if key and not bundle.encrypted and not index.skipped:
             results.put(key, outputs)
+    if bates_data is not None:
+        try:
+            lookup = export.bates_lookup(index, bates_data)
+        except (KeyError, TypeError, ValueError):
+            raise IndexFileError(f"{options.bates_map}: the Bates map is incomplete or damaged.") from None
+        if not lookup:
+            raise IndexFileError(
+                f"{options.bates_map}: none of the indexed pages is in this Bates map.",
+                hint="Give the bates_map.json of a packet made from these records.",
+            )
+        outputs = {**outputs, **export.render_cited(index, lookup)}
     seconds = time.perf_counter() - clock
     run = export.run_record(
         {
@@ -213,6 +232,7 @@ def index_bundle(
             "skipped": [{"sha256": s.sha256, "problem": s.problem} for s in index.skipped],
             "cache": "result" if results.hit else f"text of {hits} file(s)" if hits else "none",
             "settings": index.settings,
+            "cite": "bates" if bates_data is not None else "pages",
         }
     )
     written = export.write_files(out_dir, {**outputs, "run.json": run}, force=options.force)
@@ -235,3 +255,38 @@ def load_index(path: Path) -> RecordIndex:
         return RecordIndex.from_dict(data)
     except (KeyError, TypeError) as exc:
         raise IndexFileError(f"{path}: the index is incomplete or damaged.", detail=repr(exc)) from None
+
+
+def load_bates_map(path: Path) -> dict[str, Any]:
+    """A packet's bates_map.json (or the packet folder holding one)."""
+    if path.is_dir():
+        path = path / "bates_map.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexFileError(
+            f"{path}: not found.", hint="Give the bates_map.json that `reportkit packet` wrote."
+        ) from None
+    except (OSError, ValueError):
+        raise IndexFileError(f"{path}: not a readable bates_map.json.") from None
+    if not isinstance(data, dict) or data.get("schema") != "reportkit/bates-map@1":
+        raise IndexFileError(f"{path}: not a reportkit Bates map (schema reportkit/bates-map@1 expected).")
+    return data
+
+
+def make_packet(
+    inputs: Sequence[Path], out_dir: Path, options: PacketOptions | None = None, progress: Progress | None = None
+) -> PacketResult:
+    """Build a dispute-ready packet (Bates-stamped exhibits, exhibit list, bates_map.json, manifest.json) from
+    record PDFs/folders or a case folder. See :mod:`reportkit.packet.build`."""
+    from reportkit.packet.build import make_packet as build
+
+    return build(inputs, out_dir, options, progress)
+
+
+def verify_packet(packet_dir: Path, inputs: Sequence[Path] = ()) -> Verification:
+    """Recompute every SHA-256 of a packet folder against its manifest.json; with ``inputs``, check the record
+    files too. The result lists changed, missing and extra files (``.ok`` when there are none)."""
+    from reportkit.packet.manifest import verify
+
+    return verify(packet_dir, inputs)

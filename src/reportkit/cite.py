@@ -59,3 +59,17 @@ class MappedCitation:
 
     def cite(self, first: int, last: int) -> str:
         return f"({self.ref(first, last)})"
+
+
+def bates(first: str, last: str) -> str:
+    """``SMITH0000012`` or ``SMITH0000012-SMITH0000014``: a Bates range as legal teams write it (the same form
+    :class:`MappedCitation` gives for Bates labels)."""
+    return first if first == last else f"{first}-{last}"
+
+
+def bates_pages(labels: Mapping[int, str], first: int, last: int) -> str | None:
+    """The Bates range of bundle pages ``first``..``last`` from ``labels`` (bundle page → Bates number, from a
+    packet's bates_map.json), or None when a page of the range was not produced."""
+    if first not in labels or last not in labels:
+        return None
+    return bates(labels[first], labels[last])

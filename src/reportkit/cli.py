@@ -1,9 +1,9 @@
 """The ``reportkit`` command: arguments in, one library call, messages and exit codes out.
 
 Exit codes (also in the README): 0 done; 1 internal error (a bug; --debug shows the traceback); 2 usage error;
-3 no input could be indexed, or an invalid case.yaml or template; 4 encrypted input without a working password;
-5 outputs exist (use --force) or cannot be written; 6 outputs written but some input files were skipped;
-7 `check` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
+3 no input could be indexed, or an invalid case.yaml, overrides file or template; 4 encrypted input without a
+working password; 5 outputs exist (use --force) or cannot be written; 6 outputs written but some input files
+were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from reportkit.version import __version__
 
 app = typer.Typer(
     name="reportkit",
-    help="Turn medical record PDF bundles into page-cited record indexes. Runs offline; nothing leaves this machine.",
+    help="Turn medical record PDF bundles into page-cited record indexes and Bates-stamped packets. Runs offline; "
+    "nothing leaves this machine.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -158,11 +159,29 @@ def index(
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Text cache folder [default: ~/.cache/reportkit].")
     ] = None,
+    bates_map: Annotated[
+        Path | None,
+        typer.Option(
+            "--bates-map",
+            help="A packet's bates_map.json: index.md, .csv and .docx cite Bates numbers instead of pages.",
+        ),
+    ] = None,
+    cite: Annotated[
+        str | None,
+        typer.Option("--cite", help="pages or bates [default: bates with --bates-map, else pages]."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")] = False,
 ) -> None:
     """Index record PDFs: split into documents, type and date each, write a page-cited chronology."""
     with _reporting(debug):
+        style = _choice("--cite", cite or ("bates" if bates_map else "pages"), ("pages", "bates"))
+        if style == "bates" and bates_map is None:
+            from reportkit.errors import UsageError
+
+            raise UsageError(
+                "--cite bates needs the packet's Bates map.", hint="Add --bates-map PACKET_DIR/bates_map.json."
+            )
         options = api.IndexOptions(
             passwords=api.read_password_file(password_file) if password_file else (),
             gap_days=gap_days,
@@ -173,6 +192,7 @@ def index(
             use_cache=not no_cache,
             cache_dir=cache_dir,
             force=force,
+            bates_map=bates_map if style == "bates" else None,
             **({"jobs": jobs} if jobs else {}),
         )
         with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
@@ -395,6 +415,174 @@ def templates_check(
             else:
                 typer.echo(f"ok   {report.name} (rendered with {report.checked} sample context(s))")
         raise typer.Exit(int(ExitCode.FINDINGS if bad else ExitCode.OK))
+
+
+@app.command()
+def packet(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="A case folder (holding records/, and optionally case.yaml and drafts/), or record PDFs and folders."
+        ),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Packet folder to write (new or empty; an earlier packet with --force).")
+    ],
+    prefix: Annotated[
+        str | None,
+        typer.Option("--prefix", help="Bates prefix [default: the examinee's surname from case.yaml, in capitals]."),
+    ] = None,
+    start: Annotated[
+        int | None,
+        typer.Option("--start", min=0, help="First Bates number [default: next free number in the ledger, or 1]."),
+    ] = None,
+    digits: Annotated[int, typer.Option("--digits", min=1, max=12, help="Zero-padded width of the number.")] = 7,
+    position: Annotated[
+        str,
+        typer.Option(
+            "--position",
+            help="Where the Bates number goes: lower-right, lower-left, lower-center, upper-right, upper-left, "
+            "upper-center (another is used when text is there).",
+        ),
+    ] = "lower-right",
+    font_size: Annotated[float, typer.Option("--font-size", help="Bates number font size in points.")] = 10.0,
+    group_by: Annotated[
+        str, typer.Option("--group-by", help="One exhibit per: source (input file), provider, or document.")
+    ] = "source",
+    exhibit_label: Annotated[
+        str,
+        typer.Option(
+            "--exhibit-label",
+            help='Exhibit label, {n} is the number or letter: "Exhibit {n}", "Plaintiff\'s Exhibit {n}", '
+            '"Ex. {n}", "C-{n}".',
+        ),
+    ] = "Exhibit {n}",
+    letters: Annotated[bool, typer.Option("--letters", help="Label exhibits A, B, C… instead of 1, 2, 3….")] = False,
+    first_exhibit: Annotated[
+        int, typer.Option("--first-exhibit", min=1, help="Number (or letter position) of the first exhibit.")
+    ] = 1,
+    sticker: Annotated[
+        str,
+        typer.Option(
+            "--sticker", help="Exhibit label: stamp (on the exhibit's first page), cover (a cover sheet), none."
+        ),
+    ] = "stamp",
+    files: Annotated[
+        str, typer.Option("--files", help="Write: both (combined packet and one file per exhibit), combined, exhibits.")
+    ] = "both",
+    max_size: Annotated[
+        str | None,
+        typer.Option("--max-size", help="Split the combined packet at exhibit boundaries under this size (25MB)."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Report or letter PDF to put first, unstamped [default: the case's drafts/]."),
+    ] = None,
+    no_report: Annotated[bool, typer.Option("--no-report", help="Leave out the case's drafted report.")] = False,
+    chronology: Annotated[
+        bool, typer.Option("--chronology", help="Also write a Bates-cited chronology to chronology/ in the packet.")
+    ] = False,
+    index_file: Annotated[
+        Path | None,
+        typer.Option("--index", help="Use this index.json (e.g. corrected by hand) instead of indexing again."),
+    ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="Bates ledger file [default: bates-ledger.json in the case folder]."),
+    ] = None,
+    no_ledger: Annotated[
+        bool, typer.Option("--no-ledger", help="Neither check nor record issued numbers (not recommended).")
+    ] = False,
+    password_file: Annotated[
+        Path | None, typer.Option("--password-file", help="Text file of passwords to try, one per line.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the contents of an existing packet folder.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the text cache.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and warnings.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")] = False,
+) -> None:
+    """Build a dispute-ready packet: Bates-stamped exhibits, exhibit list, bookmarks, bates_map.json, manifest."""
+    from reportkit.packet.build import PacketOptions, parse_size
+
+    with _reporting(debug):
+        options = PacketOptions(
+            prefix=prefix,
+            start=start,
+            digits=digits,
+            position=position,
+            font_size=font_size,
+            group_by=_choice("--group-by", group_by, ("source", "provider", "document")),  # type: ignore[arg-type]
+            label_format=exhibit_label,
+            numbering="letter" if letters else "number",
+            first_exhibit=first_exhibit,
+            sticker=_choice("--sticker", sticker, ("stamp", "cover", "none")),  # type: ignore[arg-type]
+            files=_choice("--files", files, ("both", "combined", "exhibits")),  # type: ignore[arg-type]
+            max_size=parse_size(max_size) if max_size else None,
+            report=report,
+            include_report=not no_report,
+            chronology=chronology,
+            index_file=index_file,
+            ledger_file=ledger,
+            use_ledger=not no_ledger,
+            passwords=api.read_password_file(password_file) if password_file else (),
+            force=force,
+            use_cache=not no_cache,
+        )
+        with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
+            result = api.make_packet(inputs, out, options, progress=bar)
+        for warning in result.warnings:
+            _say(f"warning: {warning}")
+        if not quiet:
+            plan = result.plan
+            first, last = plan.pages[0].bates, plan.pages[-1].bates
+            _say(
+                f"Stamped {len(plan.pages)} pages {first}-{last} in {len(plan.exhibits)} exhibit(s)"
+                f"{' after the report' if result.report else ''} in {result.seconds:.1f} s."
+            )
+            if result.report:
+                _say(f"Report first (not stamped): {result.report}.")
+            if result.ledger:
+                _say(f"Recorded the range in {result.ledger}.")
+            _say(f"Wrote {len(result.written)} files to {out}/ (manifest.json SHA-256 {result.manifest_sha256}).")
+
+
+def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        from reportkit.errors import UsageError
+
+        raise UsageError(f"{option} must be one of: {', '.join(allowed)} (not {value!r}).")
+    return value
+
+
+@app.command()
+def verify(
+    packet_dir: Annotated[Path, typer.Argument(help="A packet folder written by `reportkit packet`.")],
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Option("--inputs", help="Also check these record files/folders against the manifest's hashes."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+) -> None:
+    """Check a packet folder against its manifest.json: every changed, missing or extra file (exit 7 if any)."""
+    with _reporting(debug):
+        result = api.verify_packet(packet_dir, inputs or ())
+        for name in result.changed:
+            _say(f"changed: {name}")
+        for name in result.missing:
+            _say(f"missing: {name}")
+        for name in result.extra:
+            _say(f"extra: {name}")
+        for name in result.inputs_unknown:
+            _say(f"input not in the manifest (changed, or not part of this packet): {name}")
+        if result.inputs_missing:
+            _say(f"inputs in the manifest that none of the given files matches: {result.inputs_missing}")
+        if not result.ok:
+            _say(f"Packet {packet_dir} does NOT match its manifest.")
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        if not quiet:
+            extra = f" and {result.inputs_matched} input file(s)" if inputs else ""
+            _say(f"OK: {result.checked} file(s){extra} match manifest.json (SHA-256 {result.manifest_sha256}).")
 
 
 def main() -> None:

@@ -28,7 +28,8 @@ class ExitCode(IntEnum):
     PARTIAL = 6
     """Outputs were written, but some input files were skipped; each is named on stderr and in index.json."""
     FINDINGS = 7
-    """`reportkit check` found problems in the case or the draft (each is listed)."""
+    """A checking command found problems, each listed: `reportkit check` in the case or the draft,
+    `reportkit verify` a changed, missing or extra file in the packet."""
     NO_TOOL = 8
     """A program reportkit needs for this output is not installed (LibreOffice for PDF drafts)."""
     INTERRUPTED = 130

@@ -60,6 +60,7 @@ TASKS: dict[str, str] = {
     "layout": "reportkit.ingest.pdf:layout_lines",
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
+    "text_boxes": "reportkit.packet.pdf:text_boxes",
 }
 """Task name → ``module:function``, imported in the worker on first use."""
 

@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,22 @@ def summary(doc: Document, limit: int = SUMMARY_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def chronology_cells(doc: Document) -> list[str]:
+BatesLookup = Mapping[int, str]
+"""Bundle page → Bates number (from a packet's bates_map.json), for Bates citations."""
+
+
+def cite_cell(doc: Document, bates: BatesLookup | None = None) -> str:
+    """How a chronology row cites its pages: ``pp. 4–6``, or ``SMITH0000004-SMITH0000006`` with a Bates map
+    (``pp. 4–6, not produced`` for pages the map does not hold)."""
+    pages = cite.pages(doc.first_page, doc.last_page)
+    if bates is None:
+        return pages
+    return cite.bates_pages(bates, doc.first_page, doc.last_page) or f"{pages}, not produced"
+
+
+def chronology_cells(doc: Document, bates: BatesLookup | None = None) -> list[str]:
     """One chronology row, as index.md and index.docx show it: #, date (role unless a date of service), type,
-    provider, facility, key findings, pages."""
+    provider, facility, key findings, pages (or Bates numbers)."""
     date = doc.date or "undated"
     if doc.date_role and doc.date_role != "service":
         date += f" ({doc.date_role})"
@@ -56,14 +69,15 @@ def chronology_cells(doc: Document) -> list[str]:
         kind += f", duplicate of {doc.duplicate_of}{similar}"
     if doc.overridden:
         kind += f" [reviewer set: {', '.join(doc.overridden)}]"
-    pages = cite.pages(doc.first_page, doc.last_page)
+    pages = cite_cell(doc, bates)
     if doc.missing_pages:
         pages += f"; missing page(s) {', '.join(map(str, doc.missing_pages))} of its numbering"
     return [doc.id, date, kind, doc.provider or "", doc.facility or "", summary(doc), pages]
 
 
-def _row(doc: Document, index: RecordIndex) -> dict[str, str]:
+def _row(doc: Document, index: RecordIndex, bates: BatesLookup | None = None) -> dict[str, str]:
     source = index.sources[doc.source].path if doc.source < len(index.sources) else ""
+    cited = {} if bates is None else {"bates": cite.bates_pages(bates, doc.first_page, doc.last_page) or ""}
     return {
         "id": doc.id,
         "date": doc.date or "",
@@ -73,6 +87,7 @@ def _row(doc: Document, index: RecordIndex) -> dict[str, str]:
         "provider": doc.provider or "",
         "facility": doc.facility or "",
         "pages": cite.page_range(doc.first_page, doc.last_page),
+        **cited,
         "first_page": str(doc.first_page),
         "last_page": str(doc.last_page),
         "page_count": str(doc.page_count),
@@ -87,11 +102,12 @@ def _row(doc: Document, index: RecordIndex) -> dict[str, str]:
     }
 
 
-def to_csv(index: RecordIndex) -> bytes:
-    """One row per document, chronological; UTF-8 with a byte-order mark so Excel reads accents right."""
+def to_csv(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
+    """One row per document, chronological; UTF-8 with a byte-order mark so Excel reads accents right.
+    With a Bates map, a ``bates`` column follows ``pages``."""
     buffer = io.StringIO()
-    rows = [_row(d, index) for d in chronological(index.documents)]
-    fields = list(_row(index.documents[0], index)) if rows else ["id"]
+    rows = [_row(d, index, bates) for d in chronological(index.documents)]
+    fields = list(_row(index.documents[0], index, bates)) if rows else ["id"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
@@ -104,11 +120,11 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
 
 
-def _review_lines(index: RecordIndex) -> list[str]:
+def _review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
     lines = []
     for doc in chronological(index.documents):
         for warning in doc.warnings:
-            lines.append(f"{doc.id} ({cite.pages(doc.first_page, doc.last_page)}): {warning}")
+            lines.append(f"{doc.id} ({cite_cell(doc, bates)}): {warning}")
     return lines
 
 
@@ -122,23 +138,23 @@ def _headline(index: RecordIndex) -> str:
     )
 
 
-def to_markdown(index: RecordIndex) -> bytes:
+def to_markdown(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """A readable chronology: one table row per document, then what needs review."""
     out = ["# Record index", "", _headline(index), ""]
     out += [
         "## Chronology",
         "",
-        "| # | Date | Type | Provider | Facility | Key findings | Pages |",
+        f"| # | Date | Type | Provider | Facility | Key findings | {'Bates' if bates is not None else 'Pages'} |",
         "|---|---|---|---|---|---|---|",
     ]
     for doc in chronological(index.documents):
-        out.append("| " + " | ".join(_md_cell(c) for c in chronology_cells(doc)) + " |")
+        out.append("| " + " | ".join(_md_cell(c) for c in chronology_cells(doc, bates)) + " |")
     out.append("")
     if index.gaps:
         out += ["## Treatment gaps", ""]
         out += [f"- {g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})" for g in index.gaps]
         out.append("")
-    review = _review_lines(index) + list(index.warnings)
+    review = _review_lines(index, bates) + list(index.warnings)
     if review:
         out += ["## For review", ""] + [f"- {_md_cell(line)}" for line in review] + [""]
     if index.skipped:
@@ -153,7 +169,7 @@ def to_markdown(index: RecordIndex) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-def to_docx(index: RecordIndex) -> bytes:
+def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """The chronology as a Word table (landscape), then the review list. Byte-identical for the same index."""
     import docx
     from docx.enum.section import WD_ORIENT
@@ -177,7 +193,7 @@ def to_docx(index: RecordIndex) -> bytes:
 
     document.add_heading("Record index", level=1)
     document.add_paragraph(_headline(index))
-    headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Pages"]
+    headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Bates" if bates is not None else "Pages"]
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
@@ -185,7 +201,7 @@ def to_docx(index: RecordIndex) -> bytes:
         cell.paragraphs[0].runs[0].bold = True
     rows = []
     for doc in chronological(index.documents):
-        rows.append("<w:tr>" + "".join(_cell_xml(v) for v in chronology_cells(doc)) + "</w:tr>")
+        rows.append("<w:tr>" + "".join(_cell_xml(v) for v in chronology_cells(doc, bates)) + "</w:tr>")
     # Rows as WordprocessingML in one parse: python-docx's per-cell API takes ~1 s per 1,000 rows.
     fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
     for row in list(fragment):
@@ -196,14 +212,14 @@ def to_docx(index: RecordIndex) -> bytes:
             document.add_paragraph(
                 f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", style="List Bullet"
             )
-    review = _review_lines(index) + list(index.warnings) + [s.reason for s in index.skipped]
+    review = _review_lines(index, bates) + list(index.warnings) + [s.reason for s in index.skipped]
     if review:
         document.add_heading("For review", level=2)
         for line in review:
             document.add_paragraph(line, style="List Bullet")
     raw = io.BytesIO()
     document.save(raw)
-    return _normalise_zip(raw.getvalue())
+    return normalise_zip(raw.getvalue())
 
 
 def _cell_xml(text: str) -> str:
@@ -215,7 +231,7 @@ def _cell_xml(text: str) -> str:
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes) -> bytes:
     """Rewrite a ZIP (DOCX) with fixed entry times so equal content gives equal bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -227,8 +243,6 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-normalise_zip = _normalise_zip
-"""Public name: drafts write their DOCX through it too."""
 
 
 RENDERERS: dict[str, Callable[[RecordIndex], bytes]] = {
@@ -286,6 +300,32 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
 
 def render_all(index: RecordIndex) -> dict[str, bytes]:
     return {name: render(index) for name, render in RENDERERS.items()}
+
+
+def render_cited(index: RecordIndex, bates: BatesLookup) -> dict[str, bytes]:
+    """index.md, index.csv and index.docx citing Bates numbers instead of bundle pages."""
+    return {
+        "index.md": to_markdown(index, bates),
+        "index.csv": to_csv(index, bates),
+        "index.docx": to_docx(index, bates),
+    }
+
+
+def bates_lookup(index: RecordIndex, bates_map: Mapping[str, object]) -> dict[int, str]:
+    """Bundle page of ``index`` → Bates number, matched through each page's file (SHA-256) and page in it,
+    so the index and the packet need not list their files in the same order."""
+    sources = bates_map.get("sources")
+    pages = bates_map.get("pages")
+    if not isinstance(sources, list) or not isinstance(pages, list):
+        raise ValueError("not a bates map")
+    sha_of = {int(s["source"]): str(s["sha256"]) for s in sources}
+    by_file = {(sha_of[int(p["source"])], int(p["source_page"])): str(p["bates"]) for p in pages}
+    out = {}
+    for page in index.pages:
+        key = (index.sources[page.source].sha256, page.source_page)
+        if key in by_file:
+            out[page.page] = by_file[key]
+    return out
 
 
 def run_record(data: dict[str, Any]) -> bytes:

@@ -1,0 +1,1 @@
+"""Dispute-ready packets: Bates stamps, exhibits, exhibit list, bookmarks, manifest and verify."""

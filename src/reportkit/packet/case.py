@@ -1,0 +1,124 @@
+"""What ``packet`` takes from a case folder. The one place that knows the case-folder layout.
+
+A case folder is a folder holding ``records/`` (the record PDFs), optionally ``case.yaml`` (read for the
+examinee's surname only), ``index/index.json`` (the record index ``draft`` keeps, with any corrections made by
+hand; used when its files' SHA-256 match the records) and ``drafts/`` (the drafted report or letter, put
+first in the packet: ``ime-report.pdf`` or ``second-opinion-letter.pdf`` as ``draft --format pdf`` writes). This is
+deliberately small, so it can follow the drafting command's layout when the two are merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RECORDS = "records"
+DRAFTS = "drafts"
+INDEX = "index"
+CASE_FILE = "case.yaml"
+PERSON_KEYS = ("examinee", "patient", "claimant")
+REPORT_WORDS = ("report", "letter", "opinion", "ime")
+
+
+@dataclass(frozen=True)
+class CaseInputs:
+    """The inputs of a packet once any case folder is resolved."""
+
+    records: tuple[Path, ...]
+    """Record PDFs and/or folders, in the order given."""
+    case_dir: Path | None
+    """The case folder (given, or the parent of a ``records`` folder given alone)."""
+    surname: str | None
+    """The examinee's surname from case.yaml, for the default Bates prefix."""
+    report: Path | None
+    """The drafted report or letter PDF to put first (``drafts/*.pdf``), if there is one."""
+    index: Path | None = None
+    """The case's record index (``index/index.json``, written by ``draft``), used when it matches the records."""
+
+
+def is_case_dir(path: Path) -> bool:
+    return path.is_dir() and (path / RECORDS).is_dir()
+
+
+def resolve(inputs: Sequence[Path]) -> CaseInputs:
+    """A single case folder becomes its records/ plus what case.yaml and drafts/ hold; anything else is
+    taken as record PDFs and folders. A single folder named ``records`` makes its parent the case folder."""
+    if len(inputs) == 1 and is_case_dir(inputs[0]):
+        folder = inputs[0]
+        return CaseInputs(
+            (folder / RECORDS,), folder, read_surname(folder), find_report(folder), folder / INDEX / "index.json"
+        )
+    case_dir: Path | None = None
+    if len(inputs) == 1 and inputs[0].is_dir() and inputs[0].name == RECORDS:
+        case_dir = inputs[0].resolve().parent
+    surname = read_surname(case_dir) if case_dir else None
+    return CaseInputs(tuple(inputs), case_dir, surname, None)
+
+
+def read_surname(case_dir: Path) -> str | None:
+    """The examinee's surname from ``case.yaml`` (``examinee: {name: …}``, ``patient:`` or ``claimant:``;
+    ``surname``/``last_name`` keys win over the last word of ``name``). None when absent or unreadable."""
+    path = case_dir / CASE_FILE
+    if not path.is_file():
+        return None
+    import yaml
+
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    for key in PERSON_KEYS:
+        person = data.get(key)
+        if isinstance(person, str):
+            person = {"name": person}
+        if not isinstance(person, dict):
+            continue
+        for field in ("surname", "last_name", "family_name"):
+            if isinstance(person.get(field), str) and person[field].strip():
+                return str(person[field]).strip()
+        name = person.get("name")
+        if isinstance(name, str) and name.strip():
+            if "," in name:  # "Smith, John"
+                return name.split(",")[0].strip()
+            return name.split()[-1]
+    return None
+
+
+def prefix_from_surname(surname: str) -> str:
+    """``O'Brien-Day`` → ``OBRIEN-DAY``: capitals, letters, digits and hyphens only."""
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", surname).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Z0-9-]", "", ascii_name.upper()).strip("-")[:24]
+
+
+def find_report(case_dir: Path) -> Path | None:
+    """The drafted report or letter in ``drafts/``: a PDF whose name says report/letter/opinion/IME, else the
+    only PDF there. None when there is none (or several and none named so)."""
+    drafts = case_dir / DRAFTS
+    if not drafts.is_dir():
+        return None
+    pdfs = sorted(p for p in drafts.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
+    named = [p for p in pdfs if any(w in p.stem.lower() for w in REPORT_WORDS)]
+    if named:
+        return named[0]
+    return pdfs[0] if len(pdfs) == 1 else None
+
+
+def why_no_surname(case_dir: Path) -> str:
+    """Why ``read_surname`` found nothing, for the error message."""
+    path = case_dir / CASE_FILE
+    if not path.is_file():
+        return f"no {path}"
+    import yaml
+
+    try:
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return f"{path} could not be read as YAML"
+    return f"{path} names no examinee ({', '.join(PERSON_KEYS)}: with a name)"

@@ -495,3 +495,21 @@ def test_pages_whose_text_cannot_be_read_are_named_in_a_warning(
     )
     assert code == 0, output
     assert "The text of 3 page(s) could not be read" in output
+
+
+def test_draft_cites_bates_numbers_from_a_bates_map(sample_packet: Path, tmp_path: Path) -> None:
+    from draft_helpers import docx_text, sample_copy
+
+    case = sample_copy(SAMPLE_CASE, tmp_path)
+    code, output = run("draft", case, "--format", "docx", "--bates-map", sample_packet / "bates_map.json", "-q")
+    assert code == 0, output
+    text = docx_text(case / "drafts" / "ime-report.docx")
+    assert "(SMITH0000001-SMITH0000002)" in text  # the first records-reviewed item, pages 1-2
+    assert "(p. 1-2)" not in text
+    # without the map, the same draft cites pages
+    plain = sample_copy(SAMPLE_CASE, tmp_path, "plain")
+    assert run("draft", plain, "--format", "docx", "-q")[0] == 0
+    plain_text = docx_text(plain / "drafts" / "ime-report.docx")
+    assert "SMITH0000001" not in plain_text and "(p. 1-2)" in plain_text
+    code, output = run("draft", plain, "--format", "docx", "--force", "--bates-map", tmp_path / "none.json")
+    assert code == 3 and "none.json: not found" in output

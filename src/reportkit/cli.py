@@ -304,6 +304,10 @@ def draft(
         Path | None, typer.Option("--index", help="Use this index.json instead of indexing CASE_DIR/records.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace drafts even if you edited them.")] = False,
+    bates_map: Annotated[
+        Path | None,
+        typer.Option("--bates-map", help="A packet's bates_map.json: cite Bates numbers instead of pages."),
+    ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes reading PDFs.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the text cache.")] = False,
     quiet: Quiet = False,
@@ -316,7 +320,7 @@ def draft(
         named = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
         chosen = tuple(dict.fromkeys(named)) if named else DraftOptions().formats
         options = DraftOptions(out=out, formats=chosen, templates=templates, force=force, index=index_file,
-                               jobs=jobs, use_cache=not no_cache)  # fmt: skip
+                               jobs=jobs, use_cache=not no_cache, bates_map=bates_map)  # fmt: skip
         result = draft_case(case_dir, options)
         for warning in result.warnings:
             _say(f"warning: {warning}")

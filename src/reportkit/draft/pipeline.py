@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from reportkit.cite import Citation, PageCitation
+from reportkit.cite import Citation, MappedCitation, PageCitation
 from reportkit.draft import render
 from reportkit.draft.case import CASE_FILE, ImeCase, SecondOpinionCase, load_case
 from reportkit.draft.context import build_context
@@ -44,6 +44,8 @@ class DraftOptions:
     index: Path | None = None
     """An index.json to use instead of indexing CASE_DIR/records."""
     citation: Citation = field(default_factory=PageCitation)
+    bates_map: Path | None = None
+    """A packet's bates_map.json (or packet folder): cite Bates numbers instead of pages."""
     jobs: int | None = None
     use_cache: bool = True
 
@@ -155,7 +157,7 @@ def render_case(
     case = load_case(case_dir)
     profile = load_profile(case.jurisdiction, case_dir)
     ci = case_index(case_dir, options)
-    context = build_context(case, ci.index, profile, options.citation)
+    context = build_context(case, ci.index, profile, _citation(options, ci.index))
     return case, render.render(case.kind, context, options.templates), ci
 
 
@@ -233,3 +235,23 @@ def copy_case(src: Path, dst: Path) -> Path:
     """A copy of a case folder without its index and drafts (for tests and trying things out)."""
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns(INDEX_DIR, DRAFTS_DIR))
     return dst
+
+
+def _citation(options: DraftOptions, index: RecordIndex) -> Citation:
+    """Page citations, or Bates numbers from a packet's map (pages the packet did not produce keep ``p.``)."""
+    if options.bates_map is None:
+        return options.citation
+    from reportkit.api import load_bates_map
+    from reportkit.errors import IndexFileError
+    from reportkit.index.export import bates_lookup
+
+    try:
+        lookup = bates_lookup(index, load_bates_map(options.bates_map))
+    except (KeyError, TypeError, ValueError):
+        raise IndexFileError(f"{options.bates_map}: the Bates map is incomplete or damaged.") from None
+    if not lookup:
+        raise IndexFileError(
+            f"{options.bates_map}: none of the case's record pages is in this Bates map.",
+            hint="Give the bates_map.json of a packet made from this case's records.",
+        )
+    return MappedCitation(lookup)

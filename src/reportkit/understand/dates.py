@@ -256,6 +256,19 @@ def _chosen(
     )
 
 
+_SECTION = re.compile(r"^[A-Z][A-Z0-9 /&,()'-]{3,60}:(\s|$)")
+_HEADER_WORDS = re.compile(r"\b(patient|name|dob|birth|mrn|account|date|dos|provider|physician|claim|sex|age)\b", re.I)
+
+
+def _first_section(lines: Sequence[str]) -> int:
+    """Index of the first section heading ("PHYSICAL EXAMINATION:"): dates below it are in the body, not in the
+    document's header, and do not announce a new document."""
+    for i, line in enumerate(lines):
+        if _SECTION.match(line) and not _HEADER_WORDS.search(line.split(":", 1)[0]):
+            return i
+    return len(lines)
+
+
 def label_phrase(label: str) -> str:
     """The label words just before a date ("Account #: HOH-2204 Date of Service:" -> "Date of Service")."""
     tail = re.split(r"[:#|]|\s{2,}", label.strip(" :#|"))[-1]
@@ -276,8 +289,9 @@ def _is_birth(label: str) -> bool:
 
 def first_labelled_date(pl: PageLines, limit_lines: int = 25) -> date | None:
     """The first date of care labelled near the top of a page (for splitting), ignoring excluded labels."""
+    limit = min(limit_lines, _first_section(pl.lines))
     for c in candidates([pl]):
-        if c.line_no >= limit_lines:
+        if c.line_no >= limit:
             break
         if c.header and c.role not in (EXCLUDED, "unlabelled", "date", "line", "letter", "referral"):
             return c.value

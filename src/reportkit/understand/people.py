@@ -67,7 +67,7 @@ FACILITY_WORDS = re.compile(
 DOCUMENT_WORDS = re.compile(
     r"\b(report|note|summary|record|visit|evaluation|re-?evaluation|statement|consult(?:ation)?|form|letter|"
     r"study|results?|request|invoice|order|sheet|exam(?:ination)?|mri|ct|x-?ray|radiographs?|ultrasound|scan|"
-    r"panel|prescription|referral|procedure|injection|directive|confidential)\b",
+    r"panel|prescription|referral|procedure|injection|directive|confidential|authori[sz]ation|questionnaire)\b",
     re.I,
 )
 """Words that name a document, never an organisation ("Evaluations" in a company name does not count)."""

@@ -43,6 +43,7 @@ class PageSignals:
     title: str | None
     title_type: str | None
     page_of: tuple[int, int] | None
+    page_no: int | None
     patient_block: bool
     care_date: date | None
     signed: bool
@@ -62,6 +63,7 @@ def signals(pl: PageLines) -> PageSignals:
         title=title,
         title_type=ttype,
         page_of=pl.page_of,
+        page_no=pl.page_no,
         patient_block=sum(1 for ln in top if _PATIENT_BLOCK.search(ln)) >= 1,
         care_date=first_labelled_date(pl),
         signed=any(_SIGNED.search(ln) for ln in pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
@@ -112,6 +114,11 @@ def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> B
             add(-3, f"page {k} of {n}")
     elif prev.page_of and prev.page_of[0] < prev.page_of[1]:
         add(-1, "previous page's footer says more pages follow")
+    elif cur.page_no is not None and prev.page_no is not None:
+        if cur.page_no == 1 and prev.page_no >= 1:
+            add(2.5, f"numbering starts again at page 1 after page {prev.page_no}")
+        elif cur.page_no == prev.page_no + 1:
+            add(-2, f"page {cur.page_no} follows page {prev.page_no}")
     if cur.continued:
         add(-3, "marked continued")
     elif cur.title and cur.title == prev.title:

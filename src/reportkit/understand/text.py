@@ -14,6 +14,7 @@ _FAX_STAMP = re.compile(
 )
 _PAGE_OF = re.compile(r"\bpage\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
 _SPACES = re.compile(r"\s+")
+_PAGE_ALONE = re.compile(r"^(?:page\s+(\d{1,3})|-\s*(\d{1,3})\s*-)$", re.I)
 
 
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M?\b)?", re.I)
@@ -41,6 +42,8 @@ class PageLines:
     fax_header: bool
     page_of: tuple[int, int] | None
     """The page's own "Page x of y" (not the fax transmission's), if printed."""
+    page_no: int | None = None
+    """The page's own number when printed alone on a line ("Page 2", "- 2 -"), without a count."""
 
     @property
     def text(self) -> str:
@@ -69,7 +72,14 @@ def page_lines(page: int, text: str) -> PageLines:
             if 1 <= k <= n <= 500:
                 page_of = (k, n)
                 break
-    return PageLines(page, tuple(kept), fax, page_of)
+    page_no = None
+    if page_of is None:
+        for line in (*kept[-3:], *kept[:2]):
+            bare = _PAGE_ALONE.match(line)
+            if bare:
+                page_no = int(bare.group(1) or bare.group(2))
+                break
+    return PageLines(page, tuple(kept), fax, page_of, page_no)
 
 
 def snippet(line: str, limit: int = 120) -> str:

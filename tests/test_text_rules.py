@@ -289,3 +289,123 @@ def test_page_x_of_y_footers(footer: str, expected: tuple[int, int] | None) -> N
 def test_missing_pages_from_footers(footers: list[str], missing: list[int]) -> None:
     pages = [page_lines(n, f"OPERATIVE REPORT\nText.\n{f}") for n, f in enumerate(footers, start=1)]
     assert missing_from_footers(pages) == missing
+
+
+# --- type from the body, when no title names it -------------------------------------------------------------
+
+_HEADER = "Riverside Medical Center\nPatient: Sam Sample   DOB: 01/02/1970\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "doc_type"),
+    [
+        (
+            "PREOPERATIVE DIAGNOSIS:\nTorn meniscus.\nPOSTOPERATIVE DIAGNOSIS:\nSame.\nANESTHESIA:\nGeneral.\n"
+            "ESTIMATED BLOOD LOSS:\nMinimal.",
+            "operative_report",
+        ),
+        (
+            "Date of Procedure: 03/14/2024\nPROCEDURE:\nRight L5-S1 transforaminal epidural steroid injection.\n"
+            "Needle advanced under fluoroscopic guidance. Depo-Medrol 80 mg injected.",
+            "procedure_note",
+        ),
+        (
+            "EXAM:\nMRI lumbar spine.\nTECHNIQUE:\nSagittal T1 and T2.\nFINDINGS:\nDisc bulge.\nIMPRESSION:\nBulge.",
+            "imaging",
+        ),
+        ("HOSPITAL COURSE:\nAdmitted and treated.\nDISCHARGE MEDICATIONS:\nIbuprofen.\n", "discharge_summary"),
+        (
+            "SUBJECTIVE:\nBack pain better.\nOBJECTIVE:\nTender L4.\nASSESSMENT:\nStrain.\nPLAN:\nContinue.",
+            "progress_note",
+        ),
+        (
+            "REASON FOR CONSULTATION:\nNeck pain.\nThank you for the referral of this pleasant man.\n"
+            "HISTORY OF PRESENT ILLNESS:\nPain since a fall.",
+            "consultation",
+        ),
+        ("GROSS DESCRIPTION:\nReceived in formalin, a tan fragment.\nMICROSCOPIC DESCRIPTION:\nNo tumor.", "pathology"),
+        (
+            "Date of Referral: 03/14/2024\nReferred to: Physical Therapy\nReason for referral:\nLow back pain.\n"
+            "Please evaluate and treat.",
+            "referral",
+        ),
+        (
+            "Visit #6 of 12 authorized.\nSUBJECTIVE:\nSore.\nTREATMENT:\nManual therapy 97140 x 2 units, "
+            "therapeutic exercise 97110.\nHEP reviewed.",
+            "therapy",
+        ),
+        (
+            "The patient is seen for knee pain after a fall. History of diabetes. Medications reviewed. "
+            "Exam shows tenderness. Diagnosis: sprain. Plan: ice.",
+            "progress_note",
+        ),
+    ],
+)
+def test_untitled_documents_are_typed_by_their_conventions(body: str, doc_type: str) -> None:
+    choice = classify([page_lines(1, _HEADER + body)])
+    assert choice.doc_type == doc_type, (choice.rule, choice.scores)
+    assert choice.rule.startswith("body")
+
+
+def test_a_visit_note_quoting_labs_and_imaging_stays_a_visit_note() -> None:
+    body = (
+        "CHIEF COMPLAINT:\nFatigue.\nHISTORY OF PRESENT ILLNESS:\nTired for weeks.\nPAST MEDICAL HISTORY:\nNone.\n"
+        "PHYSICAL EXAMINATION:\nPale.\nLABS:\nHemoglobin 9.1 g/dL (reference range 12-16), sodium 139 mmol/L.\n"
+        "ASSESSMENT:\nAnemia.\nPLAN:\nIron."
+    )
+    assert classify([page_lines(1, _HEADER + body)]).doc_type in ("progress_note", "consultation")
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "doc_type"),
+    [
+        (
+            "PROCEDURE REPORT",
+            "PREOPERATIVE DIAGNOSIS:\nX.\nPOSTOPERATIVE DIAGNOSIS:\nX.\nANESTHESIA:\nGeneral.\n"
+            "ESTIMATED BLOOD LOSS:\n50 mL.\nThe patient was prepped and draped in the usual sterile fashion.",
+            "operative_report",
+        ),
+        (
+            "PROCEDURE REPORT",
+            "Trigger point injections x4. Needle placed, methylprednisolone 40 mg injected.",
+            "procedure_note",
+        ),
+        (
+            "Progress Report / Re-Evaluation",
+            "Visit #12 of 24 authorized.\nGOALS:\nLift 20 lb.\n"
+            "Therapeutic exercise 97110, manual therapy 97140.\nHEP updated.",
+            "therapy",
+        ),
+        ("PHYSICAL THERAPY PRESCRIPTION", "Refer to: Physical therapy. Evaluate and treat.", "referral"),
+        ("HEALTH INSURANCE CLAIM FORM", "DOS CPT Charge\n03/14/2024 99213 $150.00", "billing"),
+        ("New Patient Information", "Where is your pain? Rate your pain (0-10):", "other"),
+        ("AUTHORIZATION FOR RELEASE OF PROTECTED HEALTH INFORMATION", "I authorize the release.", "other"),
+    ],
+)
+def test_generic_titles_and_forms(title: str, body: str, doc_type: str) -> None:
+    assert classify([page_lines(1, f"Riverside Medical Center\n{title}\n{body}")]).doc_type == doc_type
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Apr-24-2023 09:41A Mercy Regional Health 5550104400 page 6 of 8",
+        "MAR-24-2023 09:41 XYZ CLINIC +15550104400 T-123 P.002/008 F-456",
+    ],
+)
+def test_fax_headers_without_the_word_fax(line: str) -> None:
+    assert is_fax_header(line)
+    page = page_lines(3, f"{line}\nPROGRESS NOTE\nText.")
+    assert page.page_of is None and page.lines[0] == "PROGRESS NOTE"
+
+
+@pytest.mark.parametrize("line", ["Printed 03/22/2024 10:15 Page 1 of 2", "Appointment 10:30, call (555) 010-4400"])
+def test_print_stamps_and_phone_lines_are_not_fax_headers(line: str) -> None:
+    assert not is_fax_header(line)
+
+
+def test_a_referral_is_dated_by_its_referral_date_and_a_note_is_not() -> None:
+    text = "Date of Referral: 03/02/2024\nPatient: Sam Sample DOB: 01/02/1970\nReason for referral: pain.\n"
+    assert choose_date([page_lines(1, text)], "referral").value == "2024-03-02"
+    note = "Date of Service: 03/14/2024\nReferral date: 03/02/2024\nSeen for pain."
+    assert choose_date([page_lines(1, note)], "progress_note").value == "2024-03-14"

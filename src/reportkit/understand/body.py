@@ -303,6 +303,9 @@ def body_type(text: str, header_roles: frozenset[str] = frozenset()) -> BodyType
             if embedded in scores:
                 scores[embedded] //= 2
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], _PRIORITY.index(kv[0])))
+    visit = len(sections) >= 4
+    if ranked and visit and ranked[0][0] in _EMBEDDED and ranked[0][1] < FLOOR + 2:
+        ranked = []  # a quoted result in a visit note: the note's shape decides below
     if ranked and ranked[0][1] >= FLOOR:
         best, score = ranked[0]
         if len(ranked) == 1 or score - ranked[1][1] >= MARGIN:

@@ -211,17 +211,8 @@ def index_bundle(
         debug = bundle.debug
         if key and not bundle.encrypted and not index.skipped:
             results.put(key, outputs)
-    if bates_data is not None:
-        try:
-            lookup = export.bates_lookup(index, bates_data)
-        except (KeyError, TypeError, ValueError):
-            raise IndexFileError(f"{options.bates_map}: the Bates map is incomplete or damaged.") from None
-        if not lookup:
-            raise IndexFileError(
-                f"{options.bates_map}: none of the indexed pages is in this Bates map.",
-                hint="Give the bates_map.json of a packet made from these records.",
-            )
-        outputs = {**outputs, **export.render_cited(index, lookup)}
+    if bates_data is not None and options.bates_map is not None:
+        outputs = {**outputs, **export.render_cited(index, bates_labels(index, bates_data, options.bates_map))}
     seconds = time.perf_counter() - clock
     run = export.run_record(
         {
@@ -255,6 +246,21 @@ def load_index(path: Path) -> RecordIndex:
         return RecordIndex.from_dict(data)
     except (KeyError, TypeError) as exc:
         raise IndexFileError(f"{path}: the index is incomplete or damaged.", detail=repr(exc)) from None
+
+
+def bates_labels(index: RecordIndex, bates_map: dict[str, Any], path: Path) -> dict[int, str]:
+    """Bundle page -> Bates number for the pages of ``index`` that the packet's map (read from ``path``)
+    produced, matched through each file's SHA-256. Raises IndexFileError when none match or the map is damaged."""
+    try:
+        lookup = dict(export.bates_lookup(index, bates_map))
+    except (KeyError, TypeError, ValueError):
+        raise IndexFileError(f"{path}: the Bates map is incomplete or damaged.") from None
+    if not lookup:
+        raise IndexFileError(
+            f"{path}: none of the indexed pages is in this Bates map.",
+            hint="Give the bates_map.json of a packet made from these records.",
+        )
+    return lookup
 
 
 def load_bates_map(path: Path) -> dict[str, Any]:

@@ -241,17 +241,6 @@ def _citation(options: DraftOptions, index: RecordIndex) -> Citation:
     """Page citations, or Bates numbers from a packet's map (pages the packet did not produce keep ``p.``)."""
     if options.bates_map is None:
         return options.citation
-    from reportkit.api import load_bates_map
-    from reportkit.errors import IndexFileError
-    from reportkit.index.export import bates_lookup
+    from reportkit.api import bates_labels, load_bates_map
 
-    try:
-        lookup = bates_lookup(index, load_bates_map(options.bates_map))
-    except (KeyError, TypeError, ValueError):
-        raise IndexFileError(f"{options.bates_map}: the Bates map is incomplete or damaged.") from None
-    if not lookup:
-        raise IndexFileError(
-            f"{options.bates_map}: none of the case's record pages is in this Bates map.",
-            hint="Give the bates_map.json of a packet made from this case's records.",
-        )
-    return MappedCitation(lookup)
+    return MappedCitation(bates_labels(index, load_bates_map(options.bates_map), options.bates_map))

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from reportkit.errors import OutputError
+from reportkit.index.export import replace_together
 
 STATE_NAME = ".reportkit-drafts.json"
 
@@ -66,21 +65,5 @@ def write_drafts(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list
     state = read_state(out_dir)
     state.update({name: _sha(data) for name, data in files.items()})
     all_files = {**files, STATE_NAME: (json.dumps({"files": dict(sorted(state.items()))}, indent=2) + "\n").encode()}
-    temps: list[tuple[str, Path]] = []
-    try:
-        for name, data in all_files.items():
-            fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            temps.append((name, Path(tmp_name)))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for name, tmp in temps:
-            os.replace(tmp, out_dir / name)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the drafts ({exc.strerror}).",
-                          hint="Check free space and permissions.") from None  # fmt: skip
-    finally:
-        for _, tmp in temps:
-            tmp.unlink(missing_ok=True)
+    replace_together(out_dir, all_files, "the drafts")
     return [out_dir / name for name in files]

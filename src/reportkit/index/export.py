@@ -277,6 +277,13 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
             f"{out_dir}: already holds {', '.join(clash)}.",
             hint="Use --force to replace them, or choose another --out folder.",
         )
+    replace_together(out_dir, files, "the outputs")
+    return [out_dir / name for name in files]
+
+
+def replace_together(out_dir: Path, files: dict[str, bytes], what: str) -> None:
+    """Write every file to a temporary name in ``out_dir`` (synced), then rename them all into place: a
+    failure leaves the old files, never a half-written one."""
     temps: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
@@ -290,12 +297,11 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
             os.replace(tmp, out_dir / name)
     except OSError as exc:
         raise OutputError(
-            f"{out_dir}: cannot write the outputs ({exc.strerror}).", hint="Check free space and permissions."
+            f"{out_dir}: cannot write {what} ({exc.strerror}).", hint="Check free space and permissions."
         ) from None
     finally:
         for _, tmp in temps:
             tmp.unlink(missing_ok=True)
-    return [out_dir / name for name in files]
 
 
 def render_all(index: RecordIndex) -> dict[str, bytes]:

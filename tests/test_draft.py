@@ -330,7 +330,7 @@ def test_a_file_reportkit_did_not_write_is_not_replaced(tmp_path: Path) -> None:
 def test_unknown_format_and_missing_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = _hostile_case(tmp_path)
     result = runner.invoke(app, ["draft", str(case), "-f", "rtf"])
-    assert result.exit_code == ExitCode.INPUT and "Unknown format" in result.output
+    assert result.exit_code == ExitCode.USAGE and "Unknown format" in result.output
     monkeypatch.setattr(render_mod, "soffice", lambda: None)
     result = runner.invoke(app, ["draft", str(case), "-f", "pdf", "--index", str(tmp_path / "index.json")])
     assert result.exit_code == ExitCode.NO_TOOL
@@ -513,3 +513,16 @@ def test_case_index_reused_reindexed_and_hand_corrections_kept(tmp_path: Path) -
     # an index reportkit wrote itself is simply replaced when the records change
     (case / "records" / "04-copy.pdf").unlink()
     assert draft_case(case, DraftOptions(force=False)).index_how == "indexed"
+
+
+def test_an_index_of_another_case_is_flagged(tmp_path: Path) -> None:
+    from reportkit import IndexOptions, index_bundle
+
+    other = index_bundle([SECOND_SAMPLE / "records"], tmp_path / "other-index", IndexOptions(use_cache=False))
+    case = sample_copy(IME_SAMPLE, tmp_path)
+    result = draft_case(case, DraftOptions(index=tmp_path / "other-index" / "index.json", formats=("md",)))
+    assert result.index_how == "given" and result.documents == len(other.index.documents)
+    assert any("is it the index of another case?" in w for w in result.warnings)
+    own = index_bundle([case / "records"], tmp_path / "own-index", IndexOptions(use_cache=False))
+    again = draft_case(case, DraftOptions(index=tmp_path / "own-index" / "index.json", formats=("md",), force=True))
+    assert not [w for w in again.warnings if "index" in w] and own.index.documents

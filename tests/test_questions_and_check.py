@@ -316,3 +316,17 @@ def test_an_answer_written_in_the_draft_itself_counts(tmp_path: Path) -> None:
     unanswered = [f.message for f in findings if f.rule == "unanswered"]
     assert "Question 3 has no answer." not in unanswered
     assert "Question 2 has no answer." in unanswered and len(unanswered) == 4
+
+
+def test_check_flags_example_text_left_from_init(tmp_path: Path) -> None:
+    from reportkit.draft import init_case
+    from reportkit.draft.check import check_case
+
+    case = tmp_path / "new"
+    init_case(case, "ime")
+    flagged = {f.where.split("(")[-1].rstrip(")") for f in check_case(case).findings if f.rule == "example-value"}
+    assert {"examinee.name", "examiner.name", "requesting_party.name", "questions.0.text"} <= flagged
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    (case / "case.yaml").write_text(text.replace("Examinee's full name", "Daniel R. Okafor"), encoding="utf-8")
+    flagged = {f.where.split("(")[-1].rstrip(")") for f in check_case(case).findings if f.rule == "example-value"}
+    assert "examinee.name" not in flagged and "examiner.name" in flagged

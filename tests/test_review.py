@@ -197,18 +197,18 @@ def test_an_override_for_a_replaced_file_is_reported(tmp_path: Path, sample: Rec
     )
     index = index_bundle([RECORDS], tmp_path / "out", IndexOptions(use_cache=False, overrides=overrides)).index
     assert _doc_at(index, doc.first_page).doc_type == doc.doc_type
-    assert any(w.startswith("overrides line 2") for w in index.warnings)
+    assert any(w.startswith("overrides line 2") and "not in the file with SHA-256" in w for w in index.warnings)
 
 
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("documents:\n  - pages: 3\n    doc_typ: imaging\n", 2, "unknown key(s) doc_typ"),
-        ("documents:\n  - pages: 3\n    doc_type: xray\n", 2, "doc_type 'xray' is not one of"),
+        ("documents:\n  - pages: 3\n    doc_typ: imaging\n", 3, "unknown key(s) doc_typ"),
+        ("documents:\n  - pages: 3\n    doc_type: xray\n", 3, "doc_type 'xray' is not one of"),
         ("documents:\n  - pages: 3\n  - pages: 5-4\n    doc_type: other\n", 2, "changes nothing"),
         ("documents:\n  - pages: 7-9\n    doc_type: other\n  - pages: 5-4\n    doc_type: other\n", 4, "forwards"),
-        ("documents:\n  - pages: 3\n    date: 14/03/2024\n", 2, "YYYY-MM-DD"),
-        ("documents:\n  - pages: 3-6\n    split_at: [9]\n", 2, "split_at pages must lie"),
+        ("documents:\n  - pages: 3\n    date: 14/03/2024\n", 3, "YYYY-MM-DD"),
+        ("documents:\n  - pages: 3-6\n    split_at: [9]\n", 3, "split_at pages must lie"),
         ("documents:\n  - pages: 3-6\n    split_at: [4]\n    doc_type: other\n", 2, "cannot set fields"),
         ("documents:\n  - pages: [3\n", 3, "expected ',' or ']'"),
         ("pages: 3\n", 1, "one key, 'documents:'"),
@@ -228,7 +228,7 @@ def test_cli_overrides_errors_and_explain(tmp_path: Path, sample: RecordIndex) -
     bad.write_bytes(b"documents:\n  - pages: 3\n    colour: red\n")
     result = runner.invoke(app, ["index", str(RECORDS), "--out", str(tmp_path / "x"), "--overrides", str(bad)])
     assert result.exit_code == 3
-    assert "bad.yaml, line 2: unknown key(s) colour" in result.stderr and "Traceback" not in result.output
+    assert "bad.yaml, line 3: unknown key(s) colour" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "x").exists()  # nothing half-written
     missing = runner.invoke(app, ["index", str(RECORDS), "--out", str(tmp_path / "y"), "--overrides", "nope.yaml"])
     assert missing.exit_code == 3 and "overrides file not found" in missing.stderr
@@ -248,6 +248,8 @@ def test_cli_overrides_errors_and_explain(tmp_path: Path, sample: RecordIndex) -
     assert any("400" in w for w in written["warnings"])
     unknown = runner.invoke(app, ["index", str(RECORDS), "--out", str(out), "--force", "--explain", "D9999"])
     assert unknown.exit_code == 2 and "--explain D9999: no such document" in unknown.stderr
+    ids = sorted(d.id for d in sample.documents)
+    assert f"Ids run from {ids[0]} to {ids[-1]}" in unknown.stderr and "was written" in unknown.stderr
 
 
 def test_explain_lists_the_dates_set_aside(sample: RecordIndex) -> None:

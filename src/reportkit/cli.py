@@ -217,9 +217,10 @@ def _explain(ix: RecordIndex, doc_id: str) -> None:
     try:
         doc = ix.document(doc_id.strip().upper())
     except KeyError:
-        ids = [d.id for d in ix.documents]
+        ids = sorted(d.id for d in ix.documents)
         raise UsageError(
-            f"--explain {doc_id}: no such document.", hint=f"Ids run from {ids[0]} to {ids[-1]} (see index.md)."
+            f"--explain {doc_id}: no such document (the index was written all the same).",
+            hint=f"Ids run from {ids[0]} to {ids[-1]} (see index.md).",
         ) from None
     typer.echo(f"{doc.id}  {cite.pages(doc.first_page, doc.last_page)}  {doc.doc_type}  {doc.date or 'undated'}")
     for topic in ("boundary", "doc_type", "date", "provider"):

@@ -82,12 +82,12 @@ class Overrides:
 def _problem(path: Path, line: int, message: str) -> InputError:
     return InputError(
         f"{path}, line {line}: {message}",
-        hint="Fix the overrides file (see 'Reviewer overrides' in the README for its format).",
+        hint="Fix the overrides file (see 'Overrides' under 'Reviewing an index' in the README for its format).",
     )
 
 
-def _entry_lines(text: str) -> list[int]:
-    """Line numbers (1-based) of the entries under ``documents:``, in order."""
+def _entry_lines(text: str) -> list[tuple[int, dict[str, int]]]:
+    """For each entry under ``documents:``, in order: its first line and the line of each of its keys."""
     import yaml
 
     root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -95,7 +95,13 @@ def _entry_lines(text: str) -> list[int]:
         return []
     for key, value in root.value:
         if key.value == "documents" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
+            out = []
+            for item in value.value:
+                keys = {}
+                if isinstance(item, yaml.MappingNode):
+                    keys = {str(k.value): k.start_mark.line + 1 for k, _ in item.value}
+                out.append((item.start_mark.line + 1, keys))
+            return out
     return []
 
 
@@ -107,32 +113,40 @@ def _text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def _parse_entry(path: Path, line: int, raw: Any) -> Override:
+def _parse_entry(path: Path, where: tuple[int, dict[str, int]], raw: Any) -> Override:
+    line, key_lines = where
+
+    def at(*keys: str) -> int:
+        """The line of the first of ``keys`` the entry has (else the entry's own line)."""
+        return next((key_lines[k] for k in keys if k in key_lines), line)
+
     if not isinstance(raw, dict):
         raise _problem(path, line, "each entry must be a mapping such as 'pages: 12-14'.")
     unknown = sorted(str(k) for k in raw if k not in _KEYS)
     if unknown:
-        raise _problem(path, line, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}.")
+        raise _problem(path, at(*unknown), f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}.")
     if "pages" not in raw:
         raise _problem(path, line, "the entry has no 'pages' (the document's page range, e.g. 12-14).")
     m = _PAGES.match(str(raw["pages"]))
     if not m:
-        raise _problem(path, line, f"pages {raw['pages']!r} is not a page or range such as 12 or 12-14.")
+        raise _problem(path, at("pages"), f"pages {raw['pages']!r} is not a page or range such as 12 or 12-14.")
     first = int(m.group(1))
     last = int(m.group(2) or first)
     if first < 1 or last < first:
-        raise _problem(path, line, f"pages {raw['pages']!r}: the range must run forwards from page 1 or later.")
+        raise _problem(path, at("pages"), f"pages {raw['pages']!r}: the range must run forwards from page 1 or later.")
     split_raw = raw.get("split_at", [])
     split_list = split_raw if isinstance(split_raw, list) else [split_raw]
     try:
         split_at = tuple(sorted({int(p) for p in split_list}))
     except (TypeError, ValueError):
-        raise _problem(path, line, "split_at must be a page number or a list of page numbers.") from None
+        raise _problem(path, at("split_at"), "split_at must be a page number or a list of page numbers.") from None
     if any(not first < p <= last for p in split_at):
-        raise _problem(path, line, f"split_at pages must lie after page {first} and no later than page {last}.")
+        raise _problem(
+            path, at("split_at"), f"split_at pages must lie after page {first} and no later than page {last}."
+        )
     merge = raw.get("merge", False)
     if not isinstance(merge, bool):
-        raise _problem(path, line, "merge must be true or false.")
+        raise _problem(path, at("merge"), "merge must be true or false.")
     if merge and split_at:
         raise _problem(path, line, "an entry cannot both split and merge.")
     fields = {k: _text(raw[k]) for k in FIELDS if k in raw}
@@ -142,19 +156,21 @@ def _parse_entry(path: Path, line: int, raw: Any) -> Override:
         raise _problem(path, line, "the entry changes nothing: set a field, split_at or merge.")
     doc_type = fields.get("doc_type")
     if "doc_type" in fields and doc_type not in DOC_TYPES:
-        raise _problem(path, line, f"doc_type {doc_type!r} is not one of: {', '.join(DOC_TYPES)}.")
+        raise _problem(path, at("doc_type"), f"doc_type {doc_type!r} is not one of: {', '.join(DOC_TYPES)}.")
     when = fields.get("date")
     if when is not None:
         try:
             fields["date"] = date.fromisoformat(when).isoformat()
         except ValueError:
-            raise _problem(path, line, f"date {when!r} is not a date written as YYYY-MM-DD.") from None
+            raise _problem(path, at("date"), f"date {when!r} is not a date written as YYYY-MM-DD.") from None
     role = fields.get("date_role")
     if role is not None and not _ROLE.match(role):
-        raise _problem(path, line, f"date_role {role!r} should be one word such as service, exam or discharge.")
+        raise _problem(
+            path, at("date_role"), f"date_role {role!r} should be one word such as service, exam or discharge."
+        )
     source = _text(raw.get("source_sha256")) or ""
     if source and not re.fullmatch(r"[0-9a-f]{8,64}", source.lower()):
-        raise _problem(path, line, "source_sha256 must be at least 8 hex digits of the file's SHA-256.")
+        raise _problem(path, at("source_sha256"), "source_sha256 must be at least 8 hex digits of the file's SHA-256.")
     return Override(line, first, last, split_at, merge, fields, _text(raw.get("note")) or "", source.lower())
 
 
@@ -188,7 +204,7 @@ def read_overrides(path: Path) -> Overrides:
     items = raw.get("documents") or []
     if not isinstance(items, list):
         raise _problem(path, 1, "'documents:' must be a list of entries, each starting with '- pages:'.")
-    entries = tuple(_parse_entry(path, lines[i] if i < len(lines) else 1, item) for i, item in enumerate(items))
+    entries = tuple(_parse_entry(path, lines[i] if i < len(lines) else (1, {}), item) for i, item in enumerate(items))
     return Overrides(entries, hashlib.sha256(data).hexdigest())
 
 
@@ -208,7 +224,10 @@ def apply_boundaries(
         starts = {s[0]: i for i, s in enumerate(out)}
         ends = {s[1]: i for i, s in enumerate(out)}
         i, j = starts.get(entry.first), ends.get(entry.last)
-        if i is None or j is None or not _source_ok(entry, entry.first, sources):
+        if not _source_ok(entry, entry.first, sources):
+            stale.append(_wrong_file(entry))
+            continue
+        if i is None or j is None:
             stale.append(_stale(entry, "no document"))
             continue
         reason = f"override ({entry.where})"
@@ -227,6 +246,13 @@ def apply_boundaries(
     return out, stale
 
 
+def _wrong_file(entry: Override) -> str:
+    return (
+        f"{entry.where}: page {entry.first} is not in the file with SHA-256 {entry.source_sha256}… (the records "
+        "changed or the file was replaced); the override was not applied. Check the index and update the file."
+    )
+
+
 def _stale(entry: Override, what: str) -> str:
     return (
         f"{entry.where}: {what} spans pages {entry.pages} (the records may have changed); the override was not "
@@ -243,7 +269,10 @@ def apply_fields(
     stale: list[str] = []
     for entry in overrides.fielded:
         n = by_span.get((entry.first, entry.last))
-        if n is None or not _source_ok(entry, entry.first, sources):
+        if not _source_ok(entry, entry.first, sources):
+            stale.append(_wrong_file(entry))
+            continue
+        if n is None:
             stale.append(_stale(entry, "no document"))
             continue
         doc = out[n]

@@ -266,6 +266,38 @@ _PAGES = re.compile(r"\bpp?\.\s*\d|\b[A-Z][A-Z0-9]*[-_ ]?\d{3,}\b")
 """A page citation (p. 12, pp. 12-14) or a Bates-style label (OKAFOR-000123)."""
 
 
+def _leaves(data: Any, path: str = "") -> dict[str, str]:
+    """Dotted path -> text of every non-empty string in a YAML document (list items by 0-based index)."""
+    items: Any = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else None
+    if items is None:
+        return {path: data.strip()} if isinstance(data, str) and data.strip() else {}
+    out: dict[str, str] = {}
+    for key, value in items:
+        out.update(_leaves(value, f"{path}.{key}" if path else str(key)))
+    return out
+
+
+def _example_values(case_dir: Path, kind: str) -> list[Finding]:
+    """Fields still holding the example text that `reportkit init` wrote ("Examinee's full name")."""
+    import yaml
+
+    from reportkit.draft.case import CASE_FILE
+    from reportkit.draft.pipeline import _scaffold
+
+    try:
+        written = _leaves(yaml.safe_load((case_dir / CASE_FILE).read_text(encoding="utf-8")))
+        example = _leaves(yaml.safe_load(_scaffold(kind)))
+    except (OSError, yaml.YAMLError):
+        return []
+    keep = {"kind", "jurisdiction"}
+    return [
+        Finding("example-value", f"'{path}' still holds the example text from `reportkit init` ({text[:40]!r}).", path)
+        for path, text in written.items()
+        # short values (a question number, "insurer") are choices a real case shares with the example
+        if example.get(path) == text and path.split(".")[0] not in keep and " " in text and len(text) >= 8
+    ]
+
+
 def _locate(finding: Finding, case_dir: Path) -> Finding:
     """``questions.1.answer`` → ``case.yaml line 40 (questions.1.answer)``."""
     import yaml
@@ -311,6 +343,7 @@ def check_case(
     for dotted in profile.required_fields.get(case.kind, ()):
         if _blank(_get(case, dotted)):
             findings.append(Finding("required-field", f"{profile.name} profile: '{dotted}' must be filled in.", dotted))
+    findings += _example_values(case_dir, case.kind)
     draft = _draft(case_dir, case.kind, options, out)
     if isinstance(case, ImeCase):
         answered = {q.number for q in case.questions if _answered_in_draft(draft, q.number)}

@@ -22,7 +22,7 @@ from reportkit.draft.context import build_context
 from reportkit.draft.profiles import load_profile
 from reportkit.draft.readability import grade
 from reportkit.draft.writer import write_drafts
-from reportkit.errors import IndexFileError, InputError, OutputError, TemplateError
+from reportkit.errors import IndexFileError, InputError, OutputError, TemplateError, UsageError
 from reportkit.models import SCHEMA, RecordIndex
 
 RECORDS_DIR = "records"
@@ -87,10 +87,24 @@ def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex
     from reportkit.api import IndexOptions, index_bundle, load_index
 
     options = options or DraftOptions()
-    if options.index is not None:
-        return CaseIndex(load_index(options.index), "given", [])
     records = case_dir / RECORDS_DIR
     files = _record_files(records)
+    if options.index is not None:
+        given = load_index(options.index)
+        indexed = {s.sha256 for s in given.sources}
+        on_disk = {hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+        warnings = []
+        if on_disk and not indexed & on_disk:
+            warnings.append(
+                f"{options.index}: none of its files is in {records} — is it the index of another case? "
+                "The draft cites that index's pages."
+            )
+        elif on_disk != indexed:
+            warnings.append(
+                f"{options.index}: its files differ from those in {records} "
+                f"({len(indexed - on_disk)} only in the index, {len(on_disk - indexed)} only in records/)."
+            )
+        return CaseIndex(given, "given", warnings)
     if not files:
         return CaseIndex(
             empty_index(), "empty", [f"{records}: no PDF records; the records-reviewed list is empty."]
@@ -169,7 +183,7 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
         raise InputError(f"{case_dir}: not a case folder.", hint="Run `reportkit init CASE_DIR` first.")
     unknown = [f for f in options.formats if f not in render.FORMATS]
     if unknown:
-        raise InputError(f"Unknown format(s): {', '.join(unknown)}.", hint=f"Use {', '.join(render.FORMATS)}.")
+        raise UsageError(f"Unknown format(s): {', '.join(unknown)}.", hint=f"Use {', '.join(render.FORMATS)}.")
     if "pdf" in options.formats:
         render.require_soffice()  # before any work
     case, rendered, ci = render_case(case_dir, options)
@@ -196,7 +210,7 @@ def _scaffold(kind: str) -> str:
 def init_case(case_dir: Path, kind: str) -> list[Path]:
     """Create CASE_DIR with a commented case.yaml for ``kind`` and an empty records/ folder."""
     if kind not in ("ime", "second-opinion"):
-        raise InputError(f"Unknown kind '{kind}'.", hint="Use --kind ime or --kind second-opinion.")
+        raise UsageError(f"Unknown kind '{kind}'.", hint="Use --kind ime or --kind second-opinion.")
     target = case_dir / CASE_FILE
     if target.exists():
         raise OutputError(f"{target}: already exists; not replaced.", hint="Edit it, or choose another folder.")

@@ -709,6 +709,8 @@ def make_packet(
     clock = time.perf_counter()
     _check_options(options)
     resolved = case_mod.resolve(inputs)
+    if options.prefix is not None and not options.prefix.strip():
+        raise UsageError("--prefix is empty.", hint="Give a Bates prefix such as --prefix SMITH, or leave it out.")
     prefix = options.prefix or (case_mod.prefix_from_surname(resolved.surname) if resolved.surname else None)
     if not prefix:
         where = f" ({case_mod.why_no_surname(resolved.case_dir)})" if resolved.case_dir is not None else ""

@@ -297,7 +297,7 @@ def test_init_both_kinds_draft_at_once_and_never_overwrite(tmp_path: Path) -> No
         assert runner.invoke(app, ["draft", str(case), "-q"]).exit_code == 0
         again = runner.invoke(app, ["init", str(case), "--kind", kind])
         assert again.exit_code == ExitCode.OUTPUT and "already exists" in again.output
-    assert runner.invoke(app, ["init", str(tmp_path / "x"), "--kind", "letter"]).exit_code == ExitCode.INPUT
+    assert runner.invoke(app, ["init", str(tmp_path / "x"), "--kind", "letter"]).exit_code == ExitCode.USAGE
 
 
 def test_edited_draft_is_never_overwritten_without_force(tmp_path: Path) -> None:

@@ -71,8 +71,9 @@ def main() -> None:
         cold = run([*base, "--no-cache", "--out", str(work / "o1")])
         print(f"reportkit index, no cache:  {cold:6.1f} s  = {cold / pages:.2f} s/page  (target <= 1.5)")
         run([*base, "--cache-dir", str(work / "cache"), "--out", str(work / "o2")])
-        warm = run([*base, "--cache-dir", str(work / "cache"), "--out", str(work / "o3"), "--ocr-output",
-                    str(work / "s.pdf")])
+        warm = run(
+            [*base, "--cache-dir", str(work / "cache"), "--out", str(work / "o3"), "--ocr-output", str(work / "s.pdf")]
+        )
         print(f"re-run, OCR cache warm:     {warm:6.1f} s  = {warm / pages:.2f} s/page")
         if args.threads_compare:
             import pypdfium2
@@ -86,9 +87,22 @@ def main() -> None:
                 print(f"tesseract, one page alone, {label}: {seconds:.2f} s")
         if args.ocrmypdf:
             seconds = run(
-                [str(args.ocrmypdf), "--output-type", "pdf", "--sidecar", str(work / "side.txt"), "--jobs",
-                 str(args.jobs), "--rotate-pages", "--deskew", "--oversample", "300", "-q", str(bundle),
-                 str(work / "ocrmypdf.pdf")]
+                [
+                    str(args.ocrmypdf),
+                    "--output-type",
+                    "pdf",
+                    "--sidecar",
+                    str(work / "side.txt"),
+                    "--jobs",
+                    str(args.jobs),
+                    "--rotate-pages",
+                    "--deskew",
+                    "--oversample",
+                    "300",
+                    "-q",
+                    str(bundle),
+                    str(work / "ocrmypdf.pdf"),
+                ]
             )
             print(f"ocrmypdf (rotate, deskew):  {seconds:6.1f} s  = {seconds / pages:.2f} s/page")
 

@@ -218,7 +218,11 @@ def _summary(result: api.IndexResult, out: Path) -> None:
             f"Earliest: {first.date} {first.doc_type.replace('_', ' ')} "
             f"({cite.pages(first.first_page, first.last_page)}).",
         )
-    _say(f"Wrote {', '.join(p.name for p in result.written)} to {out}/")
+    inside = [p for p in result.written if p.parent == out]
+    _say(f"Wrote {', '.join(p.name for p in inside)} to {out}/")
+    for other in result.written:
+        if other not in inside:
+            _say(f"Wrote the searchable copy to {other}")
 
 
 def main() -> None:

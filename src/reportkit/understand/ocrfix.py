@@ -3,8 +3,9 @@
 Applied only to text that came from OCR (never to a PDF's own text layer). Each repair is narrow: it touches
 a token only when the token's shape says what was meant — a date with ``O`` for ``0`` or ``l`` for ``1``
 (``O4/l2/1978``), spaces inside a date (``04 /12/ 1978``, ``04/12/19 78``), stray punctuation between a label
-and its value (``DOB:-04/12/1978``), a credential misread (``M.0.``, ``M. D.``), and labels with broken
-spacing (``Dateof Service``, ``D OB``). Prose is left alone.
+and its value (``DOB:-04/12/1978``), a credential misread (``M.0.``, ``M. D.``), labels with broken
+spacing (``Dateof Service``, ``D OB``), and a full stop read as a colon or semicolon after a middle initial,
+``Dr`` or a sign-off (``Helen M: Castellano``, ``Dear Dr: Ruiz``, ``Sincerely;``). Prose is left alone.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ _DIGITISH = r"0-9OoIl|\]"
 _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1"})
 
 _NUMERIC_DATE = re.compile(
-    rf"(?<![\w/])([{_DIGITISH}]{{1,2}})\s?([/.-])\s?([{_DIGITISH}]{{1,2}})\s?\2\s?([{_DIGITISH}]{{2}}\s?[{_DIGITISH}]{{0,2}})(?![\w/])"
+    rf"(?<![\w/])([{_DIGITISH}]{{1,2}})\s?([/.-])\s?([{_DIGITISH}]{{1,2}})\s?\2\s?"
+    rf"([{_DIGITISH}](?:\s?[{_DIGITISH}]){{1,3}})(?![\w/])"
 )
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
@@ -50,6 +52,13 @@ _BROKEN_LABELS = [
     (re.compile(r"\b" + r"\s*".join(re.escape(w) for w in label.replace(" ", "")) + r"\b", re.I), label)
     for label in _LABELS
 ]
+_INITIAL = re.compile(r"\b([A-Z][a-z]+\s+[A-Z])[:;,](\s+[A-Z][a-z'’\-]+)")
+_DR = re.compile(r"\bDr[:;,](?=\s+[A-Z])")
+_SIGNOFF = re.compile(
+    r"^(\s*(?:very\s+)?(?:sincerely|respectfully|regards|best\s+regards|kind\s+regards|cordially|"
+    r"(?:yours\s+)?truly|truly\s+yours|yours\s+sincerely)(?:\s+yours)?)\s*[;:]\s*$",
+    re.I,
+)
 _SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
 
 
@@ -106,5 +115,8 @@ def normalise_ocr(text: str) -> str:
         line = _NUMERIC_DATE.sub(_fix_numeric, line)
         line = _NAMED_DATE.sub(_fix_named, line)
         line = _CREDENTIAL.sub(_fix_credential, line)
+        line = _INITIAL.sub(r"\1.\2", line)
+        line = _DR.sub("Dr.", line)
+        line = _SIGNOFF.sub(r"\1,", line)
         lines.append(line)
     return "\n".join(lines)

@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "samples"))
 
 from make_fax_copy import make_copy  # noqa: E402
-
 from reportkit.api import IndexOptions, build_index  # noqa: E402
 from reportkit.evaluate import score  # noqa: E402
 

@@ -25,7 +25,7 @@ from reportkit.models import Document, Evidence, Page
 from reportkit.understand.ocrfix import normalise_ocr
 
 sys.path.insert(0, str(ROOT / "samples"))
-from make_fax_copy import fax_page  # noqa: E402
+from make_fax_copy import fax_page
 
 ENGINE = find_tesseract()
 needs_tesseract = pytest.mark.skipif(
@@ -291,7 +291,7 @@ def test_upside_down_and_skewed_pages_are_read_and_placed(fax_run: dict[str, obj
         found = text.search("harborview", match_case=False)
         hit = found.get_next()
         assert hit is not None, f"page {index + 1} of the searchable copy has no text layer"
-        left, bottom, right, top = text.get_charbox(hit[0])
+        _left, bottom, _right, top = text.get_charbox(hit[0])
         # the letterhead is at the top of an upright page, at the bottom of the page that was faxed upside down
         if index == 1:
             assert top < 200
@@ -335,7 +335,7 @@ def test_pages_of_encrypted_files_are_never_cached(fax_run: dict[str, object], t
     with locked.open("wb") as fh:
         writer.write(fh)
     cache = tmp_path / "cache"
-    index, bundle, _ = build_index([locked], IndexOptions(cache_dir=cache, passwords=("s3cret",)))
+    index, _bundle, _ = build_index([locked], IndexOptions(cache_dir=cache, passwords=("s3cret",)))
     assert index.pages[0].text_source == "ocr"
     assert not (cache / "ocr-v1").exists()
 

@@ -37,7 +37,7 @@ OCR_MODES = ("auto", "always", "never")
 
 @dataclass(frozen=True)
 class IndexOptions:
-    """Settings of one ``index`` run. Only ``gap_days`` changes what index.json says."""
+    """Settings of one ``index`` run. Only ``gap_days`` and the ``ocr`` settings change what index.json says."""
 
     passwords: tuple[str, ...] = ()
     """Passwords to try on encrypted inputs (in order)."""

@@ -317,10 +317,9 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
         best_turn, best_image, best_skew = 0, straight, skew
         if best.words >= 3 and (best.confidence or 0) < RETRY_CONFIDENCE:
             osd = _osd_rotation(image, dpi, settings.timeout, work)
-            turns = [osd] if osd else [90, 180, 270]
+            # orientation detection sure the page is upright: it is just a poor page; unsure: try every turn
+            turns = [90, 180, 270] if osd is None else [osd] if osd else []
             for turn in turns:
-                if turn is None:
-                    continue
                 turned, angle = _straighten(_turn(image, turn))
                 reading = _tesseract(turned, dpi, settings.lang, settings.timeout, work)
                 if (reading.confidence or 0) > (best.confidence or 0) + 5:

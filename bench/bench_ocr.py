@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -27,14 +28,26 @@ sys.path.insert(0, str(ROOT / "samples"))
 
 from make_fax_copy import make_copy  # noqa: E402
 
+CPU = [0.0]
+"""CPU seconds (user + system, all child processes) of the last :func:`run`."""
+
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> float:
+    """Run a command; return its wall-clock seconds (and leave its CPU seconds in CPU[0])."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, env=env, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[0] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 6):
         raise SystemExit(f"{cmd[0]} failed ({done.returncode}): {done.stderr.decode()[-800:]}")
     return seconds
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
 
 
 def one_file(pages_dir: Path, limit: int, target: Path) -> int:
@@ -66,10 +79,15 @@ def main() -> None:
         make_copy(work / "fax", pages=max(1, -(-args.pages // 5)))
         bundle = work / "fax.pdf"
         pages = one_file(work / "fax", args.pages, bundle)
-        print(f"{pages} image-only pages (200 dpi 1-bit fax copy), OCR at 300 dpi, {args.jobs} job(s)")
+        print(f"{pages} image-only pages (200 dpi 1-bit fax copy), OCR at 300 dpi, {args.jobs} job(s); {load()}")
         base = [reportkit, "index", str(bundle), "--ocr", "auto", "--ocr-dpi", "300", "-j", str(args.jobs), "-q"]
         cold = run([*base, "--no-cache", "--out", str(work / "o1")])
+        cpu = CPU[0]
         print(f"reportkit index, no cache:  {cold:6.1f} s  = {cold / pages:.2f} s/page  (target <= 1.5)")
+        print(
+            f"  CPU {cpu:.1f} s = {cpu / pages:.2f} CPU s/page: on {args.jobs} idle core(s) "
+            f"{cpu / pages / args.jobs:.2f} s/page; {load()}"
+        )
         run([*base, "--cache-dir", str(work / "cache"), "--out", str(work / "o2")])
         warm = run(
             [*base, "--cache-dir", str(work / "cache"), "--out", str(work / "o3"), "--ocr-output", str(work / "s.pdf")]
@@ -84,7 +102,7 @@ def main() -> None:
             for label, extra in (("default threading", {}), ("OMP_THREAD_LIMIT=1", {"OMP_THREAD_LIMIT": "1"})):
                 env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"} | extra
                 seconds = run(["tesseract", str(png), str(work / "t"), "--psm", "3", "txt"], env=env)
-                print(f"tesseract, one page alone, {label}: {seconds:.2f} s")
+                print(f"tesseract, one page alone, {label}: {seconds:.2f} s ({CPU[0]:.2f} CPU s)")
         if args.ocrmypdf:
             seconds = run(
                 [
@@ -104,7 +122,10 @@ def main() -> None:
                     str(work / "ocrmypdf.pdf"),
                 ]
             )
-            print(f"ocrmypdf (rotate, deskew):  {seconds:6.1f} s  = {seconds / pages:.2f} s/page")
+            print(
+                f"ocrmypdf (rotate, deskew):  {seconds:6.1f} s  = {seconds / pages:.2f} s/page, "
+                f"{CPU[0] / pages:.2f} CPU s/page"
+            )
 
 
 if __name__ == "__main__":

@@ -68,6 +68,27 @@ def first_pages(source: Path, count: int, target: Path) -> Path:
     return target
 
 
+def ink_under_text(pdf: Path, index: int) -> float:
+    """Share of a page's text-layer characters that sit on ink in the page's own image: about 1 when the
+    invisible text is placed over the words it was read from, far lower when it is misplaced or mirrored."""
+    doc = pypdfium2.PdfDocument(pdf)
+    page = doc[index]
+    image = page.render(scale=2, grayscale=True).to_pil().convert("L")
+    height = page.get_height()
+    text = page.get_textpage()
+    count = text.count_chars()
+    on_ink = total = 0
+    for i in range(0, count, max(1, count // 300)):
+        if not text.get_text_range(i, 1).strip():
+            continue
+        left, bottom, right, top = text.get_charbox(i)
+        box = (int(left * 2), int((height - top) * 2), int(right * 2) + 1, int((height - bottom) * 2) + 1)
+        total += 1
+        on_ink += min(image.crop(box).tobytes(), default=255) < 128
+    doc.close()
+    return on_ink / total if total else 0.0
+
+
 # --- no Tesseract needed ----------------------------------------------------------------------------------
 
 
@@ -299,6 +320,8 @@ def test_upside_down_and_skewed_pages_are_read_and_placed(fax_run: dict[str, obj
             assert bottom > 650
         assert [o.type for o in page.get_objects()].count(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE) == 1
     doc.close()
+    for index in range(4):
+        assert ink_under_text(searchable, index) > 0.9
 
 
 def test_searchable_copy_is_deterministic(fax_run: dict[str, object]) -> None:
@@ -435,14 +458,20 @@ def test_real_scan_linn_character_accuracy(corpus: Path) -> None:
 
 @needs_tesseract
 @pytest.mark.corpus
-def test_real_scan_at_four_rotations_all_read(corpus: Path) -> None:
+def test_real_scan_at_four_rotations_all_read(corpus: Path, tmp_path: Path) -> None:
     import difflib
 
+    from reportkit.ingest.searchable import write_searchable
+
     _, bundle, _ = build_index([corpus / "pdf" / "ocrmypdf-resources" / "cardinal.pdf"], IndexOptions(use_cache=False))
-    upright = " ".join(bundle.texts[0].split())
+    searchable = write_searchable(bundle, tmp_path / "cardinal-searchable.pdf")
+    texts = bundle.texts
+    upright = " ".join(texts[0].split())
     assert len(upright) > 500
-    for text in bundle.texts[1:]:
+    for text in texts[1:]:
         assert difflib.SequenceMatcher(None, " ".join(text.split()), upright, autojunk=False).ratio() > 0.9
+    for index in range(4):  # each page's text layer lies on its words, whichever way the scan was turned
+        assert ink_under_text(searchable, index) > 0.9
 
 
 def test_worker_environment_limits_tesseract_to_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

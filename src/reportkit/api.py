@@ -169,6 +169,8 @@ def _settings(options: IndexOptions) -> dict[str, object]:
 
 def _ocr_setup(options: IndexOptions) -> tuple[OcrSettings | None, str]:
     """OCR settings for this run (None when OCR is off or unavailable) and, if unavailable, why."""
+    if options.ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {options.ocr!r}")
     if options.ocr == "never":
         return None, ""
     engine = find_tesseract()
@@ -216,8 +218,6 @@ def index_bundle(
             f"{out_dir}: already holds {', '.join(clash)}.",
             hint="Use --force to replace them, or choose another --out folder.",
         )
-    if options.ocr not in OCR_MODES:
-        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {options.ocr!r}")
     if options.ocr_output is not None and options.ocr_output.exists() and not options.force:
         raise OutputError(
             f"{options.ocr_output}: already exists.", hint="Use --force to replace it, or choose another name."

@@ -314,9 +314,10 @@ def _add_source(
             ocr_text = "" if reading.failed else normalise_ocr(reading.text)
             ocr_chars = len("".join(ocr_text.split()))
             if not reading.failed and (ocr_chars or text_source == "none"):
-                # a page whose OCR found nothing keeps its own (short) text layer
+                # OCR'd, even when it found nothing (a blank page); when OCR finds nothing on a page that has
+                # a text layer (--ocr always), the page keeps its own text
                 text, chars = ocr_text, ocr_chars
-                text_source = "ocr" if chars else "none"
+                text_source = "ocr"
                 confidence = reading.confidence
         bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars, confidence))
         bundle.texts.append(text)

@@ -395,7 +395,10 @@ def ocr_summary(bundle: Bundle, unavailable: str) -> list[str]:
         confidences = [p.confidence for p in read if p.confidence is not None]
         mean = sum(confidences) / len(confidences) if confidences else 0.0
         low = sum(1 for c in confidences if c < LOW_CONFIDENCE)
+        blank = sum(1 for p in read if not p.chars)
         line = f"{len(read)} page(s) read by OCR, mean confidence {mean:.0f}%"
+        if blank:
+            line += f"; {blank} with no text found (blank?)"
         if low:
             line += f"; {low} under {LOW_CONFIDENCE:.0f}%: check values taken from them"
         warnings.append(line)

@@ -147,6 +147,9 @@ def test_garbage_text_layers_need_ocr_real_text_does_not() -> None:
     assert needs_ocr(garbage, 10)
     assert needs_ocr("3 .", 10)  # (nearly) empty
     assert needs_ocr("xq zzkw qrtp fgh vbnm xcvb", 10)  # letters without words
+    assert not needs_ocr("حبيبي يا نور العين", 10)  # real text in another alphabet
+    assert not needs_ocr("Пациент жалуется на боль в спине", 10)
+    assert not needs_ocr("El paciente refiere dolor lumbar desde el accidente de trabajo.", 10)
 
 
 def test_low_confidence_fields_carry_a_warning() -> None:
@@ -463,7 +466,9 @@ def test_real_scan_at_four_rotations_all_read(corpus: Path, tmp_path: Path) -> N
 
     from reportkit.ingest.searchable import write_searchable
 
-    _, bundle, _ = build_index([corpus / "pdf" / "ocrmypdf-resources" / "cardinal.pdf"], IndexOptions(use_cache=False))
+    _, bundle, _ = build_index(
+        [corpus / "pdf" / "ocrmypdf-resources" / "cardinal.pdf"], IndexOptions(use_cache=False, ocr_dpi=200)
+    )
     searchable = write_searchable(bundle, tmp_path / "cardinal-searchable.pdf")
     texts = bundle.texts
     upright = " ".join(texts[0].split())
@@ -480,3 +485,15 @@ def test_worker_environment_limits_tesseract_to_one_thread(tmp_path: Path, monke
     monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
     build_index([copy_of("ccitt.pdf", tmp_path)], IndexOptions(use_cache=False, jobs=1))
     assert (tmp_path / "omp").read_text() == "1"
+
+
+@needs_tesseract
+def test_ocr_always_reads_pages_that_have_a_text_layer(tmp_path: Path) -> None:
+    page = first_pages(HARBORVIEW, 1, tmp_path / "one.pdf")
+    embedded, _, _ = build_index([page], IndexOptions(use_cache=False, ocr="never"))
+    auto, _, _ = build_index([page], IndexOptions(use_cache=False))
+    always, _, _ = build_index([page], IndexOptions(use_cache=False, ocr="always"))
+    assert embedded.pages[0].text_source == auto.pages[0].text_source == "embedded"
+    assert always.pages[0].text_source == "ocr" and always.pages[0].confidence
+    assert always.settings["ocr"] == "always"
+    assert [(d.doc_type, d.date) for d in always.documents] == [(d.doc_type, d.date) for d in embedded.documents]

@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,11 +133,20 @@ def readable_share(text: str) -> float:
         letters = sum(ch.isalpha() for ch in core)
         digits = sum(ch.isdigit() for ch in core)
         ascii_share = sum(ch.isascii() for ch in core) / len(core)
-        if (digits and digits + letters >= len(core) * 0.6) or (
-            _WORD.search(core) and letters >= len(core) * 0.7 and ascii_share >= 0.8 and _has_vowel(core)
+        if (
+            (digits and digits + letters >= len(core) * 0.6)
+            or (_WORD.search(core) and letters >= len(core) * 0.7 and ascii_share >= 0.8 and _has_vowel(core))
+            or (letters >= len(core) * 0.7 and _one_other_script(core))
         ):
             good += 1
     return good / len(tokens)
+
+
+def _one_other_script(word: str) -> bool:
+    """All letters of one script other than Latin (Arabic, Cyrillic, Greek, Hebrew, CJK…): real text in another
+    alphabet, not the Latin-1 letters and symbols that unmapped fonts extract as."""
+    scripts = {unicodedata.name(ch, "?").split()[0] for ch in word if ch.isalpha()}
+    return len(scripts) == 1 and scripts.isdisjoint({"LATIN", "?"})
 
 
 def _has_vowel(word: str) -> bool:

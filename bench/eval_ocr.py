@@ -54,12 +54,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache-dir", type=Path, default=None, help="OCR cache (default: none, OCR everything)")
     parser.add_argument("--no-turn", action="store_true")
+    parser.add_argument("--max-skew", type=float, default=2.0, help="fax copy skew, degrees (default 2)")
+    parser.add_argument("--noise", type=float, default=1.0, help="fax copy specks and dropouts, times the default")
+    parser.add_argument("--skip-corpus", action="store_true")
     args = parser.parse_args()
     options = IndexOptions(use_cache=args.cache_dir is not None, cache_dir=args.cache_dir)
     truth = json.loads((ROOT / "samples" / "ime-case" / "ground_truth.json").read_text())
     with tempfile.TemporaryDirectory() as tmp:
         fax = Path(tmp) / "fax"
-        make_copy(fax, turn=not args.no_turn)
+        make_copy(fax, turn=not args.no_turn, max_skew=args.max_skew, noise=args.noise)
         born, _, _ = build_index([ROOT / "samples" / "ime-case" / "records"], options)
         faxed, bundle, _ = build_index([fax], options)
     for label, index in (("born-digital", born), ("fax copy    ", faxed)):
@@ -77,6 +80,8 @@ def main() -> None:
         f"turned: {sorted((n, r.rotation) for n, r in bundle.ocr.items() if r.rotation)}"
     )
 
+    if args.skip_corpus:
+        return
     if not RESOURCES.is_dir():
         print("real scans: ../shared/corpus absent, skipped")
         return

@@ -26,24 +26,35 @@ TURNS = {3: 90, 21: 180, 40: 270}
 """Bundle page (1-based, across the sample's files) → clockwise turn applied with ``--turn``."""
 
 
-def fax_page(image: Image.Image, rng: random.Random, turn: int = 0) -> Image.Image:
-    """One page made fax-like: skewed, 1-bit, speckled."""
-    angle = rng.uniform(-2.0, 2.0)
+def fax_page(
+    image: Image.Image, rng: random.Random, turn: int = 0, max_skew: float = 2.0, noise: float = 1.0
+) -> Image.Image:
+    """One page made fax-like: skewed (up to ``max_skew`` degrees), 1-bit, speckled (``noise`` scales the
+    number of specks and dropouts)."""
+    angle = rng.uniform(-max_skew, max_skew)
     gray = image.convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
     bw = gray.point(lambda v: 255 if v > 150 else 0).convert("1")
     pixels = bw.load()
     assert pixels is not None
     width, height = bw.size
-    for _ in range(width * height // 1500):  # black specks
+    for _ in range(int(width * height * noise / 1500)):  # black specks
         pixels[rng.randrange(width), rng.randrange(height)] = 0
-    for _ in range(width * height // 400):  # white dropouts (some fall on ink)
+    for _ in range(int(width * height * noise / 400)):  # white dropouts (some fall on ink)
         pixels[rng.randrange(width), rng.randrange(height)] = 255
     if turn:
         bw = bw.rotate(-turn, expand=True)
     return bw
 
 
-def make_copy(out_dir: Path, *, pages: int | None = None, turn: bool = False, seed: int = 4) -> list[Path]:
+def make_copy(
+    out_dir: Path,
+    *,
+    pages: int | None = None,
+    turn: bool = False,
+    seed: int = 4,
+    max_skew: float = 2.0,
+    noise: float = 1.0,
+) -> list[Path]:
     """Write a fax-like copy of each sample file to ``out_dir``; ``pages`` keeps only the first N per file."""
     rng = random.Random(seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -58,7 +69,7 @@ def make_copy(out_dir: Path, *, pages: int | None = None, turn: bool = False, se
                 continue
             page = doc[index]
             image = page.render(scale=DPI / 72, grayscale=True).to_pil()
-            images.append(fax_page(image, rng, TURNS.get(bundle_page, 0) if turn else 0))
+            images.append(fax_page(image, rng, TURNS.get(bundle_page, 0) if turn else 0, max_skew, noise))
             page.close()
         doc.close()
         target = out_dir / source.name
@@ -81,8 +92,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each file")
     parser.add_argument("--turn", action="store_true", help="turn three pages sideways / upside down")
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--max-skew", type=float, default=2.0, help="degrees (default 2)")
+    parser.add_argument("--noise", type=float, default=1.0, help="specks and dropouts, times the default")
     args = parser.parse_args(argv)
-    for path in make_copy(args.out_dir, pages=args.pages, turn=args.turn, seed=args.seed):
+    copies = make_copy(
+        args.out_dir, pages=args.pages, turn=args.turn, seed=args.seed, max_skew=args.max_skew, noise=args.noise
+    )
+    for path in copies:
         print(path)
 
 

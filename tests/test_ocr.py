@@ -20,7 +20,7 @@ from conftest import ROOT, SAMPLE_CASE, copy_of
 from reportkit.api import IndexOptions, build_index, index_bundle
 from reportkit.cli import app
 from reportkit.errors import ExitCode
-from reportkit.ingest.ocr import find_tesseract, flag_low_confidence, needs_ocr, readable_share
+from reportkit.ingest.ocr import OCR_VERSION, OcrPage, find_tesseract, flag_low_confidence, needs_ocr, readable_share
 from reportkit.models import Document, Evidence, Page
 from reportkit.understand.ocrfix import normalise_ocr
 
@@ -186,6 +186,16 @@ def test_low_confidence_fields_carry_a_warning() -> None:
         "provider read by OCR from page 1 at 55% confidence: check it against the page",
     ]
     assert flagged[1].warnings == []
+    # with the lines as read, the line a value came from decides: a clean page with a smudged date line
+    readings = {
+        1: OcrPage("", 55.0, lines=(("Date of Service", 91.0), ("A B, MD", 48.5))),
+        2: OcrPage("", 93.0, lines=(("x", 41.0), ("Other line", 95.0))),
+    }
+    flagged = flag_low_confidence(docs, pages, readings)
+    assert [w for w in flagged[0].warnings if "confidence" in w] == [
+        "provider read by OCR from page 1 at 48% confidence: check it against the page"
+    ]
+    assert flagged[1].warnings == ["date read by OCR from page 2 at 41% confidence: check it against the page"]
 
 
 def test_without_tesseract_index_runs_and_says_once_how_to_install(tmp_path: Path) -> None:
@@ -337,7 +347,7 @@ def test_searchable_copy_is_deterministic(fax_run: dict[str, object]) -> None:
 def test_a_page_is_ocrd_once_even_inside_another_file(fax_run: dict[str, object]) -> None:
     tmp: Path = fax_run["tmp"]  # type: ignore[assignment]
     cache: Path = fax_run["cache"]  # type: ignore[assignment]
-    entries = sorted((cache / "ocr-v1").rglob("*.json.gz"))
+    entries = sorted((cache / f"ocr-v{OCR_VERSION}").rglob("*.json.gz"))
     assert len(entries) == 4
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     # the same scanned pages, re-sent inside another file with a new first page
@@ -350,7 +360,7 @@ def test_a_page_is_ocrd_once_even_inside_another_file(fax_run: dict[str, object]
         writer.write(fh)
     _, bundle, _ = build_index([resent], IndexOptions(cache_dir=cache))
     assert [bundle.ocr[n].cached for n in (1, 2, 3)] == [False, True, True]
-    assert len(sorted((cache / "ocr-v1").rglob("*.json.gz"))) == 5
+    assert len(sorted((cache / f"ocr-v{OCR_VERSION}").rglob("*.json.gz"))) == 5
 
 
 def test_pages_of_encrypted_files_are_never_cached(fax_run: dict[str, object], tmp_path: Path) -> None:
@@ -363,7 +373,7 @@ def test_pages_of_encrypted_files_are_never_cached(fax_run: dict[str, object], t
     cache = tmp_path / "cache"
     index, _bundle, _ = build_index([locked], IndexOptions(cache_dir=cache, passwords=("s3cret",)))
     assert index.pages[0].text_source == "ocr"
-    assert not (cache / "ocr-v1").exists()
+    assert not (cache / f"ocr-v{OCR_VERSION}").exists()
 
 
 @needs_tesseract

@@ -138,7 +138,7 @@ def _build(files: list[InputFile], options: IndexOptions, progress: Progress | N
             error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
             raise error(f"Nothing could be indexed. {reasons}".strip(), detail="\n".join(bundle.debug))
         documents = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
-    documents = flag_low_confidence(documents, bundle.pages)
+    documents = flag_low_confidence(documents, bundle.pages, bundle.ocr)
     warnings = []
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
     if no_text:

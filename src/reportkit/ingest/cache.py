@@ -146,7 +146,9 @@ class OcrCache:
 
     def _path(self, key: str) -> Path:
         assert self.root is not None
-        return self.root / "ocr-v1" / key[:2] / f"{key}.json.gz"
+        from reportkit.ingest.ocr import OCR_VERSION
+
+        return self.root / f"ocr-v{OCR_VERSION}" / key[:2] / f"{key}.json.gz"
 
     def get(self, key: str) -> OcrPage | None:
         from reportkit.ingest.ocr import OcrPage
@@ -158,6 +160,7 @@ class OcrCache:
                 data: dict[str, Any] = json.load(fh)
             data["textpdf"] = base64.b64decode(data["textpdf"])
             data["image_size"] = tuple(data["image_size"])
+            data["lines"] = tuple((str(text), float(conf)) for text, conf in data["lines"])
             return OcrPage(**data)
         except (OSError, ValueError, KeyError, TypeError, EOFError):
             return None

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
     from reportkit.models import Document, Page
 
-OCR_VERSION = 1
+OCR_VERSION = 2
 """Bump when what OCR produces for a page changes, so old cache entries are not reused."""
 LOW_CONFIDENCE = 70.0
 """Mean word confidence (0-100) under which a page's reading is doubtful: fields from it carry a warning."""
@@ -75,6 +75,8 @@ class OcrPage:
     failed: bool = False
     textpdf: bytes = b""
     """Tesseract's one-page PDF of invisible text, for the searchable copy."""
+    lines: tuple[tuple[str, float], ...] = ()
+    """Each line as read, with its mean word confidence: what a field's warning is judged by."""
     image_size: tuple[int, int] = (0, 0)
     """Pixel size of the image that was read (after rotation)."""
     dpi: float = 0.0
@@ -206,6 +208,7 @@ class _Reading:
     confidence: float | None
     words: int
     textpdf: bytes
+    lines: tuple[tuple[str, float], ...]
 
 
 class OcrFailed(Exception):
@@ -247,15 +250,22 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
     except OSError as exc:
         raise OcrFailed("tesseract wrote no output", str(exc)) from None
     confidences = []
+    lines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         try:
             conf = float(row.get("conf") or -1)
         except ValueError:
             continue
-        if conf >= 0 and (row.get("text") or "").strip():
+        word = (row.get("text") or "").strip()
+        if conf >= 0 and word:
             confidences.append(conf)
+            key = (row.get("block_num") or "", row.get("par_num") or "", row.get("line_num") or "")
+            lines.setdefault(key, []).append((word, conf))
     mean = round(sum(confidences) / len(confidences), 1) if confidences else None
-    return _Reading(_tidy(text), mean, len(confidences), textpdf)
+    line_confs = tuple(
+        (" ".join(w for w, _ in words), round(sum(c for _, c in words) / len(words), 1)) for words in lines.values()
+    )
+    return _Reading(_tidy(text), mean, len(confidences), textpdf, line_confs)
 
 
 def _tidy(text: str) -> str:
@@ -342,6 +352,7 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
             rotation=best_turn,
             skew=best_skew,
             textpdf=best.textpdf,
+            lines=best.lines,
             image_size=tuple(best_image.size),
             dpi=dpi,
         )
@@ -374,8 +385,32 @@ def ocr_page(path: str, password: str | None, index: int, settings: OcrSettings)
 # --- what the index says about OCR ------------------------------------------------------------------------
 
 
-def flag_low_confidence(documents: list[Document], pages: list[Page]) -> list[Document]:
-    """Documents whose date, provider or facility came from a doubtful OCR reading get a warning saying so."""
+def _fold(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def line_confidence(reading: OcrPage, snippet: str) -> float | None:
+    """Confidence of the OCR line(s) an evidence snippet was taken from (None: no line matches)."""
+    from reportkit.understand.ocrfix import normalise_ocr
+
+    wanted = _fold(snippet.rstrip("…"))[:60]
+    if not wanted:
+        return None
+    found = [
+        conf
+        for text, conf in reading.lines
+        if wanted in (line := _fold(normalise_ocr(text))) or (len(line) >= 8 and line in wanted)
+    ]
+    return min(found) if found else None
+
+
+def flag_low_confidence(
+    documents: list[Document], pages: list[Page], readings: dict[int, OcrPage] | None = None
+) -> list[Document]:
+    """Documents whose date, provider or facility came from a doubtful OCR reading get a warning saying so.
+
+    Doubtful: the line the value was read from has a mean word confidence under :data:`LOW_CONFIDENCE` (or,
+    when the line cannot be found, the page has)."""
     from dataclasses import replace
 
     out = []
@@ -386,9 +421,14 @@ def flag_low_confidence(documents: list[Document], pages: list[Page]) -> list[Do
             if evidence is None or not 1 <= evidence.page <= len(pages):
                 continue
             page = pages[evidence.page - 1]
-            if page.text_source == "ocr" and page.confidence is not None and page.confidence < LOW_CONFIDENCE:
+            if page.text_source != "ocr" or page.confidence is None:
+                continue
+            reading = (readings or {}).get(page.page)
+            line = line_confidence(reading, evidence.snippet) if reading is not None else None
+            confidence = line if line is not None else page.confidence
+            if confidence < LOW_CONFIDENCE:
                 notes.append(
-                    f"{name} read by OCR from page {page.page} at {page.confidence:.0f}% confidence: "
+                    f"{name} read by OCR from page {page.page} at {confidence:.0f}% confidence: "
                     "check it against the page"
                 )
         out.append(replace(doc, warnings=[*doc.warnings, *notes]) if notes else doc)

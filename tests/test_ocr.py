@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import stat
 import sys
 import zlib
@@ -507,3 +508,44 @@ def test_ocr_always_reads_pages_that_have_a_text_layer(tmp_path: Path) -> None:
     assert always.pages[0].text_source == "ocr" and always.pages[0].confidence
     assert always.settings["ocr"] == "always"
     assert [(d.doc_type, d.date) for d in always.documents] == [(d.doc_type, d.date) for d in embedded.documents]
+
+
+def test_ctrl_c_during_ocr_leaves_no_tesseract_running(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    env = {**os.environ, **_fake_tesseract(tmp_path, "exec sleep 60"), "PYTHONUNBUFFERED": "1"}
+    out_dir = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reportkit",
+            "index",
+            str(copy_of("ccitt.pdf", tmp_path)),
+            "--out",
+            str(out_dir),
+            "--no-cache",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+    def running() -> list[str]:
+        ps = subprocess.run(["ps", "-eo", "pgid,args"], capture_output=True, text=True, check=True).stdout
+        return [ln for ln in ps.splitlines() if ln.split(None, 1)[0] == str(proc.pid) and "<defunct>" not in ln]
+
+    deadline = time.monotonic() + 30
+    while not any("sleep 60" in ln for ln in running()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert any("sleep 60" in ln for ln in running()), "the (fake) tesseract never started"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert "Traceback" not in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+    time.sleep(0.5)
+    assert not running()

@@ -351,6 +351,8 @@ def test_a_page_is_ocrd_once_even_inside_another_file(fax_run: dict[str, object]
     entries = sorted((cache / f"ocr-v{OCR_VERSION}").rglob("*.json.gz"))
     assert len(entries) == 4
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    run_record = json.loads((tmp / "out" / "run.json").read_text())
+    assert run_record["ocr"] == {"pages": 4, "from_cache": 0, "failed": 0}
     # the same scanned pages, re-sent inside another file with a new first page
     writer = PdfWriter()
     writer.add_page(PdfReader(copy_of("trivial.pdf", tmp)).pages[0])  # a blank page: quick to OCR

@@ -235,6 +235,7 @@ def index_bundle(
     debug: list[str] = []
     hits = 0
     searchable: Path | None = None
+    ocr_run: dict[str, int] = {}
     if outputs is not None:
         index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
         hits = len(index.sources)
@@ -242,6 +243,13 @@ def index_bundle(
         index, bundle, hits = _build(files, options, progress)
         outputs = export.render_all(index)
         debug = bundle.debug
+        if bundle.ocr:
+            readings = bundle.ocr.values()
+            ocr_run = {
+                "pages": len(bundle.ocr),
+                "from_cache": sum(1 for r in readings if r.cached),
+                "failed": sum(1 for r in readings if r.failed),
+            }
         if options.ocr_output is not None:
             from reportkit.ingest.searchable import write_searchable
 
@@ -258,6 +266,7 @@ def index_bundle(
             "skipped": [{"sha256": s.sha256, "problem": s.problem} for s in index.skipped],
             "cache": "result" if results.hit else f"text of {hits} file(s)" if hits else "none",
             "settings": index.settings,
+            **({"ocr": ocr_run} if ocr_run else {}),
         }
     )
     written = export.write_files(out_dir, {**outputs, "run.json": run}, force=options.force)

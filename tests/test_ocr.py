@@ -72,18 +72,26 @@ def first_pages(source: Path, count: int, target: Path) -> Path:
 def ink_under_text(pdf: Path, index: int) -> float:
     """Share of a page's text-layer characters that sit on ink in the page's own image: about 1 when the
     invisible text is placed over the words it was read from, far lower when it is misplaced or mirrored."""
+    import ctypes
+
     doc = pypdfium2.PdfDocument(pdf)
     page = doc[index]
     image = page.render(scale=2, grayscale=True).to_pil().convert("L")
-    height = page.get_height()
     text = page.get_textpage()
     count = text.count_chars()
+
+    def to_pixel(x: float, y: float) -> tuple[int, int]:  # page space → bitmap (page /Rotate and boxes applied)
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pypdfium2.raw.FPDF_PageToDevice(page.raw, 0, 0, image.width, image.height, 0, x, y, dx, dy)
+        return dx.value, dy.value
+
     on_ink = total = 0
     for i in range(0, count, max(1, count // 300)):
         if not text.get_text_range(i, 1).strip():
             continue
         left, bottom, right, top = text.get_charbox(i)
-        box = (int(left * 2), int((height - top) * 2), int(right * 2) + 1, int((height - bottom) * 2) + 1)
+        (x1, y1), (x2, y2) = to_pixel(left, bottom), to_pixel(right, top)
+        box = (min(x1, x2), min(y1, y2), max(x1, x2) + 1, max(y1, y2) + 1)
         total += 1
         on_ink += min(image.crop(box).tobytes(), default=255) < 128
     doc.close()
@@ -551,3 +559,27 @@ def test_ctrl_c_during_ocr_leaves_no_tesseract_running(tmp_path: Path) -> None:
     assert not out_dir.exists() or not any(out_dir.iterdir())
     time.sleep(0.5)
     assert not running()
+
+
+def test_text_layer_follows_page_rotation_crop_and_offset_boxes(fax_run: dict[str, object], tmp_path: Path) -> None:
+    from pypdf.generic import RectangleObject
+
+    from reportkit.ingest.searchable import write_searchable
+
+    writer = PdfWriter()
+    pages = PdfReader(fax_run["fax_pdf"]).pages  # type: ignore[arg-type]
+    turned = writer.add_page(pages[0])
+    turned.rotate(90)
+    cropped = writer.add_page(pages[2])
+    cropped.rotate(270)
+    cropped.cropbox = RectangleObject([20, 30, 600, 780])
+    shifted = writer.add_page(pages[3])
+    shifted.mediabox = RectangleObject([-50, -40, 562, 752])
+    odd = tmp_path / "odd-boxes.pdf"
+    with odd.open("wb") as fh:
+        writer.write(fh)
+    index, bundle, _ = build_index([odd], IndexOptions(cache_dir=fax_run["cache"]))  # type: ignore[arg-type]
+    assert [p.text_source for p in index.pages] == ["ocr"] * 3
+    searchable = write_searchable(bundle, tmp_path / "odd-searchable.pdf")
+    for i in range(3):
+        assert ink_under_text(searchable, i) > 0.9

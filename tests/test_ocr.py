@@ -372,6 +372,17 @@ def test_a_page_is_ocrd_once_even_inside_another_file(fax_run: dict[str, object]
     _, bundle, _ = build_index([resent], IndexOptions(cache_dir=cache))
     assert [bundle.ocr[n].cached for n in (1, 2, 3)] == [False, True, True]
     assert len(sorted((cache / f"ocr-v{OCR_VERSION}").rglob("*.json.gz"))) == 5
+    # the same file again: its pages are found by the file's hash, without even rendering them (no OCR tasks)
+    stages: list[str] = []
+    index, bundle, _ = build_index(
+        [fax_run["fax_pdf"]],  # type: ignore[list-item]
+        IndexOptions(cache_dir=cache),
+        progress=lambda stage, done, total: stages.append(stage),
+    )
+    assert "ocr" not in stages
+    assert [p.text_source for p in index.pages] == ["ocr"] * 4
+    assert all(bundle.ocr[n].cached for n in (1, 2, 3, 4))
+    assert index.to_dict()["pages"] == fax_run["fax"].to_dict()["pages"]  # type: ignore[attr-defined]
 
 
 def test_pages_of_encrypted_files_are_never_cached(fax_run: dict[str, object], tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
-from reportkit.ingest.ocr import OcrPage, OcrSettings, needs_ocr
+from reportkit.ingest.ocr import OcrPage, OcrSettings, cached_page, needs_ocr
 from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Page, Skipped, Source, TextSource
 
@@ -275,10 +275,14 @@ def _ocr(
                 bundle.ocr_wanted += 1
                 if settings is None:
                     continue
+                if password is None and (known := cached_page(state.sha256, page, settings)) is not None:
+                    state.ocr[page] = known  # this file was OCR'd before: not even rendered again
+                    continue
                 file_settings = settings if password is None else replace(settings, cache_dir=None)
                 # OCR may read a page up to five times (orientation retries): the task's limit allows that
                 timeout = settings.timeout * 6 + 60
-                tasks.append(Task((i, page), "ocr", (str(state.path), password, page, file_settings), timeout))
+                args = (str(state.path), password, page, file_settings, state.sha256 if password is None else None)
+                tasks.append(Task((i, page), "ocr", args, timeout))
     for done, outcome in enumerate(pool.map(tasks), start=1):
         i, page = outcome.key
         state = states[i]

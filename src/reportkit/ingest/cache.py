@@ -165,6 +165,36 @@ class OcrCache:
         except (OSError, ValueError, KeyError, TypeError, EOFError):
             return None
 
+    def _alias_path(self, name: str) -> Path:
+        from reportkit.ingest.ocr import OCR_VERSION
+
+        assert self.root is not None
+        return self.root / f"ocr-v{OCR_VERSION}" / "pages-of-files" / name[:2] / name
+
+    def get_alias(self, name: str) -> str | None:
+        """The page key remembered for a page of a file (see :func:`reportkit.ingest.ocr.page_of_file`)."""
+        if self.root is None:
+            return None
+        try:
+            key = self._alias_path(name).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return key if len(key) == 64 else None
+
+    def put_alias(self, name: str, key: str) -> None:
+        if self.root is None:
+            return
+        path = self._alias_path(name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.root, 0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(key)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
     def put(self, key: str, page: OcrPage) -> None:
         if self.root is None or page.failed:
             return

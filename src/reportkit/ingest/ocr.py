@@ -358,7 +358,25 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
         )
 
 
-def ocr_page(path: str, password: str | None, index: int, settings: OcrSettings) -> OcrPage:
+def page_of_file(file_sha256: str, index: int, settings: OcrSettings) -> str:
+    """The name under which a file's page remembers its page key (the same file needs no rendering again)."""
+    sig = f"{file_sha256}|{index}|{settings.lang}|{settings.dpi}|{settings.max_pixels}|{settings.max_image_pixels}"
+    return hashlib.sha256(sig.encode()).hexdigest()
+
+
+def cached_page(file_sha256: str, index: int, settings: OcrSettings) -> OcrPage | None:
+    """The cached reading of a page of a file already OCR'd once, found without rendering it."""
+    from reportkit.ingest.cache import OcrCache
+
+    cache = OcrCache(Path(settings.cache_dir) if settings.cache_dir else None)
+    key = cache.get_alias(page_of_file(file_sha256, index, settings))
+    hit = cache.get(key) if key else None
+    return OcrPage(**{**hit.__dict__, "cached": True}) if hit is not None else None
+
+
+def ocr_page(
+    path: str, password: str | None, index: int, settings: OcrSettings, file_sha256: str | None = None
+) -> OcrPage:
     """Worker task: render page ``index`` (0-based) of a file and OCR it, through the cache."""
     from reportkit.ingest.cache import OcrCache
     from reportkit.ingest.pdf import RenderRefused, render_page
@@ -369,6 +387,8 @@ def ocr_page(path: str, password: str | None, index: int, settings: OcrSettings)
         return OcrPage("", None, warning=exc.reason, failed=True)
     cache = OcrCache(Path(settings.cache_dir) if settings.cache_dir else None)
     key = page_key(rendered.image, settings)
+    if file_sha256:
+        cache.put_alias(page_of_file(file_sha256, index, settings), key)
     hit = cache.get(key)
     if hit is not None:
         return OcrPage(**{**hit.__dict__, "warning": rendered.warning or hit.warning, "cached": True})

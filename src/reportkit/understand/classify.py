@@ -86,7 +86,7 @@ _TITLE_RULES: list[tuple[str, str]] = [
 ]
 _TITLE_PATTERNS = [(t, re.compile(p, re.I)) for t, p in _TITLE_RULES]
 
-BODY_CHARS = 8000
+BODY_CHARS = 4000
 """How much of a document's text the body fallback reads (its first pages hold the signal)."""
 
 

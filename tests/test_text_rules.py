@@ -409,3 +409,9 @@ def test_a_referral_is_dated_by_its_referral_date_and_a_note_is_not() -> None:
     assert choose_date([page_lines(1, text)], "referral").value == "2024-03-02"
     note = "Date of Service: 03/14/2024\nReferral date: 03/02/2024\nSeen for pain."
     assert choose_date([page_lines(1, note)], "progress_note").value == "2024-03-14"
+
+
+@pytest.mark.parametrize("footer", ["Page 1", "Page 2 of 3", "- 2 -"])
+def test_a_page_footer_ends_a_finding(footer: str) -> None:
+    found = find_findings([page_lines(1, f"PT NOTE\nPLAN:\nContinue exercises twice weekly.\n{footer}")])
+    assert [(f.label, f.text) for f in found] == [("PLAN", "Continue exercises twice weekly.")]

@@ -45,9 +45,13 @@ def _match_label(line: str) -> tuple[str, str] | None:
     return None
 
 
+_FOOTER = re.compile(r"^(page\s+\d{1,4}(\s*(of|/)\s*\d{1,4})?|-\s*\d{1,4}\s*-)$", re.I)
+
+
 def _ends_passage(line: str) -> bool:
-    """A signature block: "signed", "dictated", or a name with credentials alone on its line."""
-    if _SIGNATURE.search(line):
+    """A signature block ("signed", "dictated", or a name with credentials alone on its line) or a page
+    footer ("Page 2", "Page 2 of 3", "- 2 -")."""
+    if _SIGNATURE.search(line) or _FOOTER.match(line.strip()):
         return True
     m = NAME_WITH_CREDENTIALS.match(line)
     return m is not None and len(line) - m.end() < 3

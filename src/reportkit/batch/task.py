@@ -174,8 +174,13 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str) -> Cas
     debug: list[str] = []
     pages = documents = 0
     status: Status = "done"
-    step = "index"
+    step = "case.yaml"
     try:
+        if spec.kind == "case" and ((spec.path / CASE_FILE).exists() or len(settings.steps) > 1):
+            from reportkit.draft.case import load_case
+
+            load_case(spec.path)  # a broken case.yaml fails the case before any work
+        step = "index"
         inputs = [spec.path / RECORDS] if spec.kind == "case" else [spec.path]
         index_options = api.IndexOptions(
             passwords=settings.passwords,

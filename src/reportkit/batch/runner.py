@@ -225,7 +225,7 @@ def _run_dask(
     if not todo:
         return
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call,unused-ignore]
     except OSError as exc:
         raise UsageError(f"--scheduler {scheduler}: cannot reach the dask scheduler ({exc}).",
                          hint="Start one with `dask scheduler` (see the README).") from None  # fmt: skip
@@ -235,7 +235,7 @@ def _run_dask(
             future = client.submit(run_case, spec, out.resolve(), settings, pure=False,
                                    key=f"reportkit-case-{case_key(spec.name)}-{os.urandom(4).hex()}")  # fmt: skip
             futures[future] = spec
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures)):  # type: ignore[no-untyped-call,unused-ignore]
             spec = futures[future]
             try:
                 value = future.result()

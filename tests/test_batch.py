@@ -276,3 +276,31 @@ def test_dask_executor_runs_the_same_cases(tmp_path: Path) -> None:
     assert json.loads((out / "opinion" / "index" / "index.json").read_text())["page_count"] == 3
     local = run_batch(root, out, BatchSettings(), jobs=1)  # the local executor sees the dask results as its own
     assert local.ran == frozenset()
+
+
+def test_ctrl_c_keeps_finished_cases_and_leaves_no_partial_one(tmp_path: Path) -> None:
+    root = tmp_path / "cases"
+    _case(SECOND, root / "opinion")
+    (root / "bundle").mkdir()
+    shutil.copy2(SECOND / "records" / "02-cedar-valley-orthopaedics-consult.pdf", root / "bundle" / "consult.pdf")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportkit", "batch", str(root), "--out", str(out), "--jobs", "2"],
+        env={**os.environ, TEST_HOOK: "opinion:60"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (
+        (out / ".work").is_dir() and list((out / ".work").glob("*/partial.txt")) and (out / "bundle").is_dir()
+    ):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert (out / "bundle" / "batch-state.json").is_file()
+    assert not (out / "opinion").exists()
+    assert not any((out / ".work").iterdir())

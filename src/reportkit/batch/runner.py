@@ -288,8 +288,10 @@ def _write_summary(
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(["case", "kind", "status", "pages", "documents", "steps", "problems", "inputs_sha256"])
     for o in outcomes:
-        writer.writerow([o.name, o.kind, o.status, o.pages, o.documents, " ".join(o.steps), "; ".join(o.problems),
-                         o.inputs_sha256])  # fmt: skip
+        cells = [o.name, o.kind, o.status, o.pages, o.documents, " ".join(o.steps), "; ".join(o.problems),
+                 o.inputs_sha256]  # fmt: skip
+        # a cell starting with = + - @ would run as a formula in Excel: quote it as text (as index.csv does)
+        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells])
     run = {
         "tool": f"reportkit {__version__}",
         "started": started.isoformat(timespec="seconds"),

@@ -116,7 +116,7 @@ def test_missing_or_empty_password_file(tmp_path: Path) -> None:
 
 
 def test_image_only_page_is_flagged_for_ocr_not_silently_empty(tmp_path: Path) -> None:
-    code, _ = run(copy_of("ccitt.pdf", tmp_path), "--out", tmp_path / "out")
+    code, _ = run(copy_of("ccitt.pdf", tmp_path), "--ocr", "never", "--out", tmp_path / "out")
     assert code == ExitCode.OK
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     assert [p["text_source"] for p in index["pages"]] == ["none"]

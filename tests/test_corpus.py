@@ -28,6 +28,10 @@ def test_every_corpus_pdf_at_once(corpus: Path, tmp_path: Path) -> None:
             "--no-cache",
             "--file-timeout",
             "120",
+            # OCR of the corpus's ~100 scanned pages takes minutes: bench/eval_ocr.py and tests/test_ocr.py
+            # cover OCR of its scans; here the point is reading every file side by side
+            "--ocr",
+            "never",
         ],
     )
     assert result.exit_code == ExitCode.PARTIAL, result.output

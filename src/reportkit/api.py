@@ -21,6 +21,14 @@ from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
+from reportkit.ingest.ocr import (
+    INSTALL_HINT,
+    OcrSettings,
+    find_tesseract,
+    flag_low_confidence,
+    missing_langs,
+    ocr_summary,
+)
 from reportkit.models import SCHEMA, RecordIndex, Skipped
 from reportkit.overrides import Overrides, read_overrides
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
@@ -31,12 +39,13 @@ if TYPE_CHECKING:
     from reportkit.packet.manifest import Verification
 
 TOOL = f"reportkit {__version__}"
+OCR_MODES = ("auto", "always", "never")
 
 
 @dataclass(frozen=True)
 class IndexOptions:
-    """Settings of one ``index`` run. Only ``gap_days``, ``duplicate_threshold`` and ``overrides`` change what
-    index.json says."""
+    """Settings of one ``index`` run. Only ``gap_days``, ``duplicate_threshold``, ``overrides`` and the ``ocr``
+    settings change what index.json says."""
 
     passwords: tuple[str, ...] = ()
     """Passwords to try on encrypted inputs (in order)."""
@@ -59,6 +68,16 @@ class IndexOptions:
     """Replace existing outputs."""
     bates_map: Path | None = None
     """A packet's bates_map.json: index.md, .csv and .docx then cite Bates numbers (index.json is unchanged)."""
+    ocr: str = "auto"
+    """``auto``: OCR pages without a usable text layer; ``always``: OCR every page; ``never``."""
+    ocr_lang: str = "eng"
+    """Tesseract language(s), e.g. ``eng`` or ``eng+spa``."""
+    ocr_dpi: int = 300
+    """Resolution pages are rendered at for OCR."""
+    ocr_timeout: float = 120.0
+    """Seconds one tesseract run on one page may take before the page is marked unread."""
+    ocr_output: Path | None = None
+    """Also write a searchable copy of the bundle (an invisible text layer on OCR'd pages) to this PDF."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,8 @@ class IndexResult:
     """Parser messages (may quote file bytes): show only with --debug."""
     from_cache: bool = False
     """The whole result came from the cache (inputs and settings unchanged)."""
+    notes: list[str] = field(default_factory=list)
+    """Things to tell the user once (e.g. that pages need OCR and how to install it)."""
 
     @property
     def skipped(self) -> list[Skipped]:
@@ -129,8 +150,17 @@ def _build(
 
     cache = PageCache(_cache_root(options))
     limits = Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb)
+    ocr_settings, ocr_note = _ocr_setup(options)
     with WorkerPool(options.jobs, limits) as pool:
-        bundle = read_bundle(files, passwords=options.passwords, pool=pool, cache=cache, progress=progress)
+        bundle = read_bundle(
+            files,
+            passwords=options.passwords,
+            pool=pool,
+            cache=cache,
+            progress=progress,
+            ocr_mode=options.ocr,
+            ocr_settings=ocr_settings,
+        )
         if not bundle.sources:
             problems = {s.problem for s in bundle.skipped}
             reasons = " ".join(s.reason for s in bundle.skipped)
@@ -145,10 +175,12 @@ def _build(
             overrides=overrides,
             duplicate_threshold=options.duplicate_threshold,
         )
+    documents = flag_low_confidence(documents, bundle.pages, bundle.ocr)
     warnings = list(stale)
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
     if no_text:
         warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
+    warnings.extend(ocr_summary(bundle, ocr_note))
     index = RecordIndex(
         schema=SCHEMA,
         generator=TOOL,
@@ -166,10 +198,49 @@ def _build(
 
 def _settings(options: IndexOptions, overrides: Overrides | None) -> dict[str, object]:
     """The settings that change what the index says (recorded in index.json and in cache keys)."""
-    settings: dict[str, object] = {"gap_days": options.gap_days, "duplicate_threshold": options.duplicate_threshold}
+    settings: dict[str, object] = {
+        "gap_days": options.gap_days,
+        "duplicate_threshold": options.duplicate_threshold,
+        "ocr": options.ocr,
+    }
+    if options.ocr != "never":
+        settings.update(ocr_lang=options.ocr_lang, ocr_dpi=options.ocr_dpi)
     if overrides is not None:
         settings["overrides_sha256"] = overrides.sha256
     return settings
+
+
+def _ocr_setup(options: IndexOptions) -> tuple[OcrSettings | None, str]:
+    """OCR settings for this run (None when OCR is off or unavailable) and, if unavailable, why."""
+    if options.ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {options.ocr!r}")
+    if options.ocr == "never":
+        return None, ""
+    engine = find_tesseract()
+    if engine is None:
+        return None, f"Tesseract (OCR) is not installed: {INSTALL_HINT}"
+    missing = missing_langs(engine, options.ocr_lang)
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}" for code in missing)
+        return None, (
+            f"Tesseract has no language data for {', '.join(missing)} (--ocr-lang {options.ocr_lang}): "
+            f"install it (sudo apt-get install {packages}) or choose another --ocr-lang"
+        )
+    root = _cache_root(options)
+    return OcrSettings(
+        lang=options.ocr_lang,
+        dpi=options.ocr_dpi,
+        timeout=options.ocr_timeout,
+        cache_dir=str(root) if root else None,
+    ), ""
+
+
+def _engine_key(options: IndexOptions) -> str:
+    """What the result cache must know of the OCR engine: a run without Tesseract is not reused with it."""
+    if options.ocr == "never":
+        return ""
+    engine = find_tesseract()
+    return f"{engine.version}|{','.join(engine.langs)}" if engine else "none"
 
 
 def index_bundle(
@@ -191,6 +262,10 @@ def index_bundle(
             f"{out_dir}: already holds {', '.join(clash)}.",
             hint="Use --force to replace them, or choose another --out folder.",
         )
+    if options.ocr_output is not None and options.ocr_output.exists() and not options.force:
+        raise OutputError(
+            f"{options.ocr_output}: already exists.", hint="Use --force to replace it, or choose another name."
+        )
     started = datetime.now(UTC)
     clock = time.perf_counter()
     overrides = _read_overrides(options)
@@ -198,10 +273,14 @@ def index_bundle(
     results = ResultCache(_cache_root(options))
     key = None
     if results.root is not None and all(f.sha256 and not f.skipped for f in files):
-        key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], _settings(options, overrides))
-    outputs = results.get(key) if key else None
+        settings = {**_settings(options, overrides), "ocr_engine": _engine_key(options)}
+        key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], settings)
+    # the searchable copy needs the OCR readings themselves: no whole-result reuse then
+    outputs = results.get(key) if key and options.ocr_output is None else None
     debug: list[str] = []
     hits = 0
+    searchable: Path | None = None
+    ocr_run: dict[str, int] = {}
     if outputs is not None:
         index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
         hits = len(index.sources)
@@ -209,6 +288,17 @@ def index_bundle(
         index, bundle, hits = _build(files, options, overrides, progress)
         outputs = export.render_all(index)
         debug = bundle.debug
+        if bundle.ocr:
+            readings = bundle.ocr.values()
+            ocr_run = {
+                "pages": len(bundle.ocr),
+                "from_cache": sum(1 for r in readings if r.cached),
+                "failed": sum(1 for r in readings if r.failed),
+            }
+        if options.ocr_output is not None:
+            from reportkit.ingest.searchable import write_searchable
+
+            searchable = write_searchable(bundle, options.ocr_output, force=options.force)
         if key and not bundle.encrypted and not index.skipped:
             results.put(key, outputs)
     if bates_data is not None and options.bates_map is not None:
@@ -224,10 +314,14 @@ def index_bundle(
             "cache": "result" if results.hit else f"text of {hits} file(s)" if hits else "none",
             "settings": index.settings,
             "cite": "bates" if bates_data is not None else "pages",
+            **({"ocr": ocr_run} if ocr_run else {}),
         }
     )
     written = export.write_files(out_dir, {**outputs, "run.json": run}, force=options.force)
-    return IndexResult(index, written, hits, seconds, debug, from_cache=results.hit)
+    if searchable is not None:
+        written.append(searchable)
+    notes = [w for w in index.warnings if "need OCR and were not read" in w]
+    return IndexResult(index, written, hits, seconds, debug, from_cache=results.hit, notes=notes)
 
 
 def load_index(path: Path) -> RecordIndex:

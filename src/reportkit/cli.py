@@ -12,6 +12,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -115,9 +116,15 @@ class _Bar:
         if not self.progress:
             return
         if stage not in self.tasks:
-            label = "Opening files" if stage == "files" else "Reading pages"
+            label = {"files": "Opening files", "ocr": "OCR of pages"}.get(stage, "Reading pages")
             self.tasks[stage] = self.progress.add_task(label, total=total)
         self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+class OcrMode(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 @app.command()
@@ -170,6 +177,23 @@ def index(
         str | None,
         typer.Option("--cite", help="pages or bates [default: bates with --bates-map, else pages]."),
     ] = None,
+    ocr: Annotated[
+        OcrMode,
+        typer.Option(
+            "--ocr",
+            case_sensitive=False,
+            help="OCR pages with no usable text layer (auto), every page (always), or none (never).",
+        ),
+    ] = OcrMode.auto,
+    ocr_lang: Annotated[str, typer.Option("--ocr-lang", help="Tesseract language(s), e.g. eng or eng+spa.")] = "eng",
+    ocr_dpi: Annotated[int, typer.Option("--ocr-dpi", min=100, max=600, help="Resolution pages are OCR'd at.")] = 300,
+    ocr_timeout: Annotated[
+        float, typer.Option("--ocr-timeout", min=1, help="Seconds OCR of one page may take before it is skipped.")
+    ] = 120.0,
+    ocr_output: Annotated[
+        Path | None,
+        typer.Option("--ocr-output", help="Also write a searchable copy of the bundle (invisible OCR text) here."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")] = False,
 ) -> None:
@@ -193,6 +217,11 @@ def index(
             cache_dir=cache_dir,
             force=force,
             bates_map=bates_map if style == "bates" else None,
+            ocr=ocr.value,
+            ocr_lang=ocr_lang,
+            ocr_dpi=ocr_dpi,
+            ocr_timeout=ocr_timeout,
+            ocr_output=ocr_output,
             **({"jobs": jobs} if jobs else {}),
         )
         with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
@@ -204,6 +233,8 @@ def index(
                 _say(f"warning: {warning}")
         for doc_id in explain or []:
             _explain(result.index, doc_id)
+        for note in result.notes:
+            _say(f"note: {note}")
         if debug:
             for line in result.debug:
                 _say(f"debug: {line}")
@@ -253,7 +284,11 @@ def _summary(result: api.IndexResult, out: Path) -> None:
             f"Earliest: {first.date} {first.doc_type.replace('_', ' ')} "
             f"({cite.pages(first.first_page, first.last_page)}).",
         )
-    _say(f"Wrote {', '.join(p.name for p in result.written)} to {out}/")
+    inside = [p for p in result.written if p.parent == out]
+    _say(f"Wrote {', '.join(p.name for p in inside)} to {out}/")
+    for other in result.written:
+        if other not in inside:
+            _say(f"Wrote the searchable copy to {other}")
 
 
 # --- drafting -----------------------------------------------------------------------------------------------

@@ -76,9 +76,12 @@ class Page:
     source_page: int
     """1-based page number inside that file."""
     text_source: TextSource
-    """Where the text came from: the PDF's text layer, OCR, or none (an image-only page that needs OCR)."""
+    """Where the text came from: the PDF's text layer, OCR (``chars`` 0: OCR found no text, a blank page), or
+    none (an image-only page that was not, or could not be, OCR'd)."""
     chars: int
     """Number of non-whitespace characters of text found."""
+    confidence: float | None = None
+    """For OCR'd pages: Tesseract's mean word confidence, 0-100 (under 70: doubtful reading)."""
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ class Task:
     func: str
     """A name in :data:`TASKS`."""
     args: tuple[Any, ...]
+    timeout: float | None = None
+    """Seconds this task may take; None means the pool's ``Limits.timeout``."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ TASKS: dict[str, str] = {
     "probe": "reportkit.ingest.pdf:probe",
     "extract": "reportkit.ingest.pdf:extract",
     "layout": "reportkit.ingest.pdf:layout_lines",
+    "ocr": "reportkit.ingest.ocr:ocr_page",
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
     "text_boxes": "reportkit.packet.pdf:text_boxes",
@@ -163,7 +166,8 @@ class WorkerPool:
                     worker = self._idle.pop() if self._idle else self._spawn()
                     task = pending.popleft()
                     worker.conn.send((task.key, task.func, task.args))
-                    busy[worker.conn] = (worker, task, time.monotonic() + self.limits.timeout)
+                    limit = task.timeout or self.limits.timeout
+                    busy[worker.conn] = (worker, task, time.monotonic() + limit)
                 next_deadline = min(deadline for _, _, deadline in busy.values())
                 ready = wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic()))
                 for conn in ready:
@@ -183,7 +187,8 @@ class WorkerPool:
                     if deadline <= now:
                         del busy[conn]
                         self._kill(worker)
-                        yield Outcome(task.key, problem="timeout", detail=f"over {self.limits.timeout:g} s")
+                        limit = task.timeout or self.limits.timeout
+                        yield Outcome(task.key, problem="timeout", detail=f"over {limit:g} s")
         finally:
             for worker, _, _ in busy.values():  # an interrupted run: stop what is still running
                 self._kill(worker)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
+from reportkit.ingest.ocr import OcrPage, OcrSettings, cached_page, needs_ocr
 from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Page, Skipped, Source, TextSource
 
@@ -39,6 +40,14 @@ class Bundle:
     """Some file needed a password (its text must not be cached)."""
     debug: list[str] = field(default_factory=list)
     """Parser messages for --debug (may quote file bytes; never logged otherwise)."""
+    ocr: dict[int, OcrPage] = field(default_factory=dict)
+    """OCR readings by bundle page (failed ones too)."""
+    ocr_wanted: int = 0
+    """Pages that needed OCR (read or not)."""
+    ocr_warnings: list[str] = field(default_factory=list)
+    """Pages OCR could not read, or read at a lower resolution (file and page named, no record text)."""
+    passwords: list[str | None] = field(default_factory=list)
+    """The password that opened each source (for writing the searchable copy)."""
 
 
 def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
@@ -142,6 +151,8 @@ class _FileState:
     info: FileInfo | None = None
     texts: list[str | None] = field(default_factory=list)
     problem: str = ""
+    ocr: dict[int, OcrPage] = field(default_factory=dict)
+    """OCR readings by 0-based page index."""
 
 
 def read_bundle(
@@ -151,8 +162,14 @@ def read_bundle(
     pool: WorkerPool,
     cache: PageCache | None = None,
     progress: Progress | None = None,
+    ocr_mode: str = "never",
+    ocr_settings: OcrSettings | None = None,
 ) -> Bundle:
-    """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle."""
+    """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle.
+
+    ``ocr_mode``: ``auto`` OCRs pages without a usable text layer, ``always`` every page, ``never`` none;
+    ``ocr_settings`` None means OCR is unavailable (the pages needing it are only counted).
+    """
     from reportkit.workers import Task
 
     limits = pool.limits
@@ -215,6 +232,8 @@ def read_bundle(
         if not state.problem and state.info is not None and state.info.password_index is None:
             cache.put(state.sha256, state.info, [t or "" for t in state.texts])
 
+    _ocr(bundle, [s for s in states if isinstance(s, _FileState)], passwords, pool, ocr_mode, ocr_settings, progress)
+
     for entry in states:
         if isinstance(entry, Skipped):
             bundle.skipped.append(entry)
@@ -224,18 +243,86 @@ def read_bundle(
             message = problem_message(name, entry.problem, limits)
             bundle.skipped.append(Skipped(name, entry.sha256, entry.problem or "damaged", message))
             continue
-        _add_source(bundle, name, entry.sha256, entry.info, [t or "" for t in entry.texts])
-        bundle.encrypted |= entry.info.password_index is not None
+        _add_source(bundle, name, entry.sha256, entry.info, [t or "" for t in entry.texts], entry.ocr)
+        pw_index = entry.info.password_index
+        bundle.passwords.append(passwords[pw_index] if pw_index is not None else None)
+        bundle.encrypted |= pw_index is not None
     return bundle
 
 
-def _add_source(bundle: Bundle, name: str, sha256: str, info: FileInfo, texts: list[str]) -> None:
+def _ocr(
+    bundle: Bundle,
+    states: list[_FileState],
+    passwords: Sequence[str],
+    pool: WorkerPool,
+    mode: str,
+    settings: OcrSettings | None,
+    progress: Progress | None,
+) -> None:
+    """OCR the pages that need it, one task per page, in parallel on the pool."""
+    from reportkit.workers import Task
+
+    if mode == "never":
+        return
+    tasks = []
+    for i, state in enumerate(states):
+        if state.problem or state.info is None:
+            continue
+        pw_index = state.info.password_index
+        password = passwords[pw_index] if pw_index is not None else None
+        for page, text in enumerate(state.texts):
+            if mode == "always" or needs_ocr(text or "", MIN_CHARS):
+                bundle.ocr_wanted += 1
+                if settings is None:
+                    continue
+                if password is None and (known := cached_page(state.sha256, page, settings)) is not None:
+                    state.ocr[page] = known  # this file was OCR'd before: not even rendered again
+                    continue
+                file_settings = settings if password is None else replace(settings, cache_dir=None)
+                # OCR may read a page up to five times (orientation retries): the task's limit allows that
+                timeout = settings.timeout * 6 + 60
+                args = (str(state.path), password, page, file_settings, state.sha256 if password is None else None)
+                tasks.append(Task((i, page), "ocr", args, timeout))
+    for done, outcome in enumerate(pool.map(tasks), start=1):
+        i, page = outcome.key
+        state = states[i]
+        if outcome.ok:
+            state.ocr[page] = outcome.value
+        else:
+            reason = {"timeout": "OCR took too long and was stopped", "memory": "OCR ran out of memory"}.get(
+                outcome.problem, "OCR failed"
+            )
+            state.ocr[page] = OcrPage("", None, warning=reason, failed=True)
+            bundle.debug.append(f"{state.sha256[:12]} page {page + 1}: {outcome.problem}: {outcome.detail}")
+        if progress:
+            progress("ocr", done, len(tasks))
+
+
+def _add_source(
+    bundle: Bundle, name: str, sha256: str, info: FileInfo, texts: list[str], ocr: dict[int, OcrPage]
+) -> None:
+    from reportkit.understand.ocrfix import normalise_ocr
+
     source_index = len(bundle.sources)
     first = len(bundle.pages) + 1
     bundle.sources.append(Source(name, sha256, info.page_count, first, first + info.page_count - 1))
     for offset, text in enumerate(texts):
         chars = len("".join(text.split()))
         text_source: TextSource = "embedded" if chars >= MIN_CHARS else "none"
-        bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars))
+        confidence = None
+        reading = ocr.get(offset)
+        if reading is not None:
+            bundle.ocr[first + offset] = reading
+            if reading.warning:
+                bundle.ocr_warnings.append(f"{name} page {offset + 1}: {reading.warning}")
+            ocr_text = "" if reading.failed else normalise_ocr(reading.text)
+            ocr_chars = len("".join(ocr_text.split()))
+            if not reading.failed and (ocr_chars or text_source == "none"):
+                # OCR'd, even when it found nothing (a blank page); when OCR finds nothing on a page that has
+                # a text layer (--ocr always), the page keeps its own text
+                text, chars = ocr_text, ocr_chars
+                text_source = "ocr"
+                confidence = reading.confidence
+        bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars, confidence))
         bundle.texts.append(text)
     bundle.outline_starts.update(first + index for index in info.outline_pages)

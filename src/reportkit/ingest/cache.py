@@ -6,6 +6,7 @@ The cache holds record text: it lives in a folder only the user can read (mode 0
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import io
@@ -15,9 +16,12 @@ import tempfile
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportkit.ingest.pdf import FileInfo
+
+if TYPE_CHECKING:
+    from reportkit.ingest.ocr import OcrPage
 
 EXTRACT_VERSION = 1
 """Bump when extraction changes what it produces, so old cache entries are not reused."""
@@ -127,6 +131,81 @@ class ResultCache:
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(buffer.getvalue())
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+
+class OcrCache:
+    """OCR readings stored under the SHA-256 of the rendered page (its pixels, language and resolution), so a
+    page is OCR'd once even when it comes again inside another file. Same privacy as :class:`PageCache`:
+    the folder is private (0700) and pages of password-protected files are never stored."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        assert self.root is not None
+        from reportkit.ingest.ocr import OCR_VERSION
+
+        return self.root / f"ocr-v{OCR_VERSION}" / key[:2] / f"{key}.json.gz"
+
+    def get(self, key: str) -> OcrPage | None:
+        from reportkit.ingest.ocr import OcrPage
+
+        if self.root is None:
+            return None
+        try:
+            with gzip.open(self._path(key), "rt", encoding="utf-8") as fh:
+                data: dict[str, Any] = json.load(fh)
+            data["textpdf"] = base64.b64decode(data["textpdf"])
+            data["image_size"] = tuple(data["image_size"])
+            data["lines"] = tuple((str(text), float(conf)) for text, conf in data["lines"])
+            return OcrPage(**data)
+        except (OSError, ValueError, KeyError, TypeError, EOFError):
+            return None
+
+    def _alias_path(self, name: str) -> Path:
+        from reportkit.ingest.ocr import OCR_VERSION
+
+        assert self.root is not None
+        return self.root / f"ocr-v{OCR_VERSION}" / "pages-of-files" / name[:2] / name
+
+    def get_alias(self, name: str) -> str | None:
+        """The page key remembered for a page of a file (see :func:`reportkit.ingest.ocr.page_of_file`)."""
+        if self.root is None:
+            return None
+        try:
+            key = self._alias_path(name).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return key if len(key) == 64 else None
+
+    def put_alias(self, name: str, key: str) -> None:
+        if self.root is None:
+            return
+        path = self._alias_path(name)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.root, 0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(key)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+    def put(self, key: str, page: OcrPage) -> None:
+        if self.root is None or page.failed:
+            return
+        path = self._path(key)
+        data = {**asdict(page), "textpdf": base64.b64encode(page.textpdf).decode("ascii"), "cached": False}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.root, 0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
+                fh.write(json.dumps(data).encode("utf-8"))
             os.replace(tmp, path)
         except OSError:
             pass

@@ -231,3 +231,71 @@ def _group_lines(boxes: list[tuple[float, float, float, str]]) -> list[TextLine]
         out.append(TextLine(line[0][0], min(b[1] for b in line), max(b[2] for b in line), " ".join(text.split())))
     out.sort(key=lambda t: -t.top)
     return out
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page rendered for OCR: grayscale pixels, at ``dpi``, as displayed (the page's /Rotate applied)."""
+
+    image: Any
+    """A PIL image (mode ``L``)."""
+    dpi: float
+    width_pt: float
+    """Displayed page size in PDF points (after /Rotate)."""
+    height_pt: float
+    warning: str = ""
+    """Set when the page was rendered below the asked resolution (a huge page)."""
+
+
+class RenderRefused(Exception):
+    """A page that must not be rendered (too large to render safely). ``reason`` is for a person."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def render_page(
+    path: str, password: str | None, index: int, dpi: float, max_pixels: int, max_image_pixels: int
+) -> Rendered:
+    """Render page ``index`` (0-based) in grayscale at ``dpi``, for OCR.
+
+    A page whose rendering would exceed ``max_pixels`` is rendered at a lower resolution (with a warning); a
+    page holding an image of more than ``max_image_pixels`` pixels, or so large that even 70 dpi exceeds the
+    budget, is refused: decoding it could exhaust memory.
+    """
+    pdfium = _pdfium()
+    doc = _open_pdfium(path, password)
+    try:
+        page = doc[index]
+        try:
+            for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+                try:
+                    w, h = obj.get_px_size()
+                except Exception:
+                    continue
+                if w * h > max_image_pixels:
+                    raise RenderRefused(
+                        f"holds a {w:,} x {h:,}-pixel image, too large to OCR safely (limit "
+                        f"{max_image_pixels / 1e6:.0f} megapixels); not read"
+                    )
+            width_pt, height_pt = page.get_size()
+            warning = ""
+            pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
+            if pixels > max_pixels:
+                fitted = dpi * (max_pixels / pixels) ** 0.5
+                size = f"{width_pt / 72:.0f} x {height_pt / 72:.0f} inches"
+                if fitted < 70:
+                    raise RenderRefused(f"is {size}, too large to OCR; not read")
+                warning = f"is {size}: OCR'd at {fitted:.0f} dpi instead of {dpi:.0f}"
+                dpi = fitted
+            bitmap = page.render(scale=dpi / 72, grayscale=True, limit_image_cache=True)
+            image = bitmap.to_pil().convert("L")
+            bitmap.close()
+            return Rendered(image, dpi, width_pt, height_pt, warning)
+        finally:
+            page.close()
+    except pdfium.PdfiumError as exc:
+        raise PdfProblem("damaged", f"PdfiumError while rendering: {exc}") from None
+    finally:
+        doc.close()

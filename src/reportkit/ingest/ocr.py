@@ -1,0 +1,476 @@
+"""OCR of pages without a usable text layer: render with pypdfium2, read with the Tesseract command.
+
+Each page is one task on the worker pool (see :mod:`reportkit.workers`), and each task runs one ``tesseract``
+process limited to one thread (``OMP_THREAD_LIMIT=1``): pages run in parallel across cores, which is several
+times faster than Tesseract's own threading on one page at a time. Results are cached by the SHA-256 of the
+rendered page (see :class:`reportkit.ingest.cache.OcrCache`), so a page is read once even when it comes back
+inside another file.
+
+Orientation: a page is read as rendered; when that reads poorly (low confidence) Tesseract's orientation
+detection (``--psm 0``) is asked, and failing that the other three quarter turns are tried; the best reading
+wins. Skew: the angle that makes text rows sharpest (a projection profile on a reduced copy) is found, and the
+page is straightened before reading.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import itertools
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportkit.ingest.bundle import Bundle
+    from reportkit.models import Document, Page
+
+OCR_VERSION = 2
+"""Bump when what OCR produces for a page changes, so old cache entries are not reused."""
+LOW_CONFIDENCE = 70.0
+"""Mean word confidence (0-100) under which a page's reading is doubtful: fields from it carry a warning."""
+RETRY_CONFIDENCE = 60.0
+"""Under this confidence the page may be on its side or upside down: other orientations are tried."""
+INSTALL_HINT = "install Tesseract to read them: sudo apt-get install tesseract-ocr tesseract-ocr-eng"
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How pages are OCR'd. Only ``lang`` and ``dpi`` change what is read."""
+
+    lang: str = "eng"
+    dpi: int = 300
+    timeout: float = 120.0
+    """Seconds one tesseract run may take."""
+    max_pixels: int = 40_000_000
+    """Largest rendering; a larger page is rendered at a lower resolution (with a warning)."""
+    max_image_pixels: int = 150_000_000
+    """A page holding a bigger image is not rendered (decoding it could exhaust memory)."""
+    cache_dir: str | None = None
+    """Folder of the OCR cache, or None for no cache (always None for password-protected files)."""
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """What OCR made of one page."""
+
+    text: str
+    confidence: float | None
+    """Mean word confidence, 0-100 (None: nothing was read)."""
+    rotation: int = 0
+    """Quarter turns, in degrees clockwise, the page needed to be upright."""
+    skew: float = 0.0
+    """Degrees the page was straightened by (counter-clockwise)."""
+    warning: str = ""
+    """Why the page was not read, or read at a lower resolution: for a person (no record text)."""
+    failed: bool = False
+    textpdf: bytes = b""
+    """Tesseract's one-page PDF of invisible text, for the searchable copy."""
+    lines: tuple[tuple[str, float], ...] = ()
+    """Each line as read, with its mean word confidence: what a field's warning is judged by."""
+    image_size: tuple[int, int] = (0, 0)
+    """Pixel size of the image that was read (after rotation)."""
+    dpi: float = 0.0
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class OcrEngine:
+    """The Tesseract found on this machine."""
+
+    path: str
+    version: str
+    langs: tuple[str, ...]
+
+
+def find_tesseract() -> OcrEngine | None:
+    """The ``tesseract`` command on PATH with its version and installed languages, or None."""
+    exe = os.environ.get("REPORTKIT_TESSERACT") or shutil.which("tesseract")
+    if not exe:
+        return None
+    try:
+        version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30, check=False)
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if version.returncode != 0:
+        return None
+    first = (version.stdout or version.stderr).strip().splitlines()
+    names = [ln.strip() for ln in langs.stdout.splitlines()[1:] if ln.strip() and " " not in ln.strip()]
+    return OcrEngine(exe, first[0] if first else "tesseract", tuple(sorted(names)))
+
+
+def missing_langs(engine: OcrEngine, lang: str) -> list[str]:
+    """Languages of ``lang`` (``eng+deu``) that the engine lacks."""
+    return [code for code in lang.split("+") if code and code not in engine.langs]
+
+
+_WORD = re.compile(r"[A-Za-z]{2,}")
+_TOKEN = re.compile(r"\S+")
+
+
+def readable_share(text: str) -> float:
+    """Share of whitespace-separated tokens that look like words or numbers.
+
+    A text layer drawn with fonts that have no Unicode mapping extracts as symbols and stray letters; real text
+    is mostly words (``Patient``), numbers (``03/14/2024``) and short punctuation.
+    """
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return 0.0
+    good = 0
+    for token in tokens:
+        core = token.strip(".,:;()[]\"'!?-")
+        if not core:
+            continue
+        letters = sum(ch.isalpha() for ch in core)
+        digits = sum(ch.isdigit() for ch in core)
+        ascii_share = sum(ch.isascii() for ch in core) / len(core)
+        if (
+            (digits and digits + letters >= len(core) * 0.6)
+            or (_WORD.search(core) and letters >= len(core) * 0.7 and ascii_share >= 0.8 and _has_vowel(core))
+            or (letters >= len(core) * 0.7 and _one_other_script(core))
+        ):
+            good += 1
+    return good / len(tokens)
+
+
+def _one_other_script(word: str) -> bool:
+    """All letters of one script other than Latin (Arabic, Cyrillic, Greek, Hebrew, CJK…): real text in another
+    alphabet, not the Latin-1 letters and symbols that unmapped fonts extract as."""
+    scripts = {unicodedata.name(ch, "?").split()[0] for ch in word if ch.isalpha()}
+    return len(scripts) == 1 and scripts.isdisjoint({"LATIN", "?"})
+
+
+def _has_vowel(word: str) -> bool:
+    return any(ch in "aeiouyAEIOUY" for ch in word) or word.isupper()
+
+
+MIN_READABLE = 0.5
+"""A text layer with fewer readable tokens than this share is garbage (OCR it in ``auto`` mode)."""
+
+
+def needs_ocr(text: str, min_chars: int) -> bool:
+    """No usable text layer: (nearly) empty, or mostly unreadable tokens."""
+    chars = len("".join(text.split()))
+    return chars < min_chars or readable_share(text) < MIN_READABLE
+
+
+# --- skew -------------------------------------------------------------------------------------------------
+
+
+def _row_sharpness(image: Any, angle: float) -> float:
+    from PIL import Image
+
+    turned = image.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+    rows = turned.resize((1, turned.height), Image.Resampling.BOX).tobytes()  # mode L: one byte a row
+    return float(sum((a - b) ** 2 for a, b in itertools.pairwise(rows)))
+
+
+def find_skew(image: Any, limit: float = 5.0) -> float:
+    """Degrees (counter-clockwise) to rotate the page by so that its text rows are level."""
+    from PIL import Image, ImageOps
+
+    scale = max(1, round(min(image.size) / 600))
+    small = image.reduce(scale) if scale > 1 else image
+    ink = ImageOps.invert(small.convert("L")).point(lambda v: 255 if v > 96 else 0)
+    mean_ink = ink.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+    if not isinstance(mean_ink, (int, float)) or mean_ink < 1:  # nearly blank
+        return 0.0
+    best = max((a / 2 for a in range(int(-limit * 2), int(limit * 2) + 1)), key=lambda a: _row_sharpness(ink, a))
+    fine = [best + d / 10 for d in range(-5, 6)]
+    angle = max(fine, key=lambda a: _row_sharpness(ink, a))
+    return round(angle, 1) if abs(angle) >= 0.3 else 0.0
+
+
+# --- tesseract ----------------------------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+@dataclass(frozen=True)
+class _Reading:
+    text: str
+    confidence: float | None
+    words: int
+    textpdf: bytes
+    lines: tuple[tuple[str, float], ...]
+
+
+class OcrFailed(Exception):
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, psm: int = 3) -> _Reading:
+    exe = os.environ.get("REPORTKIT_TESSERACT") or shutil.which("tesseract") or "tesseract"
+    src = work / "page.pgm"
+    image.save(src)
+    base = work / "out"
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    cmd = [exe, str(src), str(base), "--dpi", str(round(dpi)), "--psm", str(psm), "-l", lang]
+    cmd += ["-c", "textonly_pdf=1", "txt", "tsv", "pdf"]
+    try:
+        run = subprocess.run(
+            cmd,
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+            preexec_fn=_die_with_parent if os.name == "posix" else None,
+        )
+    except subprocess.TimeoutExpired:
+        raise OcrFailed(f"OCR took longer than {timeout:g} s and was stopped") from None
+    except OSError as exc:
+        raise OcrFailed("the tesseract command could not be run", str(exc)) from None
+    if run.returncode != 0:
+        raise OcrFailed(
+            f"tesseract stopped with exit code {run.returncode}", run.stderr.decode("utf-8", "replace")[-500:]
+        )
+    try:
+        text = (base.with_suffix(".txt")).read_text(encoding="utf-8", errors="replace")
+        tsv = (base.with_suffix(".tsv")).read_text(encoding="utf-8", errors="replace")
+        textpdf = (base.with_suffix(".pdf")).read_bytes()
+    except OSError as exc:
+        raise OcrFailed("tesseract wrote no output", str(exc)) from None
+    confidences = []
+    lines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        try:
+            conf = float(row.get("conf") or -1)
+        except ValueError:
+            continue
+        word = (row.get("text") or "").strip()
+        if conf >= 0 and word:
+            confidences.append(conf)
+            key = (row.get("block_num") or "", row.get("par_num") or "", row.get("line_num") or "")
+            lines.setdefault(key, []).append((word, conf))
+    mean = round(sum(confidences) / len(confidences), 1) if confidences else None
+    line_confs = tuple(
+        (" ".join(w for w, _ in words), round(sum(c for _, c in words) / len(words), 1)) for words in lines.values()
+    )
+    return _Reading(_tidy(text), mean, len(confidences), textpdf, line_confs)
+
+
+def _tidy(text: str) -> str:
+    from reportkit.ingest.pdf import clean_text
+
+    lines = [ln.rstrip() for ln in clean_text(text).replace("\f", "").split("\n")]
+    return "\n".join(lines).strip("\n")
+
+
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_ORIENT_CONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def _osd_rotation(image: Any, dpi: float, timeout: float, work: Path) -> int | None:
+    """Clockwise degrees that make the page upright per Tesseract's orientation detection (None: unsure)."""
+    exe = os.environ.get("REPORTKIT_TESSERACT") or shutil.which("tesseract") or "tesseract"
+    src = work / "osd.pgm"
+    image.save(src)
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        run = subprocess.run(
+            [exe, str(src), "stdout", "--dpi", str(round(dpi)), "--psm", "0", "-l", "osd"],
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            check=False,
+            preexec_fn=_die_with_parent if os.name == "posix" else None,
+        )
+    except (subprocess.SubprocessError, OSError):
+        return None
+    out = run.stdout.decode("utf-8", "replace")
+    rotate, conf = _ROTATE.search(out), _ORIENT_CONF.search(out)
+    if run.returncode != 0 or not rotate or not conf or float(conf.group(1)) < 1.5:
+        return None
+    return int(rotate.group(1)) % 360
+
+
+def _turn(image: Any, clockwise: int) -> Any:
+    from PIL import Image
+
+    if clockwise % 360 == 0:
+        return image
+    op = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+    return image.transpose(op[clockwise % 360])
+
+
+def _straighten(image: Any) -> tuple[Any, float]:
+    from PIL import Image
+
+    angle = find_skew(image)
+    if not angle:
+        return image, 0.0
+    return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255), angle
+
+
+def page_key(image: Any, settings: OcrSettings) -> str:
+    """The cache key of a rendered page: a hash of its pixels and of what changes the reading."""
+    digest = hashlib.sha256(f"ocr-v{OCR_VERSION}|{settings.lang}|{settings.dpi}|{image.size}|".encode())
+    digest.update(image.tobytes())
+    return digest.hexdigest()
+
+
+def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
+    """OCR one page image: straighten it, read it, and when it reads poorly try it turned."""
+    with tempfile.TemporaryDirectory(prefix="reportkit-ocr-") as tmp:  # mode 0700
+        work = Path(tmp)
+        straight, skew = _straighten(image)
+        best = _tesseract(straight, dpi, settings.lang, settings.timeout, work)
+        best_turn, best_image, best_skew = 0, straight, skew
+        if best.words >= 3 and (best.confidence or 0) < RETRY_CONFIDENCE:
+            osd = _osd_rotation(image, dpi, settings.timeout, work)
+            # orientation detection sure the page is upright: it is just a poor page; unsure: try every turn
+            turns = [90, 180, 270] if osd is None else [osd] if osd else []
+            for turn in turns:
+                turned, angle = _straighten(_turn(image, turn))
+                reading = _tesseract(turned, dpi, settings.lang, settings.timeout, work)
+                if (reading.confidence or 0) > (best.confidence or 0) + 5:
+                    best, best_turn, best_image, best_skew = reading, turn, turned, angle
+                if (best.confidence or 0) >= RETRY_CONFIDENCE:
+                    break
+        return OcrPage(
+            text=best.text,
+            confidence=best.confidence,
+            rotation=best_turn,
+            skew=best_skew,
+            textpdf=best.textpdf,
+            lines=best.lines,
+            image_size=tuple(best_image.size),
+            dpi=dpi,
+        )
+
+
+def page_of_file(file_sha256: str, index: int, settings: OcrSettings) -> str:
+    """The name under which a file's page remembers its page key (the same file needs no rendering again)."""
+    sig = f"{file_sha256}|{index}|{settings.lang}|{settings.dpi}|{settings.max_pixels}|{settings.max_image_pixels}"
+    return hashlib.sha256(sig.encode()).hexdigest()
+
+
+def cached_page(file_sha256: str, index: int, settings: OcrSettings) -> OcrPage | None:
+    """The cached reading of a page of a file already OCR'd once, found without rendering it."""
+    from reportkit.ingest.cache import OcrCache
+
+    cache = OcrCache(Path(settings.cache_dir) if settings.cache_dir else None)
+    key = cache.get_alias(page_of_file(file_sha256, index, settings))
+    hit = cache.get(key) if key else None
+    return OcrPage(**{**hit.__dict__, "cached": True}) if hit is not None else None
+
+
+def ocr_page(
+    path: str, password: str | None, index: int, settings: OcrSettings, file_sha256: str | None = None
+) -> OcrPage:
+    """Worker task: render page ``index`` (0-based) of a file and OCR it, through the cache."""
+    from reportkit.ingest.cache import OcrCache
+    from reportkit.ingest.pdf import RenderRefused, render_page
+
+    try:
+        rendered = render_page(path, password, index, settings.dpi, settings.max_pixels, settings.max_image_pixels)
+    except RenderRefused as exc:
+        return OcrPage("", None, warning=exc.reason, failed=True)
+    cache = OcrCache(Path(settings.cache_dir) if settings.cache_dir else None)
+    key = page_key(rendered.image, settings)
+    if file_sha256:
+        cache.put_alias(page_of_file(file_sha256, index, settings), key)
+    hit = cache.get(key)
+    if hit is not None:
+        return OcrPage(**{**hit.__dict__, "warning": rendered.warning or hit.warning, "cached": True})
+    try:
+        result = read_image(rendered.image, rendered.dpi, settings)
+    except OcrFailed as exc:
+        return OcrPage("", None, warning=f"OCR failed: {exc.reason}", failed=True)
+    if rendered.warning:
+        result = OcrPage(**{**result.__dict__, "warning": rendered.warning})
+    cache.put(key, result)
+    return result
+
+
+# --- what the index says about OCR ------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def line_confidence(reading: OcrPage, snippet: str) -> float | None:
+    """Confidence of the OCR line(s) an evidence snippet was taken from (None: no line matches)."""
+    from reportkit.understand.ocrfix import normalise_ocr
+
+    wanted = _fold(snippet.rstrip("…"))[:60]
+    if not wanted:
+        return None
+    found = [
+        conf
+        for text, conf in reading.lines
+        if wanted in (line := _fold(normalise_ocr(text))) or (len(line) >= 8 and line in wanted)
+    ]
+    return min(found) if found else None
+
+
+def flag_low_confidence(
+    documents: list[Document], pages: list[Page], readings: dict[int, OcrPage] | None = None
+) -> list[Document]:
+    """Documents whose date, provider or facility came from a doubtful OCR reading get a warning saying so.
+
+    Doubtful: the line the value was read from has a mean word confidence under :data:`LOW_CONFIDENCE` (or,
+    when the line cannot be found, the page has)."""
+    from dataclasses import replace
+
+    out = []
+    for doc in documents:
+        notes = []
+        for name in ("date", "provider", "facility"):
+            evidence = doc.evidence.get(name)
+            if evidence is None or not 1 <= evidence.page <= len(pages):
+                continue
+            page = pages[evidence.page - 1]
+            if page.text_source != "ocr" or page.confidence is None:
+                continue
+            reading = (readings or {}).get(page.page)
+            line = line_confidence(reading, evidence.snippet) if reading is not None else None
+            confidence = line if line is not None else page.confidence
+            if confidence < LOW_CONFIDENCE:
+                notes.append(
+                    f"{name} read by OCR from page {page.page} at {confidence:.0f}% confidence: "
+                    "check it against the page"
+                )
+        out.append(replace(doc, warnings=[*doc.warnings, *notes]) if notes else doc)
+    return out
+
+
+def ocr_summary(bundle: Bundle, unavailable: str) -> list[str]:
+    """Bundle-level warnings about OCR: pages not read and why, pages read with low confidence."""
+    warnings = []
+    if unavailable and bundle.ocr_wanted:
+        warnings.append(f"{bundle.ocr_wanted} page(s) need OCR and were not read. {unavailable}")
+    read = [p for p in bundle.pages if p.text_source == "ocr"]
+    if read:
+        confidences = [p.confidence for p in read if p.confidence is not None]
+        mean = sum(confidences) / len(confidences) if confidences else 0.0
+        low = sum(1 for c in confidences if c < LOW_CONFIDENCE)
+        blank = sum(1 for p in read if not p.chars)
+        line = f"{len(read)} page(s) read by OCR, mean confidence {mean:.0f}%"
+        if blank:
+            line += f"; {blank} with no text found (blank?)"
+        if low:
+            line += f"; {low} under {LOW_CONFIDENCE:.0f}%: check values taken from them"
+        warnings.append(line)
+    warnings.extend(bundle.ocr_warnings)
+    return warnings

@@ -1,0 +1,122 @@
+"""Undo the usual OCR slips in OCR'd page text, before the date, provider and title rules read it.
+
+Applied only to text that came from OCR (never to a PDF's own text layer). Each repair is narrow: it touches
+a token only when the token's shape says what was meant — a date with ``O`` for ``0`` or ``l`` for ``1``
+(``O4/l2/1978``), spaces inside a date (``04 /12/ 1978``, ``04/12/19 78``), stray punctuation between a label
+and its value (``DOB:-04/12/1978``), a credential misread (``M.0.``, ``M. D.``), labels with broken
+spacing (``Dateof Service``, ``D OB``), and a full stop read as a colon or semicolon after a middle initial,
+``Dr`` or a sign-off (``Helen M: Castellano``, ``Dear Dr: Ruiz``, ``Sincerely;``). Prose is left alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_DIGITISH = r"0-9OoIl|\]"
+"""Characters OCR gives for digits: O/o for 0, I/l/|/] for 1."""
+_TO_DIGIT = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1"})
+
+_NUMERIC_DATE = re.compile(
+    rf"(?<![\w/])([{_DIGITISH}]{{1,2}})\s?([/.-])\s?([{_DIGITISH}]{{1,2}})\s?\2\s?"
+    rf"([{_DIGITISH}](?:\s?[{_DIGITISH}]){{1,3}})(?![\w/])"
+)
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_NAMED_DATE = re.compile(
+    rf"\b({_MONTHS})(\.?\s+)([{_DIGITISH}]{{1,2}})(,?\s+)([12][{_DIGITISH}]{{3}}|[{_DIGITISH}]{{4}})(?![\w/])", re.I
+)
+_LABEL_JUNK = re.compile(r"(?<=[A-Za-z)])\s*([:;])\s*[-_.,~'\"`:;=*]+\s*(?=[0-9OoIl|]{1,2}\s?[/.-]|[A-Z][a-z]{2})")
+_LABEL_NO_COLON = re.compile(r"\b(DOB|DOS|DOI)[;.,]\s*(?=[0-9OoIl|])")
+_CREDENTIAL = re.compile(r"([a-z],?\s+)(M|D|Ph)\s?\.\s?([D0O])\s?\.(?=\s|$|,)")
+_LABELS = (
+    "date of birth",
+    "date of service",
+    "date of visit",
+    "date of injury",
+    "date of exam",
+    "date of surgery",
+    "date of procedure",
+    "date of admission",
+    "date of discharge",
+    "discharge date",
+    "admission date",
+    "exam date",
+    "service date",
+    "collection date",
+    "date collected",
+)
+_BROKEN_LABELS = [
+    (re.compile(r"\b" + r"\s*".join(re.escape(w) for w in label.replace(" ", "")) + r"\b", re.I), label)
+    for label in _LABELS
+]
+_INITIAL = re.compile(r"\b([A-Z][a-z]+\s+[A-Z])[:;,](\s+[A-Z][a-z'’\-]+)")
+_DR = re.compile(r"\bDr[:;,](?=\s+[A-Z])")
+_SIGNOFF = re.compile(
+    r"^(\s*(?:very\s+)?(?:sincerely|respectfully|regards|best\s+regards|kind\s+regards|cordially|"
+    r"(?:yours\s+)?truly|truly\s+yours|yours\s+sincerely)(?:\s+yours)?)\s*[;:]\s*$",
+    re.I,
+)
+_SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
+
+
+def _digits(token: str) -> str:
+    return token.translate(_TO_DIGIT).replace(" ", "")
+
+
+def _fix_numeric(match: re.Match[str]) -> str:
+    month, sep, day, year = match.group(1), match.group(2), match.group(3), match.group(4)
+    raw = month + day + year
+    if sum(ch.isdigit() for ch in raw) < 3:
+        return match.group(0)  # mostly letters: not a date
+    year_digits = _digits(year)
+    if len(year_digits) not in (2, 4):
+        return match.group(0)
+    return f"{_digits(month)}{sep}{_digits(day)}{sep}{year_digits}"
+
+
+def _fix_named(match: re.Match[str]) -> str:
+    day, year = match.group(3), match.group(5)
+    if not any(ch.isdigit() for ch in day + year):
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}{_digits(day)}{match.group(4)}{_digits(year)}"
+
+
+def _fix_label(match: re.Match[str], label: str) -> str:
+    found = match.group(0)
+    if found.lower() == label:
+        return found
+    words = label.split()
+    # keep the case style the page used: all capitals, or capitalised words
+    if found.replace(" ", "").isupper():
+        return label.upper()
+    return " ".join(w if w == "of" else w.capitalize() for w in words)
+
+
+def _fix_credential(match: re.Match[str]) -> str:
+    before, first = match.group(1), match.group(2)
+    return before + {"M": "M.D.", "Ph": "Ph.D."}.get(first, "D.O.")
+
+
+def normalise_ocr(text: str) -> str:
+    """OCR'd page text with dates, labels and credentials repaired (line structure kept)."""
+    lines = []
+    for line in text.split("\n"):
+        if not line.strip():
+            lines.append(line)
+            continue
+        line = _SPACED_ABBREV.sub(lambda m: "".join(g for g in m.groups() if g), line)
+        for pattern, label in _BROKEN_LABELS:
+            line = pattern.sub(functools.partial(_fix_label, label=label), line)
+        line = _LABEL_JUNK.sub(lambda m: ": " if m.group(1) == ";" else m.group(1) + " ", line)
+        line = _LABEL_NO_COLON.sub(lambda m: m.group(1) + ": ", line)
+        line = _NUMERIC_DATE.sub(_fix_numeric, line)
+        line = _NAMED_DATE.sub(_fix_named, line)
+        line = _CREDENTIAL.sub(_fix_credential, line)
+        line = _INITIAL.sub(r"\1.\2", line)
+        line = _DR.sub("Dr.", line)
+        line = _SIGNOFF.sub(r"\1,", line)
+        lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,596 @@
+"""OCR of image-only pages: real Tesseract runs on small image-only PDFs (skipped, with the reason, when Tesseract
+is not installed), the page-hash cache, orientation, the searchable copy, bad input, and the OCR-noise repairs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import sys
+import zlib
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from pypdf import PdfReader, PdfWriter
+from typer.testing import CliRunner
+
+from conftest import ROOT, SAMPLE_CASE, copy_of
+from reportkit.api import IndexOptions, build_index, index_bundle
+from reportkit.cli import app
+from reportkit.errors import ExitCode
+from reportkit.ingest.ocr import OCR_VERSION, OcrPage, find_tesseract, flag_low_confidence, needs_ocr, readable_share
+from reportkit.models import Document, Evidence, Page
+from reportkit.understand.ocrfix import normalise_ocr
+
+sys.path.insert(0, str(ROOT / "samples"))
+from make_fax_copy import fax_page
+
+ENGINE = find_tesseract()
+needs_tesseract = pytest.mark.skipif(
+    ENGINE is None or "eng" not in ENGINE.langs,
+    reason="needs Tesseract with English (apt-get install tesseract-ocr tesseract-ocr-eng)",
+)
+runner = CliRunner()
+HARBORVIEW = SAMPLE_CASE / "records" / "01-harborview-occupational-health.pdf"
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, ["index", *map(str, args)], env=env)
+    return result.exit_code, result.output
+
+
+def image_pdf(images: list[Image.Image], path: Path, dpi: int = 200) -> Path:
+    images[0].save(path, save_all=True, append_images=images[1:], resolution=dpi)
+    return path
+
+
+def fax_of(source: Path, pages: range, target: Path, turns: dict[int, int] | None = None) -> Path:
+    """An image-only, fax-like copy of some pages of ``source`` (``turns``: page index → clockwise degrees)."""
+    import random
+
+    rng = random.Random(7)
+    doc = pypdfium2.PdfDocument(source)
+    images = [
+        fax_page(doc[i].render(scale=200 / 72, grayscale=True).to_pil(), rng, (turns or {}).get(i, 0)) for i in pages
+    ]
+    doc.close()
+    return image_pdf(images, target)
+
+
+def first_pages(source: Path, count: int, target: Path) -> Path:
+    writer = PdfWriter()
+    for page in PdfReader(source).pages[:count]:
+        writer.add_page(page)
+    with target.open("wb") as fh:
+        writer.write(fh)
+    return target
+
+
+def ink_under_text(pdf: Path, index: int) -> float:
+    """Share of a page's text-layer characters that sit on ink in the page's own image: about 1 when the
+    invisible text is placed over the words it was read from, far lower when it is misplaced or mirrored."""
+    import ctypes
+
+    doc = pypdfium2.PdfDocument(pdf)
+    page = doc[index]
+    image = page.render(scale=2, grayscale=True).to_pil().convert("L")
+    text = page.get_textpage()
+    count = text.count_chars()
+
+    def to_pixel(x: float, y: float) -> tuple[int, int]:  # page space → bitmap (page /Rotate and boxes applied)
+        dx, dy = ctypes.c_int(), ctypes.c_int()
+        pypdfium2.raw.FPDF_PageToDevice(page.raw, 0, 0, image.width, image.height, 0, x, y, dx, dy)
+        return dx.value, dy.value
+
+    on_ink = total = 0
+    for i in range(0, count, max(1, count // 300)):
+        if not text.get_text_range(i, 1).strip():
+            continue
+        left, bottom, right, top = text.get_charbox(i)
+        (x1, y1), (x2, y2) = to_pixel(left, bottom), to_pixel(right, top)
+        box = (min(x1, x2), min(y1, y2), max(x1, x2) + 1, max(y1, y2) + 1)
+        total += 1
+        on_ink += min(image.crop(box).tobytes(), default=255) < 128
+    doc.close()
+    return on_ink / total if total else 0.0
+
+
+# --- no Tesseract needed ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("noisy", "clean"),
+    [
+        ("DOB:-04/12/1978", "DOB: 04/12/1978"),
+        ("Date of Service: O4/l2/2O24", "Date of Service: 04/12/2024"),
+        ("DOB;04/12/1978", "DOB: 04/12/1978"),
+        ("seen 04 /12/ 19 78 in clinic", "seen 04/12/1978 in clinic"),
+        ("DOB 09/23/1 981", "DOB 09/23/1981"),
+        ("Dateof Service: 3/4/2024", "Date of Service: 3/4/2024"),
+        ("DATE OFSERVICE: 3/4/2024", "DATE OF SERVICE: 3/4/2024"),
+        ("D OB: 1/2/1990", "DOB: 1/2/1990"),
+        ("March l4, 2O24", "March 14, 2024"),
+        ("John Smith, M.0.", "John Smith, M.D."),
+        ("Jane Roe M. D.", "Jane Roe M.D."),
+        ("Ordering: Helen M: Castellano, MD", "Ordering: Helen M. Castellano, MD"),
+        ("Dear Dr: Castellano:", "Dear Dr. Castellano:"),
+        ("Sincerely;", "Sincerely,"),
+    ],
+)
+def test_ocr_noise_is_repaired(noisy: str, clean: str) -> None:
+    assert normalise_ocr(noisy) == clean
+
+
+@pytest.mark.parametrize("prose", ["I/O ratio 3", "BP 120/80, HR 72", "Total: 10.5 mg", "Lifting 10 lb", "Page l/3"])
+def test_ocr_repairs_leave_other_text_alone(prose: str) -> None:
+    assert normalise_ocr(prose) == prose
+
+
+def test_repaired_noise_gives_the_date_and_provider() -> None:
+    from reportkit.understand.dates import candidates, choose_date
+    from reportkit.understand.people import find_provider
+    from reportkit.understand.text import page_lines
+
+    noisy = (
+        "PROGRESS NOTE\nPatient: Ann Lee DOB:-O4/l2/1978\nDateof Service; O3/l4/2O24\nSincerely;\nRenee Albright, D.0."
+    )
+    page = page_lines(1, normalise_ocr(noisy))
+    found = {(c.value.isoformat(), c.role) for c in candidates([page])}
+    assert ("2024-03-14", "service") in found
+    assert ("1978-04-12", "excluded") in found
+    assert choose_date([page], "progress_note").value == "2024-03-14"
+    assert find_provider([page], "progress_note").value == "Renee Albright, D.O."
+    # without the repairs the rules find neither
+    raw = page_lines(1, noisy)
+    assert choose_date([raw], "progress_note").value is None
+
+
+def test_garbage_text_layers_need_ocr_real_text_does_not() -> None:
+    real = "Date of Service: 03/14/2024\nPatient presents with low back pain after lifting at work. BP 120/80."
+    assert not needs_ocr(real, 10)
+    assert readable_share(real) > 0.9
+    garbage = "ÿþ §¶ ¤¤¦ ¬ºª ÆÐ Þß ¦¦¦ ¤ ¶§ ÷× ¢£ ¥ ©® ¯° ±² ³´ µ· ¸¹"
+    assert needs_ocr(garbage, 10)
+    assert needs_ocr("3 .", 10)  # (nearly) empty
+    assert needs_ocr("xq zzkw qrtp fgh vbnm xcvb", 10)  # letters without words
+    assert not needs_ocr("حبيبي يا نور العين", 10)  # real text in another alphabet
+    assert not needs_ocr("Пациент жалуется на боль в спине", 10)
+    assert not needs_ocr("El paciente refiere dolor lumbar desde el accidente de trabajo.", 10)
+
+
+def test_low_confidence_fields_carry_a_warning() -> None:
+    pages = [Page(1, 0, 1, "ocr", 500, 55.0), Page(2, 0, 2, "ocr", 500, 93.0), Page(3, 0, 3, "embedded", 500)]
+    docs = [
+        Document(
+            "D0001",
+            1,
+            1,
+            "progress_note",
+            None,
+            "2024-03-14",
+            "service",
+            "A B, MD",
+            None,
+            evidence={"date": Evidence(1, "Date of Service"), "provider": Evidence(1, "A B, MD")},
+        ),
+        Document(
+            "D0002",
+            2,
+            3,
+            "progress_note",
+            None,
+            "2024-03-15",
+            "service",
+            None,
+            None,
+            evidence={"date": Evidence(2, "x"), "facility": Evidence(3, "y")},
+        ),
+    ]
+    flagged = flag_low_confidence(docs, pages)
+    assert [w for w in flagged[0].warnings if "confidence" in w] == [
+        "date read by OCR from page 1 at 55% confidence: check it against the page",
+        "provider read by OCR from page 1 at 55% confidence: check it against the page",
+    ]
+    assert flagged[1].warnings == []
+    # with the lines as read, the line a value came from decides: a clean page with a smudged date line
+    readings = {
+        1: OcrPage("", 55.0, lines=(("Date of Service", 91.0), ("A B, MD", 48.5))),
+        2: OcrPage("", 93.0, lines=(("x", 41.0), ("Other line", 95.0))),
+    }
+    flagged = flag_low_confidence(docs, pages, readings)
+    assert [w for w in flagged[0].warnings if "confidence" in w] == [
+        "provider read by OCR from page 1 at 48% confidence: check it against the page"
+    ]
+    assert flagged[1].warnings == ["date read by OCR from page 2 at 41% confidence: check it against the page"]
+
+
+def test_without_tesseract_index_runs_and_says_once_how_to_install(tmp_path: Path) -> None:
+    env = {"REPORTKIT_TESSERACT": str(tmp_path / "no-such-tesseract")}
+    code, out = run(
+        copy_of("ccitt.pdf", tmp_path), copy_of("UD_sample.pdf", tmp_path), "--out", tmp_path / "o", env=env
+    )
+    assert code == ExitCode.OK
+    assert out.count("apt-get install tesseract-ocr") == 1
+    index = json.loads((tmp_path / "o" / "index.json").read_text())
+    assert [p["text_source"] for p in index["pages"]] == ["none", "embedded", "embedded", "embedded"]
+    assert any("1 page(s) need OCR and were not read" in w and "apt-get" in w for w in index["warnings"])
+
+
+def test_ocr_never_does_not_look_for_tesseract(tmp_path: Path) -> None:
+    env = {"REPORTKIT_TESSERACT": str(tmp_path / "no-such-tesseract")}
+    code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr", "never", "--out", tmp_path / "o", env=env)
+    assert code == ExitCode.OK and "apt-get" not in out
+
+
+def _fake_tesseract(tmp_path: Path, body: str) -> dict[str, str]:
+    script = tmp_path / "tesseract"
+    script.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in --version) echo "tesseract 5.3.0";; --list-langs) printf "List of languages\\neng\\nosd\\n";; '
+        f"*) {body};; esac\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return {"REPORTKIT_TESSERACT": str(script)}
+
+
+def test_a_page_whose_ocr_hangs_is_marked_and_the_bundle_goes_on(tmp_path: Path) -> None:
+    env = _fake_tesseract(tmp_path, "sleep 30")
+    code, out = run(
+        copy_of("ccitt.pdf", tmp_path),
+        copy_of("UD_sample.pdf", tmp_path),
+        "--ocr-timeout",
+        "1",
+        "--no-cache",
+        "--out",
+        tmp_path / "o",
+        env=env,
+    )
+    assert code == ExitCode.OK and "Traceback" not in out
+    index = json.loads((tmp_path / "o" / "index.json").read_text())
+    assert index["page_count"] == 4
+    assert index["pages"][0]["text_source"] == "none"
+    assert any(
+        w.endswith("ccitt.pdf page 1: OCR failed: OCR took longer than 1 s and was stopped") for w in index["warnings"]
+    )
+
+
+def test_a_page_whose_ocr_fails_is_marked(tmp_path: Path) -> None:
+    env = _fake_tesseract(tmp_path, "echo 'Error in pixReadStream' >&2; exit 1")
+    code, _ = run(copy_of("ccitt.pdf", tmp_path), "--no-cache", "--out", tmp_path / "o", env=env)
+    assert code == ExitCode.OK
+    index = json.loads((tmp_path / "o" / "index.json").read_text())
+    assert index["pages"][0]["text_source"] == "none"
+    assert any(
+        w.endswith("ccitt.pdf page 1: OCR failed: tesseract stopped with exit code 1") for w in index["warnings"]
+    )
+
+
+def test_missing_language_pack_is_a_clear_message(tmp_path: Path) -> None:
+    env = _fake_tesseract(tmp_path, "exit 1")
+    code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr-lang", "deu", "--out", tmp_path / "o", env=env)
+    assert code == ExitCode.OK
+    assert "Tesseract has no language data for deu" in out and "tesseract-ocr-deu" in out
+
+
+def test_searchable_copy_is_refused_over_an_existing_file(tmp_path: Path) -> None:
+    target = tmp_path / "searchable.pdf"
+    target.write_bytes(b"keep")
+    code, out = run(copy_of("UD_sample.pdf", tmp_path), "--ocr-output", target, "--out", tmp_path / "o")
+    assert code == ExitCode.OUTPUT and "already exists" in out
+    assert target.read_bytes() == b"keep"
+
+
+# --- real Tesseract ---------------------------------------------------------------------------------------
+
+
+@needs_tesseract
+def test_fax_page_is_read_by_ocr(tmp_path: Path) -> None:
+    code, out = run(copy_of("ccitt.pdf", tmp_path), "--out", tmp_path / "o", "--no-cache")
+    assert code == ExitCode.OK, out
+    index = json.loads((tmp_path / "o" / "index.json").read_text())
+    page = index["pages"][0]
+    assert page["text_source"] == "ocr" and page["chars"] > 2500
+    assert page["confidence"] > 85
+    assert not any("need OCR" in w for w in index["warnings"])
+    assert any("1 page(s) read by OCR" in w for w in index["warnings"])
+
+
+@pytest.fixture(scope="module")
+def fax_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Four pages of a sample file, born-digital and as a fax (page 2 upside down), both indexed."""
+    if ENGINE is None or "eng" not in ENGINE.langs:
+        pytest.skip("needs Tesseract with English (apt-get install tesseract-ocr tesseract-ocr-eng)")
+    tmp = tmp_path_factory.mktemp("fax")
+    born = first_pages(HARBORVIEW, 4, tmp / "born.pdf")
+    fax = fax_of(HARBORVIEW, range(4), tmp / "fax.pdf", turns={1: 180})
+    cache = tmp / "cache"
+    options = IndexOptions(cache_dir=cache, ocr_output=tmp / "searchable.pdf")
+    born_index, _, _ = build_index([born], IndexOptions(use_cache=False))
+    result = index_bundle([fax], tmp / "out", options)
+    return {"born": born_index, "fax": result.index, "tmp": tmp, "cache": cache, "fax_pdf": fax}
+
+
+def test_fax_copy_indexes_like_the_born_digital_pages(fax_run: dict[str, object]) -> None:
+    born, fax = fax_run["born"], fax_run["fax"]
+    assert [p.text_source for p in fax.pages] == ["ocr"] * 4  # type: ignore[attr-defined]
+
+    def rows(index: object) -> list[tuple[object, ...]]:
+        return [(d.first_page, d.last_page, d.doc_type, d.date, d.provider) for d in index.documents]  # type: ignore[attr-defined]
+
+    assert rows(fax) == rows(born)
+    assert all(p.confidence and p.confidence > 80 for p in fax.pages)  # type: ignore[attr-defined]
+
+
+def test_upside_down_and_skewed_pages_are_read_and_placed(fax_run: dict[str, object]) -> None:
+    searchable = fax_run["tmp"] / "searchable.pdf"  # type: ignore[operator]
+    doc = pypdfium2.PdfDocument(searchable)
+    assert len(doc) == 4
+    for index in range(4):
+        page = doc[index]
+        text = page.get_textpage()
+        found = text.search("harborview", match_case=False)
+        hit = found.get_next()
+        assert hit is not None, f"page {index + 1} of the searchable copy has no text layer"
+        _left, bottom, _right, top = text.get_charbox(hit[0])
+        # the letterhead is at the top of an upright page, at the bottom of the page that was faxed upside down
+        if index == 1:
+            assert top < 200
+        else:
+            assert bottom > 650
+        assert [o.type for o in page.get_objects()].count(pypdfium2.raw.FPDF_PAGEOBJ_IMAGE) == 1
+    doc.close()
+    for index in range(4):
+        assert ink_under_text(searchable, index) > 0.9
+
+
+def test_searchable_copy_is_deterministic(fax_run: dict[str, object]) -> None:
+    tmp: Path = fax_run["tmp"]  # type: ignore[assignment]
+    again = tmp / "again.pdf"
+    index_bundle([fax_run["fax_pdf"]], tmp / "out2", IndexOptions(cache_dir=fax_run["cache"], ocr_output=again))  # type: ignore[list-item,arg-type]
+    assert again.read_bytes() == (tmp / "searchable.pdf").read_bytes()
+
+
+def test_a_page_is_ocrd_once_even_inside_another_file(fax_run: dict[str, object]) -> None:
+    tmp: Path = fax_run["tmp"]  # type: ignore[assignment]
+    cache: Path = fax_run["cache"]  # type: ignore[assignment]
+    entries = sorted((cache / f"ocr-v{OCR_VERSION}").rglob("*.json.gz"))
+    assert len(entries) == 4
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    run_record = json.loads((tmp / "out" / "run.json").read_text())
+    assert run_record["ocr"] == {"pages": 4, "from_cache": 0, "failed": 0}
+    # the same scanned pages, re-sent inside another file with a new first page
+    writer = PdfWriter()
+    writer.add_page(PdfReader(copy_of("trivial.pdf", tmp)).pages[0])  # a blank page: quick to OCR
+    for page in PdfReader(fax_run["fax_pdf"]).pages[2:]:  # type: ignore[arg-type]
+        writer.add_page(page)
+    resent = tmp / "resent.pdf"
+    with resent.open("wb") as fh:
+        writer.write(fh)
+    _, bundle, _ = build_index([resent], IndexOptions(cache_dir=cache))
+    assert [bundle.ocr[n].cached for n in (1, 2, 3)] == [False, True, True]
+    assert len(sorted((cache / f"ocr-v{OCR_VERSION}").rglob("*.json.gz"))) == 5
+    # the same file again: its pages are found by the file's hash, without even rendering them (no OCR tasks)
+    stages: list[str] = []
+    index, bundle, _ = build_index(
+        [fax_run["fax_pdf"]],  # type: ignore[list-item]
+        IndexOptions(cache_dir=cache),
+        progress=lambda stage, done, total: stages.append(stage),
+    )
+    assert "ocr" not in stages
+    assert [p.text_source for p in index.pages] == ["ocr"] * 4
+    assert all(bundle.ocr[n].cached for n in (1, 2, 3, 4))
+    assert index.to_dict()["pages"] == fax_run["fax"].to_dict()["pages"]  # type: ignore[attr-defined]
+
+
+def test_pages_of_encrypted_files_are_never_cached(fax_run: dict[str, object], tmp_path: Path) -> None:
+    writer = PdfWriter()
+    writer.add_page(PdfReader(copy_of("ccitt.pdf", tmp_path)).pages[0])
+    writer.encrypt("s3cret", algorithm="AES-256")
+    locked = tmp_path / "locked.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    cache = tmp_path / "cache"
+    index, _bundle, _ = build_index([locked], IndexOptions(cache_dir=cache, passwords=("s3cret",)))
+    assert index.pages[0].text_source == "ocr"
+    assert not (cache / f"ocr-v{OCR_VERSION}").exists()
+
+
+@needs_tesseract
+def test_a_garbage_text_layer_is_replaced_by_ocr(tmp_path: Path) -> None:
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("L", (1700, 600), 255)
+    font = ImageFont.load_default(size=48)
+    ImageDraw.Draw(image).multiline_text(
+        (80, 80), "PROGRESS NOTE\nDate of Service: 03/14/2024\nPatient seen for low back pain.", fill=0, font=font
+    )
+    path = tmp_path / "garbage.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(612, 792), invariant=1)
+    pdf.drawImage(ImageReader(image), 0, 792 - 216, 612, 216)
+    text = pdf.beginText(72, 300)
+    text.setTextRenderMode(3)  # invisible: a text layer that is only noise
+    text.textLine("ÿþ §¶ ¤¤¦ ¬ºª ÆÐ Þß ¦¦¦ ¤ ¶§ ÷× ¢£ ¥ ©® ¯° ±² ³´ µ· ¸¹ ¦¦ ¤ ¶§ ÷×")
+    pdf.drawText(text)
+    pdf.save()
+    index, bundle, _ = build_index([path], IndexOptions(use_cache=False))
+    assert index.pages[0].text_source == "ocr"
+    assert "Date of Service: 03/14/2024" in bundle.texts[0]
+    assert index.documents[0].date == "2024-03-14"
+    never, _, _ = build_index([path], IndexOptions(use_cache=False, ocr="never"))
+    assert never.pages[0].text_source == "embedded"
+
+
+def _huge_image_pdf(path: Path, side: int) -> Path:
+    """A one-page PDF holding a ``side`` x ``side`` 1-bit white image (compressed, it is small on disk)."""
+    squeeze = zlib.compressobj(9)
+    row = b"\xff" * ((side + 7) // 8)
+    data = bytearray()
+    for _ in range(side // 64):
+        data += squeeze.compress(row * 64)
+    data += squeeze.compress(row * (side % 64)) + squeeze.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im0 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n" % (side, side, len(data)) + bytes(data) + b"\nendstream",
+        b"<< /Length 32 >>\nstream\nq 612 0 0 792 0 0 cm /Im0 Do Q  \nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    path.write_bytes(out.getvalue())
+    return path
+
+
+@needs_tesseract
+def test_huge_pages_and_images_are_downscaled_or_skipped_with_a_warning(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    big = tmp_path / "big-page.pdf"
+    pdf = canvas.Canvas(str(big), pagesize=(30 * 72, 30 * 72), invariant=1)
+    pdf.setFont("Helvetica", 96)
+    pdf.drawString(144, 1800, "Site plan")
+    pdf.showPage()
+    pdf.save()
+    huge = _huge_image_pdf(tmp_path / "huge-image.pdf", 35_000)
+    index, _, _ = build_index([big, huge, copy_of("UD_sample.pdf", tmp_path)], IndexOptions(use_cache=False))
+    assert index.page_count == 5 and not index.skipped
+    assert any("big-page.pdf page 1: is 30 x 30 inches: OCR'd at" in w for w in index.warnings)
+    assert any(
+        "huge-image.pdf page 1: holds a 35,000 x 35,000-pixel image, too large to OCR" in w for w in index.warnings
+    )
+    assert index.pages[1].text_source == "none"
+
+
+# --- real scans from the shared corpus ---------------------------------------------------------------------
+
+
+@needs_tesseract
+@pytest.mark.corpus
+def test_real_scan_linn_character_accuracy(corpus: Path) -> None:
+    import difflib
+
+    resources = corpus / "pdf" / "ocrmypdf-resources"
+    _, bundle, _ = build_index([resources / "linn.pdf"], IndexOptions(use_cache=False))
+    got = " ".join(bundle.texts[0].split())
+    truth = " ".join((resources / "linn.txt").read_text(encoding="utf-8").split())
+    assert difflib.SequenceMatcher(None, got, truth, autojunk=False).ratio() > 0.95
+
+
+@needs_tesseract
+@pytest.mark.corpus
+def test_real_scan_at_four_rotations_all_read(corpus: Path, tmp_path: Path) -> None:
+    import difflib
+
+    from reportkit.ingest.searchable import write_searchable
+
+    _, bundle, _ = build_index(
+        [corpus / "pdf" / "ocrmypdf-resources" / "cardinal.pdf"], IndexOptions(use_cache=False, ocr_dpi=200)
+    )
+    searchable = write_searchable(bundle, tmp_path / "cardinal-searchable.pdf")
+    texts = bundle.texts
+    upright = " ".join(texts[0].split())
+    assert len(upright) > 500
+    for text in texts[1:]:
+        assert difflib.SequenceMatcher(None, " ".join(text.split()), upright, autojunk=False).ratio() > 0.9
+    for index in range(4):  # each page's text layer lies on its words, whichever way the scan was turned
+        assert ink_under_text(searchable, index) > 0.9
+
+
+def test_worker_environment_limits_tesseract_to_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = _fake_tesseract(tmp_path, 'printf "%s" "$OMP_THREAD_LIMIT" > "$(dirname "$0")/omp"; exit 1')
+    monkeypatch.setenv("REPORTKIT_TESSERACT", env["REPORTKIT_TESSERACT"])
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    build_index([copy_of("ccitt.pdf", tmp_path)], IndexOptions(use_cache=False, jobs=1))
+    assert (tmp_path / "omp").read_text() == "1"
+
+
+@needs_tesseract
+def test_ocr_always_reads_pages_that_have_a_text_layer(tmp_path: Path) -> None:
+    page = first_pages(HARBORVIEW, 1, tmp_path / "one.pdf")
+    embedded, _, _ = build_index([page], IndexOptions(use_cache=False, ocr="never"))
+    auto, _, _ = build_index([page], IndexOptions(use_cache=False))
+    always, _, _ = build_index([page], IndexOptions(use_cache=False, ocr="always"))
+    assert embedded.pages[0].text_source == auto.pages[0].text_source == "embedded"
+    assert always.pages[0].text_source == "ocr" and always.pages[0].confidence
+    assert always.settings["ocr"] == "always"
+    assert [(d.doc_type, d.date) for d in always.documents] == [(d.doc_type, d.date) for d in embedded.documents]
+
+
+def test_ctrl_c_during_ocr_leaves_no_tesseract_running(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import time
+
+    env = {**os.environ, **_fake_tesseract(tmp_path, "exec sleep 60"), "PYTHONUNBUFFERED": "1"}
+    out_dir = tmp_path / "out"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reportkit",
+            "index",
+            str(copy_of("ccitt.pdf", tmp_path)),
+            "--out",
+            str(out_dir),
+            "--no-cache",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+
+    def running() -> list[str]:
+        ps = subprocess.run(["ps", "-eo", "pgid,args"], capture_output=True, text=True, check=True).stdout
+        return [ln for ln in ps.splitlines() if ln.split(None, 1)[0] == str(proc.pid) and "<defunct>" not in ln]
+
+    deadline = time.monotonic() + 30
+    while not any("sleep 60" in ln for ln in running()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert any("sleep 60" in ln for ln in running()), "the (fake) tesseract never started"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert "Traceback" not in err
+    assert not out_dir.exists() or not any(out_dir.iterdir())
+    time.sleep(0.5)
+    assert not running()
+
+
+def test_text_layer_follows_page_rotation_crop_and_offset_boxes(fax_run: dict[str, object], tmp_path: Path) -> None:
+    from pypdf.generic import RectangleObject
+
+    from reportkit.ingest.searchable import write_searchable
+
+    writer = PdfWriter()
+    pages = PdfReader(fax_run["fax_pdf"]).pages  # type: ignore[arg-type]
+    turned = writer.add_page(pages[0])
+    turned.rotate(90)
+    cropped = writer.add_page(pages[2])
+    cropped.rotate(270)
+    cropped.cropbox = RectangleObject([20, 30, 600, 780])
+    shifted = writer.add_page(pages[3])
+    shifted.mediabox = RectangleObject([-50, -40, 562, 752])
+    odd = tmp_path / "odd-boxes.pdf"
+    with odd.open("wb") as fh:
+        writer.write(fh)
+    index, bundle, _ = build_index([odd], IndexOptions(cache_dir=fax_run["cache"]))  # type: ignore[arg-type]
+    assert [p.text_source for p in index.pages] == ["ocr"] * 3
+    searchable = write_searchable(bundle, tmp_path / "odd-searchable.pdf")
+    for i in range(3):
+        assert ink_under_text(searchable, i) > 0.9

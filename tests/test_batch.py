@@ -247,6 +247,7 @@ def test_settings_that_change_outputs_change_the_fingerprint() -> None:
     assert base.fingerprint() == BatchSettings(case_timeout=5, max_memory_mb=1024, use_cache=False).fingerprint()
     assert base.fingerprint() != BatchSettings(steps=("index", "draft")).fingerprint()
     assert base.fingerprint() != BatchSettings(passwords=("x",)).fingerprint()
+    assert base.fingerprint() != BatchSettings(ocr="never").fingerprint()
 
 
 @pytest.mark.slow

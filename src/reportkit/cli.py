@@ -649,6 +649,10 @@ def batch(
     password_file: Annotated[
         Path | None, typer.Option("--password-file", help="Text file of passwords to try, one per line.")
     ] = None,
+    ocr: Annotated[
+        OcrMode,
+        typer.Option("--ocr", case_sensitive=False, help="OCR pages with no text layer: auto, always or never."),
+    ] = OcrMode.auto,
     executor: Annotated[str, typer.Option("--executor", help="local (process pool) or dask.")] = "local",
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="dask scheduler address, e.g. tcp://HOST:8786.")
@@ -680,6 +684,7 @@ def batch(
             steps=parse_steps(steps),
             draft_formats=tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip())),
             passwords=api.read_password_file(password_file) if password_file else (),
+            ocr=ocr.value,
             case_timeout=case_timeout,
             max_memory_mb=max_memory,
             use_cache=not no_cache,

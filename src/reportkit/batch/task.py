@@ -54,6 +54,8 @@ class BatchSettings:
     steps: tuple[str, ...] = ("index",)
     draft_formats: tuple[str, ...] = ("docx", "md", "html")
     passwords: tuple[str, ...] = ()
+    ocr: str = "auto"
+    """OCR of pages without a text layer: auto, always or never (as ``index --ocr``)."""
     case_timeout: float = 1800.0
     """Seconds one case may take (local executor) before its worker is killed."""
     max_memory_mb: int = 4096
@@ -69,6 +71,7 @@ class BatchSettings:
             "version": __version__,
             "steps": list(self.steps),
             "draft_formats": list(self.draft_formats) if "draft" in self.steps else [],
+            "ocr": self.ocr,
             "passwords": hashlib.sha256("\n".join(self.passwords).encode()).hexdigest() if self.passwords else "",
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -189,6 +192,7 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str) -> Cas
             max_memory_mb=min(settings.max_memory_mb, 2048),
             use_cache=settings.use_cache,
             cache_dir=settings.cache_dir,
+            ocr=settings.ocr,
         )
         result = api.index_bundle(inputs, work / "index", index_options)
         debug.extend(result.debug)

@@ -665,19 +665,36 @@ def batch(
     from reportkit.batch import BatchSettings, parse_steps, run_batch
     from reportkit.batch.task import CaseOutcome
 
+    bar: Any = None  # a rich progress bar of cases, on a terminal only
+    if not quiet and sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("Cases"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=Console(stderr=True), transient=True)  # fmt: skip
+        bar_task = bar.add_task("cases", total=None)
+
+    def say(text: str) -> None:
+        if bar is not None:
+            bar.console.print(text, markup=False, highlight=False)
+        else:
+            _say(text)
+
     def progress(outcome: CaseOutcome, ran: bool, finished: int, total: int) -> None:
         if quiet:
             return
+        if bar is not None:
+            bar.update(bar_task, completed=finished, total=total)
         what = outcome.status if ran else f"{outcome.status} (unchanged, skipped)"
         line = f"[{finished}/{total}] {outcome.name}: {what}, {outcome.pages} pages, {outcome.documents} documents"
         if ran:
             line += f", {outcome.seconds:.1f} s"
-        _say(line)
+        say(line)
         for problem in outcome.problems if ran else ():
-            _say(f"    {problem}")
+            say(f"    {problem}")
         if debug and ran:
             for text in outcome.debug:
-                _say(f"debug: {text}")
+                say(f"debug: {text}")
 
     with _reporting(debug):
         settings = BatchSettings(
@@ -691,8 +708,14 @@ def batch(
         )
         _choice("--executor", executor, ("local", "dask"))
         try:
-            result = run_batch(root, out, settings, jobs=jobs, executor=executor, scheduler=scheduler,
-                               report=progress)  # fmt: skip
+            if bar is not None:
+                bar.start()
+            try:
+                result = run_batch(root, out, settings, jobs=jobs, executor=executor, scheduler=scheduler,
+                                   report=progress)  # fmt: skip
+            finally:
+                if bar is not None:
+                    bar.stop()
         except KeyboardInterrupt:
             _say("interrupted: finished cases are kept; unfinished ones left no output and run on the next run.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

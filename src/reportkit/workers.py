@@ -64,6 +64,7 @@ TASKS: dict[str, str] = {
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
     "text_boxes": "reportkit.packet.pdf:text_boxes",
+    "batch_case": "reportkit.batch.task:run_case",
 }
 """Task name → ``module:function``, imported in the worker on first use."""
 
@@ -121,9 +122,11 @@ class _Worker:
 class WorkerPool:
     """Runs tasks on up to ``jobs`` worker processes, started when first needed."""
 
-    def __init__(self, jobs: int, limits: Limits) -> None:
+    def __init__(self, jobs: int, limits: Limits, *, daemon: bool = True) -> None:
         self.jobs = max(1, jobs)
         self.limits = limits
+        self.daemon = daemon
+        """False for tasks that start their own worker processes (a batch case indexes with its own pool)."""
         self._ctx = mp.get_context("spawn")
         self._idle: list[_Worker] = []
         self._count = 0
@@ -137,7 +140,10 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=_worker_main, args=(child_conn, self.limits.memory_mb), daemon=True, name="reportkit-reader"
+            target=_worker_main,
+            args=(child_conn, self.limits.memory_mb),
+            daemon=self.daemon,
+            name="reportkit-reader" if self.daemon else "reportkit-case",
         )
         process.start()
         child_conn.close()

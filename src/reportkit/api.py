@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
+from reportkit.index import search as search_db
 from reportkit.index.chronology import chronological, find_gaps
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
@@ -249,7 +250,8 @@ def index_bundle(
     options: IndexOptions | None = None,
     progress: Progress | None = None,
 ) -> IndexResult:
-    """Index the inputs and write index.json, index.csv, index.md, index.docx and run.json to ``out_dir``.
+    """Index the inputs and write index.json, index.csv, index.md, index.docx, search.sqlite and run.json to
+    ``out_dir``.
 
     Raises InputError / EncryptedError when nothing could be indexed and OutputError when outputs exist
     (without ``force``) or cannot be written. Files that could not be read are listed in ``index.skipped``.
@@ -287,6 +289,8 @@ def index_bundle(
     else:
         index, bundle, hits = _build(files, options, overrides, progress)
         outputs = export.render_all(index)
+        # the page texts go into search.sqlite here, and with the outputs into the result cache
+        outputs[search_db.FILE_NAME] = search_db.build(index, outputs["index.json"], bundle.texts)
         debug = bundle.debug
         if bundle.ocr:
             readings = bundle.ocr.values()
@@ -390,3 +394,15 @@ def verify_packet(packet_dir: Path, inputs: Sequence[Path] = ()) -> Verification
     from reportkit.packet.manifest import verify
 
     return verify(packet_dir, inputs)
+
+
+def search(
+    paths: Sequence[Path],
+    query: str,
+    filters: search_db.Filters | None = None,
+    limit: int = 20,
+    warn: Callable[[str], None] | None = None,
+) -> list[search_db.Hit]:
+    """Pages matching ``query`` (FTS5: words, "a phrase", prefix*, AND/OR/NOT) in the search.sqlite of every
+    index folder below ``paths``, best first. See :func:`reportkit.index.search.search`."""
+    return search_db.search(paths, query, filters, limit, warn)

@@ -626,6 +626,43 @@ def verify(
 
 
 @app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, a "phrase", a prefix* or AND/OR/NOT (SQLite FTS5 syntax).')],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Index folders, case folders, batch --out folders, or folders holding several."),
+    ],
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", "-t", help="Only pages of this document type (repeatable).")
+    ] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Only documents dated on or after YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Only documents dated on or before YYYY-MM-DD.")] = None,
+    provider: Annotated[
+        str | None, typer.Option("--provider", help="Only documents whose provider contains this (any case).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Print at most this many hits.")] = 20,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the hits.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Find pages across indexed cases (search.sqlite beside index.json): case, document, page and a snippet."""
+    with _reporting(debug):
+        from reportkit.index.search import Filters
+
+        filters = Filters(tuple(doc_type or ()), date_from, date_to, provider)
+        hits = api.search(paths, query, filters, limit, warn=lambda m: _say(f"warning: {m}"))
+        for hit in hits:
+            where = "  ".join(
+                part
+                for part in (hit.document or "-", hit.doc_type or "", hit.date or "undated", hit.provider or "")
+                if part
+            )
+            typer.echo(f"{hit.case}  p. {hit.page}  {where}")
+            typer.echo(f"    {hit.snippet}")
+        if not quiet:
+            _say(f"{len(hits)} hit(s)." if hits else "No pages match.")
+
+
+@app.command()
 def batch(
     root: Annotated[
         Path, typer.Argument(help="Folder of case folders (case.yaml + records/) and/or bundles (folders of PDFs).")

@@ -1,0 +1,271 @@
+"""Full-text search over indexed cases: ``search.sqlite`` beside index.json (SQLite FTS5, stdlib ``sqlite3``).
+
+One row per bundle page: its document, type, date and provider (from index.json) and its text in an FTS5
+table (``porter unicode61``: "radiating" finds "radiates"). A meta table records the SHA-256 of the
+index.json the file was built from, so a search can tell a file that no longer matches its index.
+
+The file holds record text: it is written like the other outputs (a private temporary file, mode 0600,
+renamed into place). Deleting it removes it; ``reportkit index --force`` writes it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportkit.errors import IndexFileError, InputError, UsageError
+from reportkit.models import DOC_TYPES, RecordIndex
+
+FILE_NAME = "search.sqlite"
+SCHEMA = "reportkit/search@1"
+SNIPPET_TOKENS = 12
+
+_TABLES = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE page(
+    page INTEGER PRIMARY KEY,
+    document TEXT,
+    doc_type TEXT,
+    date TEXT,
+    provider TEXT,
+    file TEXT NOT NULL,
+    source_page INTEGER NOT NULL
+);
+CREATE VIRTUAL TABLE page_text USING fts5(text, tokenize='porter unicode61');
+"""
+
+
+def build(index: RecordIndex, index_json: bytes, texts: Sequence[str]) -> bytes:
+    """The bytes of a search.sqlite for ``index`` (whose index.json bytes are ``index_json``); ``texts[i]`` is
+    the text of bundle page ``i + 1``. Same inputs, same bytes."""
+    owner: dict[int, tuple[str, str, str | None, str | None]] = {}
+    for doc in index.documents:
+        for page in range(doc.first_page, doc.last_page + 1):
+            owner.setdefault(page, (doc.id, doc.doc_type, doc.date, doc.provider))
+    con = sqlite3.connect(":memory:")
+    try:
+        con.executescript(_TABLES)
+        con.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("schema", SCHEMA), ("index_sha256", hashlib.sha256(index_json).hexdigest())],
+        )
+        rows = []
+        for page in index.pages:
+            doc_id, doc_type, when, provider = owner.get(page.page, (None, None, None, None))
+            file = index.sources[page.source].path if page.source < len(index.sources) else ""
+            rows.append((page.page, doc_id, doc_type, when, provider, file, page.source_page))
+        con.executemany("INSERT INTO page VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "INSERT INTO page_text(rowid, text) VALUES (?, ?)",
+            [(p.page, texts[p.page - 1] if p.page - 1 < len(texts) else "") for p in index.pages],
+        )
+        con.execute("INSERT INTO page_text(page_text) VALUES ('optimize')")
+        con.commit()
+        return con.serialize()
+    finally:
+        con.close()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search keeps: document types (any of), a date range (ISO, inclusive; undated pages then drop
+    out) and a provider (case-insensitive part of the name)."""
+
+    doc_types: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    provider: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One page that matches: where it is and a snippet with the matched words in [brackets]."""
+
+    case: str
+    """The case's folder name (the folder above ``index/``, else the index folder itself)."""
+    folder: Path
+    """The index folder holding index.json and search.sqlite."""
+    page: int
+    """Bundle page."""
+    document: str | None
+    doc_type: str | None
+    date: str | None
+    provider: str | None
+    file: str
+    source_page: int
+    snippet: str
+    score: float
+    """bm25 rank: lower is better (FTS5 ranks are negative)."""
+
+
+def check_query(query: str) -> None:
+    """Raise UsageError naming the problem when ``query`` is not valid FTS5 syntax."""
+    if not query.strip():
+        raise UsageError("the search query is empty.", hint='Give words, a "phrase" or a prefix*.')
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute("CREATE VIRTUAL TABLE q USING fts5(text)")
+        con.execute("SELECT rowid FROM q WHERE q MATCH ?", (query,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        problem = str(exc).removeprefix("fts5: ")
+        raise UsageError(
+            f"the search query {query!r} is not valid ({problem}).",
+            hint='Balance double quotes, put words with punctuation in quotes ("L4-5"), and give AND/OR/NOT '
+            "a word on each side.",
+        ) from None
+    finally:
+        con.close()
+
+
+def check_filters(filters: Filters) -> None:
+    for name, value in (("--from", filters.date_from), ("--to", filters.date_to)):
+        if value is not None:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise UsageError(f"{name} {value!r} is not a date.", hint="Give it as YYYY-MM-DD.") from None
+    unknown = [t for t in filters.doc_types if t not in DOC_TYPES]
+    if unknown:
+        raise UsageError(f"--type {', '.join(unknown)}: no such document type.", hint=f"Types: {', '.join(DOC_TYPES)}.")
+
+
+def find_databases(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Index folders below ``paths`` (an index folder, a case folder, a batch OUT folder, or any folder of
+    those): (folders with a search.sqlite, folders with an index.json but no search.sqlite)."""
+    found: set[Path] = set()
+    missing: set[Path] = set()
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: not found.", hint="Give an index folder, a case folder or a batch --out folder.")
+        if path.is_file():
+            path = path.parent
+        for marker in (*path.rglob(FILE_NAME), *path.rglob("index.json")):
+            relative = marker.relative_to(path).parts
+            if any(part.startswith(".") for part in relative):
+                continue  # batch work folders, temporary files
+            (found if (marker.parent / FILE_NAME).is_file() else missing).add(marker.parent)
+    return sorted(found), sorted(missing - found)
+
+
+def case_name(folder: Path) -> str:
+    folder = folder.resolve()
+    return folder.parent.name if folder.name == "index" and folder.parent.name else folder.name
+
+
+def _like(text: str) -> str:
+    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+
+
+def search(
+    paths: Sequence[Path],
+    query: str,
+    filters: Filters | None = None,
+    limit: int = 20,
+    warn: Callable[[str], None] | None = None,
+) -> list[Hit]:
+    """Pages matching ``query`` (FTS5 syntax: words, "a phrase", prefix*, AND/OR/NOT, NEAR) in every index
+    folder below ``paths``, best bm25 rank first, at most ``limit``. Folders whose search.sqlite is missing or
+    was built from another index.json are skipped and named through ``warn``; InputError when none is left."""
+    filters = filters or Filters()
+    check_query(query)
+    check_filters(filters)
+    say = warn or (lambda _message: None)
+    found, missing = find_databases(paths)
+    for folder in missing:
+        say(f"{folder}: has index.json but no {FILE_NAME}; run `reportkit index ... --out {folder} --force` again.")
+    usable = []
+    for folder in found:
+        if _is_current(folder):
+            usable.append(folder)
+        else:
+            say(
+                f"{folder}: {FILE_NAME} was built from another index.json (skipped); "
+                f"run `reportkit index ... --out {folder} --force` again to rebuild it."
+            )
+    if not usable:
+        where = ", ".join(str(p) for p in paths)
+        raise InputError(
+            f"{where}: no usable search index found.",
+            hint="Run `reportkit index RECORDS --out FOLDER` first (it writes search.sqlite beside index.json).",
+        )
+    hits: list[Hit] = []
+    for folder in usable:
+        hits.extend(_search_one(folder, query, filters, limit))
+    hits.sort(key=lambda h: (h.score, h.case, str(h.folder), h.page))
+    return hits[:limit]
+
+
+def _is_current(folder: Path) -> bool:
+    try:
+        sha = hashlib.sha256((folder / "index.json").read_bytes()).hexdigest()
+    except OSError:
+        return False
+    try:
+        con = sqlite3.connect(f"{(folder / FILE_NAME).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'index_sha256'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == sha
+
+
+def _search_one(folder: Path, query: str, filters: Filters, limit: int) -> list[Hit]:
+    where = ["page_text MATCH ?"]
+    args: list[object] = [query]
+    if filters.doc_types:
+        where.append(f"page.doc_type IN ({', '.join('?' for _ in filters.doc_types)})")
+        args.extend(filters.doc_types)
+    if filters.date_from:
+        where.append("page.date >= ?")
+        args.append(filters.date_from)
+    if filters.date_to:
+        where.append("page.date <= ?")
+        args.append(filters.date_to)
+    if filters.provider:
+        where.append("page.provider LIKE ? ESCAPE '\\'")
+        args.append(_like(filters.provider))
+    sql = (
+        f"SELECT page.page, document, doc_type, date, provider, file, source_page, "
+        f"snippet(page_text, 0, '[', ']', '…', {SNIPPET_TOKENS}), bm25(page_text) AS score "
+        f"FROM page_text JOIN page ON page.page = page_text.rowid WHERE {' AND '.join(where)} "
+        f"ORDER BY score, page.page LIMIT ?"
+    )
+    args.append(limit)
+    db = folder / FILE_NAME
+    case = case_name(folder)
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = con.execute(sql, args).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise IndexFileError(
+            f"{db}: cannot be searched (damaged or not a reportkit search index).",
+            hint=f"Delete it and run `reportkit index ... --out {folder} --force` again.",
+            detail=str(exc),
+        ) from None
+    return [
+        Hit(
+            case=case,
+            folder=folder,
+            page=int(page),
+            document=document,
+            doc_type=doc_type,
+            date=when,
+            provider=provider,
+            file=str(file),
+            source_page=int(source_page),
+            snippet=" ".join(str(snippet).split()),
+            score=float(score),
+        )
+        for page, document, doc_type, when, provider, file, source_page, snippet, score in rows
+    ]
+

@@ -635,8 +635,8 @@ def search(
     doc_type: Annotated[
         list[str] | None, typer.Option("--type", "-t", help="Only pages of this document type (repeatable).")
     ] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="Only documents dated on or after YYYY-MM-DD.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Only documents dated on or before YYYY-MM-DD.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="Only documents dated on/after YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Only documents dated on/before YYYY-MM-DD.")] = None,
     provider: Annotated[
         str | None, typer.Option("--provider", help="Only documents whose provider contains this (any case).")
     ] = None,

@@ -43,10 +43,10 @@ CREATE VIRTUAL TABLE page_text USING fts5(text, tokenize='porter unicode61');
 def build(index: RecordIndex, index_json: bytes, texts: Sequence[str]) -> bytes:
     """The bytes of a search.sqlite for ``index`` (whose index.json bytes are ``index_json``); ``texts[i]`` is
     the text of bundle page ``i + 1``. Same inputs, same bytes."""
-    owner: dict[int, tuple[str, str, str | None, str | None]] = {}
+    owner: dict[int, tuple[str | None, str | None, str | None, str | None]] = {}
     for doc in index.documents:
-        for page in range(doc.first_page, doc.last_page + 1):
-            owner.setdefault(page, (doc.id, doc.doc_type, doc.date, doc.provider))
+        for number in range(doc.first_page, doc.last_page + 1):
+            owner.setdefault(number, (doc.id, doc.doc_type, doc.date, doc.provider))
     con = sqlite3.connect(":memory:")
     try:
         con.executescript(_TABLES)
@@ -268,4 +268,3 @@ def _search_one(folder: Path, query: str, filters: Filters, limit: int) -> list[
         )
         for page, document, doc_type, when, provider, file, source_page, snippet, score in rows
     ]
-

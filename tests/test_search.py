@@ -1,0 +1,152 @@
+"""`reportkit search`: search.sqlite written by `index` (also from the result cache), phrase and prefix
+queries, filters, several cases at once, stale and missing indexes, malformed queries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import ROOT, SAMPLE_CASE
+from reportkit.api import IndexOptions, index_bundle, search
+from reportkit.cli import app
+from reportkit.errors import InputError, UsageError
+from reportkit.index.search import FILE_NAME, Filters
+
+SECOND = ROOT / "samples" / "second-opinion-case"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OUT/ime/index and OUT/so/index, as a batch run lays them out."""
+    out = tmp_path_factory.mktemp("search")
+    cache = tmp_path_factory.mktemp("search-cache")
+    index_bundle([SAMPLE_CASE / "records"], out / "ime" / "index", IndexOptions(cache_dir=cache))
+    index_bundle([SECOND / "records"], out / "so" / "index", IndexOptions(cache_dir=cache))
+    return out
+
+
+def _doc_of(folder: Path, page: int) -> dict[str, object]:
+    index = json.loads((folder / "index.json").read_text())
+    return next(d for d in index["documents"] if d["first_page"] <= page <= d["last_page"])
+
+
+def test_index_writes_a_private_search_file_built_from_its_index(cases: Path) -> None:
+    folder = cases / "ime" / "index"
+    db = folder / FILE_NAME
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    con = sqlite3.connect(db)
+    try:
+        (sha,) = con.execute("SELECT value FROM meta WHERE key = 'index_sha256'").fetchone()
+        (pages,) = con.execute("SELECT count(*) FROM page_text").fetchone()
+    finally:
+        con.close()
+    assert sha == hashlib.sha256((folder / "index.json").read_bytes()).hexdigest()
+    assert pages == json.loads((folder / "index.json").read_text())["page_count"] == 57
+
+
+def test_phrase_query_finds_the_right_pages(cases: Path) -> None:
+    folder = cases / "ime" / "index"
+    hits = search([folder], '"lumbar MRI"')
+    assert sorted(h.page for h in hits) == [7, 48]
+    seven = next(h for h in hits if h.page == 7)
+    doc = _doc_of(folder, 7)
+    assert (seven.document, seven.doc_type, seven.date) == (doc["id"], "progress_note", "2024-03-14")
+    assert seven.case == "ime" and "[lumbar MRI]" in seven.snippet
+    # without quotes both words anywhere on the page: more pages (the MRI reports say "MRI LUMBAR SPINE")
+    assert {7, 48} < {h.page for h in search([folder], "lumbar MRI", limit=100)}
+
+
+def test_prefix_query_matches_word_starts(cases: Path) -> None:
+    folder = cases / "ime" / "index"
+    assert search([folder], "radic") == []
+    hits = search([folder], "radic*", limit=100)
+    assert {18, 29, 54} <= {h.page for h in hits}
+    assert all("[radic" in h.snippet.lower() for h in hits)
+
+
+def test_filters_narrow_the_hits(cases: Path) -> None:
+    folder = cases / "ime" / "index"
+    everything = search([folder], "MRI", limit=100)
+    imaging = search([folder], "MRI", Filters(doc_types=("imaging",)), limit=100)
+    assert imaging and {h.doc_type for h in imaging} == {"imaging"} and len(imaging) < len(everything)
+    spring = search([folder], "MRI", Filters(date_from="2024-03-01", date_to="2024-03-31"), limit=100)
+    assert spring and len(spring) < len(everything)
+    assert all(h.date is not None and "2024-03-01" <= h.date <= "2024-03-31" for h in spring)
+    mehta = search([folder], "MRI", Filters(provider="mehta"), limit=100)
+    assert mehta and all("Mehta" in (h.provider or "") for h in mehta) and len(mehta) < len(everything)
+    assert len(search([folder], "MRI", limit=2)) == 2
+
+
+def test_one_search_covers_several_cases(cases: Path) -> None:
+    hits = search([cases], "MRI", limit=200)
+    assert {h.case for h in hits} == {"ime", "so"}
+    both = search([cases / "ime", cases / "so" / "index"], "MRI", limit=200)
+    assert [(h.case, h.page) for h in both] == [(h.case, h.page) for h in hits]
+
+
+def test_malformed_query_is_a_usage_error_without_traceback(cases: Path) -> None:
+    for query in ('"lumbar MRI', "MRI AND", "AND"):
+        with pytest.raises(UsageError):
+            search([cases], query)
+        result = runner.invoke(app, ["search", query, str(cases)])
+        assert result.exit_code == 2, result.output
+        assert "is not valid" in result.output and "Traceback" not in result.output
+    result = runner.invoke(app, ["search", "MRI", str(cases), "--from", "March"])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    result = runner.invoke(app, ["search", "MRI", str(cases), "--type", "xray"])
+    assert result.exit_code == 2 and "no such document type" in result.output
+
+
+def test_cli_prints_case_document_page_and_snippet(cases: Path) -> None:
+    result = runner.invoke(app, ["search", '"lumbar MRI"', str(cases), "--type", "progress_note"])
+    assert result.exit_code == 0, result.output
+    doc = _doc_of(cases / "ime" / "index", 7)
+    assert f"ime  p. 7  {doc['id']}  progress_note  2024-03-14" in result.output
+    assert "[lumbar MRI]" in result.output and "1 hit(s)." in result.output
+
+
+def test_no_index_says_to_run_index(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["search", "MRI", str(tmp_path)])
+    assert result.exit_code == 3 and "reportkit index" in result.output
+    result = runner.invoke(app, ["search", "MRI", str(tmp_path / "absent")])
+    assert result.exit_code == 3 and "not found" in result.output
+
+
+def test_stale_search_file_is_skipped_then_rebuilt_by_index(cases: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "case" / "index"
+    shutil.copytree(cases / "so" / "index", folder)
+    (folder / "index.json").write_bytes((folder / "index.json").read_bytes() + b"\n")  # changed after indexing
+    warnings: list[str] = []
+    with pytest.raises(InputError):
+        search([folder], "MRI", warn=warnings.append)
+    assert "built from another index.json" in warnings[0]
+    result = runner.invoke(app, ["search", "MRI", str(tmp_path), str(cases / "ime")])
+    assert result.exit_code == 0 and "built from another index.json" in result.output
+    index_bundle([SECOND / "records"], folder, IndexOptions(force=True, gap_days=90, use_cache=False))
+    assert {h.case for h in search([folder], "MRI", limit=100)} == {"case"}
+
+
+def test_search_file_comes_back_from_the_result_cache(tmp_path: Path) -> None:
+    options = IndexOptions(cache_dir=tmp_path / "cache")
+    first = index_bundle([SECOND / "records"], tmp_path / "a", options)
+    again = index_bundle([SECOND / "records"], tmp_path / "b", options)
+    assert again.from_cache and not first.from_cache
+    assert stat.S_IMODE((tmp_path / "b" / FILE_NAME).stat().st_mode) == 0o600
+    found = [(h.page, h.snippet) for h in search([tmp_path / "a"], "knee", limit=50)]
+    assert found and [(h.page, h.snippet) for h in search([tmp_path / "b"], "knee", limit=50)] == found
+    assert (tmp_path / "a" / "index.json").read_bytes() == (tmp_path / "b" / "index.json").read_bytes()
+
+
+def test_index_folder_without_search_file_is_named(cases: Path, tmp_path: Path) -> None:
+    shutil.copytree(cases / "so" / "index", tmp_path / "old" / "index")
+    (tmp_path / "old" / "index" / FILE_NAME).unlink()
+    result = runner.invoke(app, ["search", "MRI", str(tmp_path)])
+    assert result.exit_code == 3 and "no search.sqlite" in result.output

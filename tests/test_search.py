@@ -120,18 +120,35 @@ def test_no_index_says_to_run_index(tmp_path: Path) -> None:
     assert result.exit_code == 3 and "not found" in result.output
 
 
-def test_stale_search_file_is_skipped_then_rebuilt_by_index(cases: Path, tmp_path: Path) -> None:
+def test_stale_search_file_of_other_files_is_skipped_then_rebuilt_by_index(cases: Path, tmp_path: Path) -> None:
     folder = tmp_path / "case" / "index"
     shutil.copytree(cases / "so" / "index", folder)
-    (folder / "index.json").write_bytes((folder / "index.json").read_bytes() + b"\n")  # changed after indexing
+    shutil.copy2(cases / "ime" / "index" / "index.json", folder / "index.json")  # another case's index now
+    before = (folder / FILE_NAME).read_bytes()
     warnings: list[str] = []
     with pytest.raises(InputError):
         search([folder], "MRI", warn=warnings.append)
-    assert "built from another index.json" in warnings[0]
+    assert "built from another index.json" in warnings[0] and (folder / FILE_NAME).read_bytes() == before
     result = runner.invoke(app, ["search", "MRI", str(tmp_path), str(cases / "ime")])
     assert result.exit_code == 0 and "built from another index.json" in result.output
     index_bundle([SECOND / "records"], folder, IndexOptions(force=True, gap_days=90, use_cache=False))
     assert {h.case for h in search([folder], "MRI", limit=100)} == {"case"}
+
+
+def test_corrected_index_json_refreshes_the_search_file(cases: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "case" / "index"
+    shutil.copytree(cases / "ime" / "index", folder)
+    index = json.loads((folder / "index.json").read_text())
+    doc = next(d for d in index["documents"] if d["first_page"] <= 7 <= d["last_page"])
+    doc["doc_type"] = "consultation"  # a reviewer's correction
+    (folder / "index.json").write_text(json.dumps(index, indent=2))
+    warnings: list[str] = []
+    hits = search([folder], '"lumbar MRI"', Filters(doc_types=("consultation",)), warn=warnings.append)
+    assert [h.page for h in hits] == [7] and "brought up to date" in warnings[0]
+    assert stat.S_IMODE((folder / FILE_NAME).stat().st_mode) == 0o600
+    warnings.clear()
+    assert sorted(h.page for h in search([folder], '"lumbar MRI"', warn=warnings.append)) == [7, 48]
+    assert warnings == []  # up to date now: nothing to say
 
 
 def test_search_file_comes_back_from_the_result_cache(tmp_path: Path) -> None:

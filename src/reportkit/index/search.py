@@ -11,6 +11,7 @@ renamed into place). Deleting it removes it; ``reportkit index --force`` writes 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -18,7 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from reportkit.errors import IndexFileError, InputError, UsageError
+from reportkit.errors import IndexFileError, InputError, OutputError, UsageError
+from reportkit.index import export
 from reportkit.models import DOC_TYPES, RecordIndex
 
 FILE_NAME = "search.sqlite"
@@ -52,7 +54,11 @@ def build(index: RecordIndex, index_json: bytes, texts: Sequence[str]) -> bytes:
         con.executescript(_TABLES)
         con.executemany(
             "INSERT INTO meta VALUES (?, ?)",
-            [("schema", SCHEMA), ("index_sha256", hashlib.sha256(index_json).hexdigest())],
+            [
+                ("schema", SCHEMA),
+                ("index_sha256", hashlib.sha256(index_json).hexdigest()),
+                ("pages_of", _pages_of(index)),
+            ],
         )
         rows = []
         for page in index.pages:
@@ -69,6 +75,41 @@ def build(index: RecordIndex, index_json: bytes, texts: Sequence[str]) -> bytes:
         return con.serialize()
     finally:
         con.close()
+
+
+def _pages_of(index: RecordIndex) -> str:
+    """What the page texts depend on: each file (SHA-256) and its bundle pages."""
+    return json.dumps([[s.sha256, s.first_page, s.last_page] for s in index.sources])
+
+
+def refresh(folder: Path) -> bool:
+    """Bring a stale search.sqlite up to date with the folder's index.json when the indexed files are the
+    same (a reviewer corrected index.json, or it was written with other settings): the page texts are kept,
+    documents, types, dates and providers are read again. False when the texts no longer apply (other files)
+    or the file cannot be read or replaced."""
+    db = folder / FILE_NAME
+    try:
+        index_json = (folder / "index.json").read_bytes()
+        index = RecordIndex.from_dict(json.loads(index_json))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'pages_of'").fetchone()
+            if row is None or row[0] != _pages_of(index):
+                return False
+            stored = dict(con.execute("SELECT rowid, text FROM page_text").fetchall())
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    texts = [str(stored.get(number, "")) for number in range(1, index.page_count + 1)]
+    try:
+        export.replace_together(folder, {FILE_NAME: build(index, index_json, texts)}, "the search index")
+    except OutputError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -182,9 +223,12 @@ def search(
     for folder in found:
         if _is_current(folder):
             usable.append(folder)
+        elif refresh(folder):
+            say(f"{folder}: index.json changed since {FILE_NAME} was built; {FILE_NAME} was brought up to date.")
+            usable.append(folder)
         else:
             say(
-                f"{folder}: {FILE_NAME} was built from another index.json (skipped); "
+                f"{folder}: {FILE_NAME} was built from another index.json (other files; skipped): "
                 f"run `reportkit index ... --out {folder} --force` again to rebuild it."
             )
     if not usable:

@@ -58,9 +58,9 @@ def main() -> None:
         _measure("sample", [ROOT / "samples" / "ime-case" / "records"], work)
         if args.pages:
             pdf = work / f"bench-{args.pages}.pdf"
+            generate = [sys.executable, str(ROOT / "samples" / "generate.py")]
             subprocess.run(
-                [sys.executable, str(ROOT / "samples" / "generate.py"), "--bench-pages", str(args.pages)]
-                + ["--out", str(pdf)],
+                [*generate, "--bench-pages", str(args.pages), "--out", str(pdf)],
                 check=True,
                 capture_output=True,
             )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT, SAMPLE_CASE
+from conftest import ROOT, SAMPLE_CASE, copy_of
 from reportkit.api import IndexOptions, index_bundle, search
 from reportkit.cli import app
 from reportkit.errors import InputError, UsageError
@@ -167,3 +167,12 @@ def test_index_folder_without_search_file_is_named(cases: Path, tmp_path: Path) 
     (tmp_path / "old" / "index" / FILE_NAME).unlink()
     result = runner.invoke(app, ["search", "MRI", str(tmp_path)])
     assert result.exit_code == 3 and "no search.sqlite" in result.output
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract (apt-get install tesseract-ocr)")
+def test_ocr_text_of_a_scanned_page_is_searchable(tmp_path: Path) -> None:
+    scan = copy_of("ccitt.pdf", tmp_path)  # a fax page without a text layer
+    index_bundle([scan], tmp_path / "out", IndexOptions(use_cache=False))
+    assert json.loads((tmp_path / "out" / "index.json").read_text())["pages"][0]["text_source"] == "ocr"
+    hits = search([tmp_path / "out"], '"multi-track tape recorder"')
+    assert [(h.page, Path(h.file).name, h.source_page) for h in hits] == [(1, "ccitt.pdf", 1)]

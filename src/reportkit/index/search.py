@@ -228,7 +228,8 @@ def search(
             usable.append(folder)
         else:
             say(
-                f"{folder}: {FILE_NAME} was built from another index.json (other files; skipped): "
+                f"{folder}: {FILE_NAME} was built from another index.json and cannot be brought up to date "
+                "(skipped): "
                 f"run `reportkit index ... --out {folder} --force` again to rebuild it."
             )
     if not usable:

@@ -170,7 +170,11 @@ THERAPY_BODY = 6
 """Body score from which a generically titled procedure report is an operative report."""
 
 
-_THERAPY_HINT = re.compile(r"therap|chiropract|rehab|\b97\d\d\d\b|\b9894\d\b|\bvisit\s*#|\bgoals?\b|\bHEP\b", re.I)
+_THERAPY_HINT = re.compile(
+    r"\b97\d{3}\b|\b9894\d\b|visits?\s*#?\s*\d+\s+of\s+\d+|^\s*((short|long)[- ]term\s+)?goals\s*:|\bHEP\b|"
+    r"therapeutic\s+(exercise|activit)|manual\s+therapy|chiropractic\s+(adjust|manipul)",
+    re.I | re.M,
+)
 _OPERATIVE_HINT = re.compile(r"operative|anesthe|blood\s+loss|\boperation\b|incision|\bdraped\b", re.I)
 """Cheap tests that a generically titled document could be overruled by its body (the full body reading is
 the slow part of typing, and most progress notes and procedure notes are what their title says)."""

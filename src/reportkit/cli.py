@@ -194,6 +194,10 @@ def index(
         Path | None,
         typer.Option("--ocr-output", help="Also write a searchable copy of the bundle (invisible OCR text) here."),
     ] = None,
+    since: Annotated[
+        Path | None,
+        typer.Option("--since", help="A previous index.json (or its folder): report new, changed and gone documents."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")] = False,
 ) -> None:
@@ -222,6 +226,7 @@ def index(
             ocr_dpi=ocr_dpi,
             ocr_timeout=ocr_timeout,
             ocr_output=ocr_output,
+            since=since,
             **({"jobs": jobs} if jobs else {}),
         )
         with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
@@ -235,6 +240,10 @@ def index(
             _explain(result.index, doc_id)
         for note in result.notes:
             _say(f"note: {note}")
+        if result.index.since is not None:
+            from reportkit.index.since import summary_line
+
+            _say(f"Since {since}: {summary_line(result.index.since)}.")
         if debug:
             for line in result.debug:
                 _say(f"debug: {line}")

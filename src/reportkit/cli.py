@@ -355,6 +355,13 @@ def draft(
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes reading PDFs.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the text cache.")] = False,
+    addendum: Annotated[
+        bool, typer.Option("--addendum", help="Draft only an addendum listing the records new since the report.")
+    ] = False,
+    since: Annotated[
+        Path | None,
+        typer.Option("--since", help="With --addendum: the index.json of the records the report reviewed."),
+    ] = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -365,14 +372,17 @@ def draft(
         named = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
         chosen = tuple(dict.fromkeys(named)) if named else DraftOptions().formats
         options = DraftOptions(out=out, formats=chosen, templates=templates, force=force, index=index_file,
-                               jobs=jobs, use_cache=not no_cache, bates_map=bates_map)  # fmt: skip
+                               jobs=jobs, use_cache=not no_cache, bates_map=bates_map, addendum=addendum,
+                               since=since)  # fmt: skip
+        if since is not None and not addendum:
+            raise UsageError("--since goes with --addendum.", hint="Add --addendum, or leave out --since.")
         result = draft_case(case_dir, options)
         for warning in result.warnings:
             _say(f"warning: {warning}")
         if not quiet:
-            what = "IME report" if result.kind == "ime" else "second-opinion letter"
+            what = {"ime": "IME report", "addendum": "addendum"}.get(result.kind, "second-opinion letter")
             how = {"reused": "existing index", "indexed": "new index", "given": "--index", "empty": "no records"}
-            _say(f"Drafted the {what} from {result.documents} documents ({how[result.index_how]}) "
+            _say(f"Drafted the {what} from {result.documents} {'new ' if addendum else ''}documents ({how[result.index_how]}) "
                  f"in {result.seconds:.1f} s.")  # fmt: skip
             if result.readability is not None:
                 _say(f"Readability: Flesch-Kincaid grade {result.readability:.1f} (aim for 8 or below).")

@@ -88,7 +88,9 @@ def compare(index: RecordIndex, previous: RecordIndex, previous_sha256: str, lab
         )
         for d in index.documents
     ]
-    gaps = [Gap(rename.get(g.after, g.after), rename.get(g.before, g.before), g.start, g.end, g.days) for g in index.gaps]
+    gaps = [
+        Gap(rename.get(g.after, g.after), rename.get(g.before, g.before), g.start, g.end, g.days) for g in index.gaps
+    ]
     since = {
         "previous_sha256": previous_sha256,
         "unchanged": len(index.documents) - len(unmatched),

@@ -382,7 +382,8 @@ def draft(
         if not quiet:
             what = {"ime": "IME report", "addendum": "addendum"}.get(result.kind, "second-opinion letter")
             how = {"reused": "existing index", "indexed": "new index", "given": "--index", "empty": "no records"}
-            _say(f"Drafted the {what} from {result.documents} {'new ' if addendum else ''}documents ({how[result.index_how]}) "
+            docs = f"{result.documents} {'new ' if addendum else ''}documents"
+            _say(f"Drafted the {what} from {docs} ({how[result.index_how]}) "
                  f"in {result.seconds:.1f} s.")  # fmt: skip
             if result.readability is not None:
                 _say(f"Readability: Flesch-Kincaid grade {result.readability:.1f} (aim for 8 or below).")

@@ -709,6 +709,8 @@ def batch(
         line = f"[{finished}/{total}] {outcome.name}: {what}, {outcome.pages} pages, {outcome.documents} documents"
         if ran:
             line += f", {outcome.seconds:.1f} s"
+        if ran and outcome.changes:
+            line += f"; since the last run: {outcome.changes}"
         say(line)
         for problem in outcome.problems if ran else ():
             say(f"    {problem}")

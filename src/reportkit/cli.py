@@ -240,7 +240,7 @@ def index(
             _explain(result.index, doc_id)
         for note in result.notes:
             _say(f"note: {note}")
-        if result.index.since is not None:
+        if result.index.since is not None and not quiet:
             from reportkit.index.since import summary_line
 
             _say(f"Since {since}: {summary_line(result.index.since)}.")

@@ -113,7 +113,11 @@ def test_since_changed_document_same_file_and_page(tmp_path: Path) -> None:
 def test_bad_since_exits_3(tmp_path: Path, indexed: tuple[Path, Path, Path]) -> None:
     _, _, records = indexed
     (tmp_path / "not-index.json").write_text('{"hello": 1}', encoding="utf-8")
-    for bad in (tmp_path / "missing", tmp_path / "not-index.json"):
+    old = json.loads((indexed[0] / "index.json").read_text(encoding="utf-8"))
+    for doc in old["documents"]:
+        del doc["content_sha256"]  # as an index written before content hashes
+    (tmp_path / "old.json").write_text(json.dumps(old), encoding="utf-8")
+    for bad in (tmp_path / "missing", tmp_path / "not-index.json", tmp_path / "old.json"):
         code, output = _run("index", records, "-o", tmp_path / "out", "--since", bad)
         assert code == 3, output
         assert str(bad) in output and "Traceback" not in output

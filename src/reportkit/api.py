@@ -340,6 +340,11 @@ def load_previous(path: Path) -> tuple[RecordIndex, str]:
 
     index = load_index(path)
     file = path / "index.json" if path.is_dir() else path
+    if not all(d.content_sha256 for d in index.documents):
+        raise IndexFileError(
+            f"{file}: it records no content hashes (written by an older reportkit).",
+            hint="Index those records again with this version, then use that index.json with --since.",
+        )
     return index, hashlib.sha256(file.read_bytes()).hexdigest()
 
 

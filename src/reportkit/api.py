@@ -79,6 +79,9 @@ class IndexOptions:
     """Seconds one tesseract run on one page may take before the page is marked unread."""
     ocr_output: Path | None = None
     """Also write a searchable copy of the bundle (an invisible text layer on OCR'd pages) to this PDF."""
+    since: Path | None = None
+    """A previous index.json (or its folder): keep its ids for unchanged documents and record in index.json
+    which documents are new, changed or gone (see reportkit.index.since)."""
 
 
 @dataclass(frozen=True)
@@ -271,11 +274,14 @@ def index_bundle(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     overrides = _read_overrides(options)
+    previous = load_previous(options.since) if options.since is not None else None
     files = check_inputs(inputs)
     results = ResultCache(_cache_root(options))
     key = None
     if results.root is not None and all(f.sha256 and not f.skipped for f in files):
         settings = {**_settings(options, overrides), "ocr_engine": _engine_key(options)}
+        if previous is not None:
+            settings["since_sha256"] = previous[1]
         key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], settings)
     # the searchable copy needs the OCR readings themselves: no whole-result reuse then
     outputs = results.get(key) if key and options.ocr_output is None else None
@@ -288,6 +294,10 @@ def index_bundle(
         hits = len(index.sources)
     else:
         index, bundle, hits = _build(files, options, overrides, progress)
+        if previous is not None:
+            from reportkit.index.since import compare
+
+            index = compare(index, previous[0], previous[1], str(options.since))
         outputs = export.render_all(index)
         # the page texts go into search.sqlite here, and with the outputs into the result cache
         outputs[search_db.FILE_NAME] = search_db.build(index, outputs["index.json"], bundle.texts)
@@ -326,6 +336,20 @@ def index_bundle(
         written.append(searchable)
     notes = [w for w in index.warnings if "need OCR and were not read" in w]
     return IndexResult(index, written, hits, seconds, debug, from_cache=results.hit, notes=notes)
+
+
+def load_previous(path: Path) -> tuple[RecordIndex, str]:
+    """A previous index for ``--since`` (an index.json or its folder) and the SHA-256 of its file."""
+    import hashlib
+
+    index = load_index(path)
+    file = path / "index.json" if path.is_dir() else path
+    if not all(d.content_sha256 for d in index.documents):
+        raise IndexFileError(
+            f"{file}: it records no content hashes (written by an older reportkit).",
+            hint="Index those records again with this version, then use that index.json with --since.",
+        )
+    return index, hashlib.sha256(file.read_bytes()).hexdigest()
 
 
 def load_index(path: Path) -> RecordIndex:

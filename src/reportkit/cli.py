@@ -194,6 +194,10 @@ def index(
         Path | None,
         typer.Option("--ocr-output", help="Also write a searchable copy of the bundle (invisible OCR text) here."),
     ] = None,
+    since: Annotated[
+        Path | None,
+        typer.Option("--since", help="A previous index.json (or its folder): report new, changed and gone documents."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")] = False,
 ) -> None:
@@ -222,6 +226,7 @@ def index(
             ocr_dpi=ocr_dpi,
             ocr_timeout=ocr_timeout,
             ocr_output=ocr_output,
+            since=since,
             **({"jobs": jobs} if jobs else {}),
         )
         with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
@@ -235,6 +240,10 @@ def index(
             _explain(result.index, doc_id)
         for note in result.notes:
             _say(f"note: {note}")
+        if result.index.since is not None and not quiet:
+            from reportkit.index.since import summary_line
+
+            _say(f"Since {since}: {summary_line(result.index.since)}.")
         if debug:
             for line in result.debug:
                 _say(f"debug: {line}")
@@ -346,6 +355,13 @@ def draft(
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes reading PDFs.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the text cache.")] = False,
+    addendum: Annotated[
+        bool, typer.Option("--addendum", help="Draft only an addendum listing the records new since the report.")
+    ] = False,
+    since: Annotated[
+        Path | None,
+        typer.Option("--since", help="With --addendum: the index.json of the records the report reviewed."),
+    ] = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -356,14 +372,18 @@ def draft(
         named = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
         chosen = tuple(dict.fromkeys(named)) if named else DraftOptions().formats
         options = DraftOptions(out=out, formats=chosen, templates=templates, force=force, index=index_file,
-                               jobs=jobs, use_cache=not no_cache, bates_map=bates_map)  # fmt: skip
+                               jobs=jobs, use_cache=not no_cache, bates_map=bates_map, addendum=addendum,
+                               since=since)  # fmt: skip
+        if since is not None and not addendum:
+            raise UsageError("--since goes with --addendum.", hint="Add --addendum, or leave out --since.")
         result = draft_case(case_dir, options)
         for warning in result.warnings:
             _say(f"warning: {warning}")
         if not quiet:
-            what = "IME report" if result.kind == "ime" else "second-opinion letter"
+            what = {"ime": "IME report", "addendum": "addendum"}.get(result.kind, "second-opinion letter")
             how = {"reused": "existing index", "indexed": "new index", "given": "--index", "empty": "no records"}
-            _say(f"Drafted the {what} from {result.documents} documents ({how[result.index_how]}) "
+            docs = f"{result.documents} {'new ' if addendum else ''}documents"
+            _say(f"Drafted the {what} from {docs} ({how[result.index_how]}) "
                  f"in {result.seconds:.1f} s.")  # fmt: skip
             if result.readability is not None:
                 _say(f"Readability: Flesch-Kincaid grade {result.readability:.1f} (aim for 8 or below).")
@@ -726,6 +746,8 @@ def batch(
         line = f"[{finished}/{total}] {outcome.name}: {what}, {outcome.pages} pages, {outcome.documents} documents"
         if ran:
             line += f", {outcome.seconds:.1f} s"
+        if ran and outcome.changes:
+            line += f"; since the last run: {outcome.changes}"
         say(line)
         for problem in outcome.problems if ran else ():
             say(f"    {problem}")

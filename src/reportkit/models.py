@@ -143,6 +143,9 @@ class Document:
     """Fields a reviewer set in the overrides file (``boundary``, ``doc_type``, ``date``, ``provider``...)."""
     explain: dict[str, list[str]] = field(default_factory=dict)
     """Why the document got its type and date: the rule that decided, and each candidate set aside and why."""
+    content_sha256: str = ""
+    """SHA-256 of the document's page texts, whitespace folded (how ``index --since`` tells documents apart);
+    empty in an index written before reportkit recorded it."""
 
     @property
     def page_count(self) -> int:
@@ -176,6 +179,9 @@ class RecordIndex:
     settings: dict[str, Any] = field(default_factory=dict)
     generator: str = ""
     schema: str = SCHEMA
+    since: dict[str, Any] | None = None
+    """With ``index --since``: what changed from the previous index (see :mod:`reportkit.index.since`).
+    Left out of index.json when None."""
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:
@@ -188,6 +194,8 @@ class RecordIndex:
         # Field order for readers: schema first.
         ordered = {"schema": data.pop("schema"), "generator": data.pop("generator")}
         ordered.update(data)
+        if ordered.get("since") is None:
+            ordered.pop("since", None)
         return ordered
 
     @classmethod
@@ -210,4 +218,5 @@ class RecordIndex:
             skipped=[Skipped(**s) for s in data.get("skipped", [])],
             warnings=list(data.get("warnings", [])),
             settings=dict(data.get("settings", {})),
+            since=dict(data["since"]) if isinstance(data.get("since"), dict) else None,
         )

@@ -258,6 +258,7 @@ def summary_rows(outcomes: Sequence[CaseOutcome]) -> list[dict[str, object]]:
             "steps": list(o.steps),
             "problems": list(o.problems),
             "inputs_sha256": o.inputs_sha256,
+            "changes": o.changes,
         }
         for o in outcomes
     ]
@@ -286,10 +287,10 @@ def _write_summary(
     }
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["case", "kind", "status", "pages", "documents", "steps", "problems", "inputs_sha256"])
+    writer.writerow(["case", "kind", "status", "pages", "documents", "steps", "problems", "inputs_sha256", "changes"])
     for o in outcomes:
         cells = [o.name, o.kind, o.status, o.pages, o.documents, " ".join(o.steps), "; ".join(o.problems),
-                 o.inputs_sha256]  # fmt: skip
+                 o.inputs_sha256, o.changes]  # fmt: skip
         # a cell starting with = + - @ would run as a formula in Excel: quote it as text (as index.csv does)
         writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells])
     run = {

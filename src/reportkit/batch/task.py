@@ -95,6 +95,8 @@ class CaseOutcome:
     remember: bool = True
     debug: tuple[str, ...] = field(default=(), compare=False)
     """Parser messages and tracebacks, for --debug only."""
+    changes: str = ""
+    """When the case was done again over an earlier OUT/<case>/index: ``1 new, 0 changed, 2 gone document(s)``."""
 
 
 def input_files(spec: CaseSpec) -> list[Path]:
@@ -156,7 +158,7 @@ def run_case(spec: CaseSpec, out_root: Path, settings: BatchSettings) -> CaseOut
     work.mkdir(parents=True)
     try:
         _test_hook(spec, work)
-        outcome = _steps(spec, work, settings, sha)
+        outcome = _steps(spec, work, settings, sha, _previous_index(out_root / spec.name))
         outcome = CaseOutcome(**{**outcome.__dict__, "seconds": round(time.perf_counter() - clock, 3)})
         if outcome.remember:
             _write_state(work, outcome, settings)
@@ -166,7 +168,21 @@ def run_case(spec: CaseSpec, out_root: Path, settings: BatchSettings) -> CaseOut
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str) -> CaseOutcome:
+def _previous_index(case_out: Path) -> Path | None:
+    """OUT/<case>/index/index.json of an earlier run, when it can be compared with (has content hashes)."""
+    from reportkit.api import load_index
+
+    path = case_out / "index" / "index.json"
+    if not path.is_file():
+        return None
+    try:
+        previous = load_index(path)
+    except ReportkitError:
+        return None  # damaged: the case is indexed afresh
+    return path if all(d.content_sha256 for d in previous.documents) else None
+
+
+def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previous: Path | None = None) -> CaseOutcome:
     import traceback
 
     from reportkit import api
@@ -176,6 +192,7 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str) -> Cas
     done: list[str] = []
     debug: list[str] = []
     pages = documents = 0
+    changes = ""
     status: Status = "done"
     step = "case.yaml"
     try:
@@ -193,12 +210,15 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str) -> Cas
             use_cache=settings.use_cache,
             cache_dir=settings.cache_dir,
             ocr=settings.ocr,
+            since=previous,
         )
         result = api.index_bundle(inputs, work / "index", index_options)
         debug.extend(result.debug)
         index = result.index
         pages = index.page_count
         documents = sum(1 for d in index.documents if not d.duplicate_of)
+        if index.since is not None:
+            changes = ", ".join(f"{len(index.since.get(k) or [])} {k}" for k in ("new", "changed", "gone"))
         done.append("index")
         if index.skipped:
             status = "partial"
@@ -265,6 +285,7 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str) -> Cas
         problems=tuple(_clean(p, root) for p in problems),
         steps=tuple(done),
         debug=tuple(debug),
+        changes=changes,
     )
 
 
@@ -280,6 +301,7 @@ def state_record(outcome: CaseOutcome, settings: BatchSettings) -> dict[str, obj
         "documents": outcome.documents,
         "steps": list(outcome.steps),
         "problems": list(outcome.problems),
+        "changes": outcome.changes,
     }
 
 
@@ -326,6 +348,7 @@ def outcome_from_state(spec: CaseSpec, state: dict[str, object]) -> CaseOutcome:
         documents=int(state.get("documents", 0)),  # type: ignore[call-overload]
         problems=tuple(str(p) for p in problems) if isinstance(problems, list) else (),
         steps=tuple(str(s) for s in steps) if isinstance(steps, list) else (),
+        changes=str(state.get("changes", "")),
     )
 
 

@@ -297,3 +297,24 @@ def build_context(
     else:
         context["questions"] = context["case"]["patient_questions"]
     return context
+
+
+def addendum_context(index: RecordIndex, citation: Citation | None = None) -> dict[str, Any]:
+    """The ``addendum`` context key: the new and changed documents of an ``index --since`` comparison
+    (``index.since``), chronological, as record items plus ``status`` (``new``/``changed``) and ``was``."""
+    citation = citation or PageCitation()
+    since = index.since or {}
+    changed = {str(c["id"]): str(c["was"]) for c in since.get("changed", [])}
+    wanted = {str(i) for i in since.get("new", [])} | set(changed)
+    docs = [d for d in chronological(index.documents) if d.id in wanted]
+    records = [
+        {**record_item(d, n, citation), "status": "changed" if d.id in changed else "new", "was": changed.get(d.id, "")}
+        for n, d in enumerate(docs, 1)
+    ]
+    return {
+        "records": records,
+        "pages": sum(d.page_count for d in docs),
+        "new": len(wanted) - len(changed),
+        "changed": len(changed),
+        "gone": len(since.get("gone", [])),
+    }

@@ -48,6 +48,11 @@ class DraftOptions:
     """A packet's bates_map.json (or packet folder): cite Bates numbers instead of pages."""
     jobs: int | None = None
     use_cache: bool = True
+    addendum: bool = False
+    """Draft only the addendum (IME cases): the records new or changed since ``since``, or since the case's
+    index as it was before the records changed."""
+    since: Path | None = None
+    """The previous index.json (or its folder) the addendum compares with."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex
         )
     shas = sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in files)
     index_dir = case_dir / INDEX_DIR
+    existing: RecordIndex | None = None
     if (index_dir / "index.json").is_file():
         try:
             existing = load_index(index_dir)
@@ -127,6 +133,8 @@ def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex
                 hint="Move the index folder away to keep your corrections (then re-apply them), or use --force.",
             )
     kwargs: dict[str, object] = {"force": True, "use_cache": options.use_cache}
+    if options.addendum and options.since is None and existing is not None:
+        kwargs["since"] = index_dir / "index.json"  # the addendum lists what is new since this index
     if options.jobs:
         kwargs["jobs"] = options.jobs
     result = index_bundle([records], index_dir, IndexOptions(**kwargs))  # type: ignore[arg-type]
@@ -186,6 +194,8 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
         raise UsageError(f"Unknown format(s): {', '.join(unknown)}.", hint=f"Use {', '.join(render.FORMATS)}.")
     if "pdf" in options.formats:
         render.require_soffice()  # before any work
+    if options.addendum:
+        return _draft_addendum(case_dir, options, clock)
     case, rendered, ci = render_case(case_dir, options)
     files = render.outputs(rendered, options.formats, options.templates)
     out = options.out or case_dir / DRAFTS_DIR
@@ -198,6 +208,47 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
         readability=readability,
         index_how=ci.how,
         documents=len(ci.index.documents),
+        seconds=time.perf_counter() - clock,
+        warnings=ci.warnings,
+    )
+
+
+def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> DraftResult:
+    """addendum.{docx,md,html}: the records new or changed since the previous index, cited."""
+    from reportkit.api import load_previous
+    from reportkit.draft.context import addendum_context
+    from reportkit.index.since import compare
+
+    if options.templates is not None and not options.templates.is_dir():
+        raise TemplateError(f"{options.templates}: not a folder of templates.",
+                            hint="Run `reportkit templates export DIR` for a starting set.")  # fmt: skip
+    case = load_case(case_dir)
+    if not isinstance(case, ImeCase):
+        raise UsageError(f"{case_dir}: --addendum drafts IME addenda only (this case is {case.kind}).")
+    previous = load_previous(options.since) if options.since is not None else None
+    profile = load_profile(case.jurisdiction, case_dir)
+    ci = case_index(case_dir, options)
+    index = ci.index
+    if previous is not None:
+        index = compare(index, previous[0], previous[1], str(options.since))
+    elif index.since is None:
+        raise UsageError(
+            f"{case_dir / INDEX_DIR / 'index.json'}: nothing to compare with — the index matches records/ and "
+            "records no earlier index.",
+            hint="Give the index of the records the report reviewed: --since PREVIOUS/index.json.",
+        )
+    citation = _citation(options, index)
+    context = {**build_context(case, index, profile, citation), "addendum": addendum_context(index, citation)}
+    rendered = render.render("addendum", context, options.templates)
+    files = render.outputs(rendered, options.formats, options.templates)
+    written = write_drafts(options.out or case_dir / DRAFTS_DIR, files, force=options.force)
+    return DraftResult(
+        kind="addendum",
+        written=written,
+        placeholders=len(rendered.placeholders),
+        readability=None,
+        index_how=ci.how,
+        documents=len(context["addendum"]["records"]),
         seconds=time.perf_counter() - clock,
         warnings=ci.warnings,
     )

@@ -26,9 +26,17 @@ from markupsafe import Markup, escape
 from reportkit.draft import markup
 from reportkit.errors import MissingToolError, OutputError, TemplateError
 
-TEMPLATE_NAMES = {"ime": "ime-report.html.j2", "second-opinion": "second-opinion-letter.html.j2"}
-OUTPUT_STEMS = {"ime": "ime-report", "second-opinion": "second-opinion-letter"}
-TITLES = {"ime": "Independent Medical Examination Report", "second-opinion": "Second opinion"}
+TEMPLATE_NAMES = {
+    "ime": "ime-report.html.j2",
+    "second-opinion": "second-opinion-letter.html.j2",
+    "addendum": "addendum.html.j2",
+}
+OUTPUT_STEMS = {"ime": "ime-report", "second-opinion": "second-opinion-letter", "addendum": "addendum"}
+TITLES = {
+    "ime": "Independent Medical Examination Report",
+    "second-opinion": "Second opinion",
+    "addendum": "Addendum: additional records reviewed",
+}
 STYLE_NAME = "style.css"
 REFERENCE_NAME = "reference.docx"
 PLACEHOLDER_PREFIX = "[TO COMPLETE: "

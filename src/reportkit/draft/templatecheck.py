@@ -7,14 +7,14 @@ names, sandbox violations, syntax errors and unsupported markup are reported wit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from reportkit.cite import PageCitation
 from reportkit.draft import markup, render
 from reportkit.draft.case import ImeCase, SecondOpinionCase, parse_case
-from reportkit.draft.context import build_context
+from reportkit.draft.context import addendum_context, build_context
 from reportkit.draft.profiles import builtin_names, load_profile
 from reportkit.errors import ReportkitError, TemplateError
 from reportkit.models import Diagnosis, Document, Finding, RecordIndex, Source
@@ -112,18 +112,37 @@ def demo_index() -> RecordIndex:
 
 def demo_contexts(kind: str) -> list[tuple[str, dict[str, Any]]]:
     """(label, context) pairs a template of ``kind`` must render: filled and minimal, under every profile."""
-    filled = _FILLED_IME if kind == "ime" else _FILLED_SECOND
+    base = "ime" if kind == "addendum" else kind
+    filled = _FILLED_IME if base == "ime" else _FILLED_SECOND
     cases: list[tuple[str, ImeCase | SecondOpinionCase]] = [
         ("filled case", parse_case(filled, "demo")),
-        ("minimal case", parse_case(_MINIMAL[kind], "demo")),
+        ("minimal case", parse_case(_MINIMAL[base], "demo")),
     ]
+    index = demo_index()
+    if kind == "addendum":
+        index = replace(index, since={"new": ["D0002", "D0003"], "changed": [{"id": "D0001", "was": "D0004"}],
+                                      "gone": [{"id": "D0005"}]})  # fmt: skip
     out = []
     for profile_name in builtin_names():
         profile = load_profile(profile_name)
         for label, case in cases:
-            out.append((f"{label}, {profile_name} profile", build_context(case, demo_index(), profile, PageCitation())))
-        out.append((f"no records, {profile_name} profile", build_context(cases[0][1], _empty(), profile)))
+            out.append(
+                (
+                    f"{label}, {profile_name} profile",
+                    _with_addendum(kind, build_context(case, index, profile, PageCitation()), index),
+                )
+            )
+        out.append(
+            (
+                f"no records, {profile_name} profile",
+                _with_addendum(kind, build_context(cases[0][1], _empty(), profile), _empty()),
+            )
+        )
     return out
+
+
+def _with_addendum(kind: str, context: dict[str, Any], index: RecordIndex) -> dict[str, Any]:
+    return {**context, "addendum": addendum_context(index)} if kind == "addendum" else context
 
 
 def _empty() -> RecordIndex:
@@ -187,4 +206,3 @@ def check_templates(folder: Path | None) -> list[TemplateReport]:
             except ReportkitError as exc:
                 reports.append(TemplateReport(render.REFERENCE_NAME, [exc.message], 1))
     return reports
-

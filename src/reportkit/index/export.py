@@ -154,6 +154,7 @@ def to_markdown(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
         out += ["## Treatment gaps", ""]
         out += [f"- {g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})" for g in index.gaps]
         out.append("")
+    out += _since_lines(index, bates)
     review = _review_lines(index, bates) + list(index.warnings)
     if review:
         out += ["## For review", ""] + [f"- {_md_cell(line)}" for line in review] + [""]
@@ -167,6 +168,35 @@ def to_markdown(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
         )
     out.append("")
     return "\n".join(out).encode("utf-8")
+
+
+def since_items(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
+    """One line per new, changed and gone document of an ``index --since`` run (none without it)."""
+    if not index.since:
+        return []
+    changed = {c["id"]: c["was"] for c in index.since.get("changed", [])}
+    lines = []
+    for doc in chronological(index.documents):
+        if doc.id in changed or doc.id in index.since.get("new", []):
+            what = f"changed (was {changed[doc.id]})" if doc.id in changed else "new"
+            kind = doc.doc_type.replace("_", " ")
+            lines.append(f"{doc.id} {what}: {doc.date or 'undated'}, {kind}, {doc.provider or 'author not found'} "
+                         f"({cite_cell(doc, bates)})")  # fmt: skip
+    for gone in index.since.get("gone", []):
+        kind = str(gone["doc_type"]).replace("_", " ")
+        where = cite.pages(gone["first_page"], gone["last_page"])
+        lines.append(f"{gone['id']} gone: {gone.get('date') or 'undated'}, {kind} (was {where} of the previous index)")
+    return lines
+
+
+def _since_lines(index: RecordIndex, bates: BatesLookup | None) -> list[str]:
+    if not index.since:
+        return []
+    from reportkit.index.since import summary_line
+
+    out = ["## New since the previous index", "", summary_line(index.since) + ".", ""]
+    out += [f"- {_md_cell(line)}" for line in since_items(index, bates)]
+    return out + ([""] if since_items(index, bates) else [])
 
 
 def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
@@ -212,6 +242,13 @@ def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
             document.add_paragraph(
                 f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", style="List Bullet"
             )
+    if index.since:
+        from reportkit.index.since import summary_line
+
+        document.add_heading("New since the previous index", level=2)
+        document.add_paragraph(summary_line(index.since) + ".")
+        for line in since_items(index, bates):
+            document.add_paragraph(line, style="List Bullet")
     review = _review_lines(index, bates) + list(index.warnings) + [s.reason for s in index.skipped]
     if review:
         document.add_heading("For review", level=2)

@@ -170,6 +170,20 @@ THERAPY_BODY = 6
 """Body score from which a generically titled procedure report is an operative report."""
 
 
+_THERAPY_HINT = re.compile(
+    r"\b97\d{3}\b|\b9894\d\b|visits?\s*#?\s*\d+\s+of\s+\d+|^\s*((short|long)[- ]term\s+)?goals\s*:|\bHEP\b|"
+    r"therapeutic\s+(exercise|activit)|manual\s+therapy|chiropractic\s+(adjust|manipul)",
+    re.I | re.M,
+)
+_OPERATIVE_HINT = re.compile(r"operative|anesthe|blood\s+loss|\boperation\b|incision|\bdraped\b", re.I)
+"""Cheap tests that a generically titled document could be overruled by its body (the full body reading is
+the slow part of typing, and most progress notes and procedure notes are what their title says)."""
+
+
+def _hints(pages: Sequence[PageLines], pattern: re.Pattern[str]) -> bool:
+    return bool(pattern.search("\n".join(p.text for p in pages[:3])[:BODY_CHARS]))
+
+
 def _body(pages: Sequence[PageLines]) -> BodyType:
     roles = frozenset(
         "surgery" if c.role == "procedure" and _SURGERY.search(c.label) else c.role
@@ -189,13 +203,17 @@ def classify(pages: Sequence[PageLines]) -> TypeChoice:
     if by_title in ("fax_cover", "legal_form"):
         rule = "title:fax cover" if by_title == "fax_cover" else "title:form or legal document (not a clinical record)"
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
-    if by_title == "progress_note" and _GENERIC_PROGRESS.search(title or ""):
+    if by_title == "progress_note" and _GENERIC_PROGRESS.search(title or "") and _hints(pages, _THERAPY_HINT):
         # therapists and chiropractors title their visits "Progress Report" too: their conventions decide
         body = _body(pages)
         if body.doc_type == "therapy" and body.scores.get("therapy", 0) >= THERAPY_BODY:
             rule = "title:progress report with a therapy visit's content"
             return TypeChoice("therapy", title, first.page, snippet(title or ""), rule, (), body.scores, body.features)
-    if by_title == "procedure_note" and _GENERIC_PROCEDURE.fullmatch((title or "").strip()):
+    if (
+        by_title == "procedure_note"
+        and _GENERIC_PROCEDURE.fullmatch((title or "").strip())
+        and _hints(pages, _OPERATIVE_HINT)
+    ):
         # "Procedure report" titles operations too: the body's operative conventions decide.
         body = _body(pages)
         operative, procedure = body.scores.get("operative_report", 0), body.scores.get("procedure_note", 0)

@@ -7,6 +7,7 @@ and :func:`build_documents`, which runs them, in parallel on the worker pool for
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -143,8 +144,16 @@ def analyse_document(spec: DocSpec) -> Analysed:
         warnings=warnings,
         source=spec.source,
         explain=explain,
+        content_sha256=content_hash(doc_pages),
     )
     return document, shingles(fold(" ".join(pl.text for pl in doc_pages)))
+
+
+def content_hash(doc_pages: Sequence[PageLines]) -> str:
+    """SHA-256 of the pages' text with runs of whitespace folded to one space: the same document re-sent
+    (re-scanned text aside) has the same hash whatever file or bundle position it arrives in."""
+    text = " ".join(" ".join(pl.text.split()) for pl in doc_pages)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _scores(scores: dict[str, int]) -> str:
@@ -159,7 +168,8 @@ def _failed(spec: DocSpec, problem: str) -> Analysed:
     first, last = spec.pages[0].page, spec.pages[-1].page
     warning = f"this document could not be analysed ({problem}); read pages {first}-{last} yourself"
     return Document(
-        spec.doc_id, first, last, "other", None, None, None, None, None, warnings=[warning], source=spec.source
+        spec.doc_id, first, last, "other", None, None, None, None, None, warnings=[warning], source=spec.source,
+        content_sha256=content_hash(spec.pages),
     ), frozenset()
 
 

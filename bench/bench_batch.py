@@ -41,11 +41,12 @@ def _make_cases(root: Path, cases: int, pages: int, work: Path) -> int:
     return len(pypdf.PdfReader(bundle).pages)
 
 
-def _run(root: Path, out: Path, jobs: int, steps: str) -> tuple[float, int]:
+def _run(root: Path, out: Path, jobs: int, steps: str, scheduler: str = "") -> tuple[float, int]:
     clock = time.perf_counter()
+    executor = ["--executor", "dask", "--scheduler", scheduler] if scheduler else ["--jobs", str(jobs)]
     proc = subprocess.run(
         [sys.executable, "-m", "reportkit", "batch", str(root), "--out", str(out), "--no-cache", "--quiet",
-         "--jobs", str(jobs), "--steps", steps],
+         "--steps", steps, *executor],
         capture_output=True,
         text=True,
     )  # fmt: skip
@@ -62,6 +63,7 @@ def main() -> int:
     ap.add_argument("--pages", type=int, default=100, help="pages per case (at least)")
     ap.add_argument("--workers", default="1,2", help="comma-separated --jobs values to try")
     ap.add_argument("--steps", default="index")
+    ap.add_argument("--dask", action="store_true", help="also run through a dask LocalCluster of 2 workers")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         work = Path(tmp)
@@ -78,6 +80,20 @@ def main() -> int:
         resumed, ran = _run(work / "cases", out, 1, args.steps)
         share = resumed / first
         print(f"  resumed (nothing changed): {resumed:5.2f} s, {ran} cases run = {share:.1%} of the first run")
+        if args.dask:
+            import dask
+            import distributed
+
+            # the per-case task starts PDF reader processes: dask's worker processes must not be daemonic
+            with (
+                dask.config.set({"distributed.worker.daemon": False}),
+                distributed.LocalCluster(
+                    n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+                ) as cluster,
+            ):
+                seconds, ran = _run(work / "cases", work / "out-dask", 0, args.steps, cluster.scheduler_address)
+            print(f"  dask LocalCluster, 2 workers: {seconds:6.1f} s for {ran} cases = "
+                  f"{args.cases / seconds * 60:5.1f} cases/min")  # fmt: skip
     return 0
 
 

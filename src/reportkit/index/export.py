@@ -30,9 +30,21 @@ SUMMARY_CHARS = 300
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+"""Python's C encoder (an indented dump falls back to the pure-Python one, 5x slower on a large index)."""
+
+
 def to_json(index: RecordIndex) -> bytes:
-    """index.json bytes: two-space indent, UTF-8, newline at the end; load → dump gives the same bytes."""
-    return (json.dumps(index.to_dict(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """index.json bytes: one top-level key per line, and one source, page, document or gap per line inside
+    its list; UTF-8, newline at the end; load → dump gives the same bytes."""
+    parts = []
+    for key, value in index.to_dict().items():
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + _COMPACT.encode(item) for item in value)
+            parts.append(f"  {_COMPACT.encode(key)}: [\n{items}\n  ]")
+        else:
+            parts.append(f"  {_COMPACT.encode(key)}: {_COMPACT.encode(value)}")
+    return ("{\n" + ",\n".join(parts) + "\n}\n").encode("utf-8")
 
 
 def summary(doc: Document, limit: int = SUMMARY_CHARS) -> str:

@@ -97,3 +97,10 @@ class MissingToolError(ReportkitError):
     """An external program (LibreOffice) needed for the asked-for output is not installed."""
 
     exit_code = ExitCode.NO_TOOL
+
+
+def yaml_problem(exc: Exception) -> tuple[int | None, str]:
+    """(1-based line, problem) of a PyYAML error, for messages that name the line; the line is None when
+    PyYAML does not know it."""
+    mark = getattr(exc, "problem_mark", None)
+    return (mark.line + 1 if mark is not None else None), getattr(exc, "problem", None) or "not valid YAML"

@@ -30,7 +30,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from reportkit.errors import InputError
+from reportkit.errors import InputError, yaml_problem
 from reportkit.models import DOC_TYPES, Document, Evidence, Source
 
 FIELDS = ("doc_type", "date", "date_role", "provider", "facility", "title")
@@ -191,9 +191,8 @@ def read_overrides(path: Path) -> Overrides:
     except UnicodeDecodeError:
         raise InputError(f"{path}: the overrides file is not UTF-8 text.", hint="Save it as UTF-8.") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
+        line, problem = yaml_problem(exc)
+        where = f", line {line}" if line else ""
         raise InputError(
             f"{path}{where}: {problem}.", hint="Check the indentation and the ':' after each key."
         ) from None

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
-from reportkit.errors import CaseError
+from reportkit.errors import CaseError, yaml_problem
 
 CASE_FILE = "case.yaml"
 
@@ -240,9 +240,8 @@ def parse_case(text: str, name: str = CASE_FILE) -> ImeCase | SecondOpinionCase:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
+        line, problem = yaml_problem(exc)
+        where = f" line {line}" if line else ""
         raise CaseError(
             f"{name}:{where}: {problem}.", hint="Fix the YAML syntax (indentation, a missing colon or quote)."
         ) from None

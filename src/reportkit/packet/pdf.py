@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportkit.ingest.pdf import PdfProblem
 from reportkit.packet.geometry import Matrix, Rect, rect
 
 STAMP_KEY = "/ReportkitBates"
@@ -26,13 +27,9 @@ FIXED_DATE = "D:20000101000000Z"
 """Creation and modification date written into every output PDF: same inputs, same bytes."""
 
 
-class PdfWriteProblem(Exception):
-    """A PDF that cannot be opened or written. ``problem`` is a short code; ``detail`` the library's words."""
-
-    def __init__(self, problem: str, detail: str = "") -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.detail = detail
+class PdfWriteProblem(PdfProblem):
+    """A PDF that cannot be opened or written for stamping. ``problem`` is a short code; ``detail`` the
+    library's words (the reading side's :class:`~reportkit.ingest.pdf.PdfProblem`, raised by the writer)."""
 
 
 @dataclass(frozen=True)

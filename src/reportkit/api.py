@@ -149,13 +149,15 @@ def _build(
     files: list[InputFile], options: IndexOptions, overrides: Overrides | None, progress: Progress | None
 ) -> tuple[RecordIndex, Bundle, int]:
     # imported when needed: a run served from the result cache never loads them
-    from reportkit.understand.documents import build_documents
     from reportkit.workers import Limits, WorkerPool
 
     cache = PageCache(_cache_root(options))
     limits = Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb)
-    ocr_settings, ocr_note = _ocr_setup(options)
     with WorkerPool(options.jobs, limits) as pool:
+        pool.start()  # the workers start up while this process finds Tesseract and loads the analysis
+        ocr_settings, ocr_note = _ocr_setup(options)
+        from reportkit.understand.documents import build_documents
+
         bundle = read_bundle(
             files,
             passwords=options.passwords,

@@ -39,11 +39,21 @@ CLINICAL_TYPES = frozenset(DOC_TYPES) - {"correspondence", "billing", "other", "
 """Types that record care; only these count for treatment gaps."""
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def plain(value: Any) -> Any:
     """A dataclass tree as dicts and lists (what ``dataclasses.asdict`` gives, without its deep copies of every
     leaf value, which made writing a 2,000-page index.json take a second)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES.setdefault(kind, tuple(f.name for f in fields(value)))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):

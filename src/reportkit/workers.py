@@ -58,7 +58,7 @@ class Outcome:
 
 TASKS: dict[str, str] = {
     "probe": "reportkit.ingest.pdf:probe",
-    "extract": "reportkit.ingest.pdf:extract",
+    "read": "reportkit.ingest.bundle:read_pages",
     "layout": "reportkit.ingest.pdf:layout_lines",
     "ocr": "reportkit.ingest.ocr:ocr_page",
     "pages": "reportkit.understand.documents:analyse_pages",
@@ -133,6 +133,12 @@ class WorkerPool:
 
     def __enter__(self) -> WorkerPool:
         return self
+
+    def start(self) -> None:
+        """Start every worker now, so that their start-up (a new interpreter importing the readers) overlaps
+        the caller's own work instead of delaying the first tasks."""
+        while self._count < self.jobs:
+            self._idle.append(self._spawn())
 
     def __exit__(self, *exc: object) -> None:
         self.close()

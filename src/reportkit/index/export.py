@@ -248,33 +248,48 @@ def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
     for row in list(fragment):
         table._tbl.append(row)
+    paragraphs: list[tuple[str, str | None]] = []  # (text, style id)
     if index.gaps:
-        document.add_heading("Treatment gaps", level=2)
-        for g in index.gaps:
-            document.add_paragraph(
-                f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", style="List Bullet"
-            )
+        paragraphs.append(("Treatment gaps", "Heading2"))
+        paragraphs += [(f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", _BULLET) for g in index.gaps]
     if index.since:
         from reportkit.index.since import summary_line
 
-        document.add_heading("New since the previous index", level=2)
-        document.add_paragraph(summary_line(index.since) + ".")
-        for line in since_items(index, bates):
-            document.add_paragraph(line, style="List Bullet")
+        paragraphs.append(("New since the previous index", "Heading2"))
+        paragraphs.append((summary_line(index.since) + ".", None))
+        paragraphs += [(line, _BULLET) for line in since_items(index, bates)]
     review = _review_lines(index, bates) + list(index.warnings) + [s.reason for s in index.skipped]
     if review:
-        document.add_heading("For review", level=2)
-        for line in review:
-            document.add_paragraph(line, style="List Bullet")
+        paragraphs.append(("For review", "Heading2"))
+        paragraphs += [(line, _BULLET) for line in review]
+    if paragraphs:
+        # One parse for all of them, as for the rows: python-docx looks a style up by name for each paragraph
+        body = document.element.body
+        xml = "".join(_paragraph_xml(text, style) for text, style in paragraphs)
+        for p in list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")):
+            body.sectPr.addprevious(p)
     raw = io.BytesIO()
     document.save(raw)
     return normalise_zip(raw.getvalue())
 
 
+_BULLET = "ListBullet"
+"""Style ids (not names) of python-docx's default template: "List Bullet", "Heading 2"."""
+
+
+def _paragraph_xml(text: str, style: str | None) -> str:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f'<w:p>{props}<w:r><w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p>'
+
+
+def _xml_text(text: str) -> str:
+    """``text`` escaped for XML, without the characters XML 1.0 forbids."""
+    return html.escape(_XML_FORBIDDEN.sub("", text), quote=False)
+
+
 def _cell_xml(text: str) -> str:
     """One table cell holding ``text`` (escaped; characters XML 1.0 forbids dropped)."""
-    safe = html.escape(_XML_FORBIDDEN.sub("", text), quote=False)
-    return f'<w:tc><w:p><w:r><w:t xml:space="preserve">{safe}</w:t></w:r></w:p></w:tc>'
+    return f'<w:tc><w:p><w:r><w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p></w:tc>'
 
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

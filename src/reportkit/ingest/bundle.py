@@ -153,6 +153,20 @@ class _FileState:
     problem: str = ""
     ocr: dict[int, OcrPage] = field(default_factory=dict)
     """OCR readings by 0-based page index."""
+    wanted: set[int] | None = None
+    """0-based pages without a usable text layer, as the reading workers found (None: not checked yet)."""
+
+
+def read_pages(
+    path: str, password: str | None, engine: str, start: int, stop: int, check: bool
+) -> tuple[list[str], list[int]]:
+    """Worker task: the text of pages ``start`` .. ``stop - 1`` and, when ``check``, which of them have no
+    usable text layer (the OCR check runs here, on every core, rather than after reading, in one)."""
+    from reportkit.ingest.pdf import extract
+
+    texts = extract(path, password, engine, start, stop)
+    wanted = [start + k for k, text in enumerate(texts) if check and needs_ocr(text, MIN_CHARS)]
+    return texts, wanted
 
 
 def read_bundle(
@@ -213,15 +227,20 @@ def read_bundle(
             chunk = max(MIN_CHUNK_PAGES, min(MAX_CHUNK_PAGES, -(-state.info.page_count // (pool.jobs * 4))))
             for start in range(0, state.info.page_count, chunk):
                 stop = min(start + chunk, state.info.page_count)
-                tasks.append(Task((i, start), "extract", (str(state.path), password, state.info.engine, start, stop)))
+                args = (str(state.path), password, state.info.engine, start, stop, ocr_mode == "auto")
+                tasks.append(Task((i, start), "read", args))
+            state.wanted = set() if ocr_mode == "auto" else None
         total = sum(s.info.page_count for s in to_read if s.info)
         done = 0
         for outcome in pool.map(tasks):
             i, start = outcome.key
             state = to_read[i]
             if outcome.ok:
-                state.texts[start : start + len(outcome.value)] = outcome.value
-                done += len(outcome.value)
+                texts, wanted = outcome.value
+                state.texts[start : start + len(texts)] = texts
+                if state.wanted is not None:
+                    state.wanted.update(wanted)
+                done += len(texts)
             elif not state.problem:
                 state.problem = outcome.problem
                 bundle.debug.append(f"{state.sha256[:12]}: {outcome.problem}: {outcome.detail}")
@@ -271,7 +290,9 @@ def _ocr(
         pw_index = state.info.password_index
         password = passwords[pw_index] if pw_index is not None else None
         for page, text in enumerate(state.texts):
-            if mode == "always" or needs_ocr(text or "", MIN_CHARS):
+            if mode == "always" or (
+                page in state.wanted if state.wanted is not None else needs_ocr(text or "", MIN_CHARS)
+            ):
                 bundle.ocr_wanted += 1
                 if settings is None:
                     continue

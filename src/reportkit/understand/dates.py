@@ -10,7 +10,7 @@ by discharge date, letters by letter date, everything else by date of service.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -165,29 +165,31 @@ def label_role(label: str) -> str | None:
 
 def candidates(pages: Sequence[PageLines]) -> list[DateCandidate]:
     """All dates on the pages, each with the label text before it on its line (or on the line above)."""
-    found: list[DateCandidate] = []
-    for pl in pages:
-        for line_no, line in enumerate(pl.lines):
-            previous_end = 0
-            for start, end, value in find_dates(line):
-                label = line[previous_end:start]
-                previous_end = end
-                role = label_role(label[-40:])
-                if role is None and not label.strip() and line_no > 0 and line.strip() == line[start:end].strip():
-                    # a date alone on its line: its label may be the line above
-                    above = pl.lines[line_no - 1]
-                    if above.rstrip().endswith(":") or (len(above.split()) <= 3 and not re.search(r"\d", above)):
-                        role = label_role(above)
-                        label = above
-                alone = line.strip(" .,") == line[start:end].strip()
-                if role is None and alone and line_no < 25:
-                    role = "letter"  # a date alone on its line near the top: a letter's (or note's) date
-                elif role is None and start == 0 and len(line) > end + 3:
-                    role = "line"  # a date opening a table row (a bill's line item)
-                stripped = label.strip()
-                header = alone or stripped.endswith((":", "#")) or len(stripped.split()) <= 3
-                found.append(DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header))
-    return found
+    return [c for pl in pages for c in page_candidates(pl)]
+
+
+def page_candidates(pl: PageLines) -> Iterator[DateCandidate]:
+    """The dates of one page, top to bottom (lazily: a caller that wants the first few stops early)."""
+    for line_no, line in enumerate(pl.lines):
+        previous_end = 0
+        for start, end, value in find_dates(line):
+            label = line[previous_end:start]
+            previous_end = end
+            role = label_role(label[-40:])
+            if role is None and not label.strip() and line_no > 0 and line.strip() == line[start:end].strip():
+                # a date alone on its line: its label may be the line above
+                above = pl.lines[line_no - 1]
+                if above.rstrip().endswith(":") or (len(above.split()) <= 3 and not re.search(r"\d", above)):
+                    role = label_role(above)
+                    label = above
+            alone = line.strip(" .,") == line[start:end].strip()
+            if role is None and alone and line_no < 25:
+                role = "letter"  # a date alone on its line near the top: a letter's (or note's) date
+            elif role is None and start == 0 and len(line) > end + 3:
+                role = "line"  # a date opening a table row (a bill's line item)
+            stripped = label.strip()
+            header = alone or stripped.endswith((":", "#")) or len(stripped.split()) <= 3
+            yield DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header)
 
 
 def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
@@ -290,7 +292,7 @@ def _is_birth(label: str) -> bool:
 def first_labelled_date(pl: PageLines, limit_lines: int = 25) -> date | None:
     """The first date of care labelled near the top of a page (for splitting), ignoring excluded labels."""
     limit = min(limit_lines, _first_section(pl.lines))
-    for c in candidates([pl]):
+    for c in page_candidates(pl):
         if c.line_no >= limit:
             break
         if c.header and c.role not in (EXCLUDED, "unlabelled", "date", "line", "letter", "referral"):

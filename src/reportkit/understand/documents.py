@@ -20,7 +20,7 @@ from reportkit.understand.duplicates import DEFAULT_THRESHOLD, find_copies, shin
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import PageSignals, signals, split
-from reportkit.understand.text import PageLines, fold, page_lines
+from reportkit.understand.text import PageLines, page_lines
 from reportkit.workers import Task, WorkerPool
 
 PARALLEL_MIN_PAGES = 300
@@ -146,7 +146,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
         explain=explain,
         content_sha256=content_hash(doc_pages),
     )
-    return document, shingles(fold(" ".join(pl.text for pl in doc_pages)))
+    return document, shingles(" ".join(pl.text for pl in doc_pages))
 
 
 def content_hash(doc_pages: Sequence[PageLines]) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 SHINGLE_WORDS = 3
 SAMPLE_MOD = 4
@@ -33,22 +34,22 @@ _CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "
 
 
 def shingles(text: str) -> frozenset[int]:
-    """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable 32-bit hashes
-    (CRC-32 of each word, combined per run of words: the same in every process, unlike ``hash()``)."""
+    """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable hashes: CRC-32 of
+    each word, and the hash of each run of those numbers (the same in every process: ``hash()`` is salted
+    per process for text, never for numbers)."""
     words = _WORD.findall(text.lower().replace("rn", "m").translate(_CONFUSABLE))
     if len(words) < SHINGLE_WORDS:
         return frozenset()
-    crc = zlib.crc32
-    h = [crc(w.encode()) for w in words]
-    return frozenset(
-        (a * 0x9E3779B1 + b * 0x85EBCA77 + c) & 0xFFFFFFFF for a, b, c in zip(h, h[1:], h[2:], strict=False)
-    )
+    h = list(map(zlib.crc32, map(str.encode, words)))
+    # a tuple of ints hashes the same in every process (only str and bytes hashes are salted per process)
+    return frozenset(map(hash, zip(h, h[1:], h[2:], strict=False)))
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,7 @@ def find_copies(sets: Sequence[frozenset[int]], threshold: float = DEFAULT_THRES
             continue
         sample = [h for h in current if h % SAMPLE_MOD == 0]
         informative = [h for h in sample if len(postings.get(h, ())) < BOILERPLATE]
-        shared: dict[int, int] = defaultdict(int)
-        for h in informative:
-            for j in postings.get(h, ()):
-                shared[j] += 1
+        shared = Counter(chain.from_iterable(postings.get(h, ()) for h in informative))
         best: Copy | None = None
         floor = (threshold - SLACK) * len(informative)
         for j, count in sorted(shared.items()):

@@ -33,7 +33,17 @@ _ICD_CONTEXT = re.compile(r"\(\s*(ICD-?10[:\s]*)?[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z
 _SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}$")
 
 
+_LABEL_START = re.compile(
+    r"^\s*(?:\d+\.\s*)?(?:impression|conclusion|assessment|clinical|final|discharge|post|admitting|working|"
+    r"diagnos|plan|recommendation|work|duty|return|restriction|limitation)",
+    re.I,
+)
+"""The words a key label can start with: one test that rules out most lines before the six label patterns."""
+
+
 def _match_label(line: str) -> tuple[str, str] | None:
+    if not _LABEL_START.match(line):
+        return None
     for label, pattern in _KEY_LABELS:
         m = pattern.match(line)
         if m and (

@@ -1,6 +1,6 @@
 """Draft timings on the sample cases: prints a table of seconds per step (not a test).
 
-    python bench/bench_draft.py            # IME and second-opinion samples, every format
+python bench/bench_draft.py            # IME and second-opinion samples, every format
 """
 
 from __future__ import annotations

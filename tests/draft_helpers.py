@@ -50,8 +50,6 @@ def hostile_index(path: Path) -> Path:
             findings=[Finding("WORK STATUS", "Modified duty; no lifting > 10 lb & no bending", 3)],
         ),
     ]  # fmt: skip
-    index = RecordIndex(
-        sources=[Source("records/x.pdf", "a" * 64, 3, 1, 3)], page_count=3, pages=[], documents=docs
-    )
+    index = RecordIndex(sources=[Source("records/x.pdf", "a" * 64, 3, 1, 3)], page_count=3, pages=[], documents=docs)
     path.write_bytes(to_json(index))
     return path

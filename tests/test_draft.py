@@ -487,7 +487,9 @@ def test_damaged_case_index_is_rebuilt_and_formats_may_be_comma_separated(tmp_pa
     assert result.exit_code == 0, result.output
     assert "(new index)" in result.output
     assert sorted(p.name for p in (case / "drafts").iterdir()) == [
-        STATE_NAME, "second-opinion-letter.html", "second-opinion-letter.md"
+        STATE_NAME,
+        "second-opinion-letter.html",
+        "second-opinion-letter.md",
     ]
     assert json.loads((case / "index" / "index.json").read_text())["schema"] == "reportkit/record-index@1"
 

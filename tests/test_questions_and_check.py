@@ -201,9 +201,7 @@ def test_rating_without_edition_and_record_without_pages(tmp_path: Path) -> None
         tmp_path,
         {
             "    rating:\n": "    rating: 10% whole person impairment\n    system: AMA Guides\n",
-            "  prognosis:\n": (
-                "  prognosis:\nother_records:\n- type: MRI films viewed\n  date: 2024-03-12\n"
-            ),
+            "  prognosis:\n": ("  prognosis:\nother_records:\n- type: MRI films viewed\n  date: 2024-03-12\n"),
         },
     )
     findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
@@ -291,9 +289,11 @@ def test_second_opinion_letter_that_reads_too_hard_is_flagged(tmp_path: Path) ->
     (case / "case.yaml").write_text(text.replace("  findings:\n", hard))
     findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
     assert [f.rule for f in findings] == ["unanswered", "unanswered"]  # one hard paragraph in a plain letter
-    (case / "case.yaml").write_text(text.replace("  findings:\n", hard).replace(
-        "  conclusion: |\n", "  conclusion: |\n" + hard.replace("  findings: ", "    ") * 3
-    ))
+    (case / "case.yaml").write_text(
+        text.replace("  findings:\n", hard).replace(
+            "  conclusion: |\n", "  conclusion: |\n" + hard.replace("  findings: ", "    ") * 3
+        )
+    )
     findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
     assert "readability" in [f.rule for f in findings]
 

@@ -211,8 +211,10 @@ def review_items(index: RecordIndex, citation: Citation) -> list[str]:
         if doc.duplicate_of and not any("duplicate" in w.lower() for w in doc.warnings):
             out.append(f"{where}: duplicate of {doc.duplicate_of}")
         if doc.missing_pages and not any("missing" in w.lower() for w in doc.warnings):
-            out.append(f"{where}: pages missing from the document's own numbering: "
-                       + ", ".join(str(p) for p in doc.missing_pages))
+            out.append(
+                f"{where}: pages missing from the document's own numbering: "
+                + ", ".join(str(p) for p in doc.missing_pages)
+            )
     for gap in index.gaps:
         out.append(f"No treatment recorded for {gap.days} days, {gap.start} to {gap.end}")
     out += list(index.warnings)

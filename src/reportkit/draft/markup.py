@@ -213,7 +213,7 @@ def to_markdown(blocks: list[Block]) -> bytes:
 def to_html(rendered: str, title: str, css: str) -> bytes:
     """The rendered template in a complete, self-contained page."""
     page = (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
         f"{clean(rendered).strip()}\n</body>\n</html>\n"
     )
@@ -258,8 +258,8 @@ def to_docx(blocks: list[Block], title: str, reference: Path | None = None) -> b
     for block in blocks:
         if block.kind in ("h1", "h2", "h3"):
             level = int(block.kind[1])
-            paragraph = document.add_heading("", level=level) if f"Heading {level}" in styles else (
-                document.add_paragraph()
+            paragraph = (
+                document.add_heading("", level=level) if f"Heading {level}" in styles else (document.add_paragraph())
             )
         elif block.kind == "li":
             paragraph = document.add_paragraph()

@@ -111,9 +111,7 @@ def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex
             )
         return CaseIndex(given, "given", warnings)
     if not files:
-        return CaseIndex(
-            empty_index(), "empty", [f"{records}: no PDF records; the records-reviewed list is empty."]
-        )
+        return CaseIndex(empty_index(), "empty", [f"{records}: no PDF records; the records-reviewed list is empty."])
     shas = sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in files)
     index_dir = case_dir / INDEX_DIR
     existing: RecordIndex | None = None

@@ -127,8 +127,9 @@ def render_markup(kind: str, context: dict[str, Any], templates: Path | None = N
     except jinja2.TemplateError as exc:
         raise TemplateError(f"{where}: {exc.message or type(exc).__name__}.") from None
     except (TypeError, ValueError, AttributeError, ZeroDivisionError) as exc:
-        raise TemplateError(f"{where}: line {_line(exc, name)}failed to render ({type(exc).__name__}).",
-                            detail=str(exc)) from None
+        raise TemplateError(
+            f"{where}: line {_line(exc, name)}failed to render ({type(exc).__name__}).", detail=str(exc)
+        ) from None
 
 
 def _line(exc: BaseException, name: str) -> str:

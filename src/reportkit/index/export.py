@@ -251,7 +251,9 @@ def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     paragraphs: list[tuple[str, str | None]] = []  # (text, style id)
     if index.gaps:
         paragraphs.append(("Treatment gaps", "Heading2"))
-        paragraphs += [(f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", _BULLET) for g in index.gaps]
+        paragraphs += [
+            (f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", _BULLET) for g in index.gaps
+        ]
     if index.since:
         from reportkit.index.since import summary_line
 
@@ -305,8 +307,6 @@ def normalise_zip(data: bytes) -> bytes:
             info.external_attr = 0o644 << 16
             dst.writestr(info, src.read(item.filename))
     return out.getvalue()
-
-
 
 
 RENDERERS: dict[str, Callable[[RecordIndex], bytes]] = {

@@ -168,7 +168,17 @@ def _failed(spec: DocSpec, problem: str) -> Analysed:
     first, last = spec.pages[0].page, spec.pages[-1].page
     warning = f"this document could not be analysed ({problem}); read pages {first}-{last} yourself"
     return Document(
-        spec.doc_id, first, last, "other", None, None, None, None, None, warnings=[warning], source=spec.source,
+        spec.doc_id,
+        first,
+        last,
+        "other",
+        None,
+        None,
+        None,
+        None,
+        None,
+        warnings=[warning],
+        source=spec.source,
         content_sha256=content_hash(spec.pages),
     ), frozenset()
 

@@ -17,6 +17,7 @@ from conftest import CORPUS_COPIES, copy_of
 from reportkit import IndexOptions, index_bundle, load_index
 from reportkit.cli import app
 from reportkit.index import export
+from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Diagnosis, Document, Evidence, Finding, Page, RecordIndex, Source
 
 runner = CliRunner()
@@ -164,13 +165,50 @@ def test_parallel_analysis_gives_the_same_documents_as_serial(tmp_path: Path) ->
         check=True,
         capture_output=True,
     )
+    sample = ROOT / "samples" / "ime-case" / "records" / "01-harborview-occupational-health.pdf"
     with WorkerPool(2, Limits()) as pool:
-        bundle = read_bundle([big], pool=pool)
+        bundle = read_bundle([sample, big], pool=pool)
         assert len(bundle.texts) >= PARALLEL_MIN_PAGES
         parallel, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
+        # the reading workers' own page analyses (numbered across both files) give the same documents again
+        read_and_analysed = read_bundle([sample, big], pool=pool, analyse=True)
+        assert read_and_analysed.texts == bundle.texts
+        assert all(a is not None for a in read_and_analysed.analysed)
+        fused, _ = build_documents(
+            bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool, known=read_and_analysed.analysed
+        )
     serial, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, None)
     assert parallel == serial
+    assert fused == serial
     assert len(parallel) > 100
+
+
+def test_page_analyses_are_renumbered_when_a_file_before_them_drops_out() -> None:
+    """The workers number pages as if every opened file will be read; when an earlier file then fails, the
+    pages after it move up, and so must the page numbers inside their analyses."""
+    from conftest import ROOT
+    from reportkit.ingest.bundle import Bundle, _add_source, _FileState, read_bundle
+    from reportkit.understand.documents import analyse_pages
+    from reportkit.workers import Limits, WorkerPool
+
+    records = sorted((ROOT / "samples" / "ime-case" / "records").glob("*.pdf"))[:2]
+    with WorkerPool(2, Limits()) as pool:
+        bundle = read_bundle(records, pool=pool, analyse=True)
+    first, second = bundle.sources
+    texts = bundle.texts[second.first_page - 1 :]
+    state = _FileState(
+        Path(second.path),
+        second.sha256,
+        info=FileInfo(second.page_count, "pdfium", None, ()),
+        texts=list(texts),
+        analysed=bundle.analysed[second.first_page - 1 :],
+        first_page=second.first_page,
+    )
+    alone = Bundle()
+    _add_source(alone, second.path, state, texts)  # as if the first file had failed: now pages 1..n
+    assert second.first_page == first.page_count + 1 > 1
+    assert alone.analysed == analyse_pages(1, texts)
+    assert [pl.page for pl, _ in alone.analysed if pl] == list(range(1, second.page_count + 1))
 
 
 def test_docx_keeps_clinical_symbols_and_drops_control_characters() -> None:
@@ -223,3 +261,30 @@ def test_runs_with_skipped_or_encrypted_files_are_not_reused(tmp_path: Path) -> 
     index_bundle(encrypted, tmp_path / "b", opts)
     assert not index_bundle(encrypted, tmp_path / "b", opts).from_cache
     assert not list((tmp_path / "cache").rglob("*.zip"))
+
+
+def test_worker_processes_do_not_rerun_the_callers_script(tmp_path: Path) -> None:
+    """Spawned workers normally import the parent's main script again; ours only run reportkit's own tasks,
+    so a user's script (its top-level code here leaves a mark per run) runs once, and workers start faster."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    marks = tmp_path / "marks.txt"
+    script = tmp_path / "my_script.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "import reportkit\n"
+        f"with open({str(marks)!r}, 'a') as f:\n"
+        "    f.write('ran\\n')\n"
+        "if __name__ == '__main__':\n"
+        f"    records = Path({str(ROOT / 'samples' / 'ime-case' / 'records')!r})\n"
+        f"    options = reportkit.IndexOptions(jobs=2, use_cache=False, ocr='never')\n"
+        f"    result = reportkit.index_bundle([records], Path({str(tmp_path / 'out')!r}), options)\n"
+        "    print(len(result.index.documents))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    assert int(done.stdout.strip()) > 10
+    assert marks.read_text(encoding="utf-8") == "ran\n"

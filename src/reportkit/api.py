@@ -166,6 +166,7 @@ def _build(
             progress=progress,
             ocr_mode=options.ocr,
             ocr_settings=ocr_settings,
+            analyse=True,
         )
         if not bundle.sources:
             problems = {s.problem for s in bundle.skipped}
@@ -180,6 +181,7 @@ def _build(
             pool,
             overrides=overrides,
             duplicate_threshold=options.duplicate_threshold,
+            known=bundle.analysed,
         )
     documents = flag_low_confidence(documents, bundle.pages, bundle.ocr)
     warnings = list(stale)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import importlib
 import multiprocessing as mp
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -113,6 +114,27 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
             conn.send((key, None, "damaged", f"{type(exc).__name__}: {exc}"))
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start a worker without re-running the parent's main script in it.
+
+    A spawned process first imports the parent's ``__main__`` (to find functions defined there). Workers only
+    run :data:`TASKS`, so that import is wasted — the ``reportkit`` console script's imports the whole CLI,
+    ~0.2 s per worker — and a library user's unguarded script would even run again in every worker."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    spec, path = main.__dict__.get("__spec__"), main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__spec__ = spec
+        if path is not None:
+            main.__file__ = path
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
@@ -151,7 +173,8 @@ class WorkerPool:
             daemon=self.daemon,
             name="reportkit-reader" if self.daemon else "reportkit-case",
         )
-        process.start()
+        with _main_module_hidden():
+            process.start()
         child_conn.close()
         self._count += 1
         return _Worker(process, parent_conn)

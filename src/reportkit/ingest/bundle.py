@@ -15,6 +15,7 @@ from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Page, Skipped, Source, TextSource
 
 if TYPE_CHECKING:
+    from reportkit.understand.documents import AnalysedPage
     from reportkit.workers import Limits, WorkerPool
 
 MIN_CHUNK_PAGES, MAX_CHUNK_PAGES = 32, 256
@@ -48,6 +49,9 @@ class Bundle:
     """Pages OCR could not read, or read at a lower resolution (file and page named, no record text)."""
     passwords: list[str | None] = field(default_factory=list)
     """The password that opened each source (for writing the searchable copy)."""
+    analysed: list[AnalysedPage | None] = field(default_factory=list)
+    """``analysed[i]``: page ``i + 1``'s lines and split signals, when the reading worker worked them out
+    (None for a page read from the cache or by OCR: the analysis stage does those)."""
 
 
 def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
@@ -155,18 +159,31 @@ class _FileState:
     """OCR readings by 0-based page index."""
     wanted: set[int] | None = None
     """0-based pages without a usable text layer, as the reading workers found (None: not checked yet)."""
+    analysed: list[AnalysedPage | None] = field(default_factory=list)
+    first_page: int = 0
+    """The bundle number the reading workers gave this file's first page (0: none given)."""
 
 
 def read_pages(
-    path: str, password: str | None, engine: str, start: int, stop: int, check: bool
-) -> tuple[list[str], list[int]]:
-    """Worker task: the text of pages ``start`` .. ``stop - 1`` and, when ``check``, which of them have no
-    usable text layer (the OCR check runs here, on every core, rather than after reading, in one)."""
+    path: str, password: str | None, engine: str, start: int, stop: int, check: bool, first_page: int | None
+) -> tuple[list[str], list[int], list[AnalysedPage | None]]:
+    """Worker task: the text of pages ``start`` .. ``stop - 1``; when ``check``, which of them have no usable
+    text layer; and when ``first_page`` (the bundle number of page ``start``) is given, the lines and split
+    signals of every page that OCR will not replace. Doing all three where the text is read uses every core
+    and sends each text across once."""
     from reportkit.ingest.pdf import extract
 
     texts = extract(path, password, engine, start, stop)
     wanted = [start + k for k, text in enumerate(texts) if check and needs_ocr(text, MIN_CHARS)]
-    return texts, wanted
+    analysed: list[AnalysedPage | None] = [None] * len(texts)
+    if first_page is not None:
+        from reportkit.understand.documents import analyse_pages
+
+        skip = set(wanted)
+        for k, text in enumerate(texts):
+            if start + k not in skip:
+                analysed[k] = analyse_pages(first_page + k, [text])[0]
+    return texts, wanted, analysed
 
 
 def read_bundle(
@@ -178,11 +195,13 @@ def read_bundle(
     progress: Progress | None = None,
     ocr_mode: str = "never",
     ocr_settings: OcrSettings | None = None,
+    analyse: bool = False,
 ) -> Bundle:
     """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle.
 
     ``ocr_mode``: ``auto`` OCRs pages without a usable text layer, ``always`` every page, ``never`` none;
-    ``ocr_settings`` None means OCR is unavailable (the pages needing it are only counted).
+    ``ocr_settings`` None means OCR is unavailable (the pages needing it are only counted). ``analyse``: the
+    reading workers also split each page they read into lines and split signals (``Bundle.analysed``).
     """
     from reportkit.workers import Task
 
@@ -218,6 +237,7 @@ def read_bundle(
                 bundle.debug.append(f"{state.sha256[:12]}: {outcome.problem}: {outcome.detail}")
             if progress:
                 progress("files", sum(1 for s in to_read if s.info or s.problem), len(to_read))
+        _number_pages(states, analyse and ocr_mode != "always")
         tasks = []
         for i, state in enumerate(to_read):
             if state.info is None:
@@ -227,17 +247,20 @@ def read_bundle(
             chunk = max(MIN_CHUNK_PAGES, min(MAX_CHUNK_PAGES, -(-state.info.page_count // (pool.jobs * 4))))
             for start in range(0, state.info.page_count, chunk):
                 stop = min(start + chunk, state.info.page_count)
-                args = (str(state.path), password, state.info.engine, start, stop, ocr_mode == "auto")
+                first = state.first_page + start if state.first_page else None
+                args = (str(state.path), password, state.info.engine, start, stop, ocr_mode == "auto", first)
                 tasks.append(Task((i, start), "read", args))
             state.wanted = set() if ocr_mode == "auto" else None
+            state.analysed = [None] * state.info.page_count
         total = sum(s.info.page_count for s in to_read if s.info)
         done = 0
         for outcome in pool.map(tasks):
             i, start = outcome.key
             state = to_read[i]
             if outcome.ok:
-                texts, wanted = outcome.value
+                texts, wanted, analysed = outcome.value
                 state.texts[start : start + len(texts)] = texts
+                state.analysed[start : start + len(texts)] = analysed
                 if state.wanted is not None:
                     state.wanted.update(wanted)
                 done += len(texts)
@@ -262,11 +285,29 @@ def read_bundle(
             message = problem_message(name, entry.problem, limits)
             bundle.skipped.append(Skipped(name, entry.sha256, entry.problem or "damaged", message))
             continue
-        _add_source(bundle, name, entry.sha256, entry.info, [t or "" for t in entry.texts], entry.ocr)
+        _add_source(bundle, name, entry, [t or "" for t in entry.texts])
         pw_index = entry.info.password_index
         bundle.passwords.append(passwords[pw_index] if pw_index is not None else None)
         bundle.encrypted |= pw_index is not None
     return bundle
+
+
+def _renumbered(analysed: AnalysedPage, page: int) -> AnalysedPage:
+    lines, signals = analysed
+    return replace(lines, page=page), replace(signals, page=page)
+
+
+def _number_pages(states: Sequence[_FileState | Skipped], analyse: bool) -> None:
+    """Give each file to be read the bundle number of its first page (for the workers' page analyses), as
+    if every file opened so far will be read to the end; a file that fails later shifts the pages after it,
+    and their analyses are renumbered then."""
+    if not analyse:
+        return
+    next_page = 1
+    for state in states:
+        if isinstance(state, _FileState) and state.info is not None and not state.problem:
+            state.first_page = next_page
+            next_page += state.info.page_count
 
 
 def _ocr(
@@ -319,14 +360,17 @@ def _ocr(
             progress("ocr", done, len(tasks))
 
 
-def _add_source(
-    bundle: Bundle, name: str, sha256: str, info: FileInfo, texts: list[str], ocr: dict[int, OcrPage]
-) -> None:
+def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) -> None:
     from reportkit.understand.ocrfix import normalise_ocr
 
+    assert state.info is not None
+    info, ocr = state.info, state.ocr
     source_index = len(bundle.sources)
     first = len(bundle.pages) + 1
-    bundle.sources.append(Source(name, sha256, info.page_count, first, first + info.page_count - 1))
+    bundle.sources.append(Source(name, state.sha256, info.page_count, first, first + info.page_count - 1))
+    analysed = state.analysed or [None] * info.page_count
+    if state.first_page and state.first_page != first:  # a file before this one failed after it was opened
+        analysed = [_renumbered(a, first + offset) if a else None for offset, a in enumerate(analysed)]
     for offset, text in enumerate(texts):
         chars = len("".join(text.split()))
         text_source: TextSource = "embedded" if chars >= MIN_CHARS else "none"
@@ -346,4 +390,5 @@ def _add_source(
                 confidence = reading.confidence
         bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars, confidence))
         bundle.texts.append(text)
+        bundle.analysed.append(None if text_source == "ocr" else analysed[offset])
     bundle.outline_starts.update(first + index for index in info.outline_pages)

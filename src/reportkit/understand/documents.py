@@ -29,6 +29,10 @@ PAGES_PER_TASK = 256
 DOCUMENTS_PER_TASK = 120
 
 
+AnalysedPage = tuple[PageLines, PageSignals]
+"""A page's lines and its split signals."""
+
+
 @dataclass(frozen=True)
 class DocSpec:
     """A document to analyse: its pages and what is known of them before analysis."""
@@ -41,7 +45,7 @@ class DocSpec:
     source: int
 
 
-def analyse_pages(first_page: int, texts: Sequence[str]) -> list[tuple[PageLines, PageSignals]]:
+def analyse_pages(first_page: int, texts: Sequence[str]) -> list[AnalysedPage]:
     """Lines and split signals of consecutive pages starting at bundle page ``first_page``."""
     out = []
     for offset, text in enumerate(texts):
@@ -191,30 +195,15 @@ def build_documents(
     pool: WorkerPool | None = None,
     overrides: Overrides | None = None,
     duplicate_threshold: float = DEFAULT_THRESHOLD,
+    known: Sequence[AnalysedPage | None] | None = None,
 ) -> tuple[list[Document], list[str]]:
     """Every page in exactly one document, in bundle order, with ids D0001, D0002, …
 
-    Applies a reviewer's overrides (boundaries before analysis, fields after) and marks re-sent copies.
-    Returns the documents and a message for each override that matched nothing."""
+    ``known``: pages already analysed (by the workers that read them); the rest are analysed here. Applies a
+    reviewer's overrides (boundaries before analysis, fields after) and marks re-sent copies. Returns the
+    documents and a message for each override that matched nothing."""
     parallel = pool is not None and pool.jobs > 1 and len(texts) >= PARALLEL_MIN_PAGES
-    analysed: list[tuple[PageLines, PageSignals]] = []
-    if parallel and pool is not None:
-        tasks = [
-            Task(start, "pages", (start + 1, list(texts[start : start + PAGES_PER_TASK])))
-            for start in range(0, len(texts), PAGES_PER_TASK)
-        ]
-        parts = {}
-        for outcome in pool.map(tasks):
-            # a run of pages whose analysis failed is analysed as if it had no text
-            parts[outcome.key] = (
-                outcome.value
-                if outcome.ok
-                else analyse_pages(outcome.key + 1, [""] * len(texts[outcome.key : outcome.key + PAGES_PER_TASK]))
-            )
-        for start in sorted(parts):
-            analysed.extend(parts[start])
-    else:
-        analysed = analyse_pages(1, texts)
+    analysed = _analyse_missing(texts, known or [None] * len(texts), pool)
     pls = [pl for pl, _ in analysed]
     spans = split([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts)
     stale: list[str] = []
@@ -244,6 +233,33 @@ def build_documents(
         documents, more = apply_fields(documents, overrides, sources)
         stale += more
     return documents, stale
+
+
+def _analyse_missing(
+    texts: Sequence[str], known: Sequence[AnalysedPage | None], pool: WorkerPool | None
+) -> list[AnalysedPage]:
+    """Every page's lines and split signals: ``known`` ones kept, the others worked out — on the worker pool
+    when there are many (runs of consecutive pages per task)."""
+    analysed = list(known)
+    missing = [i for i, a in enumerate(analysed) if a is None]
+    if pool is not None and pool.jobs > 1 and len(missing) >= PARALLEL_MIN_PAGES:
+        runs: list[list[int]] = []
+        for i in missing:
+            if runs and runs[-1][-1] == i - 1 and len(runs[-1]) < PAGES_PER_TASK:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        tasks = [Task(k, "pages", (run[0] + 1, [texts[i] for i in run])) for k, run in enumerate(runs)]
+        for outcome in pool.map(tasks):
+            run = runs[outcome.key]
+            # a run of pages whose analysis failed is analysed as if it had no text
+            parts = outcome.value if outcome.ok else analyse_pages(run[0] + 1, [""] * len(run))
+            for i, part in zip(run, parts, strict=True):
+                analysed[i] = part
+    else:
+        for i in missing:
+            analysed[i] = analyse_pages(i + 1, [texts[i]])[0]
+    return [a for a in analysed if a is not None]
 
 
 def _mark_duplicates(done: Sequence[Analysed], threshold: float) -> list[Document]:

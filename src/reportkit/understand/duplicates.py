@@ -28,20 +28,20 @@ BOILERPLATE = 24
 SLACK = 0.25
 """How far below the threshold a candidate's sampled overlap may fall and still be compared exactly."""
 
-_WORD = re.compile(r"[a-z0-9]+")
-_CONFUSABLE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b", "6": "b", "c": "e"})
-"""Characters OCR and fax noise swap for each other, folded together so that such noise is no difference."""
+_WORD = re.compile(rb"[a-z0-9]+")
+_CONFUSABLE = bytes.maketrans(b"01i|!586c", b"ollllsbbe")
+"""Characters OCR and fax noise swap for each other, folded together so that such noise is no difference.
+(Applied to the UTF-8 bytes: every byte of a non-ASCII character is above 127, so only ASCII changes.)"""
 
 
 def shingles(text: str) -> frozenset[int]:
     """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable hashes: CRC-32 of
     each word, and the hash of each run of those numbers (the same in every process: ``hash()`` is salted
     per process for text, never for numbers)."""
-    words = _WORD.findall(text.lower().replace("rn", "m").translate(_CONFUSABLE))
+    words = _WORD.findall(text.lower().encode("utf-8").replace(b"rn", b"m").translate(_CONFUSABLE))
     if len(words) < SHINGLE_WORDS:
         return frozenset()
-    h = list(map(zlib.crc32, map(str.encode, words)))
-    # a tuple of ints hashes the same in every process (only str and bytes hashes are salted per process)
+    h = list(map(zlib.crc32, words))
     return frozenset(map(hash, zip(h, h[1:], h[2:], strict=False)))
 
 

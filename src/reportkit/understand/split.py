@@ -20,19 +20,33 @@ from reportkit.understand.people import NAME_WITH_CREDENTIALS
 from reportkit.understand.text import PageLines
 
 START_THRESHOLD = 2.5
-_PATIENT_BLOCK = re.compile(r"\b(patient(\s+name)?|name|pt)\s*:|\bMRN\b|\bD\.?O\.?B\b|date\s+of\s+birth", re.I)
-_CONTINUED = re.compile(
-    r"\(\s*cont(inued|'d|\.)?\s*\)|^.{0,50}\b(continued|cont'd)\s*[.:]?$|\bcontinued\s+(from|on)\b", re.I
+
+
+def _lines_pattern(source: str) -> re.Pattern[str]:
+    """A pattern for searching several lines at once, joined by newlines and lower-cased (one search instead
+    of one per line; case-sensitive matching is faster): its spaces never cross a line end, its ``^``/``$``
+    are line starts and ends."""
+    if "[\\s" in source or source != source.lower():
+        raise ValueError(f"not a lower-case pattern without \\s in a class: {source}")
+    return re.compile(source.replace(r"\s", r"[^\S\n]"), re.M)
+
+
+_PATIENT_BLOCK = _lines_pattern(r"\b(patient(\s+name)?|name|pt)\s*:|\bmrn\b|\bd\.?o\.?b\b|date\s+of\s+birth")
+_CONTINUED = _lines_pattern(
+    r"\(\s*cont(inued|'d|\.)?\s*\)|^.{0,50}\b(continued|cont'd)\s*[.:]?$|\bcontinued\s+(from|on)\b"
 )
 """A continuation mark: "(continued)", "Progress Note - continued", "continued from page 1"; not prose that
 happens to use the word ("continued to spike fevers")."""
 _SALUTATION = re.compile(r"^(dear\b|to\s+whom\s+it\s+may\s+concern)", re.I)
-_SIGNED = re.compile(
+_SIGNED = _lines_pattern(
     r"electronically\s+signed|signed\s+by|^signature\b|^signed\b|attending\s+signature|"
-    r"^sincerely|dictated\s+by|this\s+report\s+has\s+been\s+(signed|verified)",
-    re.I,
+    r"^sincerely|dictated\s+by|this\s+report\s+has\s+been\s+(signed|verified)"
 )
-_FAX_COVER = re.compile(r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b", re.I)
+_FAX_COVER = _lines_pattern(r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b")
+
+
+def _on_any(pattern: re.Pattern[str], lines: Sequence[str]) -> bool:
+    return pattern.search("\n".join(lines).lower()) is not None
 
 
 @dataclass(frozen=True)
@@ -64,12 +78,12 @@ def signals(pl: PageLines) -> PageSignals:
         title_type=ttype,
         page_of=pl.page_of,
         page_no=pl.page_no,
-        patient_block=sum(1 for ln in top if _PATIENT_BLOCK.search(ln)) >= 1,
+        patient_block=_on_any(_PATIENT_BLOCK, top),
         care_date=first_labelled_date(pl),
-        signed=any(_SIGNED.search(ln) for ln in pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
+        signed=_on_any(_SIGNED, pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
         blank=sum(len(ln) for ln in pl.lines) < 10,
-        fax_cover=any(_FAX_COVER.search(ln) for ln in top),
-        continued=any(_CONTINUED.search(ln) for ln in pl.top(6)),
+        fax_cover=_on_any(_FAX_COVER, top),
+        continued=_on_any(_CONTINUED, pl.top(6)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
         salutation=any(_SALUTATION.match(ln) for ln in pl.top(14)),
     )

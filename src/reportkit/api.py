@@ -36,8 +36,10 @@ from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
 
 if TYPE_CHECKING:
+    from reportkit.models import Document
     from reportkit.packet.build import PacketOptions, PacketResult
     from reportkit.packet.manifest import Verification
+    from reportkit.workers import WorkerPool
 
 TOOL = f"reportkit {__version__}"
 OCR_MODES = ("auto", "always", "never")
@@ -126,7 +128,8 @@ def build_index(
     """Read and understand the inputs; write nothing. Returns (index, bundle, cache hits)."""
     options = options or IndexOptions()
     overrides = _read_overrides(options)
-    return _build(check_inputs(inputs), options, overrides, progress)
+    index, bundle, hits, _ = _build(check_inputs(inputs), options, overrides, None, progress, render=False)
+    return index, bundle, hits
 
 
 def _read_overrides(options: IndexOptions) -> Overrides | None:
@@ -146,8 +149,15 @@ def _cache_root(options: IndexOptions) -> Path | None:
 
 
 def _build(
-    files: list[InputFile], options: IndexOptions, overrides: Overrides | None, progress: Progress | None
-) -> tuple[RecordIndex, Bundle, int]:
+    files: list[InputFile],
+    options: IndexOptions,
+    overrides: Overrides | None,
+    previous: tuple[RecordIndex, str] | None,
+    progress: Progress | None,
+    render: bool = True,
+) -> tuple[RecordIndex, Bundle, int, dict[str, bytes]]:
+    """Read, analyse and (with ``render``) render: the index, the bundle it was made from, how many files'
+    text came from the cache, and the output files' bytes."""
     # imported when needed: a run served from the result cache never loads them
     from reportkit.workers import Limits, WorkerPool
 
@@ -183,13 +193,30 @@ def _build(
             duplicate_threshold=options.duplicate_threshold,
             known=bundle.analysed,
         )
+        index = _assemble(documents, stale, bundle, options, overrides, ocr_note)
+        if previous is not None:
+            from reportkit.index.since import compare
+
+            index = compare(index, previous[0], previous[1], str(options.since))
+        outputs = _render(index, bundle.texts, pool) if render else {}
+    return index, bundle, cache.hits, outputs
+
+
+def _assemble(
+    documents: list[Document],
+    stale: list[str],
+    bundle: Bundle,
+    options: IndexOptions,
+    overrides: Overrides | None,
+    ocr_note: str,
+) -> RecordIndex:
     documents = flag_low_confidence(documents, bundle.pages, bundle.ocr)
     warnings = list(stale)
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
     if no_text:
         warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
     warnings.extend(ocr_summary(bundle, ocr_note))
-    index = RecordIndex(
+    return RecordIndex(
         schema=SCHEMA,
         generator=TOOL,
         sources=bundle.sources,
@@ -201,7 +228,27 @@ def _build(
         warnings=warnings,
         settings=_settings(options, overrides),
     )
-    return index, bundle, cache.hits
+
+
+def _render(index: RecordIndex, texts: Sequence[str], pool: WorkerPool) -> dict[str, bytes]:
+    """Every output file's bytes. For a large bundle a worker writes the DOCX meanwhile (it is the slowest)."""
+    from reportkit.understand.documents import PARALLEL_MIN_PAGES
+    from reportkit.workers import Task
+
+    docx_job = None
+    if pool.jobs > 1 and index.page_count >= PARALLEL_MIN_PAGES:
+        docx_job = pool.map([Task("docx", "docx", (index,))])
+    outputs = {
+        name: render(index) for name, render in export.RENDERERS.items() if not (docx_job and name == "index.docx")
+    }
+    # the page texts go into search.sqlite here, and with the outputs into the result cache
+    search = search_db.build(index, outputs["index.json"], texts)
+    if docx_job is not None:
+        outcome = next(docx_job)
+        outputs["index.docx"] = outcome.value if outcome.ok else export.to_docx(index)
+    outputs = {name: outputs[name] for name in export.RENDERERS}
+    outputs[search_db.FILE_NAME] = search
+    return outputs
 
 
 def _settings(options: IndexOptions, overrides: Overrides | None) -> dict[str, object]:
@@ -297,14 +344,7 @@ def index_bundle(
         index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
         hits = len(index.sources)
     else:
-        index, bundle, hits = _build(files, options, overrides, progress)
-        if previous is not None:
-            from reportkit.index.since import compare
-
-            index = compare(index, previous[0], previous[1], str(options.since))
-        outputs = export.render_all(index)
-        # the page texts go into search.sqlite here, and with the outputs into the result cache
-        outputs[search_db.FILE_NAME] = search_db.build(index, outputs["index.json"], bundle.texts)
+        index, bundle, hits, outputs = _build(files, options, overrides, previous, progress)
         debug = bundle.debug
         if bundle.ocr:
             readings = bundle.ocr.values()

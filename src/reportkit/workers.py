@@ -65,6 +65,7 @@ TASKS: dict[str, str] = {
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
     "text_boxes": "reportkit.packet.pdf:text_boxes",
+    "docx": "reportkit.index.export:to_docx",
     "batch_case": "reportkit.batch.task:run_case",
 }
 """Task name → ``module:function``, imported in the worker on first use."""
@@ -186,19 +187,30 @@ class WorkerPool:
         worker.conn.close()
 
     def map(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        """Run the tasks; yield one outcome each, in completion order."""
+        """Run the tasks; return an iterator of one outcome each, in completion order.
+
+        The first tasks are sent before this returns (the caller can do other work while they run, then
+        iterate); idle workers get their next task before the caller sees an outcome, so they keep working
+        while the caller handles it."""
         pending = deque(tasks)
         busy: dict[Connection, tuple[_Worker, Task, float]] = {}
+        self._dispatch(pending, busy)
+        return self._outcomes(pending, busy)
+
+    def _dispatch(self, pending: deque[Task], busy: dict[Connection, tuple[_Worker, Task, float]]) -> None:
+        while pending and (self._idle or self._count < self.jobs):
+            worker = self._idle.pop() if self._idle else self._spawn()
+            task = pending.popleft()
+            worker.conn.send((task.key, task.func, task.args))
+            limit = task.timeout or self.limits.timeout
+            busy[worker.conn] = (worker, task, time.monotonic() + limit)
+
+    def _outcomes(self, pending: deque[Task], busy: dict[Connection, tuple[_Worker, Task, float]]) -> Iterator[Outcome]:
         try:
-            while pending or busy:
-                while pending and (self._idle or self._count < self.jobs):
-                    worker = self._idle.pop() if self._idle else self._spawn()
-                    task = pending.popleft()
-                    worker.conn.send((task.key, task.func, task.args))
-                    limit = task.timeout or self.limits.timeout
-                    busy[worker.conn] = (worker, task, time.monotonic() + limit)
+            while busy:
                 next_deadline = min(deadline for _, _, deadline in busy.values())
                 ready = wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic()))
+                outcomes: list[Outcome] = []
                 for conn in ready:
                     assert isinstance(conn, Connection)
                     worker, task, _ = busy.pop(conn)
@@ -207,25 +219,28 @@ class WorkerPool:
                     except (EOFError, OSError):
                         code = worker.process.exitcode
                         self._kill(worker)
-                        yield Outcome(task.key, problem="crashed", detail=f"worker exit code {code}")
+                        outcomes.append(Outcome(task.key, problem="crashed", detail=f"worker exit code {code}"))
                         continue
                     self._idle.append(worker)
-                    yield Outcome(key, value, problem, detail)
+                    outcomes.append(Outcome(key, value, problem, detail))
                 now = time.monotonic()
                 for conn, (worker, task, deadline) in list(busy.items()):
                     if deadline <= now:
                         del busy[conn]
                         self._kill(worker)
                         limit = task.timeout or self.limits.timeout
-                        yield Outcome(task.key, problem="timeout", detail=f"over {limit:g} s")
+                        outcomes.append(Outcome(task.key, problem="timeout", detail=f"over {limit:g} s"))
+                self._dispatch(pending, busy)
+                yield from outcomes
         finally:
             for worker, _, _ in busy.values():  # an interrupted run: stop what is still running
                 self._kill(worker)
 
     def close(self) -> None:
-        for worker in self._idle:
+        for worker in self._idle:  # all told first, so that they wind down together
             with suppress(OSError):
                 worker.conn.send(None)
+        for worker in self._idle:
             worker.process.join(2)
             if worker.process.is_alive():
                 worker.process.kill()

@@ -169,10 +169,10 @@ FAST_READABLE = 0.7
 
 def needs_ocr(text: str, min_chars: int) -> bool:
     """No usable text layer: (nearly) empty, or mostly unreadable tokens."""
-    chars = len("".join(text.split()))
-    if chars < min_chars:
+    words = text.split()  # the same runs as _TOKEN finds, split in C
+    if sum(map(len, words)) < min_chars:
         return True
-    tokens = len(_TOKEN.findall(text))
+    tokens = len(words)
     if tokens and len(_PLAIN.findall(text)) >= FAST_READABLE * tokens:
         return False  # plainly readable: every such token also counts as readable below
     return readable_share(text) < MIN_READABLE

@@ -16,7 +16,7 @@ from reportkit.models import Document, Evidence, Page, Source
 from reportkit.overrides import Overrides, apply_boundaries, apply_fields
 from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
-from reportkit.understand.duplicates import DEFAULT_THRESHOLD, find_copies, shingles
+from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, shingles
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import PageSignals, signals, split
@@ -219,16 +219,22 @@ def build_documents(
         )
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]
+    finder = CopyFinder(duplicate_threshold)
     if parallel and pool is not None:
         batches = [specs[i : i + DOCUMENTS_PER_TASK] for i in range(0, len(specs), DOCUMENTS_PER_TASK)]
         results: dict[int, list[Analysed]] = {}
         for outcome in pool.map([Task(i, "documents", (batch,)) for i, batch in enumerate(batches)]):
             batch = batches[outcome.key]
             results[outcome.key] = outcome.value if outcome.ok else [_failed(s, outcome.problem) for s in batch]
+            # the copies among the batches back so far, in bundle order, while the workers go on
+            while finder.seen < len(specs) and (ready := results.get(finder.seen // DOCUMENTS_PER_TASK)):
+                finder.add(ready[finder.seen % DOCUMENTS_PER_TASK][1])
         done = [item for i in sorted(results) for item in results[i]]
     else:
         done = analyse_documents(specs)
-    documents = _mark_duplicates(done, duplicate_threshold)
+    for _, sets in done[finder.seen :]:
+        finder.add(sets)
+    documents = _mark_duplicates([doc for doc, _ in done], finder.copies)
     if overrides is not None:
         documents, more = apply_fields(documents, overrides, sources)
         stale += more
@@ -262,11 +268,10 @@ def _analyse_missing(
     return [a for a in analysed if a is not None]
 
 
-def _mark_duplicates(done: Sequence[Analysed], threshold: float) -> list[Document]:
+def _mark_duplicates(docs: list[Document], copies: Sequence[Copy]) -> list[Document]:
     """A document whose text matches an earlier one's (Jaccard similarity of word shingles >= threshold) is
     a copy of that first copy: marked, kept, and left out of gaps and counts."""
-    docs = [doc for doc, _ in done]
-    for copy in find_copies([sets for _, sets in done], threshold):
+    for copy in copies:
         doc, original = docs[copy.index], docs[copy.original]
         kind = "exact" if copy.similarity >= 1.0 else "near-exact"
         similar = "" if copy.similarity >= 1.0 else f", {copy.similarity:.0%} similar"

@@ -34,6 +34,11 @@ _CONFUSABLE = bytes.maketrans(b"01i|!586c", b"ollllsbbe")
 (Applied to the UTF-8 bytes: every byte of a non-ASCII character is above 127, so only ASCII changes.)"""
 
 
+_LOW_BITS = ((1 << 30) - 1).__and__
+"""A hash's low 30 bits: numbers below 2**30 are one internal digit, which makes the set operations on them
+faster (and a collision inside one document is still very unlikely)."""
+
+
 def shingles(text: str) -> frozenset[int]:
     """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable hashes: CRC-32 of
     each word, and the hash of each run of those numbers (the same in every process: ``hash()`` is salted
@@ -42,7 +47,7 @@ def shingles(text: str) -> frozenset[int]:
     if len(words) < SHINGLE_WORDS:
         return frozenset()
     h = list(map(zlib.crc32, words))
-    return frozenset(map(hash, zip(h, h[1:], h[2:], strict=False)))
+    return frozenset(map(_LOW_BITS, map(hash, zip(h, h[1:], h[2:], strict=False))))
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
@@ -61,39 +66,65 @@ class Copy:
     similarity: float
 
 
-def find_copies(sets: Sequence[frozenset[int]], threshold: float = DEFAULT_THRESHOLD) -> list[Copy]:
-    """For each document that copies an earlier one, the most similar earlier original (itself not a copy).
+class CopyFinder:
+    """Finds copies among documents given one at a time in bundle order (so that the search can run while
+    later documents are still being analysed); :func:`find_copies` for a whole list at once.
 
     Identical shingle sets are matched by a dictionary. Otherwise candidates come from a sample of shingles
     (hash % SAMPLE_MOD == 0) posted per document; a shingle already posted by ``BOILERPLATE`` documents is
     template text (a clinic's headings, a disclaimer) and neither counts nor is posted again. A candidate
     whose share of the document's informative sample reaches ``threshold - SLACK``, and whose size allows the
     threshold, gets the exact Jaccard comparison."""
-    postings: dict[int, list[int]] = defaultdict(list)
-    exact: dict[frozenset[int], int] = {}
-    copies: list[Copy] = []
-    for i, current in enumerate(sets):
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.threshold = threshold
+        self.copies: list[Copy] = []
+        self._sets: list[frozenset[int]] = []
+        self._postings: dict[int, list[int]] = defaultdict(list)
+        self._exact: dict[frozenset[int], int] = {}
+
+    @property
+    def seen(self) -> int:
+        """How many documents have been given."""
+        return len(self._sets)
+
+    def add(self, current: frozenset[int]) -> Copy | None:
+        """The next document's shingles; returns the copy it is of an earlier one, if it is one."""
+        i = len(self._sets)
+        self._sets.append(current)
+        copy = self._match(i, current)
+        if copy is not None:
+            self.copies.append(copy)
+        return copy
+
+    def _match(self, i: int, current: frozenset[int]) -> Copy | None:
         if len(current) < MIN_SHINGLES:
-            continue
-        if current in exact:
-            copies.append(Copy(i, exact[current], 1.0))
-            continue
+            return None
+        if current in self._exact:
+            return Copy(i, self._exact[current], 1.0)
+        postings, threshold = self._postings, self.threshold
         sample = [h for h in current if h % SAMPLE_MOD == 0]
         informative = [h for h in sample if len(postings.get(h, ())) < BOILERPLATE]
         shared = Counter(chain.from_iterable(postings.get(h, ()) for h in informative))
         best: Copy | None = None
         floor = (threshold - SLACK) * len(informative)
         for j, count in sorted(shared.items()):
-            other = sets[j]
+            other = self._sets[j]
             if count < floor or min(len(current), len(other)) < threshold * max(len(current), len(other)):
                 continue
             similarity = jaccard(current, other)
             if similarity >= threshold and (best is None or similarity > best.similarity):
                 best = Copy(i, j, round(similarity, 3))
-        if best is not None:
-            copies.append(best)
-            continue
-        exact[current] = i
-        for h in informative:
-            postings[h].append(i)
-    return copies
+        if best is None:  # an original: later documents are compared with it
+            self._exact[current] = i
+            for h in informative:
+                postings[h].append(i)
+        return best
+
+
+def find_copies(sets: Sequence[frozenset[int]], threshold: float = DEFAULT_THRESHOLD) -> list[Copy]:
+    """For each document that copies an earlier one, the most similar earlier original (itself not a copy)."""
+    finder = CopyFinder(threshold)
+    for current in sets:
+        finder.add(current)
+    return finder.copies

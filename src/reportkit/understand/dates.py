@@ -49,6 +49,10 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?P<d>\d{1,2})[\s-]" + _MONTH_RE + r"[\s-](?P<y>(?:19|20)\d{2}|\d{2})\b", re.I),
 ]
 
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+"""In a lower-cased line: a month name may be there (the last two date patterns need one; checking this first
+is much cheaper than running them)."""
+
 EXCLUDED = "excluded"
 
 # (pattern, role): the first pattern that matches the label decides. Order matters.
@@ -138,7 +142,8 @@ def find_dates(line: str) -> tuple[tuple[int, int, date], ...]:
         return ()
     found: list[tuple[int, int, date]] = []
     taken: list[tuple[int, int]] = []
-    for pattern in _DATE_PATTERNS:
+    patterns = _DATE_PATTERNS if _MONTH_HINT.search(line.lower()) else _DATE_PATTERNS[:2]
+    for pattern in patterns:
         for m in pattern.finditer(line):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue

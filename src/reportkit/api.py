@@ -159,11 +159,11 @@ def _build(
     """Read, analyse and (with ``render``) render: the index, the bundle it was made from, how many files'
     text came from the cache, and the output files' bytes."""
     # imported when needed: a run served from the result cache never loads them
-    from reportkit.workers import Limits, WorkerPool
+    from reportkit.workers import Limits, WorkerPool, fewer_collections
 
     cache = PageCache(_cache_root(options))
     limits = Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb)
-    with WorkerPool(options.jobs, limits) as pool:
+    with fewer_collections(), WorkerPool(options.jobs, limits) as pool:
         pool.start()  # the workers start up while this process finds Tesseract and loads the analysis
         ocr_settings, ocr_note = _ocr_setup(options)
         from reportkit.understand.documents import build_documents

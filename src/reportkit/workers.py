@@ -9,6 +9,7 @@ order.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import multiprocessing as mp
 import signal
@@ -21,6 +22,20 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
+
+GC_THRESHOLD = 20_000
+"""Allocations between collections of the youngest objects (Python's default is 700)."""
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect garbage less often for a while (restored after): for stages that build many small objects."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,9 @@ def _worker_main(conn: Connection, memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
     _limit_memory(memory_mb)
     from reportkit.ingest.pdf import PdfProblem
+
+    # Tasks build many small objects and few reference cycles: collect garbage less often (~5 % of the time).
+    gc.set_threshold(GC_THRESHOLD, 20, 20)
 
     funcs: dict[str, Callable[..., Any]] = {}
     while True:

@@ -106,10 +106,14 @@ def _limit_memory(memory_mb: int) -> None:
         pass
 
 
-def _worker_main(conn: Connection, memory_mb: int) -> None:
+def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
     _limit_memory(memory_mb)
     from reportkit.ingest.pdf import PdfProblem
+
+    for module in preload:  # while the parent gets its first tasks ready
+        with suppress(Exception):  # a module that fails to load fails its tasks, with their messages
+            importlib.import_module(module)
 
     # Tasks build many small objects and few reference cycles: collect garbage less often (~5 % of the time).
     gc.set_threshold(GC_THRESHOLD, 20, 20)
@@ -163,9 +167,11 @@ class _Worker:
 class WorkerPool:
     """Runs tasks on up to ``jobs`` worker processes, started when first needed."""
 
-    def __init__(self, jobs: int, limits: Limits, *, daemon: bool = True) -> None:
+    def __init__(self, jobs: int, limits: Limits, *, daemon: bool = True, preload: tuple[str, ...] = ()) -> None:
         self.jobs = max(1, jobs)
         self.limits = limits
+        self.preload = preload
+        """Modules each worker imports as soon as it starts, before its first task arrives."""
         self.daemon = daemon
         """False for tasks that start their own worker processes (a batch case indexes with its own pool)."""
         self._ctx = mp.get_context("spawn")
@@ -188,7 +194,7 @@ class WorkerPool:
         parent_conn, child_conn = self._ctx.Pipe()
         process = self._ctx.Process(
             target=_worker_main,
-            args=(child_conn, self.limits.memory_mb),
+            args=(child_conn, self.limits.memory_mb, self.preload),
             daemon=self.daemon,
             name="reportkit-reader" if self.daemon else "reportkit-case",
         )

@@ -52,7 +52,7 @@ class Limits:
 class Task:
     key: Any
     func: str
-    """A name in :data:`TASKS`."""
+    """A name in :data:`TASKS` (or ``module:function`` of a module the workers can import)."""
     args: tuple[Any, ...]
     timeout: float | None = None
     """Seconds this task may take; None means the pool's ``Limits.timeout``."""
@@ -87,8 +87,9 @@ TASKS: dict[str, str] = {
 
 
 def _resolve(name: str, cache: dict[str, Callable[..., Any]]) -> Callable[..., Any]:
+    """The function of a task name in :data:`TASKS`, or of a ``module:function`` name itself."""
     if name not in cache:
-        module, func = TASKS[name].split(":")
+        module, func = TASKS.get(name, name).split(":")
         cache[name] = getattr(importlib.import_module(module), func)
     return cache[name]
 

@@ -98,14 +98,40 @@ def find_tesseract() -> OcrEngine | None:
     if not exe:
         return None
     try:
-        version = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=30, check=False)
-        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
+        stat = os.stat(exe)
+    except OSError:
+        return None
+    key = (exe, stat.st_mtime_ns, stat.st_size)
+    if key not in _ENGINES:
+        _ENGINES[key] = _ask_tesseract(exe)
+    return _ENGINES[key]
+
+
+_ENGINES: dict[tuple[str, int, int], OcrEngine | None] = {}
+"""What each ``tesseract`` binary said of itself in this process (asked once: a run asks for the cache key and
+again for the OCR settings)."""
+
+
+def _ask_tesseract(exe: str) -> OcrEngine | None:
+    """Ask for the version and the languages at the same time (two processes, not one after the other)."""
+    asks: list[subprocess.Popen[str]] = []
+    answers: list[tuple[int, str, str]] = []
+    try:
+        for flag in ("--version", "--list-langs"):
+            asks.append(subprocess.Popen([exe, flag], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        for ask in asks:
+            out, err = ask.communicate(timeout=30)
+            answers.append((ask.returncode, out, err))
     except (OSError, subprocess.SubprocessError):
+        for ask in asks:
+            ask.kill()
+            ask.communicate()
         return None
-    if version.returncode != 0:
+    (code, version_out, version_err), (_, langs_out, _) = answers
+    if code != 0:
         return None
-    first = (version.stdout or version.stderr).strip().splitlines()
-    names = [ln.strip() for ln in langs.stdout.splitlines()[1:] if ln.strip() and " " not in ln.strip()]
+    first = (version_out or version_err).strip().splitlines()
+    names = [ln.strip() for ln in langs_out.splitlines()[1:] if ln.strip() and " " not in ln.strip()]
     return OcrEngine(exe, first[0] if first else "tesseract", tuple(sorted(names)))
 
 

@@ -236,17 +236,18 @@ def _render(index: RecordIndex, texts: Sequence[str], pool: WorkerPool) -> dict[
     from reportkit.understand.documents import PARALLEL_MIN_PAGES
     from reportkit.workers import Task
 
-    docx_job = None
-    if pool.jobs > 1 and index.page_count >= PARALLEL_MIN_PAGES:
-        docx_job = pool.map([Task("docx", "docx", (index,))])
-    outputs = {
-        name: render(index) for name, render in export.RENDERERS.items() if not (docx_job and name == "index.docx")
-    }
+    content = export.docx_content(index)
+    # a large bundle's DOCX is laid out by a worker meanwhile (it is the slowest of the outputs)
+    docx_job = (
+        pool.map([Task("docx", "docx", (content,))])
+        if pool.jobs > 1 and index.page_count >= PARALLEL_MIN_PAGES
+        else None
+    )
+    outputs = {name: render(index) for name, render in export.RENDERERS.items() if name != "index.docx"}
     # the page texts go into search.sqlite here, and with the outputs into the result cache
     search = search_db.build(index, outputs["index.json"], texts)
-    if docx_job is not None:
-        outcome = next(docx_job)
-        outputs["index.docx"] = outcome.value if outcome.ok else export.to_docx(index)
+    outcome = next(docx_job) if docx_job is not None else None
+    outputs["index.docx"] = outcome.value if outcome is not None and outcome.ok else export.docx_bytes(content)
     outputs = {name: outputs[name] for name in export.RENDERERS}
     outputs[search_db.FILE_NAME] = search
     return outputs

@@ -15,6 +15,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -211,8 +212,46 @@ def _since_lines(index: RecordIndex, bates: BatesLookup | None) -> list[str]:
     return out + ([""] if since_items(index, bates) else [])
 
 
+@dataclass(frozen=True)
+class DocxContent:
+    """What index.docx shows, as text: small enough to hand to another process to lay out."""
+
+    headline: str
+    headers: list[str]
+    rows: list[list[str]]
+    paragraphs: list[tuple[str, str | None]]
+    """After the table: (text, style id or None for a plain paragraph)."""
+
+
+def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> DocxContent:
+    headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Bates" if bates is not None else "Pages"]
+    rows = [chronology_cells(doc, bates) for doc in chronological(index.documents)]
+    paragraphs: list[tuple[str, str | None]] = []
+    if index.gaps:
+        paragraphs.append(("Treatment gaps", "Heading2"))
+        paragraphs += [
+            (f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", _BULLET) for g in index.gaps
+        ]
+    if index.since:
+        from reportkit.index.since import summary_line
+
+        paragraphs.append(("New since the previous index", "Heading2"))
+        paragraphs.append((summary_line(index.since) + ".", None))
+        paragraphs += [(line, _BULLET) for line in since_items(index, bates)]
+    review = _review_lines(index, bates) + list(index.warnings) + [s.reason for s in index.skipped]
+    if review:
+        paragraphs.append(("For review", "Heading2"))
+        paragraphs += [(line, _BULLET) for line in review]
+    return DocxContent(_headline(index), headers, rows, paragraphs)
+
+
 def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """The chronology as a Word table (landscape), then the review list. Byte-identical for the same index."""
+    return docx_bytes(docx_content(index, bates))
+
+
+def docx_bytes(content: DocxContent) -> bytes:
+    """index.docx laid out from its content (a worker task for large bundles)."""
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.oxml import parse_xml
@@ -234,40 +273,21 @@ def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     document.styles["Normal"].font.size = Pt(9)
 
     document.add_heading("Record index", level=1)
-    document.add_paragraph(_headline(index))
-    headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Bates" if bates is not None else "Pages"]
-    table = document.add_table(rows=1, cols=len(headers))
+    document.add_paragraph(content.headline)
+    table = document.add_table(rows=1, cols=len(content.headers))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+    for cell, text in zip(table.rows[0].cells, content.headers, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    rows = []
-    for doc in chronological(index.documents):
-        rows.append("<w:tr>" + "".join(_cell_xml(v) for v in chronology_cells(doc, bates)) + "</w:tr>")
+    rows = ["<w:tr>" + "".join(_cell_xml(v) for v in cells) + "</w:tr>" for cells in content.rows]
     # Rows as WordprocessingML in one parse: python-docx's per-cell API takes ~1 s per 1,000 rows.
     fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
     for row in list(fragment):
         table._tbl.append(row)
-    paragraphs: list[tuple[str, str | None]] = []  # (text, style id)
-    if index.gaps:
-        paragraphs.append(("Treatment gaps", "Heading2"))
-        paragraphs += [
-            (f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})", _BULLET) for g in index.gaps
-        ]
-    if index.since:
-        from reportkit.index.since import summary_line
-
-        paragraphs.append(("New since the previous index", "Heading2"))
-        paragraphs.append((summary_line(index.since) + ".", None))
-        paragraphs += [(line, _BULLET) for line in since_items(index, bates)]
-    review = _review_lines(index, bates) + list(index.warnings) + [s.reason for s in index.skipped]
-    if review:
-        paragraphs.append(("For review", "Heading2"))
-        paragraphs += [(line, _BULLET) for line in review]
-    if paragraphs:
+    if content.paragraphs:
         # One parse for all of them, as for the rows: python-docx looks a style up by name for each paragraph
         body = document.element.body
-        xml = "".join(_paragraph_xml(text, style) for text, style in paragraphs)
+        xml = "".join(_paragraph_xml(text, style) for text, style in content.paragraphs)
         for p in list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")):
             body.sectPr.addprevious(p)
     raw = io.BytesIO()

@@ -123,6 +123,8 @@ def find_diagnoses(pages: Sequence[PageLines]) -> list[Diagnosis]:
     seen: set[str] = set()
     found: list[Diagnosis] = []
     for pl in pages:
+        if not ICD10.search(pl.text):  # no code anywhere on the page (about half of all pages)
+            continue
         in_dx = False
         for line in pl.lines:
             label = _match_label(line)

@@ -142,7 +142,7 @@ def extract(path: str, password: str | None, engine: str, start: int, stop: int)
         reader, _ = _open_pypdf(path, [password] if password else [])
         return [_pypdf_page_text(reader, i) for i in range(start, stop)]
     pdfium = _pdfium()
-    doc = _open_pdfium(path, password)
+    doc = _open_for_reading(path, password)
     texts: list[str] = []
     try:
         for i in range(start, stop):
@@ -158,9 +158,31 @@ def extract(path: str, password: str | None, engine: str, start: int, stop: int)
                 if reader is None:
                     reader, _ = _open_pypdf(path, [password] if password else [])
                 texts.append(_pypdf_page_text(reader, i))
-    finally:
-        doc.close()
+    except BaseException:
+        _close_kept()
+        raise
     return texts
+
+
+_KEPT: list[tuple[tuple[str, str | None], Any]] = []
+"""The document the last run of pages came from, kept open in this worker: a file's pages arrive in several
+runs, and opening a 2,000-page file again costs ~20 ms each time."""
+
+
+def _open_for_reading(path: str, password: str | None) -> Any:
+    key = (path, password)
+    if _KEPT and _KEPT[0][0] == key:
+        return _KEPT[0][1]
+    _close_kept()
+    doc = _open_pdfium(path, password)
+    _KEPT.append((key, doc))
+    return doc
+
+
+def _close_kept() -> None:
+    while _KEPT:
+        _, doc = _KEPT.pop()
+        doc.close()
 
 
 def _pypdf_page_text(reader: Any, index: int) -> str:

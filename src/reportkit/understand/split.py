@@ -45,8 +45,13 @@ _SIGNED = _lines_pattern(
 _FAX_COVER = _lines_pattern(r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b")
 
 
-def _on_any(pattern: re.Pattern[str], lines: Sequence[str]) -> bool:
-    return pattern.search("\n".join(lines).lower()) is not None
+def _on_any(pattern: re.Pattern[str], lines: Sequence[str], needles: Sequence[str] = ()) -> bool:
+    """Whether ``pattern`` matches one of the lines; ``needles``: words every match contains (when none of them
+    is there, the pattern is not even tried)."""
+    text = "\n".join(lines).lower()
+    if needles and not any(needle in text for needle in needles):
+        return False
+    return pattern.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -80,10 +85,11 @@ def signals(pl: PageLines) -> PageSignals:
         page_no=pl.page_no,
         patient_block=_on_any(_PATIENT_BLOCK, top),
         care_date=first_labelled_date(pl),
-        signed=_on_any(_SIGNED, pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
+        signed=_on_any(_SIGNED, pl.lines[-12:], ("sign", "sincerely", "dictated", "report"))
+        or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
         blank=sum(len(ln) for ln in pl.lines) < 10,
-        fax_cover=_on_any(_FAX_COVER, top),
-        continued=_on_any(_CONTINUED, pl.top(6)),
+        fax_cover=_on_any(_FAX_COVER, top, ("cover", "transmittal")),
+        continued=_on_any(_CONTINUED, pl.top(6), ("cont",)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
         salutation=any(_SALUTATION.match(ln) for ln in pl.top(14)),
     )

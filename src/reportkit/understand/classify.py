@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from reportkit.understand.body import BodyType, body_type
 from reportkit.understand.dates import candidates, find_dates
-from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, NAME_WITH_CREDENTIALS, SIGNOFF
+from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, SIGNOFF, credentialed_name
 from reportkit.understand.text import PageLines, snippet
 
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
@@ -143,7 +143,7 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
     for line in pl.top(top):
         if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
             continue
-        if NAME_WITH_CREDENTIALS.search(line) or _PHONE.search(line) or find_dates(line):
+        if credentialed_name(line) or _PHONE.search(line) or find_dates(line):
             continue  # a signature, a phone line or a date stamp is never a title
         if line.rstrip().endswith(".") and sum(w[:1].islower() for w in line.split()) >= 2:
             continue  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title

@@ -98,6 +98,11 @@ def _names_in(line: str) -> list[re.Match[str]]:
     return list(NAME_WITH_CREDENTIALS.finditer(line))
 
 
+def credentialed_name(line: str) -> re.Match[str] | None:
+    """The first name with credentials in a line ("Jane A. Roe, MD"), or None."""
+    return NAME_WITH_CREDENTIALS.search(line) if _CREDENTIAL_AFTER_SPACE.search(line) else None
+
+
 def _clean_name(match: re.Match[str]) -> str:
     """The name as written, with its credentials."""
     return " ".join(match.group(0).split()).rstrip(",")

@@ -16,7 +16,7 @@ from datetime import date
 
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
-from reportkit.understand.people import NAME_WITH_CREDENTIALS
+from reportkit.understand.people import credentialed_name
 from reportkit.understand.text import PageLines
 
 START_THRESHOLD = 2.5
@@ -97,7 +97,7 @@ def signals(pl: PageLines) -> PageSignals:
 
 def _is_signature_line(line: str) -> bool:
     """A clinician's name with credentials alone on a line (a signature block), e.g. 'Jane A. Roe, MD'."""
-    m = NAME_WITH_CREDENTIALS.search(line)
+    m = credentialed_name(line)
     return bool(m) and m is not None and len(line) - len(m.group(0)) <= 12
 
 

@@ -42,3 +42,18 @@ def test_a_worker_that_dies_fails_only_its_own_task() -> None:
 def test_one_worker_runs_them_all_in_order_of_completion() -> None:
     outcomes = _run([Task(i, "worker_tasks:nap", (i, 0.0)) for i in range(5)], jobs=1)
     assert outcomes == {i: (i, "") for i in range(5)}
+
+
+def test_retired_workers_end_and_the_pool_still_runs_tasks() -> None:
+    import time
+
+    with WorkerPool(2, Limits(timeout=20)) as pool:
+        pool.start()
+        retiring = [w.process for w in pool._idle[1:]]
+        pool.retire(keep=1)
+        deadline = time.monotonic() + 10
+        while any(p.is_alive() for p in retiring) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert retiring and not any(p.is_alive() for p in retiring)
+        outcomes = {o.key: o.value for o in pool.map([Task(i, "worker_tasks:nap", (i, 0.0)) for i in range(4)])}
+    assert outcomes == {i: i for i in range(4)}

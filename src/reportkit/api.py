@@ -237,6 +237,7 @@ def _render(index: RecordIndex, texts: Sequence[str], pool: WorkerPool) -> dict[
     from reportkit.workers import Task
 
     content = export.docx_content(index)
+    pool.retire(keep=1)  # the analysis is done: one worker is enough from here on
     # a large bundle's DOCX is laid out by a worker meanwhile (it is the slowest of the outputs)
     docx_job = (
         pool.map([Task("docx", "docx", (content,))])

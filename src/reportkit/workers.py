@@ -177,6 +177,8 @@ class WorkerPool:
         """False for tasks that start their own worker processes (a batch case indexes with its own pool)."""
         self._ctx = mp.get_context("spawn")
         self._idle: list[_Worker] = []
+        self._retired: list[_Worker] = []
+        """Told to stop (see ``retire``), not yet waited for."""
         self._count = 0
 
     def __enter__(self) -> WorkerPool:
@@ -261,7 +263,18 @@ class WorkerPool:
             for worker, _, _ in busy.values():  # an interrupted run: stop what is still running
                 self._kill(worker)
 
+    def retire(self, keep: int) -> None:
+        """Let idle workers beyond ``keep`` go now (their memory with them), without waiting for them."""
+        while len(self._idle) > keep:
+            worker = self._idle.pop()
+            with suppress(OSError):
+                worker.conn.send(None)
+            self._retired.append(worker)
+            self._count -= 1
+
     def close(self) -> None:
+        self._idle += self._retired
+        self._retired.clear()
         for worker in self._idle:  # all told first, so that they wind down together
             with suppress(OSError):
                 worker.conn.send(None)

@@ -27,6 +27,19 @@ GC_THRESHOLD = 20_000
 """Allocations between collections of the youngest objects (Python's default is 700)."""
 
 
+def guided_runs(total: int, jobs: int, smallest: int, largest: int) -> list[tuple[int, int]]:
+    """``[start, stop)`` runs covering ``range(total)``, each about a third of what is left per worker (between
+    ``smallest`` and ``largest``): large runs first, small ones last, so that the workers finish together
+    instead of one waiting for the other's last large run."""
+    runs: list[tuple[int, int]] = []
+    start = 0
+    while start < total:
+        size = max(smallest, min(largest, -(-(total - start) // (max(1, jobs) * 3))))
+        runs.append((start, min(total, start + size)))
+        start += size
+    return runs
+
+
 @contextmanager
 def fewer_collections() -> Iterator[None]:
     """Collect garbage less often for a while (restored after): for stages that build many small objects."""

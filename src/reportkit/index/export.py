@@ -218,14 +218,18 @@ class DocxContent:
 
     headline: str
     headers: list[str]
-    rows: list[list[str]]
+    rows_xml: str
+    """The table's rows as WordprocessingML (made where the index is, so the worker only lays out)."""
     paragraphs: list[tuple[str, str | None]]
     """After the table: (text, style id or None for a plain paragraph)."""
 
 
 def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> DocxContent:
     headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Bates" if bates is not None else "Pages"]
-    rows = [chronology_cells(doc, bates) for doc in chronological(index.documents)]
+    rows = "".join(
+        "<w:tr>" + "".join(_cell_xml(v) for v in chronology_cells(doc, bates)) + "</w:tr>"
+        for doc in chronological(index.documents)
+    )
     paragraphs: list[tuple[str, str | None]] = []
     if index.gaps:
         paragraphs.append(("Treatment gaps", "Heading2"))
@@ -279,9 +283,8 @@ def docx_bytes(content: DocxContent) -> bytes:
     for cell, text in zip(table.rows[0].cells, content.headers, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    rows = ["<w:tr>" + "".join(_cell_xml(v) for v in cells) + "</w:tr>" for cells in content.rows]
     # Rows as WordprocessingML in one parse: python-docx's per-cell API takes ~1 s per 1,000 rows.
-    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
+    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{content.rows_xml}</w:tbl>")
     for row in list(fragment):
         table._tbl.append(row)
     if content.paragraphs:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from reportkit.workers import Limits, WorkerPool
 
 MIN_CHUNK_PAGES, MAX_CHUNK_PAGES = 32, 256
-"""Pages per extraction task: a large file is spread over the workers in about four runs per worker."""
+"""Pages per reading task: a large file is spread over the workers in runs that shrink towards its end."""
 MIN_CHARS = 10
 """A page with fewer non-space characters than this has no usable text layer."""
 
@@ -203,7 +203,7 @@ def read_bundle(
     ``ocr_settings`` None means OCR is unavailable (the pages needing it are only counted). ``analyse``: the
     reading workers also split each page they read into lines and split signals (``Bundle.analysed``).
     """
-    from reportkit.workers import Task
+    from reportkit.workers import Task, guided_runs
 
     limits = pool.limits
     cache = cache or PageCache(None)
@@ -244,9 +244,7 @@ def read_bundle(
                 continue
             pw_index = state.info.password_index
             password = passwords[pw_index] if pw_index is not None else None
-            chunk = max(MIN_CHUNK_PAGES, min(MAX_CHUNK_PAGES, -(-state.info.page_count // (pool.jobs * 4))))
-            for start in range(0, state.info.page_count, chunk):
-                stop = min(start + chunk, state.info.page_count)
+            for start, stop in guided_runs(state.info.page_count, pool.jobs, MIN_CHUNK_PAGES, MAX_CHUNK_PAGES):
                 first = state.first_page + start if state.first_page else None
                 args = (str(state.path), password, state.info.engine, start, stop, ocr_mode == "auto", first)
                 tasks.append(Task((i, start), "read", args))

@@ -21,12 +21,13 @@ from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import PageSignals, signals, split
 from reportkit.understand.text import PageLines, page_lines
-from reportkit.workers import Task, WorkerPool
+from reportkit.workers import Task, WorkerPool, guided_runs
 
 PARALLEL_MIN_PAGES = 300
 """Below this many pages the analysis runs in this process (shipping pages to workers costs more)."""
 PAGES_PER_TASK = 256
 DOCUMENTS_PER_TASK = 120
+MIN_DOCUMENTS_PER_TASK = 15
 
 
 AnalysedPage = tuple[PageLines, PageSignals]
@@ -221,15 +222,17 @@ def build_documents(
     ]
     finder = CopyFinder(duplicate_threshold)
     if parallel and pool is not None:
-        batches = [specs[i : i + DOCUMENTS_PER_TASK] for i in range(0, len(specs), DOCUMENTS_PER_TASK)]
+        runs = dict(guided_runs(len(specs), pool.jobs, MIN_DOCUMENTS_PER_TASK, DOCUMENTS_PER_TASK))
         results: dict[int, list[Analysed]] = {}
-        for outcome in pool.map([Task(i, "documents", (batch,)) for i, batch in enumerate(batches)]):
-            batch = batches[outcome.key]
-            results[outcome.key] = outcome.value if outcome.ok else [_failed(s, outcome.problem) for s in batch]
+        for outcome in pool.map([Task(start, "documents", (specs[start:stop],)) for start, stop in runs.items()]):
+            start = outcome.key
+            failed = [_failed(s, outcome.problem) for s in specs[start : runs[start]]] if not outcome.ok else []
+            results[start] = outcome.value if outcome.ok else failed
             # the copies among the batches back so far, in bundle order, while the workers go on
-            while finder.seen < len(specs) and (ready := results.get(finder.seen // DOCUMENTS_PER_TASK)):
-                finder.add(ready[finder.seen % DOCUMENTS_PER_TASK][1])
-        done = [item for i in sorted(results) for item in results[i]]
+            while (ready := results.get(finder.seen)) is not None:
+                for _, sets in ready:
+                    finder.add(sets)
+        done = [item for start in sorted(results) for item in results[start]]
     else:
         done = analyse_documents(specs)
     for _, sets in done[finder.seen :]:

@@ -99,6 +99,27 @@ def test_outputs_agree_and_cite_pages(tmp_path: Path) -> None:
     assert [c.text for c in table.rows[0].cells][:2] == ["#", "Date"]
 
 
+def test_index_docx_is_a_landscape_word_document_in_python_docx_styles(tmp_path: Path) -> None:
+    """index.docx is written directly (not through python-docx's object model): read back, it has the layout
+    and the named styles a user of the template expects."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Inches, Pt
+
+    out = tmp_path / "out"
+    index_bundle([copy_of("UD_sample.pdf", tmp_path)], out, IndexOptions(use_cache=False))
+    document = docx.Document(str(out / "index.docx"))
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    assert section.left_margin == Inches(0.6) and section.top_margin == Inches(0.6)
+    assert document.styles["Normal"].font.size == Pt(9)
+    styles = [p.style.name for p in document.paragraphs]
+    assert styles[0] == "Heading 1" and "Heading 2" in styles and "List Bullet" in styles
+    table = document.tables[0]
+    assert table.style is not None and table.style.name == "Table Grid"
+    assert all(cell.paragraphs[0].runs[0].bold for cell in table.rows[0].cells)
+    assert document.core_properties.title == "Record index" and document.core_properties.author == "reportkit"
+
+
 def test_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
     inputs = [copy_of("UD_sample.pdf", tmp_path), copy_of("McBee_L1_20151116_Embedded.pdf", tmp_path)]
     index_bundle(inputs, tmp_path / "a", IndexOptions(use_cache=False))

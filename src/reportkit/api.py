@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from reportkit.models import Document
     from reportkit.packet.build import PacketOptions, PacketResult
     from reportkit.packet.manifest import Verification
-    from reportkit.workers import WorkerPool
 
 TOOL = f"reportkit {__version__}"
 OCR_MODES = ("auto", "always", "never")
@@ -199,7 +198,8 @@ def _build(
             from reportkit.index.since import compare
 
             index = compare(index, previous[0], previous[1], str(options.since))
-        outputs = _render(index, bundle.texts, pool) if render else {}
+        pool.retire(keep=0)  # the workers wind down while the outputs are written
+        outputs = _render(index, bundle.texts) if render else {}
     return index, bundle, cache.hits, outputs
 
 
@@ -231,26 +231,11 @@ def _assemble(
     )
 
 
-def _render(index: RecordIndex, texts: Sequence[str], pool: WorkerPool) -> dict[str, bytes]:
-    """Every output file's bytes. For a large bundle a worker writes the DOCX meanwhile (it is the slowest)."""
-    from reportkit.understand.documents import PARALLEL_MIN_PAGES
-    from reportkit.workers import Task
-
-    content = export.docx_content(index)
-    pool.retire(keep=1)  # the analysis is done: one worker is enough from here on
-    # a large bundle's DOCX is laid out by a worker meanwhile (it is the slowest of the outputs)
-    docx_job = (
-        pool.map([Task("docx", "docx", (content,))])
-        if pool.jobs > 1 and index.page_count >= PARALLEL_MIN_PAGES
-        else None
-    )
-    outputs = {name: render(index) for name, render in export.RENDERERS.items() if name != "index.docx"}
-    # the page texts go into search.sqlite here, and with the outputs into the result cache
-    search = search_db.build(index, outputs["index.json"], texts)
-    outcome = next(docx_job) if docx_job is not None else None
-    outputs["index.docx"] = outcome.value if outcome is not None and outcome.ok else export.docx_bytes(content)
-    outputs = {name: outputs[name] for name in export.RENDERERS}
-    outputs[search_db.FILE_NAME] = search
+def _render(index: RecordIndex, texts: Sequence[str]) -> dict[str, bytes]:
+    """Every output file's bytes; the page texts go into search.sqlite (and with the outputs into the result
+    cache)."""
+    outputs = export.render_all(index)
+    outputs[search_db.FILE_NAME] = search_db.build(index, outputs["index.json"], texts)
     return outputs
 
 

@@ -93,7 +93,6 @@ TASKS: dict[str, str] = {
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
     "text_boxes": "reportkit.packet.pdf:text_boxes",
-    "docx": "reportkit.index.export:docx_bytes",
     "batch_case": "reportkit.batch.task:run_case",
 }
 """Task name → ``module:function``, imported in the worker on first use."""

@@ -7,28 +7,24 @@ half-written outputs. Same index, same bytes: no timestamps inside (they go to r
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import os
-import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from reportkit import cite
 from reportkit.errors import OutputError
+from reportkit.index import wordml
 from reportkit.index.chronology import chronological
 from reportkit.models import Document, RecordIndex
 
 OUTPUT_NAMES = ("index.json", "index.csv", "index.md", "index.docx")
 SUMMARY_LABELS = ("IMPRESSION", "ASSESSMENT", "DIAGNOSES", "WORK STATUS", "RESTRICTIONS", "PLAN")
 SUMMARY_CHARS = 300
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
@@ -212,22 +208,11 @@ def _since_lines(index: RecordIndex, bates: BatesLookup | None) -> list[str]:
     return out + ([""] if since_items(index, bates) else [])
 
 
-@dataclass(frozen=True)
-class DocxContent:
-    """What index.docx shows, as text: small enough to hand to another process to lay out."""
-
-    headline: str
-    headers: list[str]
-    rows_xml: str
-    """The table's rows as WordprocessingML (made where the index is, so the worker only lays out)."""
-    paragraphs: list[tuple[str, str | None]]
-    """After the table: (text, style id or None for a plain paragraph)."""
-
-
-def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> DocxContent:
+def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> wordml.Body:
+    """What index.docx says: the chronology as a table, then gaps, what is new, and the review list."""
     headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Bates" if bates is not None else "Pages"]
     rows = "".join(
-        "<w:tr>" + "".join(_cell_xml(v) for v in chronology_cells(doc, bates)) + "</w:tr>"
+        "<w:tr>" + "".join(wordml.cell_xml(v) for v in chronology_cells(doc, bates)) + "</w:tr>"
         for doc in chronological(index.documents)
     )
     paragraphs: list[tuple[str, str | None]] = []
@@ -246,78 +231,16 @@ def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> DocxCo
     if review:
         paragraphs.append(("For review", "Heading2"))
         paragraphs += [(line, _BULLET) for line in review]
-    return DocxContent(_headline(index), headers, rows, paragraphs)
+    return wordml.Body("Record index", _headline(index), headers, rows, paragraphs)
 
 
 def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """The chronology as a Word table (landscape), then the review list. Byte-identical for the same index."""
-    return docx_bytes(docx_content(index, bates))
-
-
-def docx_bytes(content: DocxContent) -> bytes:
-    """index.docx laid out from its content (a worker task for large bundles)."""
-    import docx
-    from docx.enum.section import WD_ORIENT
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-    from docx.shared import Pt
-
-    document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, docx.shared.Inches(0.6))
-    props = document.core_properties
-    props.author = "reportkit"
-    props.title = "Record index"
-    props.created = props.modified = datetime(2000, 1, 1)
-    props.last_modified_by = "reportkit"
-    props.revision = 1
-    document.styles["Normal"].font.size = Pt(9)
-
-    document.add_heading("Record index", level=1)
-    document.add_paragraph(content.headline)
-    table = document.add_table(rows=1, cols=len(content.headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, content.headers, strict=True):
-        cell.text = text
-        cell.paragraphs[0].runs[0].bold = True
-    # Rows as WordprocessingML in one parse: python-docx's per-cell API takes ~1 s per 1,000 rows.
-    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{content.rows_xml}</w:tbl>")
-    for row in list(fragment):
-        table._tbl.append(row)
-    if content.paragraphs:
-        # One parse for all of them, as for the rows: python-docx looks a style up by name for each paragraph
-        body = document.element.body
-        xml = "".join(_paragraph_xml(text, style) for text, style in content.paragraphs)
-        for p in list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")):
-            body.sectPr.addprevious(p)
-    raw = io.BytesIO()
-    document.save(raw)
-    return normalise_zip(raw.getvalue())
+    return wordml.write(docx_content(index, bates))
 
 
 _BULLET = "ListBullet"
 """Style ids (not names) of python-docx's default template: "List Bullet", "Heading 2"."""
-
-
-def _paragraph_xml(text: str, style: str | None) -> str:
-    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
-    return f'<w:p>{props}<w:r><w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p>'
-
-
-def _xml_text(text: str) -> str:
-    """``text`` escaped for XML, without the characters XML 1.0 forbids."""
-    return html.escape(_XML_FORBIDDEN.sub("", text), quote=False)
-
-
-def _cell_xml(text: str) -> str:
-    """One table cell holding ``text`` (escaped; characters XML 1.0 forbids dropped)."""
-    return f'<w:tc><w:p><w:r><w:t xml:space="preserve">{_xml_text(text)}</w:t></w:r></w:p></w:tc>'
-
-
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -325,7 +248,7 @@ def normalise_zip(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=_FIXED_TIME)
+            info = zipfile.ZipInfo(item.filename, date_time=wordml.FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             dst.writestr(info, src.read(item.filename))

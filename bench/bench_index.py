@@ -1,8 +1,9 @@
 """Speed and memory of `reportkit index` on a large born-digital bundle, against pdftotext and raw pypdf.
 
-    python bench/bench_index.py [--pages 2000] [--keep DIR]
+    python bench/bench_index.py [--pages 2000] [--repeat 3] [--keep DIR]
 
-Generates a synthetic bundle with samples/generate.py, then prints, from runs on the same file: pages/s of
+Generates a synthetic bundle with samples/generate.py, then prints, from runs on the same file (rounds that
+alternate the programs; medians, and each round's ratio): pages/s of
 `reportkit index` end to end (cold, no cache), of `pdftotext` (poppler-utils) and of raw pypdf extraction,
 their ratios, peak memory of the whole process tree (main process plus reading workers), how peak memory
 moves as pages double, and the time of a re-run served from the text cache. Targets (issue 2): end to end

@@ -6,7 +6,6 @@ working password; 5 outputs exist (use --force) or cannot be written; 6 outputs 
 were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
 """
 
-from __future__ import annotations
 
 import sys
 import traceback
@@ -103,7 +102,7 @@ class _Bar:
                 transient=True,
             )
 
-    def __enter__(self) -> _Bar:
+    def __enter__(self) -> "_Bar":
         if self.progress:
             self.progress.start()
         return self

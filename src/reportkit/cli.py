@@ -6,7 +6,6 @@ working password; 5 outputs exist (use --force) or cannot be written; 6 outputs 
 were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
 """
 
-
 import sys
 import traceback
 from collections.abc import Iterator

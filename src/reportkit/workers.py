@@ -23,8 +23,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-GC_THRESHOLD = 20_000
-"""Allocations between collections of the youngest objects (Python's default is 700)."""
+GC_THRESHOLDS = (20_000, 20, 20)
+"""Allocations between collections of the youngest objects, and so on (Python's default is 700, 10, 10)."""
 
 
 def guided_runs(total: int, jobs: int, smallest: int, largest: int) -> list[tuple[int, int]]:
@@ -44,7 +44,7 @@ def guided_runs(total: int, jobs: int, smallest: int, largest: int) -> list[tupl
 def fewer_collections() -> Iterator[None]:
     """Collect garbage less often for a while (restored after): for stages that build many small objects."""
     before = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, 20, 20)
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         yield
     finally:
@@ -129,7 +129,7 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = ()
             importlib.import_module(module)
 
     # Tasks build many small objects and few reference cycles: collect garbage less often (~5 % of the time).
-    gc.set_threshold(GC_THRESHOLD, 20, 20)
+    gc.set_threshold(*GC_THRESHOLDS)
 
     funcs: dict[str, Callable[..., Any]] = {}
     while True:
@@ -285,16 +285,12 @@ class WorkerPool:
             self._count -= 1
 
     def close(self) -> None:
-        self._idle += self._retired
-        self._retired.clear()
-        for worker in self._idle:  # all told first, so that they wind down together
-            with suppress(OSError):
-                worker.conn.send(None)
-        for worker in self._idle:
+        self.retire(keep=0)  # all told first, so that they wind down together
+        for worker in self._retired:
             worker.process.join(2)
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join(2)
             worker.conn.close()
-        self._idle.clear()
+        self._retired.clear()
         self._count = 0

@@ -245,14 +245,8 @@ _BULLET = "ListBullet"
 
 def normalise_zip(data: bytes) -> bytes:
     """Rewrite a ZIP (DOCX) with fixed entry times so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=wordml.FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(item.filename))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return wordml.zip_bytes({item.filename: src.read(item.filename) for item in src.infolist()})
 
 
 RENDERERS: dict[str, Callable[[RecordIndex], bytes]] = {

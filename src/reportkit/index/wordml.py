@@ -131,6 +131,11 @@ def write(body: Body) -> bytes:
     parts["word/document.xml"] = _document(parts["word/document.xml"], body)
     parts["word/styles.xml"] = _styles(parts["word/styles.xml"])
     parts["docProps/core.xml"] = _core(body.title)
+    return zip_bytes(parts)
+
+
+def zip_bytes(parts: dict[str, bytes]) -> bytes:
+    """A ZIP (DOCX) of these parts, in this order, with fixed entry times: equal parts give equal bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():

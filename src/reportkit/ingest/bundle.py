@@ -177,12 +177,12 @@ def read_pages(
     wanted = [start + k for k, text in enumerate(texts) if check and needs_ocr(text, MIN_CHARS)]
     analysed: list[AnalysedPage | None] = [None] * len(texts)
     if first_page is not None:
-        from reportkit.understand.documents import analyse_pages
+        from reportkit.understand.documents import analyse_page
 
         skip = set(wanted)
         for k, text in enumerate(texts):
             if start + k not in skip:
-                analysed[k] = analyse_pages(first_page + k, [text])[0]
+                analysed[k] = analyse_page(first_page + k, text)
     return texts, wanted, analysed
 
 

@@ -46,13 +46,15 @@ class DocSpec:
     source: int
 
 
+def analyse_page(page: int, text: str) -> AnalysedPage:
+    """Lines and split signals of bundle page ``page``."""
+    pl = page_lines(page, text)
+    return pl, signals(pl)
+
+
 def analyse_pages(first_page: int, texts: Sequence[str]) -> list[AnalysedPage]:
     """Lines and split signals of consecutive pages starting at bundle page ``first_page``."""
-    out = []
-    for offset, text in enumerate(texts):
-        pl = page_lines(first_page + offset, text)
-        out.append((pl, signals(pl)))
-    return out
+    return [analyse_page(first_page + offset, text) for offset, text in enumerate(texts)]
 
 
 def _ranges(numbers: Sequence[int]) -> str:
@@ -226,8 +228,8 @@ def build_documents(
         results: dict[int, list[Analysed]] = {}
         for outcome in pool.map([Task(start, "documents", (specs[start:stop],)) for start, stop in runs.items()]):
             start = outcome.key
-            failed = [_failed(s, outcome.problem) for s in specs[start : runs[start]]] if not outcome.ok else []
-            results[start] = outcome.value if outcome.ok else failed
+            batch = specs[start : runs[start]]
+            results[start] = outcome.value if outcome.ok else [_failed(s, outcome.problem) for s in batch]
             # the copies among the batches back so far, in bundle order, while the workers go on
             while (ready := results.get(finder.seen)) is not None:
                 for _, sets in ready:
@@ -267,7 +269,7 @@ def _analyse_missing(
                 analysed[i] = part
     else:
         for i in missing:
-            analysed[i] = analyse_pages(i + 1, [texts[i]])[0]
+            analysed[i] = analyse_page(i + 1, texts[i])
     return [a for a in analysed if a is not None]
 
 

@@ -34,6 +34,14 @@ def _case(src: Path, dst: Path) -> Path:
     return dst
 
 
+def _opinion_and_bundle(root: Path) -> Path:
+    """A second-opinion case and a bare bundle of one consult."""
+    _case(SECOND, root / "opinion")
+    (root / "bundle").mkdir()
+    shutil.copy2(SECOND / "records" / "02-cedar-valley-orthopaedics-consult.pdf", root / "bundle" / "consult.pdf")
+    return root
+
+
 def _bad_root(root: Path) -> Path:
     """Good cases (IME, second opinion, a bare bundle), a mixed case, and three broken ones."""
     _case(IME, root / "ime")
@@ -164,10 +172,7 @@ def test_draft_and_packet_write_only_under_out(tmp_path: Path) -> None:
 
 
 def test_a_killed_worker_leaves_no_partial_case_and_the_case_is_retried(tmp_path: Path) -> None:
-    root = tmp_path / "cases"
-    _case(SECOND, root / "opinion")
-    (root / "bundle").mkdir()
-    shutil.copy2(SECOND / "records" / "02-cedar-valley-orthopaedics-consult.pdf", root / "bundle" / "consult.pdf")
+    root = _opinion_and_bundle(tmp_path / "cases")
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [sys.executable, "-m", "reportkit", "batch", str(root), "--out", str(out), "--jobs", "2"],
@@ -255,10 +260,7 @@ def test_dask_executor_runs_the_same_cases(tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install .[dask])")
     import dask
 
-    root = tmp_path / "cases"
-    _case(SECOND, root / "opinion")
-    (root / "bundle").mkdir()
-    shutil.copy2(SECOND / "records" / "02-cedar-valley-orthopaedics-consult.pdf", root / "bundle" / "consult.pdf")
+    root = _opinion_and_bundle(tmp_path / "cases")
     corrupt = root / "corrupt"
     corrupt.mkdir()
     shutil.copy2(CORPUS_COPIES / "invalid.pdf", corrupt / "scan.pdf")
@@ -280,10 +282,7 @@ def test_dask_executor_runs_the_same_cases(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_keeps_finished_cases_and_leaves_no_partial_one(tmp_path: Path) -> None:
-    root = tmp_path / "cases"
-    _case(SECOND, root / "opinion")
-    (root / "bundle").mkdir()
-    shutil.copy2(SECOND / "records" / "02-cedar-valley-orthopaedics-consult.pdf", root / "bundle" / "consult.pdf")
+    root = _opinion_and_bundle(tmp_path / "cases")
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [sys.executable, "-m", "reportkit", "batch", str(root), "--out", str(out), "--jobs", "2"],

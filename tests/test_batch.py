@@ -255,27 +255,40 @@ def test_settings_that_change_outputs_change_the_fingerprint() -> None:
     assert base.fingerprint() != BatchSettings(ocr="never").fingerprint()
 
 
+_ON_DASK = """
+import json, sys
+from pathlib import Path
+import dask, distributed
+from reportkit.batch import BatchSettings, run_batch
+# the per-case task starts PDF reader processes: dask's worker processes must not be daemonic
+with (
+    dask.config.set({"distributed.worker.daemon": False}),
+    distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as cluster,
+):
+    result = run_batch(Path(sys.argv[1]), Path(sys.argv[2]), BatchSettings(), executor="dask",
+                       scheduler=cluster.scheduler_address)
+print(json.dumps([result.exit_code, [[o.name, o.status, list(o.problems)] for o in result.outcomes]]))
+"""
+
+
 @pytest.mark.slow
 def test_dask_executor_runs_the_same_cases(tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install .[dask])")
-    import dask
-
+    """In a process of its own: dask leaves threads running in the process that used it (which would keep
+    the worker pools of later tests from forking)."""
+    pytest.importorskip("distributed", reason="dask.distributed is not installed (pip install .[dask])")
     root = _opinion_and_bundle(tmp_path / "cases")
     corrupt = root / "corrupt"
     corrupt.mkdir()
     shutil.copy2(CORPUS_COPIES / "invalid.pdf", corrupt / "scan.pdf")
     out = tmp_path / "out"
-    # the per-case task starts PDF reader processes: dask's worker processes must not be daemonic
-    with (
-        dask.config.set({"distributed.worker.daemon": False}),
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-        ) as cluster,
-    ):
-        result = run_batch(root, out, BatchSettings(), executor="dask", scheduler=cluster.scheduler_address)
-    assert result.exit_code == 6
-    assert {o.name: o.status for o in result.outcomes} == {"bundle": "done", "corrupt": "failed", "opinion": "done"}
-    assert "damaged" in result.outcomes[1].problems[0]
+    ran = subprocess.run([sys.executable, "-c", _ON_DASK, str(root), str(out)], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    exit_code, outcomes = json.loads(ran.stdout.strip().splitlines()[-1])
+    assert exit_code == 6
+    assert {name: status for name, status, _ in outcomes} == {"bundle": "done", "corrupt": "failed", "opinion": "done"}
+    assert "damaged" in outcomes[1][2][0]
     assert json.loads((out / "opinion" / "index" / "index.json").read_text())["page_count"] == 3
     local = run_batch(root, out, BatchSettings(), jobs=1)  # the local executor sees the dask results as its own
     assert local.ran == frozenset()

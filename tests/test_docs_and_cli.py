@@ -60,6 +60,43 @@ def test_real_console_script_and_module_entry(tmp_path: Path) -> None:
     assert "\x1b[" not in result.stderr  # no progress bar or colour when not a terminal
 
 
+def test_progress_bar_on_a_terminal_draws_without_a_thread_and_gives_the_same_index(tmp_path: Path) -> None:
+    """On a terminal the bar is drawn as the pages are read (no refresh thread, so the workers can be forked);
+    the index is the same as without a terminal."""
+    import os
+    import threading
+
+    from reportkit.cli import _Bar
+
+    before = threading.active_count()
+    with _Bar(True) as bar:
+        for done in range(0, 101, 10):
+            bar("pages", done, 100)
+        assert threading.active_count() == before
+        assert bar.progress.tasks[0].completed == 100
+
+    records = ROOT / "samples" / "ime-case" / "records"
+    cmd = [sys.executable, "-m", "reportkit", "index", str(records), "--no-cache"]
+    plain = subprocess.run([*cmd, "--out", str(tmp_path / "plain")], capture_output=True, text=True)
+    assert plain.returncode == 0, plain.stderr
+    main, other = os.openpty()
+    with subprocess.Popen([*cmd, "--out", str(tmp_path / "tty")], stdout=other, stderr=other) as proc:
+        os.close(other)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:  # the terminal's other end closed
+                break
+            if not chunk:
+                break
+            shown += chunk
+    os.close(main)
+    assert proc.returncode == 0, shown.decode(errors="replace")[-2000:]
+    assert b"Reading pages" in shown and b"\x1b[" in shown
+    assert (tmp_path / "tty" / "index.json").read_bytes() == (tmp_path / "plain" / "index.json").read_bytes()
+
+
 def test_index_docx_opens_in_libreoffice(tmp_path: Path) -> None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:

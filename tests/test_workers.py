@@ -3,38 +3,52 @@ killed for a task that overran, or one that died, takes only that task with it."
 
 from __future__ import annotations
 
-from reportkit.workers import Limits, Task, WorkerPool
+import sys
+import threading
+
+import pytest
+
+import worker_tasks
+from reportkit.workers import Limits, Task, WorkerPool, can_fork
+
+BOTH = pytest.mark.parametrize("fork", [False, True], ids=["spawned", "forked"])
 
 
-def _run(tasks: list[Task], jobs: int = 2) -> dict[int, tuple[object, str]]:
-    with WorkerPool(jobs, Limits(timeout=20)) as pool:
+def _run(tasks: list[Task], jobs: int = 2, fork: bool = False) -> dict[int, tuple[object, str]]:
+    if fork and sys.platform.startswith("linux"):
+        assert can_fork(), f"a thread left running by another test: {threading.enumerate()}"
+    with WorkerPool(jobs, Limits(timeout=20), fork=fork) as pool:
         return {o.key: (o.value, o.problem) for o in pool.map(tasks)}
 
 
-def test_every_task_runs_once_and_comes_back_with_its_own_value() -> None:
-    outcomes = _run([Task(i, "worker_tasks:nap", (i * 10, 0.01 * (i % 3))) for i in range(12)])
+@BOTH
+def test_every_task_runs_once_and_comes_back_with_its_own_value(fork: bool) -> None:
+    outcomes = _run([Task(i, "worker_tasks:nap", (i * 10, 0.01 * (i % 3))) for i in range(12)], fork=fork)
     assert outcomes == {i: (i * 10, "") for i in range(12)}
 
 
-def test_large_tasks_and_results_pass_both_ways() -> None:
+@BOTH
+def test_large_tasks_and_results_pass_both_ways(fork: bool) -> None:
     """Megabytes each way (the analysis ships pages out and documents back)."""
     blob = "x" * 3_000_000
-    outcomes = _run([Task(i, "worker_tasks:echo", (blob + str(i),)) for i in range(6)])
+    outcomes = _run([Task(i, "worker_tasks:echo", (blob + str(i),)) for i in range(6)], fork=fork)
     assert outcomes == {i: (blob + str(i), "") for i in range(6)}
 
 
-def test_a_task_that_overruns_is_stopped_and_the_others_still_run() -> None:
+@BOTH
+def test_a_task_that_overruns_is_stopped_and_the_others_still_run(fork: bool) -> None:
     tasks = [Task(0, "worker_tasks:nap", (0, 30), timeout=1.0)]
     tasks += [Task(i, "worker_tasks:nap", (i, 0.3)) for i in range(1, 8)]
-    outcomes = _run(tasks)
+    outcomes = _run(tasks, fork=fork)
     assert outcomes[0] == (None, "timeout")
     assert {k: v for k, v in outcomes.items() if k} == {i: (i, "") for i in range(1, 8)}
 
 
-def test_a_worker_that_dies_fails_only_its_own_task() -> None:
+@BOTH
+def test_a_worker_that_dies_fails_only_its_own_task(fork: bool) -> None:
     tasks = [Task(0, "worker_tasks:nap", (0, 0.2)), Task(1, "worker_tasks:die", (1,))]
     tasks += [Task(i, "worker_tasks:nap", (i, 0.05)) for i in range(2, 9)]
-    outcomes = _run(tasks)
+    outcomes = _run(tasks, fork=fork)
     assert outcomes[1] == (None, "crashed")
     assert {k: v for k, v in outcomes.items() if k != 1} == {i: (i, "") for i in range(9) if i != 1}
 
@@ -57,3 +71,48 @@ def test_retired_workers_end_and_the_pool_still_runs_tasks() -> None:
         assert retiring and not any(p.is_alive() for p in retiring)
         outcomes = {o.key: o.value for o in pool.map([Task(i, "worker_tasks:nap", (i, 0.0)) for i in range(4)])}
     assert outcomes == {i: i for i in range(4)}
+
+
+@pytest.fixture
+def marked(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(worker_tasks, "MARK", "changed by the parent")
+    return worker_tasks.MARK
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_workers_are_forked_with_the_preloaded_modules_when_no_other_thread_runs(marked: str) -> None:
+    sys.modules.pop("worker_tasks_preload", None)
+    assert can_fork(), threading.enumerate()
+    with WorkerPool(2, Limits(timeout=20), fork=True, preload=("worker_tasks_preload",)) as pool:
+        pool.start()
+        assert "worker_tasks_preload" in sys.modules  # imported once, here, before the fork
+        outcomes = [o.value for o in pool.map([Task(i, "worker_tasks:mark", (i,)) for i in range(4)])]
+    assert outcomes == [marked] * 4
+
+
+def test_workers_start_anew_while_another_thread_runs(marked: str) -> None:
+    """A thread could hold a lock at the moment of a fork, and the forked worker would wait on it forever."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not can_fork()
+        with WorkerPool(1, Limits(timeout=20), fork=True) as pool:
+            outcomes = [o.value for o in pool.map([Task(0, "worker_tasks:mark", (0,))])]
+    finally:
+        stop.set()
+        other.join()
+    assert outcomes == ["as imported"]  # spawned: the module was imported anew
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limits are set on Linux")
+@BOTH
+def test_the_memory_limit_counts_from_the_workers_start_even_under_a_large_parent(fork: bool) -> None:
+    """A forked worker starts with its parent's address space (here 600 MiB more than usual): the limit is
+    what it may add, so a task within it still runs and one beyond it is stopped."""
+    ballast = bytearray(600 * 1024 * 1024)
+    tasks = [Task(0, "worker_tasks:grab", (100,)), Task(1, "worker_tasks:grab", (900,))]
+    with WorkerPool(1, Limits(timeout=60, memory_mb=400), fork=fork) as pool:
+        outcomes = {o.key: (o.value, o.problem) for o in pool.map(tasks)}
+    del ballast
+    assert outcomes == {0: (100 * 1024 * 1024, ""), 1: (None, "memory")}

@@ -17,3 +17,18 @@ def die(value: int) -> int:
 
 def echo(value: str) -> str:
     return value
+
+
+MARK = "as imported"
+"""Changed by a test in its own process: a forked worker sees the change, a spawned one imports this anew."""
+
+
+def mark(value: int) -> str:
+    return MARK
+
+
+def grab(megabytes: int) -> int:
+    """Allocate (and touch) this many MiB."""
+    block = bytearray(megabytes * 1024 * 1024)
+    block[::4096] = b"x" * len(block[::4096])
+    return len(block)

@@ -163,8 +163,8 @@ def _build(
     cache = PageCache(_cache_root(options))
     limits = Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb)
     preload = ("pypdfium2", "reportkit.ingest.bundle", "reportkit.understand.documents")
-    with fewer_collections(), WorkerPool(options.jobs, limits, preload=preload) as pool:
-        pool.start()  # the workers start up while this process finds Tesseract and loads the analysis
+    with fewer_collections(), WorkerPool(options.jobs, limits, preload=preload, fork=True) as pool:
+        pool.start()  # forked workers need nothing more; spawned ones start while this process finds Tesseract
         ocr_settings, ocr_note = _ocr_setup(options)
         from reportkit.understand.documents import build_documents
 

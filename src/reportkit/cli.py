@@ -7,6 +7,7 @@ were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOff
 """
 
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,11 +84,15 @@ def _reporting(debug: bool) -> Iterator[None]:
 
 
 class _Bar:
-    """A progress bar on stderr, only on a terminal and without --quiet."""
+    """A progress bar on stderr, only on a terminal and without --quiet.
+
+    Redrawn when the work reports progress (at most ten times a second), not by a thread of its own: with no
+    other thread running, the reading workers can be forked from this process instead of starting anew."""
 
     def __init__(self, enabled: bool) -> None:
         self.progress: Any = None
         self.tasks: dict[str, object] = {}
+        self.drawn = 0.0
         if enabled:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -99,6 +104,7 @@ class _Bar:
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=True,
+                auto_refresh=False,
             )
 
     def __enter__(self) -> "_Bar":
@@ -116,7 +122,11 @@ class _Bar:
         if stage not in self.tasks:
             label = {"files": "Opening files", "ocr": "OCR of pages"}.get(stage, "Reading pages")
             self.tasks[stage] = self.progress.add_task(label, total=total)
-        self.progress.update(self.tasks[stage], completed=done, total=total)
+        now = time.monotonic()
+        redraw = done >= total or now - self.drawn >= 0.1
+        self.progress.update(self.tasks[stage], completed=done, total=total, refresh=redraw)
+        if redraw:
+            self.drawn = now
 
 
 class OcrMode(StrEnum):

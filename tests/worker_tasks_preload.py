@@ -1,0 +1,3 @@
+"""Imported by a worker-pool test as a module to preload."""
+
+STARTED = True

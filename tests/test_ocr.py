@@ -594,3 +594,23 @@ def test_text_layer_follows_page_rotation_crop_and_offset_boxes(fax_run: dict[st
     searchable = write_searchable(bundle, tmp_path / "odd-searchable.pdf")
     for i in range(3):
         assert ink_under_text(searchable, i) > 0.9
+
+
+def test_a_stored_result_is_reused_with_another_ocr_engine_only_if_no_page_wanted_ocr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OCR engine is asked about (a subprocess) only for a stored result that OCR took part in."""
+    opts = IndexOptions(cache_dir=tmp_path / "cache", force=True)
+    digital, scanned = [copy_of("UD_sample.pdf", tmp_path)], [copy_of("ccitt.pdf", tmp_path)]
+    monkeypatch.setenv("REPORTKIT_TESSERACT", str(tmp_path / "no-such-tesseract"))
+    assert not index_bundle(digital, tmp_path / "a", opts).from_cache
+    unread = index_bundle(scanned, tmp_path / "b", opts)
+    assert [p.text_source for p in unread.index.pages] == ["none"]
+
+    failing = _fake_tesseract(tmp_path, "exit 1")["REPORTKIT_TESSERACT"]
+    monkeypatch.setenv("REPORTKIT_TESSERACT", failing)  # now there is an engine (one that fails)
+    assert index_bundle(digital, tmp_path / "a", opts).from_cache
+    tried = index_bundle(scanned, tmp_path / "b", opts)
+    assert not tried.from_cache
+    assert any("OCR failed: tesseract stopped with exit code 1" in w for w in tried.index.warnings)
+    assert index_bundle(scanned, tmp_path / "b", opts).from_cache  # the same engine again

@@ -318,12 +318,12 @@ def index_bundle(
     results = ResultCache(_cache_root(options))
     key = None
     if results.root is not None and all(f.sha256 and not f.skipped for f in files):
-        settings = {**_settings(options, overrides), "ocr_engine": _engine_key(options)}
+        settings = _settings(options, overrides)  # the OCR engine is checked only if OCR took part
         if previous is not None:
             settings["since_sha256"] = previous[1]
         key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], settings)
     # the searchable copy needs the OCR readings themselves: no whole-result reuse then
-    outputs = results.get(key) if key and options.ocr_output is None else None
+    outputs = results.get(key, lambda: _engine_key(options)) if key and options.ocr_output is None else None
     debug: list[str] = []
     hits = 0
     searchable: Path | None = None
@@ -346,7 +346,7 @@ def index_bundle(
 
             searchable = write_searchable(bundle, options.ocr_output, force=options.force)
         if key and not bundle.encrypted and not index.skipped:
-            results.put(key, outputs)
+            results.put(key, outputs, engine=_engine_key(options) if bundle.ocr_wanted else None)
     if bates_data is not None and options.bates_map is not None:
         outputs = {**outputs, **export.render_cited(index, bates_labels(index, bates_data, options.bates_map))}
     seconds = time.perf_counter() - clock

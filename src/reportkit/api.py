@@ -18,25 +18,20 @@ from typing import TYPE_CHECKING, Any
 
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
-from reportkit.index import search as search_db
 from reportkit.index.chronology import chronological, find_gaps
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
-from reportkit.ingest.ocr import (
-    INSTALL_HINT,
-    OcrSettings,
-    find_tesseract,
-    flag_low_confidence,
-    missing_langs,
-    ocr_summary,
-)
 from reportkit.models import SCHEMA, RecordIndex, Skipped
-from reportkit.overrides import Overrides, read_overrides
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
 
+# OCR, overrides and search are imported where they are used: a re-run served from the result cache (and a
+# command that does not index) never needs them.
 if TYPE_CHECKING:
+    from reportkit.index import search as search_db
+    from reportkit.ingest.ocr import OcrSettings
     from reportkit.models import Document
+    from reportkit.overrides import Overrides
     from reportkit.packet.build import PacketOptions, PacketResult
     from reportkit.packet.manifest import Verification
 
@@ -133,7 +128,11 @@ def build_index(
 
 def _read_overrides(options: IndexOptions) -> Overrides | None:
     _check_threshold(options.duplicate_threshold)
-    return read_overrides(options.overrides) if options.overrides else None
+    if not options.overrides:
+        return None
+    from reportkit.overrides import read_overrides
+
+    return read_overrides(options.overrides)
 
 
 def _check_threshold(value: float) -> None:
@@ -211,6 +210,8 @@ def _assemble(
     overrides: Overrides | None,
     ocr_note: str,
 ) -> RecordIndex:
+    from reportkit.ingest.ocr import flag_low_confidence, ocr_summary
+
     documents = flag_low_confidence(documents, bundle.pages, bundle.ocr)
     warnings = list(stale)
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
@@ -234,6 +235,8 @@ def _assemble(
 def _render(index: RecordIndex, texts: Sequence[str]) -> dict[str, bytes]:
     """Every output file's bytes; the page texts go into search.sqlite (and with the outputs into the result
     cache)."""
+    from reportkit.index import search as search_db
+
     outputs = export.render_all(index)
     outputs[search_db.FILE_NAME] = search_db.build(index, outputs["index.json"], texts)
     return outputs
@@ -259,6 +262,8 @@ def _ocr_setup(options: IndexOptions) -> tuple[OcrSettings | None, str]:
         raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {options.ocr!r}")
     if options.ocr == "never":
         return None, ""
+    from reportkit.ingest.ocr import INSTALL_HINT, OcrSettings, find_tesseract, missing_langs
+
     engine = find_tesseract()
     if engine is None:
         return None, f"Tesseract (OCR) is not installed: {INSTALL_HINT}"
@@ -282,6 +287,8 @@ def _engine_key(options: IndexOptions) -> str:
     """What the result cache must know of the OCR engine: a run without Tesseract is not reused with it."""
     if options.ocr == "never":
         return ""
+    from reportkit.ingest.ocr import find_tesseract
+
     engine = find_tesseract()
     return f"{engine.version}|{','.join(engine.langs)}" if engine else "none"
 
@@ -461,4 +468,6 @@ def search(
 ) -> list[search_db.Hit]:
     """Pages matching ``query`` (FTS5: words, "a phrase", prefix*, AND/OR/NOT) in the search.sqlite of every
     index folder below ``paths``, best first. See :func:`reportkit.index.search.search`."""
+    from reportkit.index import search as search_db
+
     return search_db.search(paths, query, filters, limit, warn)

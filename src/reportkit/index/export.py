@@ -14,13 +14,15 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportkit import cite
 from reportkit.errors import OutputError
-from reportkit.index import wordml
 from reportkit.index.chronology import chronological
 from reportkit.models import Document, RecordIndex
+
+if TYPE_CHECKING:  # the DOCX writer is imported when a DOCX is written (a cached re-run writes none)
+    from reportkit.index import wordml
 
 OUTPUT_NAMES = ("index.json", "index.csv", "index.md", "index.docx")
 SUMMARY_LABELS = ("IMPRESSION", "ASSESSMENT", "DIAGNOSES", "WORK STATUS", "RESTRICTIONS", "PLAN")
@@ -210,6 +212,8 @@ def _since_lines(index: RecordIndex, bates: BatesLookup | None) -> list[str]:
 
 def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> wordml.Body:
     """What index.docx says: the chronology as a table, then gaps, what is new, and the review list."""
+    from reportkit.index import wordml
+
     headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Bates" if bates is not None else "Pages"]
     rows = "".join(
         "<w:tr>" + "".join(wordml.cell_xml(v) for v in chronology_cells(doc, bates)) + "</w:tr>"
@@ -236,6 +240,8 @@ def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> wordml
 
 def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """The chronology as a Word table (landscape), then the review list. Byte-identical for the same index."""
+    from reportkit.index import wordml
+
     return wordml.write(docx_content(index, bates))
 
 
@@ -245,6 +251,8 @@ _BULLET = "ListBullet"
 
 def normalise_zip(data: bytes) -> bytes:
     """Rewrite a ZIP (DOCX) with fixed entry times so equal content gives equal bytes."""
+    from reportkit.index import wordml
+
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         return wordml.zip_bytes({item.filename: src.read(item.filename) for item in src.infolist()})
 

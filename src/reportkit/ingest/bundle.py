@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
-from reportkit.ingest.ocr import OcrPage, OcrSettings, cached_page, needs_ocr
 from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Page, Skipped, Source, TextSource
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # OCR is imported where it is used: checking inputs (all a cached re-run does) needs none
+    from reportkit.ingest.ocr import OcrPage, OcrSettings
     from reportkit.understand.documents import AnalysedPage
     from reportkit.workers import Limits, WorkerPool
 
@@ -171,6 +171,7 @@ def read_pages(
     text layer; and when ``first_page`` (the bundle number of page ``start``) is given, the lines and split
     signals of every page that OCR will not replace. Doing all three where the text is read uses every core
     and sends each text across once."""
+    from reportkit.ingest.ocr import needs_ocr
     from reportkit.ingest.pdf import extract
 
     texts = extract(path, password, engine, start, stop)
@@ -318,6 +319,7 @@ def _ocr(
     progress: Progress | None,
 ) -> None:
     """OCR the pages that need it, one task per page, in parallel on the pool."""
+    from reportkit.ingest.ocr import OcrPage, cached_page, needs_ocr
     from reportkit.workers import Task
 
     if mode == "never":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import docx
@@ -64,6 +65,9 @@ def test_index_json_round_trips_byte_for_byte(docs: list[Document]) -> None:
         documents=docs,
     )
     data = export.to_json(index)
+    assert json.loads(data) == index.to_dict()
+    # records are written field by field in their declared order (the encoder reads them directly)
+    assert [list(d) for d in json.loads(data)["documents"]] == [[f.name for f in fields(Document)]] * len(docs)
     again = RecordIndex.from_dict(json.loads(data))
     assert again == index
     assert export.to_json(again) == data

@@ -211,14 +211,16 @@ class RecordIndex:
                 return doc
         raise KeyError(doc_id)
 
-    def to_dict(self) -> dict[str, Any]:
-        data = plain(self)
-        # Field order for readers: schema first.
-        ordered = {"schema": data.pop("schema"), "generator": data.pop("generator")}
-        ordered.update(data)
-        if ordered.get("since") is None:
-            ordered.pop("since", None)
+    def top_level(self) -> dict[str, Any]:
+        """The fields in index.json's order (schema first; ``since`` only when set), values as they are."""
+        ordered = {"schema": self.schema, "generator": self.generator}
+        ordered.update((f.name, getattr(self, f.name)) for f in fields(self) if f.name not in ordered)
+        if ordered["since"] is None:
+            del ordered["since"]
         return ordered
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(self.top_level())  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RecordIndex:

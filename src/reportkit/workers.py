@@ -245,8 +245,14 @@ class WorkerPool:
             daemon=self.daemon,
             name="reportkit-reader" if self.daemon else "reportkit-case",
         )
-        with _main_module_hidden():
-            process.start()
+        if fork:  # the parent's objects out of the worker's garbage collections (and its pages shared longer)
+            gc.freeze()
+        try:
+            with _main_module_hidden():
+                process.start()
+        finally:
+            if fork:
+                gc.unfreeze()
         child_conn.close()
         self._count += 1
         return _Worker(process, parent_conn)

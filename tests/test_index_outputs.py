@@ -18,6 +18,7 @@ from conftest import CORPUS_COPIES, copy_of
 from reportkit import IndexOptions, index_bundle, load_index
 from reportkit.cli import app
 from reportkit.index import export
+from reportkit.index.summary import IndexSummary
 from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Diagnosis, Document, Evidence, Finding, Page, RecordIndex, Source
 
@@ -269,6 +270,11 @@ def test_whole_result_is_reused_only_while_inputs_settings_and_files_are_unchang
     assert (first.from_cache, again.from_cache) == (False, True)
     for name in export.OUTPUT_NAMES:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    # the stored summary stands in for the index (not parsed unless asked for), and says the same
+    assert again.built is None and "index" not in vars(again)
+    assert again.summary == first.summary == IndexSummary.of(first.index)
+    assert again.index == first.index
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(p.name for p in (tmp_path / "a").iterdir())
     assert json.loads((tmp_path / "b" / "run.json").read_text())["cache"] == "result"
     assert not index_bundle([pdf], tmp_path / "c", IndexOptions(cache_dir=tmp_path / "cache", gap_days=10)).from_cache
     other = copy_of("McBee_L1_20151116_Embedded.pdf", tmp_path)
@@ -313,3 +319,23 @@ def test_worker_processes_do_not_rerun_the_callers_script(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
     assert int(done.stdout.strip()) > 10
     assert marks.read_text(encoding="utf-8") == "ran\n"
+
+
+def test_a_stored_result_with_an_unreadable_summary_is_not_reused(tmp_path: Path) -> None:
+    import zipfile
+
+    pdf = copy_of("UD_sample.pdf", tmp_path)
+    opts = IndexOptions(cache_dir=tmp_path / "cache", force=True)
+    first = index_bundle([pdf], tmp_path / "a", opts)
+    (stored,) = (tmp_path / "cache").rglob("results-*/*/*.zip")
+    with zipfile.ZipFile(stored) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    assert set(members) == {*export.OUTPUT_NAMES, "search.sqlite", "reportkit-summary.json"}
+    members["reportkit-summary.json"] = b"{not json"
+    with zipfile.ZipFile(stored, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    again = index_bundle([pdf], tmp_path / "b", opts)
+    assert not again.from_cache and again.summary == first.summary
+    assert not (tmp_path / "b" / "reportkit-summary.json").exists()
+    assert index_bundle([pdf], tmp_path / "c", opts).from_cache  # stored anew

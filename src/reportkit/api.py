@@ -13,12 +13,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
+from reportkit.index.summary import IndexSummary
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
 from reportkit.models import SCHEMA, RecordIndex, Skipped
@@ -82,7 +84,8 @@ class IndexOptions:
 
 @dataclass(frozen=True)
 class IndexResult:
-    index: RecordIndex
+    summary: IndexSummary
+    """Counts, warnings and skipped files: what the command line prints."""
     written: list[Path]
     cache_hits: int
     seconds: float
@@ -92,14 +95,23 @@ class IndexResult:
     """The whole result came from the cache (inputs and settings unchanged)."""
     notes: list[str] = field(default_factory=list)
     """Things to tell the user once (e.g. that pages need OCR and how to install it)."""
+    index_json: bytes = field(default=b"", repr=False)
+    """The bytes of the index.json written."""
+    built: RecordIndex | None = field(default=None, repr=False, compare=False)
+    """The index, when this run built it (a run from the cache has only its bytes: see ``index``)."""
+
+    @cached_property
+    def index(self) -> RecordIndex:
+        """The index written (read from ``index_json`` when first asked for, if the run came from the cache)."""
+        return self.built if self.built is not None else RecordIndex.from_dict(json.loads(self.index_json))
 
     @property
     def skipped(self) -> list[Skipped]:
-        return self.index.skipped
+        return list(self.summary.skipped)
 
     @property
     def exit_code(self) -> ExitCode:
-        return ExitCode.PARTIAL if self.index.skipped else ExitCode.OK
+        return ExitCode.PARTIAL if self.summary.skipped else ExitCode.OK
 
 
 def read_password_file(path: Path) -> tuple[str, ...]:
@@ -335,11 +347,13 @@ def index_bundle(
     hits = 0
     searchable: Path | None = None
     ocr_run: dict[str, int] = {}
-    if outputs is not None:
-        index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
-        hits = len(index.sources)
+    index: RecordIndex | None = None
+    summary = _stored_summary(outputs, results)
+    if outputs is not None and summary is not None:
+        hits = len(summary.sources)
     else:
         index, bundle, hits, outputs = _build(files, options, overrides, previous, progress)
+        summary = IndexSummary.of(index)
         debug = bundle.debug
         if bundle.ocr:
             readings = bundle.ocr.values()
@@ -353,8 +367,11 @@ def index_bundle(
 
             searchable = write_searchable(bundle, options.ocr_output, force=options.force)
         if key and not bundle.encrypted and not index.skipped:
-            results.put(key, outputs, engine=_engine_key(options) if bundle.ocr_wanted else None)
+            stored = {**outputs, _SUMMARY: summary.to_json()}
+            results.put(key, stored, engine=_engine_key(options) if bundle.ocr_wanted else None)
     if bates_data is not None and options.bates_map is not None:
+        if index is None:
+            index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
         outputs = {**outputs, **export.render_cited(index, bates_labels(index, bates_data, options.bates_map))}
     seconds = time.perf_counter() - clock
     run = export.run_record(
@@ -362,10 +379,10 @@ def index_bundle(
             "tool": TOOL,
             "started": started.isoformat(timespec="seconds"),
             "seconds": round(seconds, 3),
-            "inputs": [{"sha256": s.sha256, "pages": s.page_count} for s in index.sources],
-            "skipped": [{"sha256": s.sha256, "problem": s.problem} for s in index.skipped],
+            "inputs": [{"sha256": sha256, "pages": pages} for sha256, pages in summary.sources],
+            "skipped": [{"sha256": s.sha256, "problem": s.problem} for s in summary.skipped],
             "cache": "result" if results.hit else f"text of {hits} file(s)" if hits else "none",
-            "settings": index.settings,
+            "settings": summary.settings,
             "cite": "bates" if bates_data is not None else "pages",
             **({"ocr": ocr_run} if ocr_run else {}),
         }
@@ -373,8 +390,25 @@ def index_bundle(
     written = export.write_files(out_dir, {**outputs, "run.json": run}, force=options.force)
     if searchable is not None:
         written.append(searchable)
-    notes = [w for w in index.warnings if "need OCR and were not read" in w]
-    return IndexResult(index, written, hits, seconds, debug, from_cache=results.hit, notes=notes)
+    notes = [w for w in summary.warnings if "need OCR and were not read" in w]
+    return IndexResult(
+        summary, written, hits, seconds, debug, results.hit, notes, index_json=outputs["index.json"], built=index
+    )
+
+
+_SUMMARY = "reportkit-summary.json"
+"""Stored with a result in the cache: its :class:`IndexSummary` (a re-run then need not parse index.json)."""
+
+
+def _stored_summary(outputs: dict[str, bytes] | None, results: ResultCache) -> IndexSummary | None:
+    """The summary stored with a cached result (taken out of ``outputs``); None, and no hit, if unreadable."""
+    if outputs is None:
+        return None
+    try:
+        return IndexSummary.from_json(outputs.pop(_SUMMARY))
+    except (KeyError, ValueError, TypeError, IndexError):
+        results.hit = False
+        return None
 
 
 def load_previous(path: Path) -> tuple[RecordIndex, str]:

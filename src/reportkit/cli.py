@@ -241,17 +241,17 @@ def index(
             result = api.index_bundle(inputs, out, options, progress=bar)
         for skipped in result.skipped:
             _say(f"skipped: {skipped.reason}")
-        for warning in result.index.warnings:
+        for warning in result.summary.warnings:
             if warning.startswith("overrides line"):
                 _say(f"warning: {warning}")
         for doc_id in explain or []:
             _explain(result.index, doc_id)
         for note in result.notes:
             _say(f"note: {note}")
-        if result.index.since is not None and not quiet:
+        if result.summary.since is not None and not quiet:
             from reportkit.index.since import summary_line
 
-            _say(f"Since {since}: {summary_line(result.index.since)}.")
+            _say(f"Since {since}: {summary_line(result.summary.since)}.")
         if debug:
             for line in result.debug:
                 _say(f"debug: {line}")
@@ -283,24 +283,19 @@ def _explain(ix: RecordIndex, doc_id: str) -> None:
 
 
 def _summary(result: api.IndexResult, out: Path) -> None:
-    ix = result.index
-    review = sum(len(d.warnings) for d in ix.documents)
-    dups = sum(1 for d in ix.documents if d.duplicate_of)
+    ix = result.summary
+    dups = ix.duplicates
     _say(
-        f"Indexed {ix.page_count} pages from {len(ix.sources)} file(s) into {len(ix.documents) - dups} documents"
+        f"Indexed {ix.page_count} pages from {len(ix.sources)} file(s) into {ix.documents} documents"
         f"{f' and {dups} duplicate(s)' if dups else ''} in {result.seconds:.1f} s.",
     )
     if ix.gaps:
-        _say(f"Treatment gaps over {ix.settings.get('gap_days')} days: {len(ix.gaps)}.")
-    if review:
-        _say(f"{review} item(s) for review: see 'For review' in {out / 'index.md'}.")
-    dated = [d for d in ix.documents if d.date]
-    if dated:
-        first = dated[0]
-        _say(
-            f"Earliest: {first.date} {first.doc_type.replace('_', ' ')} "
-            f"({cite.pages(first.first_page, first.last_page)}).",
-        )
+        _say(f"Treatment gaps over {ix.settings.get('gap_days')} days: {ix.gaps}.")
+    if ix.review_items:
+        _say(f"{ix.review_items} item(s) for review: see 'For review' in {out / 'index.md'}.")
+    if ix.earliest:
+        when, doc_type, first, last = ix.earliest
+        _say(f"Earliest: {when} {doc_type.replace('_', ' ')} ({cite.pages(first, last)}).")
     inside = [p for p in result.written if p.parent == out]
     _say(f"Wrote {', '.join(p.name for p in inside)} to {out}/")
     for other in result.written:

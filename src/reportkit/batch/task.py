@@ -214,9 +214,9 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
         )
         result = api.index_bundle(inputs, work / "index", index_options)
         debug.extend(result.debug)
-        index = result.index
+        index = result.summary
         pages = index.page_count
-        documents = sum(1 for d in index.documents if not d.duplicate_of)
+        documents = index.documents
         if index.since is not None:
             changes = ", ".join(f"{len(index.since.get(k) or [])} {k}" for k in ("new", "changed", "gone"))
         done.append("index")

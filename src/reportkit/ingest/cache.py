@@ -78,7 +78,7 @@ class PageCache:
             pass  # a cache that cannot be written only costs time
 
 
-RESULT_VERSION = 2
+RESULT_VERSION = 3
 _ENGINE_MEMBER = "reportkit-ocr-engine.txt"
 """In a stored result that OCR took part in: the engine that read its pages."""
 

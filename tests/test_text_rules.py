@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from reportkit.understand.classify import classify, find_title
@@ -415,3 +415,37 @@ def test_a_referral_is_dated_by_its_referral_date_and_a_note_is_not() -> None:
 def test_a_page_footer_ends_a_finding(footer: str) -> None:
     found = find_findings([page_lines(1, f"PT NOTE\nPLAN:\nContinue exercises twice weekly.\n{footer}")])
     assert [(f.label, f.text) for f in found] == [("PLAN", "Continue exercises twice weekly.")]
+
+
+_LINE_SOURCES = [
+    r"^\s*(?:\d+\.\s*)?(?:impression|plan|work)",
+    r"\b[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?\b",
+    r"signed\s+by|^sincerely[,.]?$",
+    r"\d\s?[/.-]\s?\d",
+]
+_line_text = st.text(st.sampled_from(list("aAbIiMmPpLlnosSy 1234567890./-,:\t\u00a0")), min_size=1, max_size=30)
+
+
+@given(st.lists(_line_text, min_size=1, max_size=12), st.sampled_from(_LINE_SOURCES))
+@example(["1", "/2"], _LINE_SOURCES[3])  # a date's separator at the start of the next line
+@example(["3.", "Plan: rest"], _LINE_SOURCES[0])  # a numbered label whose words are on the next line
+@example(["signed", "by Dr. Roe"], _LINE_SOURCES[2])
+def test_a_whole_page_search_finds_the_lines_a_line_by_line_search_finds(lines: list[str], source: str) -> None:
+    """The page-at-once gate (lines_with over line_pattern) picks exactly the lines the one-line pattern
+    matches: whitespace never carries a match from one line into the next."""
+    import re
+
+    from reportkit.understand.text import PageLines, line_pattern, lines_with
+
+    kept = tuple(ln.strip() for ln in lines if ln.strip())
+    pl = PageLines(1, kept, False, None)
+    one_line = re.compile(source, re.I)
+    assert lines_with(line_pattern(source, re.I), pl) == [i for i, ln in enumerate(kept) if one_line.search(ln)]
+
+
+def test_a_line_pattern_refuses_what_could_cross_a_line_end() -> None:
+    from reportkit.understand.text import line_pattern
+
+    for source in (r"[\s,]+x", r"a[^,]b"):
+        with pytest.raises(ValueError):
+            line_pattern(source)

@@ -193,12 +193,13 @@ def _body(pages: Sequence[PageLines]) -> BodyType:
     return body_type("\n".join(p.text for p in pages[:3])[:BODY_CHARS], roles)
 
 
-def classify(pages: Sequence[PageLines]) -> TypeChoice:
-    """Decide the type of a document from its first page's title and all its words."""
+def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | None] | None = None) -> TypeChoice:
+    """Decide the type of a document from its first page's title and all its words. ``title_found``: what
+    :func:`find_title` says of the first page, when already known."""
     first = pages[0]
     if sum(len(p.lines) for p in pages) == 0:
         return TypeChoice("other", None, first.page, "", "blank pages", ("blank page(s)",), {})
-    title, by_title = find_title(first)
+    title, by_title = title_found if title_found is not None else find_title(first)
     scores: dict[str, int] = {}
     if by_title in ("fax_cover", "legal_form"):
         rule = "title:fax cover" if by_title == "fax_cover" else "title:form or legal document (not a clinical record)"

@@ -44,6 +44,8 @@ class DocSpec:
     no_text: tuple[int, ...]
     """Its pages that have no text layer."""
     source: int
+    title: tuple[str | None, str | None] | None = None
+    """Its first page's title line and the type it names, as splitting found them (None: not known)."""
 
 
 def analyse_page(page: int, text: str) -> AnalysedPage:
@@ -86,7 +88,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
     reasons for its type and date (``explain``). Also returns its text's shingles for duplicate detection."""
     doc_pages = spec.pages
     first, last = doc_pages[0].page, doc_pages[-1].page
-    kind = classify(doc_pages)
+    kind = classify(doc_pages, spec.title)
     when = choose_date(doc_pages, kind.doc_type)
     if kind.rule == "title:fax cover" and when.value:
         # a fax cover's only date is the fax date, which never dates a record
@@ -208,6 +210,7 @@ def build_documents(
     parallel = pool is not None and pool.jobs > 1 and len(texts) >= PARALLEL_MIN_PAGES
     analysed = _analyse_missing(texts, known or [None] * len(texts), pool)
     pls = [pl for pl, _ in analysed]
+    titles = [(sig.title, sig.title_type) for _, sig in analysed]
     spans = split([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts)
     stale: list[str] = []
     if overrides is not None:
@@ -219,6 +222,7 @@ def build_documents(
             pages=tuple(pls[first - 1 : last]),
             no_text=tuple(p.page for p in pages[first - 1 : last] if p.text_source == "none"),
             source=pages[first - 1].source,
+            title=titles[first - 1],
         )
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from reportkit.models import Diagnosis, Finding
 from reportkit.understand.people import NAME_WITH_CREDENTIALS
-from reportkit.understand.text import PageLines, fold
+from reportkit.understand.text import PageLines, fold, line_pattern, lines_with
 
 _KEY_LABELS: list[tuple[str, re.Pattern[str]]] = [
     (label, re.compile(rf"^\s*(?:\d+\.\s*)?(?P<h>{pattern})\s*(?::|-|—|$)\s*(?P<rest>.*)$", re.I))
@@ -33,12 +33,14 @@ _ICD_CONTEXT = re.compile(r"\(\s*(ICD-?10[:\s]*)?[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z
 _SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}$")
 
 
-_LABEL_START = re.compile(
+_LABEL_WORDS = (
     r"^\s*(?:\d+\.\s*)?(?:impression|conclusion|assessment|clinical|final|discharge|post|admitting|working|"
-    r"diagnos|plan|recommendation|work|duty|return|restriction|limitation)",
-    re.I,
+    r"diagnos|plan|recommendation|work|duty|return|restriction|limitation)"
 )
+_LABEL_START = re.compile(_LABEL_WORDS, re.I)
 """The words a key label can start with: one test that rules out most lines before the six label patterns."""
+_LABEL_START_LINES = line_pattern(_LABEL_WORDS, re.I)
+"""The same test over a whole page."""
 
 
 def _match_label(line: str) -> tuple[str, str] | None:
@@ -76,11 +78,12 @@ def find_findings(pages: Sequence[PageLines]) -> list[Finding]:
     found: list[Finding] = []
     for pl in pages:
         lines = pl.lines
-        i = 0
-        while i < len(lines):
+        after = 0  # lines before this are inside a passage already quoted
+        for i in lines_with(_LABEL_START_LINES, pl):
+            if i < after:
+                continue
             matched = _match_label(lines[i])
             if not matched:
-                i += 1
                 continue
             label, rest = matched
             body = [rest] if rest.strip() else []
@@ -93,7 +96,7 @@ def find_findings(pages: Sequence[PageLines]) -> list[Finding]:
                 if len(text) > MAX_FINDING_CHARS:
                     text = text[: MAX_FINDING_CHARS - 1].rstrip() + "…"
                 found.append(Finding(label, text, pl.page))
-            i = max(j, i + 1)
+            after = j
     return found
 
 
@@ -118,25 +121,31 @@ def _code_text(line: str, codes: list[re.Match[str]], k: int) -> str:
 _LABEL_PREFIX = re.compile(r"^\s*[A-Za-z][A-Za-z /&]{2,40}:\s*")
 
 
+def _in_dx_section(lines: Sequence[str], i: int) -> bool:
+    """Whether line ``i`` is in a diagnosis, assessment or impression section: the nearest key label at or
+    above it is one of those, with no other heading in between."""
+    for line in reversed(lines[: i + 1]):
+        label = _match_label(line)
+        if label:
+            return label[0] in ("DIAGNOSES", "ASSESSMENT", "IMPRESSION")
+        if _is_heading(line) and not _DX_SECTION.search(line):
+            return False
+    return False
+
+
 def find_diagnoses(pages: Sequence[PageLines]) -> list[Diagnosis]:
     """ICD-10 codes as printed, with the text of their line; codes without a dot only where context says so."""
     seen: set[str] = set()
     found: list[Diagnosis] = []
     for pl in pages:
-        if not ICD10.search(pl.text):  # no code anywhere on the page (about half of all pages)
-            continue
-        in_dx = False
-        for line in pl.lines:
-            label = _match_label(line)
-            if label:
-                in_dx = label[0] in ("DIAGNOSES", "ASSESSMENT", "IMPRESSION")
-            elif _is_heading(line) and not _DX_SECTION.search(line):
-                in_dx = False
+        # only the lines with a code-shaped word (none on about half of all pages)
+        for i in lines_with(ICD10, pl):
+            line = pl.lines[i]
             codes = [
                 m
                 for m in ICD10.finditer(line)
                 if not _SPINE_LEVEL.match(m.group("code"))
-                and ("." in m.group("code") or in_dx or _ICD_CONTEXT.search(line))
+                and ("." in m.group("code") or _ICD_CONTEXT.search(line) or _in_dx_section(pl.lines, i))
             ]
             for k, m in enumerate(codes):
                 code = m.group("code")

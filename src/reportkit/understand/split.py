@@ -17,7 +17,7 @@ from datetime import date
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
 from reportkit.understand.people import credentialed_name
-from reportkit.understand.text import PageLines
+from reportkit.understand.text import PageLines, line_pattern
 
 START_THRESHOLD = 2.5
 
@@ -26,9 +26,9 @@ def _lines_pattern(source: str) -> re.Pattern[str]:
     """A pattern for searching several lines at once, joined by newlines and lower-cased (one search instead
     of one per line; case-sensitive matching is faster): its spaces never cross a line end, its ``^``/``$``
     are line starts and ends."""
-    if "[\\s" in source or source != source.lower():
-        raise ValueError(f"not a lower-case pattern without \\s in a class: {source}")
-    return re.compile(source.replace(r"\s", r"[^\S\n]"), re.M)
+    if source != source.lower():
+        raise ValueError(f"not a lower-case pattern: {source}")
+    return line_pattern(source)
 
 
 _PATIENT_BLOCK = _lines_pattern(r"\b(patient(\s+name)?|name|pt)\s*:|\bmrn\b|\bd\.?o\.?b\b|date\s+of\s+birth")

@@ -82,6 +82,27 @@ def page_lines(page: int, text: str) -> PageLines:
     return PageLines(page, tuple(kept), fax, page_of, page_no)
 
 
+def line_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
+    """``source`` (a pattern written for one line) for searching a page's lines at once, joined by newlines:
+    its ``\\s`` never crosses a line end and its ``^``/``$`` are line starts and ends, so it matches inside a
+    line exactly where the one-line pattern would."""
+    if "[\\s" in source or "[^" in source or flags & re.S:
+        raise ValueError(f"a whitespace or negated class, or DOTALL, could cross a line end: {source}")
+    return re.compile(source.replace(r"\s", r"[^\S\n]"), flags | re.M)
+
+
+def lines_with(pattern: re.Pattern[str], pl: PageLines) -> list[int]:
+    """Indexes of the page's lines where ``pattern`` (a :func:`line_pattern`, or one that never matches a line
+    end) matches, found with one search over the whole page."""
+    text = pl.text
+    found: list[int] = []
+    for m in pattern.finditer(text):
+        line = text.count("\n", 0, m.start())
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
 def snippet(line: str, limit: int = 120) -> str:
     """A short verbatim snippet: whitespace folded, cut at ``limit`` characters."""
     line = _SPACES.sub(" ", line).strip()

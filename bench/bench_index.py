@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -21,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
@@ -38,8 +40,17 @@ def installed_env(work: Path) -> dict[str, str]:
     return env
 
 
-def tree_peak(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run a command; return (seconds, peak MB of the summed RSS of it and all its children)."""
+class Run(NamedTuple):
+    seconds: float
+    peak_mb: float
+    """Peak of the summed RSS of the process and all its children."""
+    cpu: float
+    """CPU seconds (user + system) of the process and every child it waited for."""
+
+
+def tree_peak(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command; return its wall time, peak memory and CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak = 0
@@ -53,7 +64,9 @@ def tree_peak(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float,
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 6):
         raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.read().decode()[-500:]}")  # type: ignore[union-attr]
-    return seconds, peak / 1e6
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return Run(seconds, peak / 1e6, cpu)
 
 
 def make_bundle(pages: int, path: Path) -> None:
@@ -100,44 +113,49 @@ def main() -> None:
     env = installed_env(work)
     if "PYTHONDONTWRITEBYTECODE" in os.environ:
         print("PYTHONDONTWRITEBYTECODE is set here: reportkit runs with its bytecode cached in the work folder")
-    _, m_half = tree_peak(reportkit_cmd(half, work / "out-half", cache, no_cache=True), env)  # also compiles
+    m_half = tree_peak(reportkit_cmd(half, work / "out-half", cache, no_cache=True), env).peak_mb  # also compiles
     has_pdftotext = shutil.which("pdftotext") is not None
     if not has_pdftotext:
         print("pdftotext not found (apt-get install poppler-utils): ratio to it not measured")
     # Rounds alternate the programs, so that a slow spell of a shared machine hits both; medians are reported.
-    cold: list[tuple[float, float]] = []
-    ptt: list[tuple[float, float]] = []
+    cold: list[Run] = []
+    ptt: list[Run] = []
     fill: list[float] = []
-    cached: list[tuple[float, float]] = []
+    cached: list[Run] = []
     for _ in range(args.repeat):
         cold.append(tree_peak(reportkit_cmd(full, work / "out", cache, no_cache=True), env))
         if has_pdftotext:
             ptt.append(tree_peak(["pdftotext", str(full), str(work / "pdftotext.txt")]))
         shutil.rmtree(cache, ignore_errors=True)
-        fill.append(tree_peak(reportkit_cmd(full, work / "out", cache, no_cache=False), env)[0])
+        fill.append(tree_peak(reportkit_cmd(full, work / "out", cache, no_cache=False), env).seconds)
         cached.append(tree_peak(reportkit_cmd(full, work / "out", cache, no_cache=False), env))
-    t_rk, m_rk = statistics.median(t for t, _ in cold), max(m for _, m in cold)
-    rows = [("reportkit index (cold, no cache)", t_rk, m_rk)]
-    t_ptt = 0.0
-    if ptt:
-        t_ptt = statistics.median(t for t, _ in ptt)
-        rows.append(("pdftotext", t_ptt, max(m for _, m in ptt)))
-    code = "import sys; from pypdf import PdfReader; r = PdfReader(sys.argv[1]); [p.extract_text() for p in r.pages]"
-    t_pypdf, m_pypdf = tree_peak([sys.executable, "-c", code, str(full)])
-    rows.append(("raw pypdf extract_text", t_pypdf, m_pypdf))
-    t_fill = statistics.median(fill)
-    t_cached, m_cached = statistics.median(t for t, _ in cached), max(m for _, m in cached)
 
-    print(f"\n{'what':36} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
-    for name, seconds, peak in rows:
-        print(f"{name:36} {seconds:8.2f} {n_pages / seconds:8.0f} {peak:8.0f}")
-    print(f"(median of {args.repeat} alternating rounds; raw pypdf: one run)")
-    if t_ptt:
-        each = ", ".join(f"{a / b:.2f}" for (a, _), (b, _) in zip(cold, ptt, strict=True))
-        print(f"\nreportkit / pdftotext time: {t_rk / t_ptt:.2f}x (target <= 2.5x; each round: {each})")
-    print(f"reportkit / raw pypdf time: {t_rk / t_pypdf:.2f}x")
+    def median(runs: list[Run]) -> Run:
+        return Run(*(statistics.median(r[k] for r in runs) for k in range(3)))
+
+    rk = median(cold)
+    rows = [("reportkit index (cold, no cache)", rk, max(r.peak_mb for r in cold))]
+    if ptt:
+        rows.append(("pdftotext", median(ptt), max(r.peak_mb for r in ptt)))
+    code = "import sys; from pypdf import PdfReader; r = PdfReader(sys.argv[1]); [p.extract_text() for p in r.pages]"
+    pypdf = tree_peak([sys.executable, "-c", code, str(full)])
+    rows.append(("raw pypdf extract_text", pypdf, pypdf.peak_mb))
+    t_fill = statistics.median(fill)
+    t_cached, m_cached = statistics.median(r.seconds for r in cached), max(r.peak_mb for r in cached)
+
+    print(f"\n{'what':36} {'seconds':>8} {'pages/s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for name, run, peak in rows:
+        print(f"{name:36} {run.seconds:8.2f} {n_pages / run.seconds:8.0f} {run.cpu:8.2f} {peak:8.0f}")
+    print(f"(median of {args.repeat} alternating rounds; raw pypdf: one run; CPU: all processes, both cores)")
+    if ptt:
+        pt = median(ptt)
+        each = ", ".join(f"{a.seconds / b.seconds:.2f}" for a, b in zip(cold, ptt, strict=True))
+        print(f"\nreportkit / pdftotext time: {rk.seconds / pt.seconds:.2f}x (target <= 2.5x; each round: {each})")
+        print(f"reportkit / pdftotext CPU time: {rk.cpu / pt.cpu:.2f}x (pdftotext uses one core, reportkit both)")
+    print(f"reportkit / raw pypdf time: {rk.seconds / pypdf.seconds:.2f}x")
     print(
-        f"peak memory at {args.pages // 2} pages: {m_half:.0f} MB; at {n_pages}: {m_rk:.0f} MB (target <= 300 MB, flat)"
+        f"peak memory at {args.pages // 2} pages: {m_half:.0f} MB; at {n_pages}: "
+        f"{max(r.peak_mb for r in cold):.0f} MB (target <= 300 MB, flat)"
     )
     print(
         f"re-run from the cache: {t_cached:.2f} s = {100 * t_cached / t_fill:.0f} % of the run that "

@@ -67,6 +67,19 @@ def test_a_refaxed_copy_is_a_near_duplicate_and_an_unrelated_note_is_not() -> No
     assert find_copies([original, unrelated, original])[0].similarity == 1.0
 
 
+def test_shingles_are_kept_compact_and_give_the_same_copies_as_sets() -> None:
+    """Four bytes a shingle, distinct and in order (identical texts give identical bytes); the copy search
+    answers the same whether it is given these or plain sets of the same numbers."""
+    texts = [NOTE, "Screening colonoscopy to the cecum. " * 4, _noisy(NOTE, 0.005, seed=3), NOTE]
+    compact = [shingles(t) for t in texts]
+    assert all(s.itemsize == 4 and list(s) == sorted(set(s)) for s in compact)
+    assert compact[0].tobytes() == compact[3].tobytes()
+    as_sets = [set(s) for s in compact]
+    assert find_copies(compact, 0.5) == find_copies(as_sets, 0.5)
+    assert [(c.index, c.original, c.similarity) for c in find_copies(compact, 0.5)][-1] == (3, 0, 1.0)
+    assert jaccard(compact[0], compact[2]) == jaccard(as_sets[0], as_sets[2]) > 0.5
+
+
 def test_a_copy_of_a_copy_points_at_the_first_copy() -> None:
     a = shingles(NOTE)
     copies = find_copies([a, a, a])

@@ -16,7 +16,7 @@ from reportkit.models import Document, Evidence, Page, Source
 from reportkit.overrides import Overrides, apply_boundaries, apply_fields
 from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
-from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, shingles
+from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, Shingles, shingles
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import PageSignals, signals, split
@@ -79,7 +79,7 @@ def missing_from_footers(pls: Sequence[PageLines]) -> list[int]:
     return [k for k in range(1, total + 1) if k not in seen]
 
 
-Analysed = tuple[Document, frozenset[int]]
+Analysed = tuple[Document, Shingles]
 """A document and the word shingles of its text (for duplicate detection)."""
 
 
@@ -189,7 +189,7 @@ def _failed(spec: DocSpec, problem: str) -> Analysed:
         warnings=[warning],
         source=spec.source,
         content_sha256=content_hash(spec.pages),
-    ), frozenset()
+    ), shingles("")
 
 
 def build_documents(

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import TypeAlias
 
 SHINGLE_WORDS = 3
 SAMPLE_MOD = 4
@@ -39,21 +41,31 @@ _LOW_BITS = ((1 << 30) - 1).__and__
 faster (and a collision inside one document is still very unlikely)."""
 
 
-def shingles(text: str) -> frozenset[int]:
+Shingles: TypeAlias = "array[int]"
+"""A document's shingles: distinct 30-bit hashes in ascending order, four bytes each (a set of Python ints
+takes ~90 bytes per shingle: a 2,000-page bundle's came to 36 MB, and grew with every page)."""
+
+
+def shingles(text: str) -> array[int]:
     """The document's word shingles (case, punctuation and OCR look-alikes folded) as stable hashes: CRC-32 of
     each word, and the hash of each run of those numbers (the same in every process: ``hash()`` is salted
     per process for text, never for numbers)."""
     words = _WORD.findall(text.lower().encode("utf-8").replace(b"rn", b"m").translate(_CONFUSABLE))
     if len(words) < SHINGLE_WORDS:
-        return frozenset()
+        return array("I")
     h = list(map(zlib.crc32, words))
-    return frozenset(map(_LOW_BITS, map(hash, zip(h, h[1:], h[2:], strict=False))))
+    return array("I", sorted(set(map(_LOW_BITS, map(hash, zip(h, h[1:], h[2:], strict=False))))))
 
 
-def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+def jaccard(a: Collection[int], b: Collection[int]) -> float:
+    """Jaccard similarity of two sets of shingles (each without repeats)."""
     if not a or not b:
         return 0.0
-    common = len(a & b)
+    return _jaccard(a if isinstance(a, frozenset) else frozenset(a), b)
+
+
+def _jaccard(a: frozenset[int], b: Collection[int]) -> float:
+    common = len(a.intersection(b))
     return common / (len(a) + len(b) - common)
 
 
@@ -79,17 +91,20 @@ class CopyFinder:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.threshold = threshold
         self.copies: list[Copy] = []
-        self._sets: list[frozenset[int]] = []
+        self._sets: list[array[int]] = []
         self._postings: dict[int, list[int]] = defaultdict(list)
-        self._exact: dict[frozenset[int], int] = {}
+        self._exact: dict[bytes, int] = {}
 
     @property
     def seen(self) -> int:
         """How many documents have been given."""
         return len(self._sets)
 
-    def add(self, current: frozenset[int]) -> Copy | None:
-        """The next document's shingles; returns the copy it is of an earlier one, if it is one."""
+    def add(self, current: Collection[int]) -> Copy | None:
+        """The next document's shingles (see :func:`shingles`); returns the copy it is of an earlier one, if it
+        is one."""
+        if not isinstance(current, array):
+            current = array("I", sorted(current))
         i = len(self._sets)
         self._sets.append(current)
         copy = self._match(i, current)
@@ -97,12 +112,14 @@ class CopyFinder:
             self.copies.append(copy)
         return copy
 
-    def _match(self, i: int, current: frozenset[int]) -> Copy | None:
+    def _match(self, i: int, current: array[int]) -> Copy | None:
         if len(current) < MIN_SHINGLES:
             return None
-        if current in self._exact:
-            return Copy(i, self._exact[current], 1.0)
+        exact = current.tobytes()
+        if exact in self._exact:
+            return Copy(i, self._exact[exact], 1.0)
         postings, threshold = self._postings, self.threshold
+        probe = frozenset(current)
         sample = [h for h in current if h % SAMPLE_MOD == 0]
         informative = [h for h in sample if len(postings.get(h, ())) < BOILERPLATE]
         shared = Counter(chain.from_iterable(postings.get(h, ()) for h in informative))
@@ -112,17 +129,17 @@ class CopyFinder:
             other = self._sets[j]
             if count < floor or min(len(current), len(other)) < threshold * max(len(current), len(other)):
                 continue
-            similarity = jaccard(current, other)
+            similarity = _jaccard(probe, other)
             if similarity >= threshold and (best is None or similarity > best.similarity):
                 best = Copy(i, j, round(similarity, 3))
         if best is None:  # an original: later documents are compared with it
-            self._exact[current] = i
+            self._exact[exact] = i
             for h in informative:
                 postings[h].append(i)
         return best
 
 
-def find_copies(sets: Sequence[frozenset[int]], threshold: float = DEFAULT_THRESHOLD) -> list[Copy]:
+def find_copies(sets: Sequence[Collection[int]], threshold: float = DEFAULT_THRESHOLD) -> list[Copy]:
     """For each document that copies an earlier one, the most similar earlier original (itself not a copy)."""
     finder = CopyFinder(threshold)
     for current in sets:

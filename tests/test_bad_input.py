@@ -45,6 +45,10 @@ def test_not_a_pdf_is_named_with_what_it_looks_like(tmp_path: Path) -> None:
     assert "scan.pdf: not a PDF (it looks like a PNG image)" in out
     assert not (tmp_path / "out" / "index.json").exists()
     assert_clean_message(out)
+    page = tmp_path / "saved-web-page.pdf"
+    page.write_bytes(b"<!DOCTYPE html><html><body>portal</body></html>")
+    code, out = run(page, "--out", tmp_path / "out")
+    assert code == ExitCode.INPUT and "saved-web-page.pdf: not a PDF (it looks like an HTML or XML file)" in out
 
 
 def test_empty_file(tmp_path: Path) -> None:

@@ -265,7 +265,11 @@ def test_docx_keeps_clinical_symbols_and_drops_control_characters() -> None:
 def test_whole_result_is_reused_only_while_inputs_settings_and_files_are_unchanged(tmp_path: Path) -> None:
     pdf = copy_of("UD_sample.pdf", tmp_path)
     opts = IndexOptions(cache_dir=tmp_path / "cache", force=True)
+    stale = tmp_path / "cache" / "results-v1" / "ab" / "ab12.zip"  # an earlier version's result (record text)
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
     first = index_bundle([pdf], tmp_path / "a", opts)
+    assert not stale.parent.parent.exists() and list((tmp_path / "cache").glob("results-v*/*/*.zip"))
     again = index_bundle([pdf], tmp_path / "b", opts)
     assert (first.from_cache, again.from_cache) == (False, True)
     for name in export.OUTPUT_NAMES:
@@ -276,6 +280,8 @@ def test_whole_result_is_reused_only_while_inputs_settings_and_files_are_unchang
     assert again.index == first.index
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted(p.name for p in (tmp_path / "a").iterdir())
     assert json.loads((tmp_path / "b" / "run.json").read_text())["cache"] == "result"
+    settings = [json.loads((tmp_path / d / "run.json").read_text())["settings"] for d in ("a", "b")]
+    assert list(settings[0].items()) == list(settings[1].items())  # same keys, same order
     assert not index_bundle([pdf], tmp_path / "c", IndexOptions(cache_dir=tmp_path / "cache", gap_days=10)).from_cache
     other = copy_of("McBee_L1_20151116_Embedded.pdf", tmp_path)
     pdf.write_bytes(other.read_bytes())  # same name, new content

@@ -287,7 +287,8 @@ def _summary(result: api.IndexResult, out: Path) -> None:
     dups = ix.duplicates
     _say(
         f"Indexed {ix.page_count} pages from {len(ix.sources)} file(s) into {ix.documents} documents"
-        f"{f' and {dups} duplicate(s)' if dups else ''} in {result.seconds:.1f} s.",
+        f"{f' and {dups} duplicate(s)' if dups else ''} in {result.seconds:.1f} s"
+        f"{' (the whole result from the cache)' if result.from_cache else ''}.",
     )
     if ix.gaps:
         _say(f"Treatment gaps over {ix.settings.get('gap_days')} days: {ix.gaps}.")

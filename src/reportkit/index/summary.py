@@ -51,7 +51,7 @@ class IndexSummary:
         )
 
     def to_json(self) -> bytes:
-        return json.dumps(plain(self), ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return json.dumps(plain(self), ensure_ascii=False).encode("utf-8")  # settings keep their order
 
     @classmethod
     def from_json(cls, data: bytes) -> IndexSummary:

@@ -78,14 +78,14 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 
 _MAGIC = [
-    (b"PK\x03\x04", "ZIP archive or Word/Excel document"),
-    (b"\xd0\xcf\x11\xe0", "legacy Microsoft Office document"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"\x89PNG", "PNG image"),
-    (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"),
-    (b"{\\rtf", "RTF document"),
-    (b"<", "HTML or XML file"),
+    (b"PK\x03\x04", "a ZIP archive or Word/Excel document"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office document"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG", "a PNG image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"{\\rtf", "an RTF document"),
+    (b"<", "an HTML or XML file"),
 ]
 
 
@@ -124,7 +124,7 @@ def _check_file(path: Path) -> tuple[str | None, Skipped | None]:
         return sha, Skipped(name, sha, "empty", f"{name}: the file is empty (0 bytes). Ask the sender again.")
     if b"%PDF-" not in head:
         kind = next((label for magic, label in _MAGIC if head.lstrip().startswith(magic)), "")
-        looks = f" (it looks like a {kind})" if kind else ""
+        looks = f" (it looks like {kind})" if kind else ""
         return sha, Skipped(
             name, sha, "not_pdf", f"{name}: not a PDF{looks}. Convert it to PDF first, or leave it out."
         )

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from dataclasses import asdict
@@ -147,7 +148,10 @@ class ResultCache:
                 fh.write(buffer.getvalue())
             os.replace(tmp, path)
         except OSError:
-            pass
+            return
+        for old in self.root.glob("results-v*"):  # written by an earlier version: never read again
+            if old.name != path.parent.parent.name:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 class OcrCache:

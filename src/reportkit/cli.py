@@ -140,7 +140,9 @@ def index(
     inputs: Annotated[
         list[Path], typer.Argument(help="PDF files and/or folders (a folder: every *.pdf below it, by path).")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for index.json, .csv, .md, .docx, search.sqlite and run.json.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for index.json, .csv, .md, .docx, search.sqlite and run.json.")
+    ],
     force: Annotated[bool, typer.Option("--force", help="Replace outputs that already exist.")] = False,
     password_file: Annotated[
         Path | None, typer.Option("--password-file", help="Text file of passwords to try, one per line.")

@@ -248,7 +248,7 @@ def test_docx_keeps_clinical_symbols_and_drops_control_characters() -> None:
         "service",
         "A <B> & C, MD",
         None,
-        findings=[Finding("ASSESSMENT", "BP < 120 & HR > 60\x0b ok", 1)],
+        findings=[Finding("ASSESSMENT", "BP < 120 & HR > 60\x0b ok\x7f", 1)],
     )
     index = RecordIndex(
         sources=[Source("a.pdf", "0" * 64, 1, 1, 1)],

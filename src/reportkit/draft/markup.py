@@ -18,18 +18,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from reportkit.errors import TemplateError
+from reportkit.index.wordml import XML_FORBIDDEN
 
 BLOCK_TAGS = {"h1", "h2", "h3", "p", "li"}
 CONTAINER_TAGS = {"ol", "ul", "section", "div", "header", "footer"}
 INLINE_TAGS = {"strong", "b", "em", "i", "mark", "span"}
 VOID_TAGS = {"br", "hr"}
 ALLOWED = BLOCK_TAGS | CONTAINER_TAGS | INLINE_TAGS | VOID_TAGS
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def clean(text: str) -> str:
     """Text safe for every output: no control characters (python-docx and XML reject them)."""
-    return _XML_FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return XML_FORBIDDEN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 @dataclass(frozen=True)

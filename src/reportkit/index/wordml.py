@@ -23,7 +23,8 @@ PAGE_WIDTH, PAGE_HEIGHT, MARGIN = 15840, 12240, 864
 """Landscape US Letter and 0.6 inch margins, in twentieths of a point."""
 NORMAL_SIZE = 18
 """Body text size in half-points (9 pt): a wide chronology table reads better small."""
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+"""Characters XML 1.0 forbids (and DEL, which Word shows as a box): dropped from every DOCX text."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Body:
 
 def text_xml(text: str) -> str:
     """``text`` escaped for XML, without the characters XML 1.0 forbids."""
-    return html.escape(_XML_FORBIDDEN.sub("", text), quote=False)
+    return html.escape(XML_FORBIDDEN.sub("", text), quote=False)
 
 
 def paragraph_xml(text: str, style: str | None = None, bold: bool = False) -> str:

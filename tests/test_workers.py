@@ -116,3 +116,35 @@ def test_the_memory_limit_counts_from_the_workers_start_even_under_a_large_paren
         outcomes = {o.key: (o.value, o.problem) for o in pool.map(tasks)}
     del ballast
     assert outcomes == {0: (100 * 1024 * 1024, ""), 1: (None, "memory")}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's thread count is read from /proc")
+def test_a_thread_started_outside_threading_also_keeps_workers_from_forking() -> None:
+    """A library's own thread (here one started below the threading module) is invisible to
+    threading.active_count(), and is as dangerous at a fork."""
+    import _thread
+    import time
+
+    release = _thread.allocate_lock()
+    release.acquire()
+    finished = _thread.allocate_lock()
+    finished.acquire()
+
+    def hold() -> None:
+        release.acquire()
+        finished.release()
+
+    _thread.start_new_thread(hold, ())
+    try:
+        deadline = time.monotonic() + 5
+        while can_fork() and time.monotonic() < deadline:  # until the kernel lists the new thread
+            time.sleep(0.01)
+        assert threading.active_count() == 1
+        assert not can_fork()
+    finally:
+        release.release()
+        finished.acquire(timeout=5)
+    deadline = time.monotonic() + 5
+    while not can_fork() and time.monotonic() < deadline:  # until the thread has ended
+        time.sleep(0.01)
+    assert can_fork()

@@ -141,8 +141,21 @@ def _import_all(modules: tuple[str, ...]) -> None:
 def can_fork() -> bool:
     """Whether a worker can be forked from this process safely: on Linux (macOS's system libraries are not
     fork-safe; Windows has no fork), with no other thread running — a thread (a progress bar's, say) could
-    hold a lock at the moment of the fork that the worker would then wait on forever."""
-    return sys.platform.startswith("linux") and threading.active_count() == 1
+    hold a lock at the moment of the fork that the worker would then wait on forever. Threads that a library
+    started outside Python count too (the kernel's count, as Python 3.12 checks before warning)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1 and _os_threads() == 1
+
+
+def _os_threads() -> int:
+    """Threads of this process, as the kernel counts them (1 where /proc does not say)."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Threads:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 1
 
 
 def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = ()) -> None:

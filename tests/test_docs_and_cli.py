@@ -140,4 +140,8 @@ def test_the_readme_overrides_example_applies_to_the_sample_case(tmp_path: Path)
     mri = next(d for d in index.documents if d.first_page == 13)
     assert (mri.date, mri.overridden) == ("2024-03-11", ["date", "doc_type", "facility", "provider"])
     assert any(d.first_page == 24 and d.last_page == 24 for d in index.documents)
-    assert any(d.first_page == 42 and d.last_page == 45 for d in index.documents)
+    merged = next(d for d in index.documents if d.first_page == 42 and d.last_page == 45)
+    # four weekly therapy visits merged: the document runs from the first to the last, and the 14 days from
+    # its last visit to the next record are no treatment gap (from its first visit they would be 35)
+    assert (merged.date, merged.last_date) == ("2024-06-18", "2024-07-09")
+    assert index.gaps == []

@@ -53,6 +53,7 @@ def documents(draw: st.DrawFn) -> Document:
             )
         ),
         warnings=draw(st.lists(text, max_size=2)),
+        last_date=draw(st.none() | st.dates().map(lambda d: d.isoformat())),
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from reportkit.models import Document
 from reportkit.understand.classify import classify, find_title
 from reportkit.understand.dates import choose_date, find_dates, label_role
 from reportkit.understand.documents import missing_from_footers
@@ -449,3 +451,31 @@ def test_a_line_pattern_refuses_what_could_cross_a_line_end() -> None:
     for source in (r"[\s,]+x", r"a[^,]b"):
         with pytest.raises(ValueError):
             line_pattern(source)
+
+
+def _dated(doc_id: str, first: str, last: str | None = None) -> Document:
+    return Document(doc_id, 1, 1, "progress_note", None, first, "service", None, None, last_date=last)
+
+
+def test_treatment_gaps_run_from_the_last_date_care_reached() -> None:
+    from reportkit.index.chronology import find_gaps
+
+    run = _dated("D0001", "2024-01-05", "2024-03-01")  # weekly visits, January to March
+    inside = _dated("D0002", "2024-01-20")  # a consult dated inside that run
+    later = _dated("D0003", "2024-03-20")
+    assert find_gaps([run, inside, later], 30) == []
+    # without the run's last date, the consult's date would start a 60-day gap
+    assert [g.days for g in find_gaps([replace(run, last_date=None), inside, later], 30)] == [60]
+    far = _dated("D0004", "2024-06-01")
+    (gap,) = find_gaps([run, inside, later, far], 30)
+    assert (gap.after, gap.before, gap.start, gap.end, gap.days) == ("D0003", "D0004", "2024-03-20", "2024-06-01", 73)
+
+
+def test_a_document_with_several_service_dates_keeps_the_first_and_the_last() -> None:
+    pages = [
+        page_lines(1, "PHYSICAL THERAPY DAILY NOTE\nDate of Service: 06/18/2024\nTolerated exercises."),
+        page_lines(2, "PHYSICAL THERAPY DAILY NOTE\nDate of Service: 07/09/2024\nHome program reviewed."),
+    ]
+    chosen = choose_date(pages, "therapy")
+    assert (chosen.value, chosen.last) == ("2024-06-18", "2024-07-09")
+    assert choose_date(pages[:1], "therapy").last is None

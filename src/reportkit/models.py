@@ -168,6 +168,9 @@ class Document:
     content_sha256: str = ""
     """SHA-256 of the document's page texts, whitespace folded (how ``index --since`` tells documents apart);
     empty in an index written before reportkit recorded it."""
+    last_date: str | None = None
+    """When the document holds several dates of its ``date_role`` (a run of visits, a reviewer's merge): the
+    latest, ``YYYY-MM-DD``; ``date`` is the first. Treatment gaps run from here."""
 
     @property
     def page_count(self) -> int:

@@ -9,6 +9,7 @@ order.
 
 from __future__ import annotations
 
+import faulthandler
 import gc
 import importlib
 import multiprocessing as mp
@@ -160,6 +161,9 @@ def _os_threads() -> int:
 
 def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
+    # A hostile file can make the PDF library abort (allocation refused under the memory limit): the parent
+    # reports that file as crashed; a traceback dump inherited from the parent (pytest's) would only be noise.
+    faulthandler.disable()
     _limit_memory(memory_mb)
     from reportkit.ingest.pdf import PdfProblem
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from itertools import pairwise
 
 from reportkit.models import CLINICAL_TYPES, Document, Gap
 
@@ -15,12 +14,25 @@ def chronological(documents: Sequence[Document]) -> list[Document]:
 
 
 def find_gaps(documents: Sequence[Document], gap_days: int) -> list[Gap]:
-    """Stretches longer than ``gap_days`` between dated clinical documents (duplicates left out)."""
+    """Stretches longer than ``gap_days`` without care between dated clinical documents (duplicates left out).
+    A stretch starts at the latest date care reached so far: a document's ``last_date`` (a run of visits)
+    counts, and so does a long document that covers the shorter ones dated inside it."""
     clinical = [d for d in chronological(documents) if d.date and d.doc_type in CLINICAL_TYPES and not d.duplicate_of]
     gaps: list[Gap] = []
-    for before, after in pairwise(clinical):
-        assert before.date and after.date
-        days = (date.fromisoformat(after.date) - date.fromisoformat(before.date)).days
-        if days > gap_days:
-            gaps.append(Gap(before.id, after.id, before.date, after.date, days))
+    reached: Document | None = None
+    for doc in clinical:
+        assert doc.date
+        if reached is not None:
+            end = _end(reached)
+            days = (date.fromisoformat(doc.date) - date.fromisoformat(end)).days
+            if days > gap_days:
+                gaps.append(Gap(reached.id, doc.id, end, doc.date, days))
+        if reached is None or _end(doc) >= _end(reached):
+            reached = doc
     return gaps
+
+
+def _end(doc: Document) -> str:
+    """The last date of care a dated document records."""
+    assert doc.date
+    return max(doc.date, doc.last_date or doc.date)

@@ -123,6 +123,8 @@ class DateChoice:
     warnings: tuple[str, ...]
     rejected: tuple[str, ...]
     """Candidates set aside, and why (for review)."""
+    last: str | None = None
+    """The latest date of the chosen role, when the document holds several (a run of visits)."""
 
 
 def _year(text: str) -> int:
@@ -237,7 +239,9 @@ def _chosen(
     best = min(matching, key=lambda c: c.value) if role == "line" else matching[0]
     warnings: list[str] = []
     distinct = sorted({c.value for c in matching})
+    last = None
     if len(distinct) > 1 and role in {"service", "exam", "collection", "date"}:
+        last = distinct[-1].isoformat()
         warnings.append(
             f"several {role} dates ({', '.join(d.isoformat() for d in distinct[:4])}); "
             f"took the first, {best.value.isoformat()}"
@@ -260,6 +264,7 @@ def _chosen(
         f"label:{label_phrase(best.label).lower() or role}",
         tuple(warnings),
         tuple(rejected),
+        last if last != best.value.isoformat() else None,
     )
 
 

@@ -100,6 +100,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
             snippet="",
             warnings=(),
             rejected=(*when.rejected, f"{when.value}: date of a fax cover sheet"),
+            last=None,
         )
     who = find_provider(doc_pages, kind.doc_type)
     where = find_facility(doc_pages[0])
@@ -154,6 +155,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
         source=spec.source,
         explain=explain,
         content_sha256=content_hash(doc_pages),
+        last_date=when.last,
     )
     return document, shingles(" ".join(pl.text for pl in doc_pages))
 

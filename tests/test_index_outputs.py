@@ -10,6 +10,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import docx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -301,9 +302,11 @@ def test_runs_with_skipped_or_encrypted_files_are_not_reused(tmp_path: Path) -> 
     assert not list((tmp_path / "cache").rglob("*.zip"))
 
 
-def test_worker_processes_do_not_rerun_the_callers_script(tmp_path: Path) -> None:
+@pytest.mark.parametrize("other_thread", [False, True], ids=["forked", "spawned"])
+def test_worker_processes_do_not_rerun_the_callers_script(tmp_path: Path, other_thread: bool) -> None:
     """Spawned workers normally import the parent's main script again; ours only run reportkit's own tasks,
-    so a user's script (its top-level code here leaves a mark per run) runs once, and workers start faster."""
+    so a user's script (its top-level code here leaves a mark per run) runs once, and workers start faster.
+    (Forked workers never import it; with another thread running in the script, workers are spawned.)"""
     import subprocess
     import sys
 
@@ -312,19 +315,27 @@ def test_worker_processes_do_not_rerun_the_callers_script(tmp_path: Path) -> Non
     marks = tmp_path / "marks.txt"
     script = tmp_path / "my_script.py"
     script.write_text(
+        "import threading\n"
         "from pathlib import Path\n"
         "import reportkit\n"
+        "from reportkit.workers import can_fork\n"
         f"with open({str(marks)!r}, 'a') as f:\n"
         "    f.write('ran\\n')\n"
         "if __name__ == '__main__':\n"
+        "    stop = threading.Event()\n"
+        f"    if {other_thread!r}:\n"
+        "        threading.Thread(target=stop.wait, daemon=True).start()\n"
         f"    records = Path({str(ROOT / 'samples' / 'ime-case' / 'records')!r})\n"
         f"    options = reportkit.IndexOptions(jobs=2, use_cache=False, ocr='never')\n"
+        "    forks = can_fork()\n"
         f"    result = reportkit.index_bundle([records], Path({str(tmp_path / 'out')!r}), options)\n"
-        "    print(len(result.index.documents))\n",
+        "    stop.set()\n"
+        "    print(len(result.index.documents), forks)\n",
         encoding="utf-8",
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
-    assert int(done.stdout.strip()) > 10
+    count, forks = done.stdout.split()
+    assert int(count) > 10 and forks == str(not other_thread)
     assert marks.read_text(encoding="utf-8") == "ran\n"
 
 

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -265,7 +265,7 @@ class WorkerPool:
         if fork:  # the parent's objects out of the worker's garbage collections (and its pages shared longer)
             gc.freeze()
         try:
-            with _main_module_hidden():
+            with nullcontext() if fork else _main_module_hidden():  # a forked worker imports nothing
                 process.start()
         finally:
             if fork:

@@ -227,3 +227,17 @@ def test_ctrl_c_leaves_no_outputs_and_no_workers(tmp_path: Path) -> None:
     # Nothing of the run is still alive (an exited, unreaped process shows as <defunct>: it runs nothing).
     alive = [ln for ln in ps.splitlines() if ln.split(None, 1)[0] == str(proc.pid) and "<defunct>" not in ln]
     assert not alive
+
+
+def test_when_nothing_can_be_indexed_each_file_gets_a_line_of_its_own(tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(b"")
+    (folder / "b.pdf").write_bytes(b"plain text, not a PDF")
+    code, out = run(folder, "--out", tmp_path / "out")
+    assert code == ExitCode.INPUT
+    lines = out.splitlines()
+    assert any(ln.strip().endswith("a.pdf: the file is empty (0 bytes). Ask the sender again.") for ln in lines)
+    assert any(ln.strip().endswith("b.pdf: not a PDF. Convert it to PDF first, or leave it out.") for ln in lines)
+    assert not (tmp_path / "out").exists()
+    assert_clean_message(out)

@@ -191,9 +191,13 @@ def _build(
         )
         if not bundle.sources:
             problems = {s.problem for s in bundle.skipped}
-            reasons = " ".join(s.reason for s in bundle.skipped)
+            reasons = [s.reason for s in bundle.skipped]
+            # one file: one line; several: a line each, so that each file's problem can be read
+            message = "Nothing could be indexed." + (
+                "".join(f"\n  {r}" for r in reasons) if len(reasons) > 1 else "".join(f" {r}" for r in reasons)
+            )
             error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
-            raise error(f"Nothing could be indexed. {reasons}".strip(), detail="\n".join(bundle.debug))
+            raise error(message, detail="\n".join(bundle.debug))
         documents, stale = build_documents(
             bundle.texts,
             bundle.pages,

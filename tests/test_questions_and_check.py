@@ -98,6 +98,24 @@ def test_sub_questions_and_numbers_out_of_sequence() -> None:
     assert found[1].text == "Restrictions?"
 
 
+def test_a_plan_is_not_a_list_of_questions_but_a_list_of_topics_asked_for_is() -> None:
+    plan = (
+        "ASSESSMENT AND PLAN\n"
+        "1. Continue physical therapy 3x/week for 4 weeks.\n"
+        "2. Ibuprofen 600 mg by mouth as needed.\n"
+        "3. Follow up in 4 weeks; return sooner if worse.\n"
+    )
+    assert extract(lines_from_text(plan)) == []
+    topics = "Please address the following:\n1. Diagnosis\n2. Causation\n3. Maximum medical improvement\n"
+    assert [q.text for q in extract(lines_from_text(topics))] == [
+        "Diagnosis",
+        "Causation",
+        "Maximum medical improvement",
+    ]
+    mixed = "1. Describe the mechanism of injury.\n2. Current restrictions\n3. Is surgery indicated?\n"
+    assert [q.number for q in extract(lines_from_text(mixed))] == ["1", "2", "3"]
+
+
 def test_questions_bad_input(tmp_path: Path) -> None:
     result = runner.invoke(app, ["questions", str(tmp_path / "missing.pdf")])
     assert result.exit_code == ExitCode.INPUT and "not found" in result.output
@@ -109,6 +127,9 @@ def test_questions_bad_input(tmp_path: Path) -> None:
     (tmp_path / "none.txt").write_text("Dear Doctor, please see the patient.\n")
     result = runner.invoke(app, ["questions", str(tmp_path / "none.txt")])
     assert result.exit_code == ExitCode.INPUT and "No numbered questions" in result.output
+    (tmp_path / "note.txt").write_text("PLAN\n1. Continue home exercises.\n2. Follow up in 6 weeks.\n")
+    result = runner.invoke(app, ["questions", str(tmp_path / "note.txt")])
+    assert result.exit_code == ExitCode.INPUT and "a plan or a medication list" in result.output
 
 
 # --- check ----------------------------------------------------------------------------------------------

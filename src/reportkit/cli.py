@@ -411,7 +411,10 @@ def questions(
     with _reporting(debug):
         found = extract_from(referral)
         if not found:
-            _say(f"No numbered questions found in {referral} (1. / 1) / (a) / Q1: styles are recognised).")
+            _say(
+                f"No numbered questions found in {referral} (1. / 1) / (a) / Q1: styles are recognised; a "
+                "numbered list that asks nothing, such as a plan or a medication list, is not taken for questions)."
+            )
             raise typer.Exit(int(ExitCode.INPUT))
         typer.echo(to_yaml(found), nl=False)
         _say(f"{len(found)} question(s) found in {referral}.")

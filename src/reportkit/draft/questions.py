@@ -4,7 +4,9 @@ Numbering styles: ``1.``, ``1)``, ``(1)``, ``Q1:``/``Question 1:``, and sub-ques
 ``(ii)``; questions that run over several lines. Top-level numbers must run 1, 2, 3 … so that numbered lists
 elsewhere in the letter (enclosures, addresses) are not taken for questions. A question ends at a line back
 at the body margin after a finished sentence, at a closing line (``Please send …``, ``Sincerely``), or at
-the next question.
+the next question. A numbered list counts only when most of its items ask something ("?", "What …",
+"Please describe …") or the letter asks for answers ("Please address the following:"): a plan or a
+medication list in a clinical note is not a list of questions.
 """
 
 from __future__ import annotations
@@ -126,7 +128,32 @@ def extract(lines: list[Line]) -> list[Extracted]:
         q.text = _tidy(q.text)
         for p in q.parts:
             p.text = _tidy(p.text)
-    return [q for q in questions if q.text or q.parts]
+    found = [q for q in questions if q.text or q.parts]
+    return found if _asks(found, lines) else []
+
+
+_ASKING = re.compile(
+    r"^(is|are|was|were|do|does|did|has|have|had|can|could|would|should|will|may|might|what|which|when|where|"
+    r"who|whom|whose|why|how|to what (extent|degree)|in your (opinion|view)|please|kindly|provide|describe|"
+    r"comment|explain|identify|indicate|state|list|outline|detail|give|assess|address|advise|determine|opine|"
+    r"summari[sz]e|clarify|confirm|estimate|specify|rate)\b",
+    re.I,
+)
+_ASKED_FOR = re.compile(
+    r"\bquestions?\b|\bplease (answer|address|respond|comment|provide|opine)\b|\baddress the following\b|"
+    r"\bthe following (issues|points|matters|topics)\b|\bkindly (answer|address)\b|\bspecifically address\b",
+    re.I,
+)
+
+
+def _asks(found: list[Extracted], lines: list[Line]) -> bool:
+    """Whether a numbered list reads as questions: most items ask something ("?", "What …", "Please
+    describe …"), or the letter asks for answers ("Please address the following:") — not a plan, a
+    medication list or a list of enclosures."""
+    if not found:
+        return False
+    asking = sum(1 for q in found if any("?" in t or _ASKING.match(t) for t in (q.text, *(p.text for p in q.parts))))
+    return 2 * asking >= len(found) or any(_ASKED_FOR.search(line.text) for line in lines)
 
 
 def _tidy(text: str) -> str:

@@ -185,3 +185,57 @@ def test_batch_rerun_reports_new_document(tmp_path: Path) -> None:
     with (out / "batch-summary.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert rows[0]["changes"] == "1 new, 0 changed, 0 gone"
+
+
+_BODY = [
+    "HISTORY: The patient returns for follow-up of low back pain after a lifting injury at work.",
+    "She reports pain radiating into the left buttock, worse with prolonged sitting and bending.",
+    "EXAMINATION: Tenderness over the left lumbar paraspinal muscles; straight leg raise negative.",
+    "Strength is five of five in both lower extremities; sensation intact to light touch.",
+    "ASSESSMENT: Lumbar strain, improving with therapy; no radicular deficit found today.",
+    "PLAN: Continue the home exercise program and physical therapy twice a week for four weeks.",
+]
+
+
+def long_note(path: Path, body: list[str], day: str = "09/17/2024") -> Path:
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    lines = ["LAKESHORE ORTHOPEDIC & SPINE", "PROGRESS NOTE", f"Date of service: {day}",
+             "Provider: Dana Whitfield, MD", *body]  # fmt: skip
+    for n, line in enumerate(lines):
+        pdf.drawString(54, 720 - 18 * n, line)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_rescanned_copy_keeps_its_id_and_is_not_a_change(tmp_path: Path) -> None:
+    """The same note sent again as a new scan (a word read differently): unchanged, listed as re-scanned; a
+    note whose date differs is a change however alike its words; without the previous page texts
+    (search.sqlite), a re-scan cannot be told from a change."""
+    for name in ("r1", "r2", "r3"):
+        (tmp_path / name).mkdir()
+    long_note(tmp_path / "r1" / "note.pdf", _BODY)
+    rescan = [line.replace("buttock", "buttocK").replace("twice", "tvvice") for line in _BODY]
+    long_note(tmp_path / "r2" / "note.pdf", rescan)
+    long_note(tmp_path / "r3" / "note.pdf", _BODY, day="09/24/2024")
+    assert _run("index", tmp_path / "r1", "-o", tmp_path / "A", "-q")[0] == 0
+    old = api.load_index(tmp_path / "A").documents[0].id
+
+    code, output = _run("index", tmp_path / "r2", "-o", tmp_path / "B", "--since", tmp_path / "A")
+    assert code == 0, output
+    since = api.load_index(tmp_path / "B").since
+    assert since is not None
+    assert (since["new"], since["changed"], since["gone"], since["unchanged"]) == ([], [], [], 1)
+    assert [r["id"] for r in since["rescanned"]] == [old] and 0.85 <= since["rescanned"][0]["similarity"] < 1
+    assert api.load_index(tmp_path / "B").documents[0].id == old
+    assert "1 unchanged kept their ids, 1 of them re-scanned copies" in output
+    assert f"{old} re-scanned copy of the previous one (" in (tmp_path / "B" / "index.md").read_text()
+
+    assert _run("index", tmp_path / "r3", "-o", tmp_path / "C", "--since", tmp_path / "A", "-q")[0] == 0
+    since = api.load_index(tmp_path / "C").since
+    assert since is not None and since["rescanned"] == [] and len(since["changed"]) == 1
+
+    (tmp_path / "A" / "search.sqlite").unlink()
+    assert _run("index", tmp_path / "r2", "-o", tmp_path / "D", "--since", tmp_path / "A", "-q")[0] == 0
+    since = api.load_index(tmp_path / "D").since
+    assert since is not None and since["rescanned"] == [] and len(since["changed"]) == 1

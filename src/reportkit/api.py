@@ -210,9 +210,20 @@ def _build(
         )
         index = _assemble(documents, stale, bundle, options, overrides, ocr_note)
         if previous is not None:
+            from reportkit.index.search import stored_texts
             from reportkit.index.since import compare
 
-            index = compare(index, previous[0], previous[1], str(options.since))
+            assert options.since is not None
+            folder = options.since if options.since.is_dir() else options.since.parent
+            index = compare(
+                index,
+                previous[0],
+                previous[1],
+                str(options.since),
+                texts=bundle.texts,
+                previous_texts=stored_texts(folder, previous[0]),  # tells re-scanned copies from changes
+                threshold=options.duplicate_threshold,
+            )
         pool.retire(keep=0)  # the workers wind down while the outputs are written
         outputs = _render(index, bundle.texts) if render else {}
     return index, bundle, cache.hits, outputs
@@ -342,8 +353,9 @@ def index_bundle(
     key = None
     if results.root is not None and all(f.sha256 and not f.skipped for f in files):
         settings = _settings(options, overrides)  # the OCR engine is checked only if OCR took part
-        if previous is not None:
+        if previous is not None and options.since is not None:
             settings["since_sha256"] = previous[1]
+            settings["since_texts_sha256"] = _since_texts_sha256(options.since)
         key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], settings)
     # the searchable copy needs the OCR readings themselves: no whole-result reuse then
     outputs = results.get(key, lambda: _engine_key(options)) if key and options.ocr_output is None else None
@@ -398,6 +410,20 @@ def index_bundle(
     return IndexResult(
         summary, written, hits, seconds, debug, results.hit, notes, index_json=outputs["index.json"], built=index
     )
+
+
+def _since_texts_sha256(since: Path) -> str:
+    """SHA-256 of the search.sqlite beside a --since index ("" without one): its page texts tell re-scanned
+    copies from changed documents, so a result made with them is not reused without them, or with others."""
+    import hashlib
+
+    from reportkit.index.search import FILE_NAME
+
+    folder = since if since.is_dir() else since.parent
+    try:
+        return hashlib.sha256((folder / FILE_NAME).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 _SUMMARY = "reportkit-summary.json"

@@ -199,14 +199,17 @@ def to_markdown(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
 
 
 def since_items(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
-    """One line per new, changed and gone document of an ``index --since`` run (none without it)."""
+    """One line per new, changed, re-scanned and gone document of an ``index --since`` run (none without it)."""
     if not index.since:
         return []
     changed = {c["id"]: c["was"] for c in index.since.get("changed", [])}
+    rescanned = {r["id"]: r["similarity"] for r in index.since.get("rescanned", [])}
     lines = []
     for doc in chronological(index.documents):
-        if doc.id in changed or doc.id in index.since.get("new", []):
+        if doc.id in changed or doc.id in rescanned or doc.id in index.since.get("new", []):
             what = f"changed (was {changed[doc.id]})" if doc.id in changed else "new"
+            if doc.id in rescanned:
+                what = f"re-scanned copy of the previous one ({rescanned[doc.id]:.0%} alike)"
             kind = doc.doc_type.replace("_", " ")
             lines.append(f"{doc.id} {what}: {doc.date or 'undated'}, {kind}, {doc.provider or 'author not found'} "
                          f"({cite_cell(doc, bates)})")  # fmt: skip

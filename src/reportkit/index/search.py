@@ -82,29 +82,39 @@ def _pages_of(index: RecordIndex) -> str:
     return json.dumps([[s.sha256, s.first_page, s.last_page] for s in index.sources])
 
 
-def refresh(folder: Path) -> bool:
-    """Bring a stale search.sqlite up to date with the folder's index.json when the indexed files are the
-    same (a reviewer corrected index.json, or it was written with other settings): the page texts are kept,
-    documents, types, dates and providers are read again. False when the texts no longer apply (other files)
-    or the file cannot be read or replaced."""
+def stored_texts(folder: Path, index: RecordIndex) -> dict[int, str] | None:
+    """Bundle page → text, from the folder's search.sqlite, when it was made from ``index``'s files (None when
+    there is none, it cannot be read, or it holds other files' pages)."""
     db = folder / FILE_NAME
-    try:
-        index_json = (folder / "index.json").read_bytes()
-        index = RecordIndex.from_dict(json.loads(index_json))
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+    if not db.is_file():
+        return None
     try:
         con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
         try:
             row = con.execute("SELECT value FROM meta WHERE key = 'pages_of'").fetchone()
             if row is None or row[0] != _pages_of(index):
-                return False
-            stored = dict(con.execute("SELECT rowid, text FROM page_text").fetchall())
+                return None
+            return {int(n): str(t) for n, t in con.execute("SELECT rowid, text FROM page_text")}
         finally:
             con.close()
     except sqlite3.Error:
+        return None
+
+
+def refresh(folder: Path) -> bool:
+    """Bring a stale search.sqlite up to date with the folder's index.json when the indexed files are the
+    same (a reviewer corrected index.json, or it was written with other settings): the page texts are kept,
+    documents, types, dates and providers are read again. False when the texts no longer apply (other files)
+    or the file cannot be read or replaced."""
+    try:
+        index_json = (folder / "index.json").read_bytes()
+        index = RecordIndex.from_dict(json.loads(index_json))
+    except (OSError, ValueError, KeyError, TypeError):
         return False
-    texts = [str(stored.get(number, "")) for number in range(1, index.page_count + 1)]
+    stored = stored_texts(folder, index)
+    if stored is None:
+        return False
+    texts = [stored.get(number, "") for number in range(1, index.page_count + 1)]
     try:
         export.replace_together(folder, {FILE_NAME: build(index, index_json, texts)}, "the search index")
     except OutputError:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 
 from reportkit.errors import IndexFileError
 from reportkit.index.chronology import chronological
 from reportkit.models import Document, Gap, RecordIndex
+from reportkit.understand.duplicates import DEFAULT_THRESHOLD, MIN_SHINGLES, jaccard, shingles
 
 _ID = re.compile(r"\bD(\d{4,})\b")
 
@@ -34,8 +36,21 @@ def _number(doc_id: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def compare(index: RecordIndex, previous: RecordIndex, previous_sha256: str, label: str = "") -> RecordIndex:
+def compare(
+    index: RecordIndex,
+    previous: RecordIndex,
+    previous_sha256: str,
+    label: str = "",
+    texts: Sequence[str] | None = None,
+    previous_texts: Mapping[int, str] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> RecordIndex:
     """``index`` with ids carried over from ``previous`` and ``since`` filled in.
+
+    With both bundles' page texts (``texts[i]`` is page ``i + 1``; ``previous_texts`` by page number), a
+    document whose text differs only slightly from a previous one's (Jaccard similarity of word shingles at
+    least ``threshold``) with the same type and date is a re-scanned or re-faxed copy: it keeps the previous
+    id, counts as unchanged and is listed under ``rescanned``.
 
     Raises IndexFileError when the previous index records no content hashes (written by an older reportkit)."""
     if previous.documents and not all(d.content_sha256 for d in previous.documents):
@@ -55,6 +70,13 @@ def compare(index: RecordIndex, previous: RecordIndex, previous_sha256: str, lab
         else:
             unmatched.append(doc)
     left = [d for docs in by_hash.values() for d in docs]
+    rescanned: list[dict[str, object]] = []
+    if texts is not None and previous_texts is not None and unmatched and left:
+        for doc, prior, similarity in _copies(unmatched, left, texts, previous_texts, threshold):
+            rename[doc.id] = prior.id
+            unmatched.remove(doc)
+            left.remove(prior)
+            rescanned.append({"id": prior.id, "similarity": similarity})
     left_at = {_where(previous, d): d for d in sorted(left, key=lambda d: d.first_page, reverse=True)}
     next_number = max((_number(d.id) for d in previous.documents), default=0) + 1
     new: list[str] = []
@@ -97,15 +119,51 @@ def compare(index: RecordIndex, previous: RecordIndex, previous_sha256: str, lab
         "new": new,
         "changed": changed,
         "gone": gone,
+        "rescanned": sorted(rescanned, key=lambda r: _number(str(r["id"]))),
     }
     return replace(index, documents=chronological(documents), gaps=gaps, since=since)
 
 
+def _copies(
+    unmatched: list[Document],
+    left: list[Document],
+    texts: Sequence[str],
+    previous_texts: Mapping[int, str],
+    threshold: float,
+) -> list[tuple[Document, Document, float]]:
+    """(new document, previous document, similarity) for each new document that is a re-scanned copy of one
+    no longer matched: same type, same date, shingles at least ``threshold`` alike (the most alike first)."""
+
+    def text(pages: Callable[[int], str], doc: Document) -> str:
+        return " ".join(pages(n) for n in range(doc.first_page, doc.last_page + 1))
+
+    new_sets = {d.id: shingles(text(lambda n: texts[n - 1] if n <= len(texts) else "", d)) for d in unmatched}
+    old_sets = {d.id: shingles(text(lambda n: previous_texts.get(n, ""), d)) for d in left}
+    pairs = sorted(
+        (
+            (round(jaccard(new_sets[d.id], old_sets[w.id]), 3), d.first_page, w.first_page, d, w)
+            for d in unmatched
+            for w in left
+            if (d.doc_type, d.date) == (w.doc_type, w.date) and len(new_sets[d.id]) >= MIN_SHINGLES
+        ),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    found: list[tuple[Document, Document, float]] = []
+    taken: set[str] = set()
+    for similarity, _, _, doc, was in pairs:
+        if similarity >= threshold and doc.id not in taken and was.id not in taken:
+            taken |= {doc.id, was.id}
+            found.append((doc, was, similarity))
+    return found
+
+
 def summary_line(since: dict[str, object]) -> str:
-    """``1 new, 0 changed, 2 gone; 14 unchanged kept their ids``."""
-    new, changed, gone = (since.get(k) or [] for k in ("new", "changed", "gone"))
+    """``1 new, 0 changed, 2 gone; 14 unchanged kept their ids`` (``, 2 of them re-scanned copies``)."""
+    new, changed, gone, rescanned = (since.get(k) or [] for k in ("new", "changed", "gone", "rescanned"))
     assert isinstance(new, list) and isinstance(changed, list) and isinstance(gone, list)
+    assert isinstance(rescanned, list)
+    copies = f", {len(rescanned)} of them re-scanned copies" if rescanned else ""
     return (
         f"{len(new)} new, {len(changed)} changed, {len(gone)} gone document(s); "
-        f"{since.get('unchanged', 0)} unchanged kept their ids"
+        f"{since.get('unchanged', 0)} unchanged kept their ids{copies}"
     )

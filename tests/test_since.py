@@ -239,3 +239,21 @@ def test_a_rescanned_copy_keeps_its_id_and_is_not_a_change(tmp_path: Path) -> No
     assert _run("index", tmp_path / "r2", "-o", tmp_path / "D", "--since", tmp_path / "A", "-q")[0] == 0
     since = api.load_index(tmp_path / "D").since
     assert since is not None and since["rescanned"] == [] and len(since["changed"]) == 1
+
+
+def test_an_addendum_does_not_list_a_rescanned_record(tmp_path: Path) -> None:
+    """draft --addendum --since PREVIOUS (a folder with its search.sqlite): a record sent again as a new scan
+    is no additional record; the one really new is."""
+    case = copy_case(IME, tmp_path / "case")
+    long_note(case / "records" / "07-note.pdf", _BODY)
+    code, output = _run("draft", case, "-q")
+    assert code == 0, output
+    shutil.copytree(case / "index", tmp_path / "previous")
+    rescan = [line.replace("buttock", "buttocK").replace("twice", "tvvice") for line in _BODY]
+    long_note(case / "records" / "07-note.pdf", rescan)
+    progress_note(case / "records" / "08-late-progress-note.pdf", "10/01/2024")
+    code, output = _run("draft", case, "--addendum", "--since", tmp_path / "previous", "-q")
+    assert code == 0, output
+    paragraphs = [p.text for p in docx.Document(str(case / "drafts" / "addendum.docx")).paragraphs]
+    listed = paragraphs[paragraphs.index("Additional records reviewed") + 2 : paragraphs.index("Comments")]
+    assert len(listed) == 1 and "2024-10-01" in listed[0], listed

@@ -86,6 +86,21 @@ def empty_index() -> RecordIndex:
     return RecordIndex(sources=[], page_count=0, pages=[], documents=[], schema=SCHEMA)
 
 
+def _index_folder(case_dir: Path, options: DraftOptions, how: str) -> Path | None:
+    """The folder of the index a draft uses (where its search.sqlite is), if it has one."""
+    if how == "given" and options.index is not None:
+        return options.index if options.index.is_dir() else options.index.parent
+    return case_dir / INDEX_DIR if how in ("reused", "indexed") else None
+
+
+def _page_texts(folder: Path | None, index: RecordIndex) -> list[str] | None:
+    """The index's page texts from the search.sqlite in ``folder`` (None without one that matches)."""
+    from reportkit.index.search import stored_texts
+
+    stored = stored_texts(folder, index) if folder is not None else None
+    return None if stored is None else [stored.get(n, "") for n in range(1, index.page_count + 1)]
+
+
 def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex:
     """The case's record index: CASE_DIR/index/index.json when it matches records/ (by SHA-256), else a new
     index of records/ written there. An empty or missing records/ gives an empty index and a warning."""
@@ -215,6 +230,7 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
     """addendum.{docx,md,html}: the records new or changed since the previous index, cited."""
     from reportkit.api import load_previous
     from reportkit.draft.context import addendum_context
+    from reportkit.index.search import stored_texts
     from reportkit.index.since import compare
 
     if options.templates is not None and not options.templates.is_dir():
@@ -228,7 +244,15 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
     ci = case_index(case_dir, options)
     index = ci.index
     if previous is not None:
-        index = compare(index, previous[0], previous[1], str(options.since))
+        assert options.since is not None
+        index = compare(
+            index,
+            previous[0],
+            previous[1],
+            str(options.since),
+            texts=_page_texts(_index_folder(case_dir, options, ci.how), index),
+            previous_texts=stored_texts(options.since if options.since.is_dir() else options.since.parent, previous[0]),
+        )
     elif index.since is None:
         raise UsageError(
             f"{case_dir / INDEX_DIR / 'index.json'}: nothing to compare with — the index matches records/ and "

@@ -271,3 +271,17 @@ def test_explain_lists_the_dates_set_aside(sample: RecordIndex) -> None:
     lines = doc.explain["date"]
     assert lines[0].startswith(f"{doc.date} ({doc.date_role}) by label:")
     assert any(line.startswith("set aside:") and "DOB (not a date of care)" in line for line in lines)
+
+
+def test_notes_alike_but_for_their_dates_are_separate_visits() -> None:
+    """A note carried forward to the next visit (same words, another date of service) is a visit of its own;
+    the same note re-sent (same date) is a copy; an undated copy still matches."""
+    from reportkit.understand.duplicates import CopyFinder
+
+    note = shingles(NOTE)
+    carried = CopyFinder()
+    assert carried.add(note, "2024-03-01") is None and carried.add(note, "2024-03-08") is None
+    resent = CopyFinder()
+    resent.add(note, "2024-03-01")
+    assert resent.add(note, "2024-03-01") == resent.copies[0]
+    assert resent.add(shingles(_noisy(NOTE, 0.002, seed=5)), None) is not None

@@ -238,13 +238,13 @@ def build_documents(
             results[start] = outcome.value if outcome.ok else [_failed(s, outcome.problem) for s in batch]
             # the copies among the batches back so far, in bundle order, while the workers go on
             while (ready := results.get(finder.seen)) is not None:
-                for _, sets in ready:
-                    finder.add(sets)
+                for doc, sets in ready:
+                    finder.add(sets, doc.date)
         done = [item for start in sorted(results) for item in results[start]]
     else:
         done = analyse_documents(specs)
-    for _, sets in done[finder.seen :]:
-        finder.add(sets)
+    for doc, sets in done[finder.seen :]:
+        finder.add(sets, doc.date)
     documents = _mark_duplicates([doc for doc, _ in done], finder.copies)
     if overrides is not None:
         documents, more = apply_fields(documents, overrides, sources)

@@ -92,30 +92,33 @@ class CopyFinder:
         self.threshold = threshold
         self.copies: list[Copy] = []
         self._sets: list[array[int]] = []
+        self._dates: list[str | None] = []
         self._postings: dict[int, list[int]] = defaultdict(list)
-        self._exact: dict[bytes, int] = {}
+        self._exact: dict[tuple[bytes, str | None], int] = {}
 
     @property
     def seen(self) -> int:
         """How many documents have been given."""
         return len(self._sets)
 
-    def add(self, current: Collection[int]) -> Copy | None:
-        """The next document's shingles (see :func:`shingles`); returns the copy it is of an earlier one, if it
-        is one."""
+    def add(self, current: Collection[int], date: str | None = None) -> Copy | None:
+        """The next document's shingles (see :func:`shingles`) and date; returns the copy it is of an earlier
+        one, if it is one. Two dated documents with different dates are never copies: a note carried forward
+        to the next visit is a visit of its own, however alike its words."""
         if not isinstance(current, array):
             current = array("I", sorted(current))
         i = len(self._sets)
         self._sets.append(current)
-        copy = self._match(i, current)
+        self._dates.append(date)
+        copy = self._match(i, current, date)
         if copy is not None:
             self.copies.append(copy)
         return copy
 
-    def _match(self, i: int, current: array[int]) -> Copy | None:
+    def _match(self, i: int, current: array[int], date: str | None) -> Copy | None:
         if len(current) < MIN_SHINGLES:
             return None
-        exact = current.tobytes()
+        exact = (current.tobytes(), date)
         if exact in self._exact:
             return Copy(i, self._exact[exact], 1.0)
         postings, threshold = self._postings, self.threshold
@@ -125,9 +128,12 @@ class CopyFinder:
         shared = Counter(chain.from_iterable(postings.get(h, ()) for h in informative))
         best: Copy | None = None
         floor = (threshold - SLACK) * len(informative)
+        dates = self._dates
         for j, count in sorted(shared.items()):
             other = self._sets[j]
             if count < floor or min(len(current), len(other)) < threshold * max(len(current), len(other)):
+                continue
+            if date and dates[j] and date != dates[j]:
                 continue
             similarity = _jaccard(probe, other)
             if similarity >= threshold and (best is None or similarity > best.similarity):

@@ -214,14 +214,13 @@ def _build(
             from reportkit.index.since import compare
 
             assert options.since is not None
-            folder = options.since if options.since.is_dir() else options.since.parent
             index = compare(
                 index,
                 previous[0],
                 previous[1],
                 str(options.since),
                 texts=bundle.texts,
-                previous_texts=stored_texts(folder, previous[0]),  # tells re-scanned copies from changes
+                previous_texts=stored_texts(options.since, previous[0]),  # tells re-scanned copies from changes
                 threshold=options.duplicate_threshold,
             )
         pool.retire(keep=0)  # the workers wind down while the outputs are written
@@ -417,11 +416,10 @@ def _since_texts_sha256(since: Path) -> str:
     copies from changed documents, so a result made with them is not reused without them, or with others."""
     import hashlib
 
-    from reportkit.index.search import FILE_NAME
+    from reportkit.index.search import beside
 
-    folder = since if since.is_dir() else since.parent
     try:
-        return hashlib.sha256((folder / FILE_NAME).read_bytes()).hexdigest()
+        return hashlib.sha256(beside(since).read_bytes()).hexdigest()
     except OSError:
         return ""
 

@@ -176,6 +176,13 @@ class Document:
     def page_count(self) -> int:
         return self.last_page - self.first_page + 1
 
+    @property
+    def end_date(self) -> str | None:
+        """The last date of care the document records: ``last_date`` when later than ``date``, else ``date``."""
+        if self.date is None:
+            return None
+        return max(self.date, self.last_date or self.date)
+
 
 @dataclass(frozen=True)
 class Gap:

@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -212,6 +212,17 @@ def _main_module_hidden() -> Iterator[None]:
             main.__file__ = path
 
 
+@contextmanager
+def _parent_objects_frozen() -> Iterator[None]:
+    """Fork with this process's objects out of the worker's garbage collections (its memory pages then stay
+    shared with the parent longer, and its collections have less to walk)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
@@ -242,8 +253,8 @@ class WorkerPool:
         return self
 
     def start(self) -> None:
-        """Start every worker now, so that their start-up (a new interpreter importing the readers) overlaps
-        the caller's own work instead of delaying the first tasks."""
+        """Start every worker now, before the first tasks: a spawned worker's start-up (a new interpreter
+        importing the readers) then overlaps the caller's own work."""
         while self._count < self.jobs:
             self._idle.append(self._spawn())
 
@@ -251,25 +262,22 @@ class WorkerPool:
         self.close()
 
     def _spawn(self) -> _Worker:
-        fork = self.fork and can_fork()
-        if fork:
+        if self.fork and can_fork():
             _import_all(self.preload)  # once, here: every forked worker has them
-        ctx = mp.get_context("fork") if fork else mp.get_context("spawn")
+            ctx: Any = mp.get_context("fork")
+            preload: tuple[str, ...] = ()
+            starting = _parent_objects_frozen()
+        else:
+            ctx, preload, starting = mp.get_context("spawn"), self.preload, _main_module_hidden()
         parent_conn, child_conn = ctx.Pipe()
         process = ctx.Process(
             target=_worker_main,
-            args=(child_conn, self.limits.memory_mb, () if fork else self.preload),
+            args=(child_conn, self.limits.memory_mb, preload),
             daemon=self.daemon,
             name="reportkit-reader" if self.daemon else "reportkit-case",
         )
-        if fork:  # the parent's objects out of the worker's garbage collections (and its pages shared longer)
-            gc.freeze()
-        try:
-            with nullcontext() if fork else _main_module_hidden():  # a forked worker imports nothing
-                process.start()
-        finally:
-            if fork:
-                gc.unfreeze()
+        with starting:
+            process.start()
         child_conn.close()
         self._count += 1
         return _Worker(process, parent_conn)

@@ -214,15 +214,15 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
         )
         result = api.index_bundle(inputs, work / "index", index_options)
         debug.extend(result.debug)
-        index = result.summary
-        pages = index.page_count
-        documents = index.documents
-        if index.since is not None:
-            changes = ", ".join(f"{len(index.since.get(k) or [])} {k}" for k in ("new", "changed", "gone"))
+        summary = result.summary
+        pages = summary.page_count
+        documents = summary.documents
+        if summary.since is not None:
+            changes = ", ".join(f"{len(summary.since.get(k) or [])} {k}" for k in ("new", "changed", "gone"))
         done.append("index")
-        if index.skipped:
+        if summary.skipped:
             status = "partial"
-            problems.extend(f"not indexed: {s.reason}" for s in index.skipped)
+            problems.extend(f"not indexed: {s.reason}" for s in summary.skipped)
         index_json = work / "index" / "index.json"
         if spec.kind == "case" and "draft" in settings.steps:
             step = "draft"
@@ -241,7 +241,7 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
             done.append("draft")
         if spec.kind == "case" and "packet" in settings.steps:
             step = "packet"
-            if index.skipped:
+            if summary.skipped:
                 problems.append("packet not built: a packet must hold every record")
             else:
                 from reportkit.packet.build import PacketOptions, make_packet

@@ -86,19 +86,11 @@ def empty_index() -> RecordIndex:
     return RecordIndex(sources=[], page_count=0, pages=[], documents=[], schema=SCHEMA)
 
 
-def _index_folder(case_dir: Path, options: DraftOptions, how: str) -> Path | None:
-    """The folder of the index a draft uses (where its search.sqlite is), if it has one."""
-    if how == "given" and options.index is not None:
-        return options.index if options.index.is_dir() else options.index.parent
+def _index_place(case_dir: Path, options: DraftOptions, how: str) -> Path | None:
+    """Where the index a draft uses was written (its folder or index.json), if anywhere."""
+    if how == "given":
+        return options.index
     return case_dir / INDEX_DIR if how in ("reused", "indexed") else None
-
-
-def _page_texts(folder: Path | None, index: RecordIndex) -> list[str] | None:
-    """The index's page texts from the search.sqlite in ``folder`` (None without one that matches)."""
-    from reportkit.index.search import stored_texts
-
-    stored = stored_texts(folder, index) if folder is not None else None
-    return None if stored is None else [stored.get(n, "") for n in range(1, index.page_count + 1)]
 
 
 def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex:
@@ -250,8 +242,8 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
             previous[0],
             previous[1],
             str(options.since),
-            texts=_page_texts(_index_folder(case_dir, options, ci.how), index),
-            previous_texts=stored_texts(options.since if options.since.is_dir() else options.since.parent, previous[0]),
+            texts=stored_texts(place, index) if (place := _index_place(case_dir, options, ci.how)) else None,
+            previous_texts=stored_texts(options.since, previous[0]),
         )
     elif index.since is None:
         raise UsageError(

@@ -23,16 +23,11 @@ def find_gaps(documents: Sequence[Document], gap_days: int) -> list[Gap]:
     for doc in clinical:
         assert doc.date
         if reached is not None:
-            end = _end(reached)
+            end = reached.end_date
+            assert end
             days = (date.fromisoformat(doc.date) - date.fromisoformat(end)).days
             if days > gap_days:
                 gaps.append(Gap(reached.id, doc.id, end, doc.date, days))
-        if reached is None or _end(doc) >= _end(reached):
+        if reached is None or (doc.end_date or "") >= (reached.end_date or ""):
             reached = doc
     return gaps
-
-
-def _end(doc: Document) -> str:
-    """The last date of care a dated document records."""
-    assert doc.date
-    return max(doc.date, doc.last_date or doc.date)

@@ -84,8 +84,8 @@ def chronology_cells(doc: Document, bates: BatesLookup | None = None) -> list[st
     """One chronology row, as index.md and index.docx show it: #, date (role unless a date of service), type,
     provider, facility, key findings, pages (or Bates numbers)."""
     date = doc.date or "undated"
-    if doc.date and doc.last_date and doc.last_date > doc.date:
-        date += f" to {doc.last_date}"
+    if doc.end_date != doc.date:
+        date += f" to {doc.end_date}"
     if doc.date_role and doc.date_role != "service":
         date += f" ({doc.date_role})"
     kind = doc.doc_type.replace("_", " ")
@@ -157,8 +157,8 @@ def _review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[
 def _headline(index: RecordIndex) -> str:
     dups = sum(1 for d in index.documents if d.duplicate_of)
     dated = [d for d in index.documents if d.date and not d.duplicate_of]
-    first = min((d.date for d in dated if d.date), default="")
-    last = max((max(d.date, d.last_date or d.date) for d in dated if d.date), default="")
+    first = min(d.date or "" for d in dated) if dated else ""
+    last = max(d.end_date or "" for d in dated) if dated else ""
     span = f", dated {first} to {last}" if dated else ""
     return (
         f"{len(index.sources)} file(s), {index.page_count} pages, {len(index.documents) - dups} documents"

@@ -82,10 +82,16 @@ def _pages_of(index: RecordIndex) -> str:
     return json.dumps([[s.sha256, s.first_page, s.last_page] for s in index.sources])
 
 
-def stored_texts(folder: Path, index: RecordIndex) -> dict[int, str] | None:
-    """Bundle page → text, from the folder's search.sqlite, when it was made from ``index``'s files (None when
-    there is none, it cannot be read, or it holds other files' pages)."""
-    db = folder / FILE_NAME
+def beside(where: Path) -> Path:
+    """The search.sqlite of an index: ``where`` is its folder or its index.json."""
+    return (where if where.is_dir() else where.parent) / FILE_NAME
+
+
+def stored_texts(where: Path, index: RecordIndex) -> list[str] | None:
+    """The page texts (page ``i + 1`` at ``i``) in the search.sqlite beside an index (``where``: its folder or
+    its index.json), when it was made from ``index``'s files (None when there is none, it cannot be read, or
+    it holds other files' pages)."""
+    db = beside(where)
     if not db.is_file():
         return None
     try:
@@ -94,11 +100,12 @@ def stored_texts(folder: Path, index: RecordIndex) -> dict[int, str] | None:
             row = con.execute("SELECT value FROM meta WHERE key = 'pages_of'").fetchone()
             if row is None or row[0] != _pages_of(index):
                 return None
-            return {int(n): str(t) for n, t in con.execute("SELECT rowid, text FROM page_text")}
+            stored = {int(n): str(t) for n, t in con.execute("SELECT rowid, text FROM page_text")}
         finally:
             con.close()
     except sqlite3.Error:
         return None
+    return [stored.get(number, "") for number in range(1, index.page_count + 1)]
 
 
 def refresh(folder: Path) -> bool:
@@ -111,10 +118,9 @@ def refresh(folder: Path) -> bool:
         index = RecordIndex.from_dict(json.loads(index_json))
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    stored = stored_texts(folder, index)
-    if stored is None:
+    texts = stored_texts(folder, index)
+    if texts is None:
         return False
-    texts = [stored.get(number, "") for number in range(1, index.page_count + 1)]
     try:
         export.replace_together(folder, {FILE_NAME: build(index, index_json, texts)}, "the search index")
     except OutputError:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -42,12 +42,12 @@ def compare(
     previous_sha256: str,
     label: str = "",
     texts: Sequence[str] | None = None,
-    previous_texts: Mapping[int, str] | None = None,
+    previous_texts: Sequence[str] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> RecordIndex:
     """``index`` with ids carried over from ``previous`` and ``since`` filled in.
 
-    With both bundles' page texts (``texts[i]`` is page ``i + 1``; ``previous_texts`` by page number), a
+    With both bundles' page texts (``texts[i]`` is page ``i + 1``, and the same in ``previous_texts``), a
     document whose text differs only slightly from a previous one's (Jaccard similarity of word shingles at
     least ``threshold``) with the same type and date is a re-scanned or re-faxed copy: it keeps the previous
     id, counts as unchanged and is listed under ``rescanned``.
@@ -128,30 +128,28 @@ def _copies(
     unmatched: list[Document],
     left: list[Document],
     texts: Sequence[str],
-    previous_texts: Mapping[int, str],
+    previous_texts: Sequence[str],
     threshold: float,
 ) -> list[tuple[Document, Document, float]]:
     """(new document, previous document, similarity) for each new document that is a re-scanned copy of one
     no longer matched: same type, same date, shingles at least ``threshold`` alike (the most alike first)."""
 
-    def text(pages: Callable[[int], str], doc: Document) -> str:
-        return " ".join(pages(n) for n in range(doc.first_page, doc.last_page + 1))
+    def text(pages: Sequence[str], doc: Document) -> str:
+        return " ".join(pages[doc.first_page - 1 : doc.last_page])
 
-    new_sets = {d.id: shingles(text(lambda n: texts[n - 1] if n <= len(texts) else "", d)) for d in unmatched}
-    old_sets = {d.id: shingles(text(lambda n: previous_texts.get(n, ""), d)) for d in left}
-    pairs = sorted(
-        (
-            (round(jaccard(new_sets[d.id], old_sets[w.id]), 3), d.first_page, w.first_page, d, w)
-            for d in unmatched
-            for w in left
-            if (d.doc_type, d.date) == (w.doc_type, w.date) and len(new_sets[d.id]) >= MIN_SHINGLES
-        ),
-        key=lambda t: (-t[0], t[1], t[2]),
-    )
+    new_sets = {d.id: shingles(text(texts, d)) for d in unmatched}
+    old_sets = {d.id: shingles(text(previous_texts, d)) for d in left}
+    alike = [
+        (similarity, d.first_page, w.first_page, d, w)
+        for d in unmatched
+        for w in left
+        if (d.doc_type, d.date) == (w.doc_type, w.date) and len(new_sets[d.id]) >= MIN_SHINGLES
+        if (similarity := round(jaccard(new_sets[d.id], old_sets[w.id]), 3)) >= threshold
+    ]
     found: list[tuple[Document, Document, float]] = []
     taken: set[str] = set()
-    for similarity, _, _, doc, was in pairs:
-        if similarity >= threshold and doc.id not in taken and was.id not in taken:
+    for similarity, _, _, doc, was in sorted(alike, key=lambda t: (-t[0], t[1], t[2])):
+        if doc.id not in taken and was.id not in taken:
             taken |= {doc.id, was.id}
             found.append((doc, was, similarity))
     return found

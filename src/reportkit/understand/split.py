@@ -98,7 +98,7 @@ def signals(pl: PageLines) -> PageSignals:
 def _is_signature_line(line: str) -> bool:
     """A clinician's name with credentials alone on a line (a signature block), e.g. 'Jane A. Roe, MD'."""
     m = credentialed_name(line)
-    return bool(m) and m is not None and len(line) - len(m.group(0)) <= 12
+    return m is not None and len(line) - len(m.group(0)) <= 12
 
 
 @dataclass(frozen=True)

@@ -210,19 +210,10 @@ def _build(
         )
         index = _assemble(documents, stale, bundle, options, overrides, ocr_note)
         if previous is not None:
-            from reportkit.index.search import stored_texts
-            from reportkit.index.since import compare
+            from reportkit.index.since import compare_since
 
             assert options.since is not None
-            index = compare(
-                index,
-                previous[0],
-                previous[1],
-                str(options.since),
-                texts=bundle.texts,
-                previous_texts=stored_texts(options.since, previous[0]),  # tells re-scanned copies from changes
-                threshold=options.duplicate_threshold,
-            )
+            index = compare_since(index, options.since, previous, bundle.texts, options.duplicate_threshold)
         pool.retire(keep=0)  # the workers wind down while the outputs are written
         outputs = _render(index, bundle.texts) if render else {}
     return index, bundle, cache.hits, outputs

@@ -223,7 +223,7 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
     from reportkit.api import load_previous
     from reportkit.draft.context import addendum_context
     from reportkit.index.search import stored_texts
-    from reportkit.index.since import compare
+    from reportkit.index.since import compare_since
 
     if options.templates is not None and not options.templates.is_dir():
         raise TemplateError(f"{options.templates}: not a folder of templates.",
@@ -237,14 +237,8 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
     index = ci.index
     if previous is not None:
         assert options.since is not None
-        index = compare(
-            index,
-            previous[0],
-            previous[1],
-            str(options.since),
-            texts=stored_texts(place, index) if (place := _index_place(case_dir, options, ci.how)) else None,
-            previous_texts=stored_texts(options.since, previous[0]),
-        )
+        place = _index_place(case_dir, options, ci.how)
+        index = compare_since(index, options.since, previous, stored_texts(place, index) if place else None)
     elif index.since is None:
         raise UsageError(
             f"{case_dir / INDEX_DIR / 'index.json'}: nothing to compare with — the index matches records/ and "

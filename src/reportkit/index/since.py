@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from reportkit.errors import IndexFileError
 from reportkit.index.chronology import chronological
@@ -122,6 +122,28 @@ def compare(
         "rescanned": sorted(rescanned, key=lambda r: _number(str(r["id"]))),
     }
     return replace(index, documents=chronological(documents), gaps=gaps, since=since)
+
+
+def compare_since(
+    index: RecordIndex,
+    since: Path,
+    previous: tuple[RecordIndex, str],
+    texts: Sequence[str] | None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> RecordIndex:
+    """:func:`compare` with the index read from ``since`` (its folder or index.json; ``previous`` is that index
+    and its file's SHA-256), and with its page texts when the search.sqlite beside it holds them."""
+    from reportkit.index.search import stored_texts
+
+    return compare(
+        index,
+        previous[0],
+        previous[1],
+        str(since),
+        texts=texts,
+        previous_texts=stored_texts(since, previous[0]),  # tells re-scanned copies from changes
+        threshold=threshold,
+    )
 
 
 def _copies(

@@ -207,6 +207,7 @@ def _build(
             overrides=overrides,
             duplicate_threshold=options.duplicate_threshold,
             known=bundle.analysed,
+            sizes=bundle.sizes,
         )
         index = _assemble(documents, stale, bundle, options, overrides, ocr_note)
         if previous is not None:

@@ -49,6 +49,8 @@ class Bundle:
     """Pages OCR could not read, or read at a lower resolution (file and page named, no record text)."""
     passwords: list[str | None] = field(default_factory=list)
     """The password that opened each source (for writing the searchable copy)."""
+    sizes: list[tuple[int, int] | None] = field(default_factory=list)
+    """``sizes[i]``: page ``i + 1``'s size in points (None: not known)."""
     analysed: list[AnalysedPage | None] = field(default_factory=list)
     """``analysed[i]``: page ``i + 1``'s lines and split signals, when the reading worker worked them out
     (None for a page read from the cache or by OCR: the analysis stage does those)."""
@@ -390,5 +392,6 @@ def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) 
                 confidence = reading.confidence
         bundle.pages.append(Page(first + offset, source_index, offset + 1, text_source, chars, confidence))
         bundle.texts.append(text)
+        bundle.sizes.append(info.page_sizes[offset] if offset < len(info.page_sizes) else None)
         bundle.analysed.append(None if text_source == "ocr" else analysed[offset])
     bundle.outline_starts.update(first + index for index in info.outline_pages)

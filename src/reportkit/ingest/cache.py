@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from reportkit.ingest.ocr import OcrPage
 
-EXTRACT_VERSION = 1
+EXTRACT_VERSION = 2
 """Bump when extraction changes what it produces, so old cache entries are not reused."""
 
 
@@ -55,7 +55,9 @@ class PageCache:
         try:
             with gzip.open(path, "rt", encoding="utf-8") as fh:
                 data: dict[str, Any] = json.load(fh)
-            info = FileInfo(**{**data["info"], "outline_pages": tuple(data["info"]["outline_pages"])})
+            raw = data["info"]
+            sizes = tuple((int(w), int(h)) for w, h in raw.get("page_sizes", ()))
+            info = FileInfo(**{**raw, "outline_pages": tuple(raw["outline_pages"]), "page_sizes": sizes})
             texts = list(data["texts"])
         except (OSError, ValueError, KeyError, TypeError, EOFError):
             return None  # absent or damaged: read the file again

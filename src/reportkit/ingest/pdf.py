@@ -40,6 +40,9 @@ class FileInfo:
     """Which of the given passwords opened it (None: no password needed)."""
     outline_pages: tuple[int, ...]
     """0-based indexes of pages that an outline (bookmark) entry points to."""
+    page_sizes: tuple[tuple[int, int], ...] = ()
+    """Each page's displayed size in points, rounded (empty: not known). A change of size between two pages
+    is a sign that another document starts."""
 
 
 def clean_text(text: str) -> str:
@@ -105,6 +108,7 @@ def probe(path: str, passwords: Sequence[str]) -> FileInfo:
                 engine="pdfium",
                 password_index=None if i == 0 else i - 1,
                 outline_pages=_outline_pages(doc),
+                page_sizes=_page_sizes(doc),
             )
         finally:
             doc.close()
@@ -119,6 +123,14 @@ def probe(path: str, passwords: Sequence[str]) -> FileInfo:
     if count == 0:
         raise PdfProblem("damaged", f"{last_error}; pypdf found no pages")
     return FileInfo(page_count=count, engine="pypdf", password_index=password_index, outline_pages=())
+
+
+def _page_sizes(doc: Any) -> tuple[tuple[int, int], ...]:
+    """Page sizes from the page tree (no page is loaded); () when pdfium cannot tell."""
+    try:
+        return tuple((round(w), round(h)) for w, h in (doc.get_page_size(i) for i in range(len(doc))))
+    except Exception:  # a size is a hint: a file whose sizes cannot be read is still read
+        return ()
 
 
 def _outline_pages(doc: Any) -> tuple[int, ...]:

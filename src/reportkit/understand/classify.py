@@ -137,17 +137,24 @@ def is_letterhead(line: str) -> bool:
     return bool(FACILITY_WORDS.search(line)) and not DOCUMENT_WORDS.search(line)
 
 
+MIXED_CASE_TITLE_LINES = 4
+"""How far down the page a short mixed-case line can still be the document's title."""
+
+
 def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
     """(title line, type it names) from the top of a page: a capitals heading or a known title phrase."""
     fallback: tuple[str | None, str | None] = (None, None)
-    for line in pl.top(top):
+    for n, line in enumerate(pl.top(top)):
         if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
             continue
         if credentialed_name(line) or _PHONE.search(line) or find_dates(line):
             continue  # a signature, a phone line or a date stamp is never a title
         if line.rstrip().endswith(".") and sum(w[:1].islower() for w in line.split()) >= 2:
             continue  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title
-        t = title_type(line) if looks_like_title(line) or len(line.split()) <= 6 else None
+        # a short line in mixed case names a document only at the very top (lower, it is a table row or a
+        # list item: "Comprehensive Metabolic Panel (CMP)" in a list of tests)
+        caps = looks_like_title(line)
+        t = title_type(line) if caps or (len(line.split()) <= 6 and n < MIXED_CASE_TITLE_LINES) else None
         if t and not re.search(r":\s*\S", line):
             return line, t
         if fallback[0] is None and looks_like_title(line) and len(line.split()) >= 2:

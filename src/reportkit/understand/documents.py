@@ -19,7 +19,7 @@ from reportkit.understand.dates import choose_date
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, Shingles, shingles
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.people import find_facility, find_provider
-from reportkit.understand.split import PageSignals, signals, split
+from reportkit.understand.split import Layout, PageSignals, signals, split
 from reportkit.understand.text import PageLines, page_lines
 from reportkit.workers import Task, WorkerPool, guided_runs
 
@@ -203,17 +203,23 @@ def build_documents(
     overrides: Overrides | None = None,
     duplicate_threshold: float = DEFAULT_THRESHOLD,
     known: Sequence[AnalysedPage | None] | None = None,
+    sizes: Sequence[tuple[int, int] | None] | None = None,
 ) -> tuple[list[Document], list[str]]:
     """Every page in exactly one document, in bundle order, with ids D0001, D0002, …
 
-    ``known``: pages already analysed (by the workers that read them); the rest are analysed here. Applies a
+    ``known``: pages already analysed (by the workers that read them); the rest are analysed here. ``sizes``:
+    each page's size in points, when known (a change of size is a sign of a new document). Applies a
     reviewer's overrides (boundaries before analysis, fields after) and marks re-sent copies. Returns the
     documents and a message for each override that matched nothing."""
     parallel = pool is not None and pool.jobs > 1 and len(texts) >= PARALLEL_MIN_PAGES
     analysed = _analyse_missing(texts, known or [None] * len(texts), pool)
     pls = [pl for pl, _ in analysed]
     titles = [(sig.title, sig.title_type) for _, sig in analysed]
-    spans = split([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts)
+    layouts = [
+        Layout(sizes[i] if sizes is not None and i < len(sizes) else None, page.text_source)
+        for i, page in enumerate(pages)
+    ]
+    spans = split([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts, layouts)
     stale: list[str] = []
     if overrides is not None:
         spans, stale = apply_boundaries(spans, overrides, sources)

@@ -16,7 +16,8 @@ from datetime import date
 
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
-from reportkit.understand.people import credentialed_name
+from reportkit.understand.patients import PatientMark, compare, label, read_mark
+from reportkit.understand.people import SIGNOFF, credentialed_name
 from reportkit.understand.text import PageLines, line_pattern
 
 START_THRESHOLD = 2.5
@@ -72,6 +73,41 @@ class PageSignals:
     top_lines: tuple[str, ...]
     salutation: bool = False
     """A letter's salutation ("Dear Dr. Roe:") near the top."""
+    patient: PatientMark | None = None
+    """The patient the page names (see :mod:`reportkit.understand.patients`)."""
+    band: str | None = None
+    """The page's first line with its digits folded (a running header band: "Roe, Jane | DOB # | MRN #
+    DISCHARGE SUMMARY"), for telling a repeated header from one whose section title changed."""
+    fax_sender: str | None = None
+    fax_counter: tuple[int, int | None] | None = None
+    exhibit: tuple[str, int | None] | None = None
+    """A production's exhibit stamp on the page: (exhibit id, page within the exhibit)."""
+    chars: int = 0
+    """Characters of text on the page (a short spill-over page joins the document before it)."""
+
+
+_DIGITS = re.compile(r"\d+")
+_EXHIBIT = re.compile(
+    r"^\s*(?P<k>\d{1,4})\s+of\s+(?P<n>\d{1,4})\s*:\s*(?P<id>\d{1,3}[A-Z])\s*:|"
+    r"\bexhibit\s*(?:no\.?|number|#)?\s*:?\s*(?P<id2>[A-Z]{0,2}-?\d{1,4}[A-Z]?|[A-Z]{1,2})\b"
+    r"(?:.*?\bpage\s*(?P<k2>\d{1,4})(?:\s*of\s*\d{1,4})?)?",
+    re.I,
+)
+"""Exhibit stamps of a production: an SSA electronic folder's "1 of 3: 11E: Disability Report", a court
+production's "Exhibit 12 Page 3", "EXHIBIT C-4"."""
+
+
+def _exhibit(pl: PageLines) -> tuple[str, int | None] | None:
+    for line in (*pl.lines[:3], *pl.lines[-2:]):
+        if "of" not in line.lower() and "exhibit" not in line.lower():
+            continue
+        m = _EXHIBIT.search(line)
+        if m:
+            if m.group("id"):
+                return m.group("id").upper(), int(m.group("k"))
+            if m.group("id2") and len(line) <= 60:
+                return m.group("id2").upper(), int(m.group("k2")) if m.group("k2") else None
+    return None
 
 
 def signals(pl: PageLines) -> PageSignals:
@@ -85,14 +121,43 @@ def signals(pl: PageLines) -> PageSignals:
         page_no=pl.page_no,
         patient_block=_on_any(_PATIENT_BLOCK, top),
         care_date=first_labelled_date(pl),
-        signed=_on_any(_SIGNED, pl.lines[-12:], ("sign", "sincerely", "dictated", "report"))
-        or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
+        signed=_signed(pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
         blank=sum(len(ln) for ln in pl.lines) < 10,
         fax_cover=_on_any(_FAX_COVER, top, ("cover", "transmittal")),
         continued=_on_any(_CONTINUED, pl.top(6), ("cont",)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
         salutation=any(_SALUTATION.match(ln) for ln in pl.top(14)),
+        patient=read_mark(pl),
+        band=" ".join(_DIGITS.sub("#", pl.lines[0].lower()).split()) if pl.lines else None,
+        fax_sender=pl.fax_sender,
+        fax_counter=pl.fax_counter,
+        exhibit=_exhibit(pl),
+        chars=sum(len(ln) for ln in pl.lines),
     )
+
+
+_SIGNATURE_WORDS = re.compile(
+    r"\b(electronically|signed|signature|sign|by|date|dated|attending|sincerely|dictated|this|report|has|been|"
+    r"verified|physician|provider|patient|of|time)\b|[^A-Za-z]+",
+    re.I,
+)
+
+
+def _signed(lines: Sequence[str]) -> bool:
+    """The page ends with a signature: a signing line that names someone ("Electronically signed by: Dr. Roe",
+    "Sincerely," then a name), not a form's blank "Signature: ____ Date: ____"."""
+    if not _on_any(_SIGNED, lines, ("sign", "sincerely", "dictated", "report")):
+        return False
+    for i, line in enumerate(lines):
+        if _SIGNED.search(line.lower()):
+            rest = _SIGNATURE_WORDS.sub(" ", line).split()
+            before = lines[i - 1] if i > 0 else ""
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            dated = any(c.isdigit() for c in line)  # "Signed 06/11/2024"; a blank form's line has no date
+            signer = credentialed_name(following) or credentialed_name(before)
+            if rest or dated or signer or (SIGNOFF.match(line) and _SIGNATURE_WORDS.sub(" ", following).split()):
+                return True
+    return False
 
 
 def _is_signature_line(line: str) -> bool:
@@ -108,8 +173,65 @@ class Boundary:
     reasons: tuple[str, ...]
 
 
-def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> Boundary:
-    """How strongly page ``cur`` starts a new document after ``prev`` (same file)."""
+_PAGE_WORDS = re.compile(r"\bpage\s*#(\s*(of|/)\s*#)?|\(?cont(inued|'d)?\.?\)?|[^a-z# ]+")
+
+
+def _common_start(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def band_change(a: str | None, b: str | None) -> bool | None:
+    """Whether two pages' header bands are one running header whose section title changed (True), the same
+    running header (False), or not a running header at all (None).
+
+    A running header shares a long run of text with the band before it (the patient's name, birth date and
+    record number, or a clinic's name); what differs, once digits and page marks are set aside, is the
+    section title: "… MRN # EMERGENCY DEPARTMENT NOTE" then "… MRN # DISCHARGE SUMMARY"."""
+    if not a or not b:
+        return None
+    a, b = (" ".join(_PAGE_WORDS.sub(" ", x).split()) for x in (a, b))
+    if a == b:
+        return False if len(a) >= 20 else None
+    prefix = _common_start(a, b)
+    suffix = _common_start(a[::-1], b[::-1])
+    if max(prefix, suffix) < 20:
+        return None
+    rest_a, rest_b = a[prefix : max(prefix, len(a) - suffix)], b[prefix : max(prefix, len(b) - suffix)]
+    # what differs is a section title: words only, a few of them, on both sides (a letterhead followed by an
+    # address, or a running header that adds the patient's name and birth date, is not a title change)
+    titles = all("#" not in r and len(r.split()) <= 6 and sum(c.isalpha() for c in r) >= 4 for r in (rest_a, rest_b))
+    return titles or None
+
+
+def size_changed(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Two page sizes (points) differ by more than a scanner's few per cent."""
+    if not a or not b:
+        return False
+    return any(abs(x - y) > 0.04 * max(x, y) for x, y in zip(a, b, strict=True))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What a page looks like, as the reader saw it: its size in points and where its text came from."""
+
+    size: tuple[int, int] | None
+    text_source: str
+
+
+def score_start(
+    prev: PageSignals,
+    cur: PageSignals,
+    doc_date: date | None,
+    doc_patient: PatientMark | None = None,
+    layouts: tuple[Layout, Layout] | None = None,
+) -> Boundary:
+    """How strongly page ``cur`` starts a new document after ``prev`` (same file). ``doc_patient``: the
+    patient the current document names so far; ``layouts``: the two pages' sizes and text sources."""
     score = 0.0
     why: list[str] = []
 
@@ -120,25 +242,55 @@ def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> B
 
     if cur.blank:
         return Boundary(cur.page, -10, ("blank page joins the document before it",))
+    strong = False
+    same_patient = compare(doc_patient, cur.patient)
+    if same_patient is False:
+        add(5, f"patient changes (the page's {label(cur.patient)} differ from the document's)")  # type: ignore[arg-type]
+        strong = True
+    if cur.exhibit:
+        if prev.exhibit and prev.exhibit[0] != cur.exhibit[0]:
+            add(6, "a new exhibit of the production")
+            strong = True
+        elif prev.exhibit:
+            add(-4, "same exhibit as the page before")
+        elif cur.exhibit[1] in (None, 1):
+            add(3, "an exhibit stamp begins")
     if prev.fax_cover or (prev.blank and prev.title is None):
         add(3, "previous page is a fax cover or blank")
     if cur.fax_cover:
         add(5, "fax cover sheet")
+    if cur.fax_counter and prev.fax_counter:
+        if cur.fax_sender and prev.fax_sender and cur.fax_sender != prev.fax_sender:
+            add(3, "another fax transmission (sender changes)")
+            strong = True
+        elif cur.fax_counter[0] <= prev.fax_counter[0] or cur.fax_counter[1] != prev.fax_counter[1]:
+            add(3, f"another fax transmission (its counter restarts at {cur.fax_counter[0]})")
+            strong = True
+    elif cur.fax_counter and cur.fax_counter[0] == 1 and not prev.fax_counter:
+        add(2, "a fax transmission begins")
     if cur.page_of:
         k, n = cur.page_of
         if k == 1:
             add(3, f"page 1 of {n}")
+            strong = True
         elif prev.page_of and prev.page_of[1] == n and prev.page_of[0] < k:
             add(-6, f"page {k} of {n} follows page {prev.page_of[0]} of {n}")
+        elif prev.page_of and prev.page_of[1] != n:
+            add(1, f"page {k} of {n}: another numbering than the page before's")
         else:
             add(-3, f"page {k} of {n}")
-    elif prev.page_of and prev.page_of[0] < prev.page_of[1]:
+    if prev.page_of and prev.page_of[0] == prev.page_of[1] and not (cur.page_of and cur.page_of[0] > 1):
+        add(2, f"previous page ends its numbering (page {prev.page_of[0]} of {prev.page_of[1]})")
+    elif not cur.page_of and prev.page_of and prev.page_of[0] < prev.page_of[1]:
         add(-1, "previous page's footer says more pages follow")
-    elif cur.page_no is not None and prev.page_no is not None:
+    elif not cur.page_of and cur.page_no is not None and prev.page_no is not None:
         if cur.page_no == 1 and prev.page_no >= 1:
             add(2.5, f"numbering starts again at page 1 after page {prev.page_no}")
         elif cur.page_no == prev.page_no + 1:
             add(-2, f"page {cur.page_no} follows page {prev.page_no}")
+    band = band_change(prev.band, cur.band)
+    if band:
+        add(3, "the running header's section title changes")
     if cur.continued:
         add(-3, "marked continued")
     elif cur.title and cur.title == prev.title:
@@ -148,33 +300,60 @@ def score_start(prev: PageSignals, cur: PageSignals, doc_date: date | None) -> B
     elif cur.title:
         add(1, "heading at top")
     if cur.salutation and not prev.salutation:
-        add(1.5, "a letter opens")
+        add(2.5, "a letter opens")
     if cur.patient_block and cur.top_lines != prev.top_lines:
         add(1, "patient header block")
     if cur.care_date and doc_date:
         if cur.care_date != doc_date:
-            add(2.5, "new date of care")
+            if band is False:
+                add(1, "new date of care under the same running header")
+            else:
+                add(2.5, "new date of care")
         else:
             add(-0.5, "same date of care")
     elif cur.care_date and not doc_date:
         add(1, "first date of care")
     if prev.signed:
         add(1.5, "previous page ends with a signature")
-    if not (cur.title or cur.patient_block or cur.care_date or cur.page_of):
+    resized = False
+    if layouts is not None:
+        before, after = layouts
+        if size_changed(before.size, after.size):
+            add(2, "page size changes")
+            resized = True
+        if (before.text_source == "ocr") != (after.text_source == "ocr"):
+            add(1.5, "scanned page after a text page, or the reverse")
+    if not (
+        cur.title or cur.patient_block or cur.care_date or cur.page_of or band or strong or resized or cur.salutation
+    ):
         add(-2, "no header signals")
+    if cur.chars < SHORT_PAGE_CHARS and not (strong or resized) and score < STRONG_START:
+        add(-3, "a short page (spill-over) joins the document before")
     return Boundary(cur.page, score, tuple(why))
 
 
+SHORT_PAGE_CHARS = 120
+"""A page with less text than this (a two-line spill-over, a footer alone) belongs to the document before,
+unless a strong signal (a patient change, "page 1 of N", a new transmission) says otherwise."""
+STRONG_START = 5.0
+
+
 def split(
-    sigs: Sequence[PageSignals], file_starts: set[int], outline_starts: set[int]
+    sigs: Sequence[PageSignals],
+    file_starts: set[int],
+    outline_starts: set[int],
+    layouts: Sequence[Layout] | None = None,
 ) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Documents as (first_page, last_page, reasons the first page starts one), covering every page once."""
+    """Documents as (first_page, last_page, reasons the first page starts one), covering every page once.
+
+    ``layouts``: each page's size and text source (``layouts[i]`` for ``sigs[i]``), when known."""
     if not sigs:
         return []
     docs: list[tuple[int, int, tuple[str, ...]]] = []
     start = sigs[0].page
     reasons: tuple[str, ...] = ("first page of the bundle",)
     doc_date = sigs[0].care_date
+    doc_patient = sigs[0].patient
     for i in range(1, len(sigs)):
         cur = sigs[i]
         if cur.page in file_starts:
@@ -182,11 +361,18 @@ def split(
         elif cur.page in outline_starts and not cur.blank:
             boundary = Boundary(cur.page, 99, ("PDF outline entry",))
         else:
-            boundary = score_start(sigs[i - 1], cur, doc_date)
+            pair = (layouts[i - 1], layouts[i]) if layouts is not None else None
+            boundary = score_start(sigs[i - 1], cur, doc_date, doc_patient, pair)
         if boundary.score >= START_THRESHOLD:
             docs.append((start, cur.page - 1, reasons))
             start, reasons, doc_date = cur.page, boundary.reasons, cur.care_date
-        elif doc_date is None:
-            doc_date = cur.care_date
+            doc_patient = cur.patient
+        else:
+            if doc_date is None:
+                doc_date = cur.care_date
+            if doc_patient is None:
+                doc_patient = cur.patient
+            elif cur.patient is not None and compare(doc_patient, cur.patient) is not False:
+                doc_patient = doc_patient.merged(cur.patient)
     docs.append((start, sigs[-1].page, reasons))
     return docs

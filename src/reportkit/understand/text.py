@@ -12,7 +12,8 @@ _FAX_STAMP = re.compile(
     r"\b\d{10}\b|\b\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b|\b[A-Z][a-z]{2}[- ]\d{1,2}[- ,]+\d{4}\b|\b[A-Z]{3}-\d{2}-\d{4}\b",
     re.I,
 )
-_PAGE_OF = re.compile(r"\bpage\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
+_PAGE_OF = re.compile(r"\bpage\s*:?\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
+_BARE_OF = re.compile(r"(?<![\w/.-])(\d{1,3})\s+of\s+(\d{1,3})\s*$", re.I)
 _SPACES = re.compile(r"\s+")
 _PAGE_ALONE = re.compile(r"^(?:page\s+(\d{1,3})|-\s*(\d{1,3})\s*-)$", re.I)
 
@@ -44,6 +45,11 @@ class PageLines:
     """The page's own "Page x of y" (not the fax transmission's), if printed."""
     page_no: int | None = None
     """The page's own number when printed alone on a line ("Page 2", "- 2 -"), without a count."""
+    fax_sender: str | None = None
+    """The sending machine's name or number from the removed fax header ("RIVERSIDE COMMUNITY HOSP"), folded to
+    capitals: kept as page metadata (a change of sender ends a document; the sender may name the facility)."""
+    fax_counter: tuple[int, int | None] | None = None
+    """The fax transmission's page counter ("P.03/40" -> (3, 40); "PAGE 2" -> (2, None))."""
 
     @property
     def text(self) -> str:
@@ -59,9 +65,15 @@ def page_lines(page: int, text: str) -> PageLines:
     lines = [ln for ln in lines if ln]
     fax = False
     kept: list[str] = []
+    sender: str | None = None
+    counter: tuple[int, int | None] | None = None
     for i, line in enumerate(lines):
         if (i < 3 or i >= len(lines) - 1) and is_fax_header(line):
             fax = True
+            if sender is None:
+                sender = fax_sender(line)
+            if counter is None:
+                counter = fax_counter(line)
             continue
         kept.append(line)
     page_of = None
@@ -72,6 +84,14 @@ def page_lines(page: int, text: str) -> PageLines:
             if 1 <= k <= n <= 500:
                 page_of = (k, n)
                 break
+    if page_of is None:  # "… 2 of 3" ending the first or last lines, without the word "page"
+        for line in (*kept[:2], *kept[-2:]):
+            match = _BARE_OF.search(line)
+            if match:
+                k, n = int(match.group(1)), int(match.group(2))
+                if 1 <= k <= n <= 500:
+                    page_of = (k, n)
+                    break
     page_no = None
     if page_of is None:
         for line in (*kept[-3:], *kept[:2]):
@@ -79,7 +99,36 @@ def page_lines(page: int, text: str) -> PageLines:
             if bare:
                 page_no = int(bare.group(1) or bare.group(2))
                 break
-    return PageLines(page, tuple(kept), fax, page_of, page_no)
+    return PageLines(page, tuple(kept), fax, page_of, page_no, sender, counter)
+
+
+_FAX_FROM = re.compile(r"\bfrom\s*:?\s*(?P<s>.+?)(?=\s+to\b|\s+P(?:age|G)?\.?\s*\d|$)", re.I)
+_FAX_COUNTER = re.compile(r"\b(?:P(?:age|G)?\.?|#)\s*(\d{1,4})(?:\s*(?:/|of)\s*(\d{1,4}))?\b", re.I)
+_PHONE_OR_TIME = re.compile(
+    r"\(?\d{3}\)?[-.\s]*\d{3}[-.\s]\d{4}|\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M?)?|[\d/.-]{6,}", re.I
+)
+
+
+def fax_sender(line: str) -> str | None:
+    """The sender a fax header names after FROM (letters only, capitals): "FROM: (555) 441-8800 DR PATEL
+    INTERNAL MED TO: …" -> "DR PATEL INTERNAL MED"; None when it names no one (a number only)."""
+    m = _FAX_FROM.search(line)
+    if not m:
+        return None
+    name = " ".join(_PHONE_OR_TIME.sub(" ", m.group("s")).split()).strip(" -:,")
+    return name.upper() if sum(c.isalpha() for c in name) >= 3 else None
+
+
+def fax_counter(line: str) -> tuple[int, int | None] | None:
+    """The transmission page counter of a fax header ("P.01/40", "PAGE 2/003", "Page 6 of 8")."""
+    found = None
+    for m in _FAX_COUNTER.finditer(line):
+        found = m  # the counter is the header's last one ("08:41AM … P.01/03")
+    if found is None:
+        return None
+    k = int(found.group(1))
+    n = int(found.group(2)) if found.group(2) else None
+    return (k, n) if k >= 1 and (n is None or k <= n) else None
 
 
 def line_pattern(source: str, flags: int = 0) -> re.Pattern[str]:

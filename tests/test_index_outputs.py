@@ -197,15 +197,15 @@ def test_parallel_analysis_gives_the_same_documents_as_serial(tmp_path: Path) ->
     with WorkerPool(2, Limits()) as pool:
         bundle = read_bundle([sample, big], pool=pool)
         assert len(bundle.texts) >= PARALLEL_MIN_PAGES
-        parallel, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
+        parallel, _, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool)
         # the reading workers' own page analyses (numbered across both files) give the same documents again
         read_and_analysed = read_bundle([sample, big], pool=pool, analyse=True)
         assert read_and_analysed.texts == bundle.texts
         assert all(a is not None for a in read_and_analysed.analysed)
-        fused, _ = build_documents(
+        fused, _, _ = build_documents(
             bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, pool, known=read_and_analysed.analysed
         )
-    serial, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, None)
+    serial, _, _ = build_documents(bundle.texts, bundle.pages, bundle.sources, bundle.outline_starts, None)
     assert parallel == serial
     assert fused == serial
     assert len(parallel) > 100

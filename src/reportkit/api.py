@@ -23,7 +23,7 @@ from reportkit.index.chronology import chronological, find_gaps
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
-from reportkit.models import SCHEMA, RecordIndex, Skipped
+from reportkit.models import SCHEMA, Patient, RecordIndex, Skipped
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
 
@@ -198,7 +198,7 @@ def _build(
             )
             error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
             raise error(message, detail="\n".join(bundle.debug))
-        documents, stale = build_documents(
+        documents, stale, patients = build_documents(
             bundle.texts,
             bundle.pages,
             bundle.sources,
@@ -209,7 +209,7 @@ def _build(
             known=bundle.analysed,
             sizes=bundle.sizes,
         )
-        index = _assemble(documents, stale, bundle, options, overrides, ocr_note)
+        index = _assemble(documents, stale, bundle, options, overrides, ocr_note, patients)
         if previous is not None:
             from reportkit.index.since import compare_since
 
@@ -227,6 +227,7 @@ def _assemble(
     options: IndexOptions,
     overrides: Overrides | None,
     ocr_note: str,
+    patients: list[Patient] | None = None,
 ) -> RecordIndex:
     from reportkit.ingest.ocr import flag_low_confidence, ocr_summary
 
@@ -236,6 +237,13 @@ def _assemble(
     if no_text:
         warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
     warnings.extend(ocr_summary(bundle, ocr_note))
+    others = [p for p in patients or [] if not p.main]
+    if others:
+        count = sum(len(p.documents) for p in others)
+        warnings.append(
+            f"{count} document(s) name {len(others)} patient(s) other than the bundle's main patient: check each "
+            "before citing or producing it (see the documents' warnings)"
+        )
     return RecordIndex(
         schema=SCHEMA,
         generator=TOOL,
@@ -247,6 +255,7 @@ def _assemble(
         skipped=bundle.skipped,
         warnings=warnings,
         settings=_settings(options, overrides),
+        patients=list(patients or []),
     )
 
 

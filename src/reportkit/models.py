@@ -171,6 +171,8 @@ class Document:
     last_date: str | None = None
     """When the document holds several dates of its ``date_role`` (a run of visits, a reviewer's merge): the
     latest, ``YYYY-MM-DD``; ``date`` is the first. Treatment gaps run from here."""
+    patient: str | None = None
+    """Id of the patient the document names (``P1``…, see ``RecordIndex.patients``); None when it names none."""
 
     @property
     def page_count(self) -> int:
@@ -182,6 +184,27 @@ class Document:
         if self.date is None:
             return None
         return max(self.date, self.last_date or self.date)
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A person the bundle's records are about, as the pages name them (name, date of birth, record numbers)."""
+
+    id: str
+    """``P1``, ``P2``… in order of first appearance."""
+    name: str | None
+    """As first printed (None: only a birth date or a record number was found)."""
+    date_of_birth: str | None
+    """``YYYY-MM-DD``, or as printed when the day and month could be either way round."""
+    documents: list[str]
+    """Ids of the documents that name this patient."""
+    pages: int
+    """How many pages those documents hold."""
+    main: bool
+    """The bundle's main patient (the most pages): the one the index is about. Documents of any other patient
+    carry a warning: a misfiled record is a privacy problem before it is an accuracy one."""
+    evidence: Evidence | None = None
+    """Where the patient was first read."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +232,8 @@ class RecordIndex:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    patients: list[Patient] = field(default_factory=list)
+    """The people the documents name; ``Document.patient`` refers to them."""
     generator: str = ""
     schema: str = SCHEMA
     since: dict[str, Any] | None = None
@@ -252,5 +277,9 @@ class RecordIndex:
             skipped=[Skipped(**s) for s in data.get("skipped", [])],
             warnings=list(data.get("warnings", [])),
             settings=dict(data.get("settings", {})),
+            patients=[
+                Patient(**{**p, "evidence": Evidence(**p["evidence"]) if p.get("evidence") else None})
+                for p in data.get("patients", [])
+            ],
             since=dict(data["since"]) if isinstance(data.get("since"), dict) else None,
         )

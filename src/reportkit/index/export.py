@@ -21,6 +21,7 @@ from reportkit import cite
 from reportkit.errors import OutputError
 from reportkit.index.chronology import chronological
 from reportkit.models import Document, RecordIndex
+from reportkit.understand.patients import OTHER_PATIENT
 
 if TYPE_CHECKING:  # the DOCX writer is imported when a DOCX is written (a cached re-run writes none)
     from reportkit.index import wordml
@@ -147,11 +148,15 @@ def _md_cell(text: str) -> str:
 
 
 def _review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
-    lines = []
+    """A line per document warning; documents of another patient first (a misfiled record is a privacy
+    problem before it is an accuracy one), then the rest in chronological order."""
+    first: list[str] = []
+    lines: list[str] = []
     for doc in chronological(index.documents):
         for warning in doc.warnings:
-            lines.append(f"{doc.id} ({cite_cell(doc, bates)}): {warning}")
-    return lines
+            line = f"{doc.id} ({cite_cell(doc, bates)}): {warning}"
+            (first if warning.startswith(OTHER_PATIENT) else lines).append(line)
+    return first + lines
 
 
 def _headline(index: RecordIndex) -> str:

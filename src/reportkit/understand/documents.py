@@ -10,17 +10,19 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from reportkit.cite import pages
-from reportkit.models import Document, Evidence, Page, Source
+from reportkit.models import Document, Evidence, Page, Patient, Source
 from reportkit.overrides import Overrides, apply_boundaries, apply_fields
 from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, Shingles, shingles
 from reportkit.understand.findings import find_diagnoses, find_findings
+from reportkit.understand.patients import OTHER_PATIENT, PatientMark, compare, group
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import Layout, PageSignals, signals, split
-from reportkit.understand.text import PageLines, page_lines
+from reportkit.understand.text import PageLines, page_lines, snippet
 from reportkit.workers import Task, WorkerPool, guided_runs
 
 PARALLEL_MIN_PAGES = 300
@@ -204,13 +206,13 @@ def build_documents(
     duplicate_threshold: float = DEFAULT_THRESHOLD,
     known: Sequence[AnalysedPage | None] | None = None,
     sizes: Sequence[tuple[int, int] | None] | None = None,
-) -> tuple[list[Document], list[str]]:
+) -> Built:
     """Every page in exactly one document, in bundle order, with ids D0001, D0002, …
 
     ``known``: pages already analysed (by the workers that read them); the rest are analysed here. ``sizes``:
     each page's size in points, when known (a change of size is a sign of a new document). Applies a
     reviewer's overrides (boundaries before analysis, fields after) and marks re-sent copies. Returns the
-    documents and a message for each override that matched nothing."""
+    documents, a message for each override that matched nothing, and the patients the documents name."""
     parallel = pool is not None and pool.jobs > 1 and len(texts) >= PARALLEL_MIN_PAGES
     analysed = _analyse_missing(texts, known or [None] * len(texts), pool)
     pls = [pl for pl, _ in analysed]
@@ -252,10 +254,87 @@ def build_documents(
     for doc, sets in done[finder.seen :]:
         finder.add(sets, doc.date)
     documents = _mark_duplicates([doc for doc, _ in done], finder.copies)
+    documents, patients = assign_patients(documents, [sig.patient for _, sig in analysed])
     if overrides is not None:
         documents, more = apply_fields(documents, overrides, sources)
         stale += more
-    return documents, stale
+    return Built(documents, stale, patients)
+
+
+class Built(NamedTuple):
+    """What :func:`build_documents` gives: the documents, the overrides that matched nothing, the patients."""
+
+    documents: list[Document]
+    stale: list[str]
+    patients: list[Patient]
+
+
+def document_mark(marks: Sequence[PatientMark | None]) -> tuple[PatientMark | None, int | None]:
+    """The patient a document names: its first page's mark completed by later pages that name the same person
+    (a later page naming someone else is not merged). Returns the mark and the page index it was first read."""
+    found: PatientMark | None = None
+    where: int | None = None
+    for i, mark in enumerate(marks):
+        if mark is None:
+            continue
+        if found is None:
+            found, where = mark, i
+        elif compare(found, mark) is not False:
+            found = found.merged(mark)
+    return found, where
+
+
+def assign_patients(
+    documents: list[Document], page_marks: Sequence[PatientMark | None]
+) -> tuple[list[Document], list[Patient]]:
+    """Each document's patient, the bundle's patients, and a warning on every document of a patient who is not
+    the bundle's main one (the most pages)."""
+    marks = []
+    first_read: dict[str, tuple[int, str]] = {}
+    for doc in documents:
+        mark, offset = document_mark(page_marks[doc.first_page - 1 : doc.last_page])
+        marks.append((doc.id, doc.page_count, mark))
+        if mark is not None and offset is not None:
+            first_read[doc.id] = (doc.first_page + offset, _mark_snippet(mark))
+    people, of = group(marks)
+    if not people:
+        return documents, []
+    main = max(range(len(people)), key=lambda k: (people[k].pages, -k))
+    patients = []
+    for k, person in enumerate(people):
+        page, snip = first_read[person.documents[0]]
+        patients.append(
+            Patient(
+                id=f"P{k + 1}",
+                name=person.mark.name_text,
+                date_of_birth=person.mark.dob_shown,
+                documents=list(person.documents),
+                pages=person.pages,
+                main=k == main,
+                evidence=Evidence(page, snip, "patient identity"),
+            )
+        )
+    out = []
+    for doc in documents:
+        who = of.get(doc.id)
+        if who is None:
+            out.append(doc)
+            continue
+        warnings = doc.warnings
+        if who != main:
+            warnings = [
+                *warnings,
+                f"{OTHER_PATIENT} (P{who + 1}) than the bundle's main patient (P{main + 1}): a misfiled "
+                "record? Check it before it is cited or produced",
+            ]
+        out.append(replace(doc, patient=f"P{who + 1}", warnings=warnings))
+    return out, patients
+
+
+def _mark_snippet(mark: PatientMark) -> str:
+    parts = [p for p in (mark.name_text, mark.dob_shown and f"DOB {mark.dob_shown}") if p]
+    parts += [f"{kind} {value}" for kind, value in mark.ids]
+    return snippet("; ".join(parts))
 
 
 def _analyse_missing(

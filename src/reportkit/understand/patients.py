@@ -22,6 +22,8 @@ from functools import lru_cache
 
 from reportkit.understand.text import PageLines
 
+OTHER_PATIENT = "names another patient"
+"""How the warning on a document of a patient other than the bundle's main one begins."""
 TOP_LINES = 40
 """Patient blocks and header bands are in a page's first lines (or its running header)."""
 
@@ -67,10 +69,15 @@ _NAME_BEFORE_DATE = re.compile(
 _NOT_A_PERSON = re.compile(
     r"\b(information|informat|signature|summary|demographics|report|date|birth|patient|name|insurance|plan|"
     r"hospital|clinic|center|centre|medical|health|department|services?|phone|address|number|id|sex|age|"
-    r"self|same|unknown|none|yes|no|male|female|last|first|middle|initial|dr|md|do|rn|the|and|of|for|to)\b",
+    r"self|same|unknown|none|yes|no|male|female|last|first|middle|initial|dr|md|do|rn|the|and|of|for|to|"
+    r"customer|subscriber|guarantor|policyholder|insured|member|client|employee|signed|print)\b",
     re.I,
 )
-_CUT = re.compile(r"\s{2,}|\s*[|•·]\s*|\s+(?=(?:d\.?o\.?b|date\s+of|mrn|sex|age|gender|id\b|dob)\b)|\s*\(", re.I)
+_CUT = re.compile(
+    r"\s{2,}|\s*[|•·]\s*|\s+(?=(?:d\.?o\.?b|date\s+of|mrn|sex|age|gender|id\b|dob)\b)|\s*\(|"
+    r"\s+(?=(?:[A-Z][A-Za-z'#.]*\s+){0,1}[A-Z][A-Za-z'#.]*\s*:)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,10 @@ class PatientMark:
     """Record numbers: (kind, value), e.g. ("mrn", "RCH201955782")."""
     line: int = 0
     """Index of the first line the mark was read from."""
+    name_text: str | None = None
+    """The name as printed."""
+    dob_shown: str | None = None
+    """The birth date as ISO ``YYYY-MM-DD`` when it can mean one day only, else as printed."""
 
     @property
     def empty(self) -> bool:
@@ -102,6 +113,8 @@ class PatientMark:
             self.dob_text or other.dob_text,
             self.ids + tuple(i for i in other.ids if i[0] not in {k for k, _ in self.ids}),
             self.line,
+            self.name_text or other.name_text,
+            self.dob_shown or other.dob_shown,
         )
 
 
@@ -148,9 +161,12 @@ def _dob_after(line: str, start: int) -> tuple[frozenset[tuple[int, int, int]], 
 
 
 @lru_cache(maxsize=1 << 14)
-def _line_parts(line: str) -> tuple[tuple[str, ...] | None, tuple[frozenset[tuple[int, int, int]], str] | None]:
-    """(name, birth date) read from one line."""
+def _line_parts(
+    line: str,
+) -> tuple[tuple[str, ...] | None, tuple[frozenset[tuple[int, int, int]], str] | None, str | None]:
+    """(name, birth date, the name as printed) read from one line."""
     name: tuple[str, ...] | None = None
+    shown: str | None = None
     dob = None
     for m in _DOB.finditer(line):
         found = _dob_after(line, m.end())
@@ -161,6 +177,7 @@ def _line_parts(line: str) -> tuple[tuple[str, ...] | None, tuple[frozenset[tupl
                 tail = re.split(r"\s{2,}|\s*[|•·]\s*|:\s*", before)[-1]
                 if _NAME_BEFORE_DATE.match(tail.strip()):
                     name = name_words(tail)
+                    shown = tail.strip(" ,") if name else None
             break
     for m in _NAME_LABEL.finditer(line):
         if _NOT_NAME_LABEL_BEFORE.search(line[: m.start()]):
@@ -170,8 +187,9 @@ def _line_parts(line: str) -> tuple[tuple[str, ...] | None, tuple[frozenset[tupl
             found_name = name_words(value)
             if found_name:
                 name = found_name
+                shown = _CUT.split(value.strip(), maxsplit=1)[0].strip(" ,.;:-_")
                 break
-    return name, dob
+    return name, dob, shown
 
 
 def _bare_name_and_date(line: str) -> tuple[tuple[str, ...], tuple[frozenset[tuple[int, int, int]], str]] | None:
@@ -192,6 +210,7 @@ def _bare_name_and_date(line: str) -> tuple[tuple[str, ...], tuple[frozenset[tup
 def read_mark(pl: PageLines) -> PatientMark | None:
     """The patient a page names in its first lines, or None when it names none."""
     name: tuple[str, ...] | None = None
+    shown: str | None = None
     dob: tuple[frozenset[tuple[int, int, int]], str] | None = None
     ids: list[tuple[str, str]] = []
     first = -1
@@ -207,14 +226,16 @@ def read_mark(pl: PageLines) -> PatientMark | None:
             or "claimant" in low
             or ("birth" in low or "dob" in low or "d.o.b" in low or "born" in low or "examinee" in low)
         ):
-            n, d = _line_parts(line)
+            n, d, as_printed = _line_parts(line)
             if n and name is None:
-                name, first = n, i if first < 0 else first
+                name, shown, first = n, as_printed, i if first < 0 else first
             if d and dob is None:
                 dob, first = d, i if first < 0 else first
         if i < 8 and (name is None or dob is None):
             bare = _bare_name_and_date(line)
             if bare:
+                if name is None:
+                    shown = line[: (_NUMERIC_DATE.search(line) or _ISO_DATE.search(line)).start()].strip(" |,")  # type: ignore[union-attr]
                 name = name or bare[0]
                 dob = dob or bare[1]
                 first = i if first < 0 else first
@@ -228,7 +249,48 @@ def read_mark(pl: PageLines) -> PatientMark | None:
                     first = i if first < 0 else first
     if name is None and dob is None and not ids:
         return None
-    return PatientMark(name, dob[0] if dob else None, dob[1] if dob else None, tuple(ids), max(first, 0))
+    return PatientMark(
+        name, dob[0] if dob else None, dob[1] if dob else None, tuple(ids), max(first, 0), shown, _shown(dob)
+    )
+
+
+def _shown(dob: tuple[frozenset[tuple[int, int, int]], str] | None) -> str | None:
+    if dob is None:
+        return None
+    if len(dob[0]) == 1:
+        y, m, d = next(iter(dob[0]))
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    digits = dob[1]
+    return f"{digits[:2]}/{digits[2:4]}/{digits[4:]}"
+
+
+@dataclass
+class _Person:
+    mark: PatientMark
+    documents: list[str]
+    pages: int
+
+
+def group(marks: Sequence[tuple[str, int, PatientMark | None]]) -> tuple[list[_Person], dict[str, int]]:
+    """People in the bundle from each document's mark, ``(doc_id, page_count, mark)`` in bundle order: a
+    document joins the first person whose mark names the same patient. Returns the people and, for each
+    document that names a patient, its person's index."""
+    people: list[_Person] = []
+    of: dict[str, int] = {}
+    for doc_id, pages, mark in marks:
+        if mark is None or mark.empty:
+            continue
+        for k, person in enumerate(people):
+            if compare(person.mark, mark) is True:
+                person.mark = person.mark.merged(mark)
+                person.documents.append(doc_id)
+                person.pages += pages
+                of[doc_id] = k
+                break
+        else:
+            of[doc_id] = len(people)
+            people.append(_Person(mark, [doc_id], pages))
+    return people, of
 
 
 def _near(a: str, b: str) -> bool:

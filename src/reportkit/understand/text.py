@@ -59,9 +59,40 @@ class PageLines:
         return self.lines[:n]
 
 
+_BLANK = re.compile(r"(?P<label>[A-Za-z][A-Za-z .#/']{0,30}?)\s*:\s*_{3,}")
+_FILLED_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+
+
+def fill_form_line(line: str) -> str:
+    """A form line whose blanks were filled in after the printed labels ("Date: ____ Patient: ____ DOB: ____
+    2/8/26 Gonzalez, Maria T 6/14/80", as a text layer gives a typed-over form) rewritten with each value
+    beside its label ("Date: 2/8/26 Patient: Gonzalez, Maria T DOB: 6/14/80"). Dates go to the labels that
+    ask for a date, in order; the rest to the others. A line it cannot pair up is returned as it is."""
+    if "___" not in line:
+        return line
+    blanks = list(_BLANK.finditer(line))
+    if not blanks or line[blanks[-1].end() :].strip(" _") == "":
+        return line
+    tail = line[blanks[-1].end() :].strip(" _")
+    if "_" in tail or ":" in tail:
+        return line
+    labels = [b.group("label").strip() for b in blanks]
+    dates = _FILLED_DATE.findall(tail)
+    texts = [t.strip(" ,") for t in _FILLED_DATE.split(tail) if t.strip(" ,")]
+    wants_date = [bool(re.search(r"date|d\.?o\.?b|birth|dos\b", lab, re.I)) for lab in labels]
+    if sum(wants_date) != len(dates) or len(labels) - sum(wants_date) != len(texts):
+        return line
+    dates.reverse()
+    texts.reverse()
+    values = [dates.pop() if wants else texts.pop() for wants in wants_date]
+    head = line[: blanks[0].start()]
+    return (head + " ".join(f"{lab}: {val}" for lab, val in zip(labels, values, strict=True))).strip()
+
+
 def page_lines(page: int, text: str) -> PageLines:
-    """Split a page into non-empty stripped lines; drop fax headers among the first three lines."""
-    lines = [ln.strip() for ln in text.split("\n")]
+    """Split a page into non-empty stripped lines; drop fax headers among the first three lines; pair the
+    values typed into a form's blanks with their labels (:func:`fill_form_line`)."""
+    lines = [fill_form_line(ln.strip()) for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
     fax = False
     kept: list[str] = []

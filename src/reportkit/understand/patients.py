@@ -75,7 +75,7 @@ _NOT_A_PERSON = re.compile(
 )
 _CUT = re.compile(
     r"\s{2,}|\s*[|•·]\s*|\s+(?=(?:d\.?o\.?b|date\s+of|mrn|sex|age|gender|id\b|dob)\b)|\s*\(|"
-    r"\s+(?=(?:[A-Z][A-Za-z'#.]*\s+){0,1}[A-Z][A-Za-z'#.]*\s*:)",
+    r"\s+(?=(?:[A-Z][A-Za-z'#]+\.?\s+)?[A-Z][A-Za-z'#]+\s*:)",
     re.I,
 )
 
@@ -187,7 +187,7 @@ def _line_parts(
             found_name = name_words(value)
             if found_name:
                 name = found_name
-                shown = _CUT.split(value.strip(), maxsplit=1)[0].strip(" ,.;:-_")
+                shown = _CUT.split(value.strip(), maxsplit=1)[0].strip(" ,;:-_")
                 break
     return name, dob, shown
 

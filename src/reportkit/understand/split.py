@@ -279,8 +279,9 @@ def score_start(
             add(1, f"page {k} of {n}: another numbering than the page before's")
         else:
             add(-3, f"page {k} of {n}")
-    if prev.page_of and prev.page_of[0] == prev.page_of[1] and not (cur.page_of and cur.page_of[0] > 1):
-        add(2, f"previous page ends its numbering (page {prev.page_of[0]} of {prev.page_of[1]})")
+    last = prev.page_of if prev.page_of and prev.page_of[0] == prev.page_of[1] else None
+    if last and not (cur.page_of and cur.page_of[0] > 1 and cur.page_of[1] == last[1]):
+        add(2, f"previous page ends its numbering (page {last[0]} of {last[1]})")
     elif not cur.page_of and prev.page_of and prev.page_of[0] < prev.page_of[1]:
         add(-1, "previous page's footer says more pages follow")
     elif not cur.page_of and cur.page_no is not None and prev.page_no is not None:
@@ -327,7 +328,7 @@ def score_start(
         cur.title or cur.patient_block or cur.care_date or cur.page_of or band or strong or resized or cur.salutation
     ):
         add(-2, "no header signals")
-    if cur.chars < SHORT_PAGE_CHARS and not (strong or resized) and score < STRONG_START:
+    if cur.chars < SHORT_PAGE_CHARS and not (strong or resized or band) and score < STRONG_START:
         add(-3, "a short page (spill-over) joins the document before")
     return Boundary(cur.page, score, tuple(why))
 

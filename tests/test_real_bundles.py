@@ -1,0 +1,324 @@
+"""The failure classes seen on real-world bundles (payer faxes, chart dumps, forms, scans, several patients),
+each reproduced on generated pages: a regression test per class, from a fresh clone (no corpus needed).
+
+1. a change of patient ends a document          5. a short last page joins the document before
+2. start signals on OCR'd (noisy) text          6. page counts: "Page k of N", fax counters and senders
+3. section titles in a running header band       7. a change of page size or of scanned/text
+4. a production's exhibit stamps                 8. a re-scan found as a near duplicate once split right
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.pdfgen import canvas
+
+from reportkit.models import Page, Source
+from reportkit.understand.documents import build_documents
+from reportkit.understand.patients import compare, names_match, read_mark
+from reportkit.understand.split import Layout, band_change, signals, split
+from reportkit.understand.text import fill_form_line, page_lines
+
+
+def spans_of(texts: Sequence[str], layouts: Sequence[Layout] | None = None) -> list[tuple[int, int]]:
+    sigs = [signals(page_lines(i + 1, t)) for i, t in enumerate(texts)]
+    return [(a, b) for a, b, _ in split(sigs, {1}, set(), layouts)]
+
+
+def mark(text: str):  # type: ignore[no-untyped-def]
+    return read_mark(page_lines(1, text))
+
+
+# -- patient identity ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "dob"),
+    [
+        ("Patient Name: DELACROIX, THOMAS R.\nDate of Birth: 09/22/1971", ("delacroix", "thomas"), (1971, 9, 22)),
+        ("Roe, Jane A. | DOB: 11/04/1955 | MRN: RCH-2019-55782 DISCHARGE SUMMARY", ("jane", "roe"), None),
+        ("Member: KOWALSKI, ADAM J. | ID: PHP-117-55-3342 | DOB: 05/19/1988", ("adam", "kowalski"), (1988, 5, 19)),
+        ("Clinic\nKimberly Lawrence 24/05/1977\nSummary", ("kimberly", "lawrence"), (1977, 5, 24)),
+        ("Patient Name: Sarah Smith Ordering Physician: Alex Johnson, MD", ("sarah", "smith"), None),
+        ("RE: Patient: FERNANDEZ, LUCIA M. (DOB 03/28/1992)", ("fernandez", "lucia"), (1992, 3, 28)),
+    ],
+)
+def test_a_page_names_its_patient(text: str, name: tuple[str, ...], dob: tuple[int, int, int] | None) -> None:
+    found = mark(text)
+    assert found is not None and found.name == name
+    if dob is not None:
+        assert found.dob is not None and dob in found.dob
+
+
+def test_names_of_other_people_are_not_the_patient() -> None:
+    assert mark("Doctor Name: Cheryl Blankenship\nInsured's Name: John Roe") is None
+    assert mark("Practice Name: ________________") is None
+
+
+def test_patients_compare_by_name_birth_date_and_record_number() -> None:
+    roe = mark("Patient: Jane Roe DOB: 03/11/1944")
+    assert compare(roe, mark("Name: Jane Roe\nDOB: 1944-03-11")) is True
+    assert compare(roe, mark("Name: Jane Roe\nDOB: 11/03/1944")) is True  # day-first: both readings kept
+    assert compare(roe, mark("Patient: John Smith DOB: 07/04/1962")) is False
+    assert compare(roe, mark("Patient: Jane Roe DOB: 03/17/1944")) is True  # one OCR'd digit, names agree
+    assert compare(roe, mark("Patient: Mary Poe DOB: 03/17/1944")) is False
+    assert compare(mark("MRN: A-1001"), mark("MRN: A-2002")) is False
+    assert compare(roe, None) is None
+    assert names_match(("frances", "martin", "susan"), ("susan",))
+    assert names_match(("anderson", "danny"), ("andersen", "danny"))  # OCR-tolerant
+    assert not names_match(("anderson", "danny"), ("danny", "wallace"))
+
+
+def test_a_form_line_typed_over_pairs_values_with_labels() -> None:
+    line = "Date: ________ Patient: ______________ DOB: ________ 2/8/26 Gonzalez, Maria T 6/14/80"
+    assert fill_form_line(line) == "Date: 2/8/26 Patient: Gonzalez, Maria T DOB: 6/14/80"
+    assert fill_form_line("Signature: ________ Date: ______") == "Signature: ________ Date: ______"
+    found = mark(line)
+    assert found is not None and (1980, 6, 14) in (found.dob or ())
+
+
+# -- 1. a change of patient ends a document ------------------------------------------------------------------
+
+NOTICE = """PINNACLE HEALTH PLANS
+Utilization Management Department
+PRIOR AUTHORIZATION
+DETERMINATION NOTICE
+Date of Determination: {when}
+MEMBER INFORMATION
+Member Name: {name}
+Member ID: {mid}
+Date of Birth: {dob}
+DETERMINATION: APPROVED
+Notes: authorization valid for 60 days from the date of determination and for the service listed only."""
+
+
+def test_a_change_of_patient_ends_a_document_even_under_the_same_title() -> None:
+    one = NOTICE.format(when="January 30, 2026", name="ROE, JANE", mid="PHP-1", dob="09/22/1971")
+    two = NOTICE.format(when="January 30, 2026", name="POE, MARK", mid="PHP-2", dob="12/03/1985")
+    assert spans_of([one, two]) == [(1, 1), (2, 2)]
+
+
+def test_the_same_patient_on_the_next_page_of_a_chart_is_no_start() -> None:
+    page = (
+        "Roe, Jane | DOB: 01/02/1950 | MRN: 555-1 NURSING NOTES\nDATE/TIME: 01/30/2026 {t}\n"
+        "Resting comfortably, vitals stable, pain controlled with oral medication."
+    )
+    assert spans_of([page.format(t="02:00"), page.format(t="06:00"), page.format(t="11:00")]) == [(1, 3)]
+
+
+# -- 2. OCR'd text ---------------------------------------------------------------------------------------------
+
+
+def test_start_signals_work_on_noisy_ocr_text() -> None:
+    # "Patient Narne" misread; the birth date and the name still differ from the page before
+    first = "Patient Name: Susan Martin\nDOB: 08/03/1951\nChief complaint: knee pain, stable on current medication."
+    second = "Patient Narne : Danny Anderson\nD.O.B: 29/02/1944\nAssesment: hypertension rernains controlled."
+    third = "Patient Narne : Danny Andersen\nD.O.B: 29/02/1944\nRecommendations: continue current regimen."
+    assert spans_of([first, second, third]) == [(1, 1), (2, 3)]
+
+
+# -- 3. section titles in the running header band -------------------------------------------------------------
+
+BAND = "Roe, Jane | DOB: 01/02/1950 | MRN: RCH-55 {title}\n{body}"
+
+
+def test_a_running_header_whose_section_title_changes_starts_a_document() -> None:
+    body = "Line of charted text that continues the record of this admission at some length."
+    pages = [
+        BAND.format(title="EMERGENCY DEPARTMENT NOTE", body=body),
+        BAND.format(title="EMERGENCY DEPARTMENT NOTE", body=body),
+        BAND.format(title="MEDICATION ADMINISTRATION RECORD", body="01/29 20:00 Morphine 4mg IV Pain 7/10 Given"),
+        BAND.format(title="MEDICATION ADMINISTRATION RECORD", body="01/30 06:00 Insulin 4 units SQ Per scale"),
+        BAND.format(title="DISCHARGE INSTRUCTIONS", body=body),
+    ]
+    assert spans_of(pages) == [(1, 2), (3, 4), (5, 5)]
+    band = "roe, jane | dob: #/#/# | mrn: rch-# "
+    assert band_change(band + "discharge summary", band + "operative report") is True
+    assert band_change(band + "discharge summary", band + "discharge summary") is False
+    # a letterhead, then a running header that adds the patient: no section title changed
+    assert (
+        band_change("northfield orthopedic associates | # oak ave", "northfield orthopedic associates - roe - dob #")
+        is None
+    )
+
+
+def test_a_new_date_under_the_same_running_header_holds_a_panel_run_together() -> None:
+    lab = (
+        "Roe, Jane | DOB: 01/02/1950 | MRN: RCH-55 LABORATORY RESULTS\nBASIC METABOLIC PANEL — Collected: {d}\n"
+        "Glucose 142 H mg/dL 70-100 Final\nSodium 141 mEq/L 136-145 Final"
+    )
+    assert spans_of([lab.format(d="01/29/2026"), lab.format(d="01/30/2026"), lab.format(d="02/01/2026")]) == [(1, 3)]
+
+
+# -- 4. exhibit stamps ---------------------------------------------------------------------------------------
+
+
+def test_exhibit_stamps_of_a_production_split_and_hold() -> None:
+    text = (
+        "{k} of {n}: {ex}: Office Treatment Records\n"
+        "The claimant was seen for follow-up of low back pain with no change in the plan of care."
+    )
+    pages = [
+        text.format(k=1, n=2, ex="3F"),
+        text.format(k=2, n=2, ex="3F"),
+        text.format(k=1, n=1, ex="4F"),
+    ]
+    assert spans_of(pages) == [(1, 2), (3, 3)]
+
+
+# -- 5. a short last page ------------------------------------------------------------------------------------
+
+
+def test_a_short_spill_over_page_joins_the_document_before() -> None:
+    note = (
+        "PROGRESS NOTE\nPatient: Jane Roe DOB: 01/02/1950\nDate of Service: 03/04/2025\n"
+        "Assessment: stable low back pain, continue home program and follow up in four weeks."
+    )
+    assert spans_of([note, "Department: Internal Medicine\nHospital: Central Medical Center"]) == [(1, 2)]
+    assert spans_of([note, "DNR/DNI (MOLST on file)"]) == [(1, 2)]
+
+
+# -- 6. page counts ------------------------------------------------------------------------------------------
+
+
+def test_page_counts_finish_and_restart_documents() -> None:
+    body = "Narrative text of the report continues here with findings and discussion of the case."
+    eob = ["EXPLANATION OF BENEFITS\n" + body + "\nPage: 1 of 2", "Dear Provider,\n" + body + "\nPage: 2 of 2"]
+    card = body + "\nPage 1 of 2"
+    excerpt = "Patient Name\n" + body + "\nPrinted: 7/17/2017 13:01 EDT Page 16 of 42"
+    assert spans_of([*eob, card]) == [(1, 2), (3, 3)]
+    assert spans_of([card.replace("1 of 2", "2 of 2"), excerpt]) == [(1, 1), (2, 2)]  # another numbering
+
+
+def test_fax_counters_and_senders_start_transmissions() -> None:
+    def fax(sender: str, k: int, n: int) -> str:
+        return (
+            f"02/07/2026 16:22PM FROM: {sender} (555) 661-0000 TO: (555) 867-5309 P.{k:02d}/{n:02d}\n"
+            "Narrative text of the record continues on this page without any heading of its own at all."
+        )
+
+    pages = [
+        fax("RIVERSIDE HOSP", 1, 2),
+        fax("RIVERSIDE HOSP", 2, 2),
+        fax("SUMMIT ORTHO", 1, 2),
+        fax("SUMMIT ORTHO", 2, 2),
+    ]
+    assert spans_of(pages) == [(1, 2), (3, 4)]
+    pl = page_lines(1, pages[2])
+    assert pl.fax_sender == "SUMMIT ORTHO" and pl.fax_counter == (1, 2) and "FROM" not in pl.text
+
+
+# -- 7. layout ------------------------------------------------------------------------------------------------
+
+
+def test_a_change_of_page_size_or_of_scan_starts_a_document() -> None:
+    text = "Narrative text of the record continues on this page without any heading of its own at all."
+    same = [Layout((612, 792), "embedded"), Layout((612, 792), "embedded")]
+    other = [Layout((612, 792), "embedded"), Layout((320, 316), "ocr")]
+    assert spans_of([text, text], same) == [(1, 2)]
+    assert spans_of([text, text], other) == [(1, 1), (2, 2)]
+    scanner_wobble = [Layout((1206, 1588), "ocr"), Layout((1218, 1584), "ocr")]
+    assert spans_of([text, text], scanner_wobble) == [(1, 2)]
+
+
+# -- 8. near duplicates once split right ---------------------------------------------------------------------
+
+LAB = """SUMMIT VALLEY REFERENCE LABORATORY
+LABORATORY REPORT - COMPLETE BLOOD COUNT (CBC) WITH DIFFERENTIAL
+Patient: {name} DOB: {dob}
+Ordering Physician: Dr. Evelyn Sato, DO Collection Date: 01/27/2026 08:15
+WBC {wbc} H x10^3/uL 4.5 - 11.0 Final
+RBC 4.52 x10^6/uL 3.80 - 5.10 Final
+Hemoglobin 13.1 g/dL 12.0 - 16.0 Final
+Hematocrit 39.2 % 36.0 - 46.0 Final
+Platelet Count 245 x10^3/uL 150 - 400 Final
+COMMENT: WBC and absolute neutrophil count mildly elevated. Clinical correlation recommended.
+Reviewed & Released by: James T. Nakamura, MD, PhD - Laboratory Director"""
+
+
+def test_a_rescan_between_other_patients_records_is_found_as_a_copy() -> None:
+    original = LAB.format(name="THORNBERRY, MARGARET A.", dob="04/15/1958", wbc="11.8")
+    other = (
+        "PROGRESS NOTE\nPatient: Maria Gonzalez DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
+        "Seen today for follow-up of hypertension; increase lisinopril."
+    )
+    rescan = original.replace("x10^3", "x10%3").replace("WBC and", "WE8C and").replace("13.1", "13.l")
+    texts = [original, other, rescan]
+    pages = [Page(i + 1, 0, i + 1, "ocr" if i == 2 else "embedded", len(t)) for i, t in enumerate(texts)]
+    sources = [Source("bundle.pdf", "0" * 64, 3, 1, 3)]
+    layouts = [(612, 792), (612, 792), (612, 792)]
+    docs, _, patients = build_documents(texts, pages, sources, set(), None, sizes=layouts)
+    assert [(d.first_page, d.last_page) for d in docs] == [(1, 1), (2, 2), (3, 3)]
+    assert docs[2].duplicate_of == docs[0].id
+    assert docs[0].patient == docs[2].patient != docs[1].patient
+    assert len(patients) == 2 and sum(p.main for p in patients) == 1
+
+
+# -- end to end: a generated multi-patient bundle ----------------------------------------------------------
+
+
+def _bundle(path: Path) -> None:
+    """Three patients' records in one file: a two-page chart excerpt of the main patient, a misfiled lab
+    report of another patient on A4, the main patient's letter."""
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=True)
+
+    def page(lines: Sequence[str], size: tuple[float, float] = letter) -> None:
+        pdf.setPageSize(size)
+        y = size[1] - 60
+        for line in lines:
+            pdf.drawString(50, y, line)
+            y -= 16
+        pdf.showPage()
+
+    band = "Okafor, Daniel R. | DOB: 09/23/1981 | MRN: LOS-77120 {t}"
+    page([band.format(t="EMERGENCY DEPARTMENT NOTE"), "Date of Service: 03/01/2024", "CHIEF COMPLAINT: back pain."])
+    page([band.format(t="EMERGENCY DEPARTMENT NOTE"), "Assessment: lumbar strain.", "Page 2"])
+    page(
+        [
+            "REGIONAL LABORATORY",
+            "LABORATORY REPORT",
+            "Patient: POE, MARK DOB: 12/03/1975",
+            "Collected: 03/02/2024",
+            "WBC 7.1 x10^3/uL Final",
+            "Reviewed by: Ann Lee, MD",
+        ],
+        A4,
+    )
+    page(
+        [
+            "LAKESHORE ORTHOPEDIC",
+            "Patient: Daniel R. Okafor DOB: 09/23/1981",
+            "Dear Adjuster,",
+            "I saw Mr. Okafor on 03/05/2024 for low back pain.",
+            "Sincerely,",
+            "Helen Castellano, MD",
+        ]
+    )
+    pdf.save()
+
+
+def test_a_bundle_of_several_patients_is_indexed_with_its_patients(tmp_path: Path) -> None:
+    from reportkit import IndexOptions, index_bundle
+
+    source = tmp_path / "records" / "bundle.pdf"
+    source.parent.mkdir()
+    _bundle(source)
+    result = index_bundle([source], tmp_path / "out", IndexOptions(use_cache=False, jobs=1, ocr="never"))
+    data = json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))
+    spans = sorted((d["first_page"], d["last_page"]) for d in data["documents"])
+    assert spans == [(1, 2), (3, 3), (4, 4)]
+    by_page = {d["first_page"]: d for d in data["documents"]}
+    main = [p for p in data["patients"] if p["main"]]
+    assert len(data["patients"]) == 2 and len(main) == 1
+    assert main[0]["date_of_birth"] == "1981-09-23" and main[0]["pages"] == 3
+    assert by_page[1]["patient"] == by_page[4]["patient"] == main[0]["id"] != by_page[3]["patient"]
+    assert any(w.startswith("names another patient") for w in by_page[3]["warnings"])
+    assert not any(w.startswith("names another patient") for w in by_page[1]["warnings"])
+    assert any("other than the bundle's main patient" in w for w in data["warnings"])
+    review = (tmp_path / "out" / "index.md").read_text(encoding="utf-8").split("## For review", 1)[1]
+    assert review.strip().splitlines()[0].startswith("- D") and "names another patient" in review.splitlines()[2]
+    assert result.index.patients[0].evidence is not None

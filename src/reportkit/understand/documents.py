@@ -105,7 +105,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
             last=None,
         )
     who = find_provider(doc_pages, kind.doc_type)
-    where = find_facility(doc_pages[0])
+    where = find_facility(doc_pages)
     warnings: list[str] = [*kind.warnings, *when.warnings, *who.warnings, *where.warnings]
     if kind.doc_type == "other":
         warnings = [w for w in warnings if w not in ("no date of care found", "provider not found")]

@@ -67,7 +67,8 @@ FACILITY_WORDS = re.compile(
 DOCUMENT_WORDS = re.compile(
     r"\b(report|note|summary|record|visit|evaluation|re-?evaluation|statement|consult(?:ation)?|form|letter|"
     r"study|results?|request|invoice|order|sheet|exam(?:ination)?|mri|ct|x-?ray|radiographs?|ultrasound|scan|"
-    r"panel|prescription|referral|procedure|injection|directive|confidential|authori[sz]ation|questionnaire)\b",
+    r"panel|prescription|referral|procedure|injection|directive|confidential|authori[sz]ation|questionnaire|"
+    r"card|template|notice|determination|instructions|claim)\b",
     re.I,
 )
 """Words that name a document, never an organisation ("Evaluations" in a company name does not count)."""
@@ -75,7 +76,7 @@ _FACILITY_LABEL = re.compile(r"^(facility|hospital|clinic|practice)\s*(name)?\s*
 _PLACE_LABEL = re.compile(r"^(location|site|place\s+of\s+service)\s*:\s*(?P<v>.+)$", re.I)
 _CAPS_NAME = re.compile(r"^([A-Z][A-Z0-9&.,'’\- ]{4,}?)\s+(?=[A-Z][a-z])")
 _SEGMENTS = re.compile(r"\s+[|•·—–]\s+|\s{3,}")
-_NOT_FACILITY = re.compile(r"(patient|dob|mrn|date|page\s+\d|phone|tel|fax|re:|claim|account|@|www\.)", re.I)
+_NOT_FACILITY = re.compile(r"\b(patient|dob|mrn|date|page\s+\d|phone|tel|fax|claim|account)\b|re:|@|www\.", re.I)
 
 
 @dataclass(frozen=True)
@@ -173,29 +174,97 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
     return Found(value, page, snip, rule, warnings)
 
 
-def find_facility(first_page: PageLines) -> Found:
-    """The facility: a "Facility:" label, else the letterhead at the top of the first page, else a location."""
+_PAYER = re.compile(
+    r"\b(health\s+plans?|insurance|mutual|casualty|assurance|benefits?|medicare|medicaid|blue\s+(cross|shield)|"
+    r"cigna|aetna|humana|united\s*healthcare|anthem|kaiser|tricare|workers'?\s+comp\w*)\b",
+    re.I,
+)
+"""Words of a payer's name: a payer's letter comes from the payer, whatever site its "Facility:" names."""
+_VALUE_TAIL = re.compile(r"\s+[—–-]+\s+(npi|tax\s*id|tin|phone|tel|fax)\b.*$|\s+npi\s*[:#]?\s*\d.*$", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’&.\-]*")
+
+
+def plausible_organisation(name: str) -> bool:
+    """A value that reads as an organisation's name: real words (not OCR debris like "Zs a id ee", blank
+    underlines or a form caption), not a person's name with credentials, not a patient header."""
+    words = _WORD.findall(name)
+    long_words = [w for w in words if len(w.strip(".")) >= 3]
+    letters = sum(c.isalpha() for c in name)
+    return (
+        3 <= len(name) <= 70
+        and len(long_words) >= 2
+        and 2 * len(long_words) > len(words)
+        and letters >= 0.6 * len(name.replace(" ", ""))
+        and not re.search(r"\d{3,}|_{2,}|[?!]|:\s*\S", name)
+        and len(words) <= 9
+        and not _names_in(name)
+        and not _NOT_FACILITY.search(name)
+        and not DOCUMENT_WORDS.search(name)
+    )
+
+
+def find_facility(pages: PageLines | Sequence[PageLines]) -> Found:
+    """The facility: a "Facility:" label, else the letterhead at the top of the first page, else a location,
+    else a facility label on a later page, else the sender of the fax that carried the first page.
+
+    A payer's letterhead wins over the site a "Facility:" label names (a prior-authorisation notice names the
+    requested service's site; the letter comes from the payer). A line holding a patient header (DOB, MRN,
+    "Patient") is never a letterhead. A value that does not read as an organisation's name is dropped, with
+    a warning."""
+    doc = [pages] if isinstance(pages, PageLines) else list(pages)
+    first_page = doc[0]
+    dropped: list[str] = []
+    head = _letterhead(first_page, dropped)
+    if head and _PAYER.search(head.value or ""):
+        return head
     for line in first_page.lines[:40]:
         m = _FACILITY_LABEL.match(line)
         if m and not _NOT_FACILITY.search(m.group("v")):
-            return Found(m.group("v").strip(), first_page.page, snippet(line), "label")
-    for i, line in enumerate(first_page.top(6)):
+            value = _VALUE_TAIL.sub("", m.group("v")).strip(" ,-—")
+            if plausible_organisation(value):
+                return Found(value, first_page.page, snippet(line), "label")
+            dropped.append("label")
+    if head:
+        return head
+    for pl in doc:
+        for line in pl.lines[:40]:
+            m = _PLACE_LABEL.match(line) if pl is first_page else _FACILITY_LABEL.match(line)
+            if m and not _NOT_FACILITY.search(m.group("v")):
+                value = _VALUE_TAIL.sub("", m.group("v")).strip(" ,-—")
+                if plausible_organisation(value):
+                    rule = "label:location" if pl is first_page else "label (a later page)"
+                    return Found(value, pl.page, snippet(line), rule)
+    if first_page.fax_sender and plausible_organisation(first_page.fax_sender.title()):
+        return Found(first_page.fax_sender, first_page.page, first_page.fax_sender, "fax header sender")
+    warnings = ("facility dropped: the letterhead does not read as an organisation's name",) if dropped else ()
+    return Found(None, None, "", "", warnings)
+
+
+def _letterhead(first_page: PageLines, dropped: list[str]) -> Found | None:
+    top = first_page.top(6)
+    for i, line in enumerate(top):
+        if _NOT_FACILITY.search(line) and re.search(r"\b(dob|mrn|patient)\b", line, re.I):
+            continue  # a patient header band ("Roe, Jane | DOB: … | MRN: …"), never a letterhead
         name = _SEGMENTS.split(line)[0].strip(" ,-|")  # "CLINIC NAME | services | phone": the first part
         caps = _CAPS_NAME.match(name)  # "HARBORVIEW OCCUPATIONAL HEALTH Workplace Injury Care": the capitals
         if caps and FACILITY_WORDS.search(caps.group(1)):
             name = caps.group(1)
-        plausible = (
-            3 <= len(name) <= 70
-            and len(name.split()) >= 2
-            and not re.search(r"\d{3,}", name)
-            and not _names_in(name)
-            and not _NOT_FACILITY.search(name)
-            and not DOCUMENT_WORDS.search(name)
-        )
-        if plausible and (i == 0 or FACILITY_WORDS.search(name)):
+        if not (i == 0 or FACILITY_WORDS.search(name)):
+            continue
+        if (
+            i > 0
+            and FACILITY_WORDS.search(name)
+            and _CAPS_LINE.match(top[i - 1])
+            and not FACILITY_WORDS.search(top[i - 1])
+        ):
+            joined = f"{top[i - 1].strip()} {name}"  # "CHRISTIANA CARE" over "HEALTH SERVICES"
+            if plausible_organisation(joined):
+                name = joined
+        if plausible_organisation(name) and len(name.split()) >= 2:
             return Found(name, first_page.page, snippet(line), "letterhead")
-    for line in first_page.lines[:40]:
-        m = _PLACE_LABEL.match(line)
-        if m and not _NOT_FACILITY.search(m.group("v")):
-            return Found(m.group("v").strip(), first_page.page, snippet(line), "label:location")
-    return Found(None, None, "", "", ())
+        if i == 0 and name.strip():
+            dropped.append("letterhead")
+    return None
+
+
+_CAPS_LINE = re.compile(r"^[A-Z][A-Z&'’.\- ]{2,30}$")

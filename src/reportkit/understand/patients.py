@@ -207,6 +207,22 @@ def _bare_name_and_date(line: str) -> tuple[tuple[str, ...], tuple[frozenset[tup
     return None
 
 
+_PERSON_HINT = re.compile(r"name|patient|member|employee|claimant|birth|dob|d\.o\.b|born|examinee")
+_ID_HINT = re.compile(r"mrn|record| id|#")
+
+
+@lru_cache(maxsize=1 << 14)
+def _ids_in(line: str) -> tuple[tuple[str, str], ...]:
+    found = []
+    for m in _ID.finditer(line):
+        kind = re.sub(r"[^a-z]", "", m.group("kind").lower())
+        kind = "mrn" if kind.startswith(("mrn", "medicalrecord")) else kind.replace("number", "")
+        value = re.sub(r"[^A-Z0-9]", "", m.group("v").upper())
+        if any(c.isdigit() for c in value):
+            found.append((kind, value))
+    return tuple(found)
+
+
 def read_mark(pl: PageLines) -> PatientMark | None:
     """The patient a page names in its first lines, or None when it names none."""
     name: tuple[str, ...] | None = None
@@ -218,33 +234,25 @@ def read_mark(pl: PageLines) -> PatientMark | None:
         if len(line) > 200:
             continue
         low = line.lower()
-        if (
-            "name" in low
-            or "patient" in low
-            or "member" in low
-            or "employee" in low
-            or "claimant" in low
-            or ("birth" in low or "dob" in low or "d.o.b" in low or "born" in low or "examinee" in low)
-        ):
+        person, number = _PERSON_HINT.search(low), _ID_HINT.search(low)
+        if person:
             n, d, as_printed = _line_parts(line)
             if n and name is None:
                 name, shown, first = n, as_printed, i if first < 0 else first
             if d and dob is None:
                 dob, first = d, i if first < 0 else first
-        if i < 8 and (name is None or dob is None):
+        if i < 8 and (name is None or dob is None) and line[-1:].isdigit():
             bare = _bare_name_and_date(line)
             if bare:
                 if name is None:
-                    shown = line[: (_NUMERIC_DATE.search(line) or _ISO_DATE.search(line)).start()].strip(" |,")  # type: ignore[union-attr]
+                    cut = _NUMERIC_DATE.search(line) or _ISO_DATE.search(line)
+                    shown = line[: cut.start()].strip(" |,") if cut else None
                 name = name or bare[0]
                 dob = dob or bare[1]
                 first = i if first < 0 else first
-        if "mrn" in low or "record" in low or " id" in low or "#" in low:
-            for m in _ID.finditer(line):
-                kind = re.sub(r"[^a-z]", "", m.group("kind").lower())
-                kind = "mrn" if kind.startswith(("mrn", "medicalrecord")) else kind.replace("number", "")
-                value = re.sub(r"[^A-Z0-9]", "", m.group("v").upper())
-                if any(c.isdigit() for c in value) and kind not in {k for k, _ in ids}:
+        if number:
+            for kind, value in _ids_in(line):
+                if kind not in {k for k, _ in ids}:
                     ids.append((kind, value))
                     first = i if first < 0 else first
     if name is None and dob is None and not ids:

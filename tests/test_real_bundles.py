@@ -322,3 +322,43 @@ def test_a_bundle_of_several_patients_is_indexed_with_its_patients(tmp_path: Pat
     review = (tmp_path / "out" / "index.md").read_text(encoding="utf-8").split("## For review", 1)[1]
     assert review.strip().splitlines()[0].startswith("- D") and "names another patient" in review.splitlines()[2]
     assert result.index.patients[0].evidence is not None
+
+
+def test_packet_refuses_another_patients_record_until_a_reviewer_confirms_it(tmp_path: Path) -> None:
+    from reportkit import IndexOptions, index_bundle
+    from reportkit.cli import app
+    from typer.testing import CliRunner
+
+    records = tmp_path / "records"
+    records.mkdir()
+    _bundle(records / "bundle.pdf")
+    runner = CliRunner()
+    refused = runner.invoke(app, ["packet", str(records), "--out", str(tmp_path / "packet"), "--prefix", "OKAFOR",
+                                  "--no-ledger"])  # fmt: skip
+    assert refused.exit_code == 3, refused.output
+    assert "name another patient" in refused.output and "p. 3" in refused.output
+    assert "POE" not in refused.output  # no record text in messages
+    assert not (tmp_path / "packet").exists()
+
+    overrides = tmp_path / "overrides.yaml"
+    overrides.write_text("documents:\n  - pages: 3\n    patient_confirmed: true\n", encoding="utf-8")
+    options = IndexOptions(use_cache=False, jobs=1, ocr="never", overrides=overrides)
+    confirmed = index_bundle([records], tmp_path / "index", options)
+    doc = next(d for d in confirmed.index.documents if d.first_page == 3)
+    assert "patient" in doc.overridden
+    assert not any(w.startswith("names another patient") for w in doc.warnings)
+    assert any(w.startswith("reviewer confirmed (overrides line 2)") for w in doc.warnings)
+    made = runner.invoke(app, ["packet", str(records), "--out", str(tmp_path / "packet"), "--prefix", "OKAFOR",
+                               "--no-ledger", "--index", str(tmp_path / "index" / "index.json")])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert (tmp_path / "packet" / "manifest.json").is_file() or any((tmp_path / "packet").iterdir())
+
+
+def test_patient_confirmed_must_be_true_or_false(tmp_path: Path) -> None:
+    from reportkit.errors import InputError
+    from reportkit.overrides import read_overrides
+
+    path = tmp_path / "o.yaml"
+    path.write_text("documents:\n  - pages: 3\n    patient_confirmed: maybe\n", encoding="utf-8")
+    with pytest.raises(InputError, match="line 3: patient_confirmed must be true or false"):
+        read_overrides(path)

@@ -32,10 +32,11 @@ from typing import Any
 
 from reportkit.errors import InputError, yaml_problem
 from reportkit.models import DOC_TYPES, Document, Evidence, Source
+from reportkit.understand.patients import OTHER_PATIENT
 
 FIELDS = ("doc_type", "date", "date_role", "provider", "facility", "title")
 """Document fields a reviewer may set."""
-_KEYS = {"pages", "split_at", "merge", "note", "source_sha256", *FIELDS}
+_KEYS = {"pages", "split_at", "merge", "note", "source_sha256", "patient_confirmed", *FIELDS}
 _PAGES = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _ROLE = re.compile(r"^[a-z_]{2,24}$")
 
@@ -54,6 +55,9 @@ class Override:
     fields: dict[str, str | None] = field(default_factory=dict)
     note: str = ""
     source_sha256: str = ""
+    patient_confirmed: bool = False
+    """The reviewer confirms that this document of another patient than the bundle's main one belongs in the
+    bundle (``packet`` refuses such a document otherwise)."""
 
     @property
     def where(self) -> str:
@@ -76,7 +80,7 @@ class Overrides:
 
     @property
     def fielded(self) -> list[Override]:
-        return [e for e in self.entries if e.fields]
+        return [e for e in self.entries if e.fields or e.patient_confirmed]
 
 
 def _problem(path: Path, line: int, message: str) -> InputError:
@@ -150,10 +154,13 @@ def _parse_entry(path: Path, where: tuple[int, dict[str, int]], raw: Any) -> Ove
     if merge and split_at:
         raise _problem(path, line, "an entry cannot both split and merge.")
     fields = {k: _text(raw[k]) for k in FIELDS if k in raw}
-    if split_at and fields:
+    confirmed = raw.get("patient_confirmed", False)
+    if not isinstance(confirmed, bool):
+        raise _problem(path, at("patient_confirmed"), "patient_confirmed must be true or false.")
+    if split_at and (fields or confirmed):
         raise _problem(path, line, "a split entry cannot set fields; add an entry for each new document.")
-    if not (split_at or merge or fields):
-        raise _problem(path, line, "the entry changes nothing: set a field, split_at or merge.")
+    if not (split_at or merge or fields or confirmed):
+        raise _problem(path, line, "the entry changes nothing: set a field, patient_confirmed, split_at or merge.")
     doc_type = fields.get("doc_type")
     if "doc_type" in fields and doc_type not in DOC_TYPES:
         raise _problem(path, at("doc_type"), f"doc_type {doc_type!r} is not one of: {', '.join(DOC_TYPES)}.")
@@ -171,7 +178,8 @@ def _parse_entry(path: Path, where: tuple[int, dict[str, int]], raw: Any) -> Ove
     source = _text(raw.get("source_sha256")) or ""
     if source and not re.fullmatch(r"[0-9a-f]{8,64}", source.lower()):
         raise _problem(path, at("source_sha256"), "source_sha256 must be at least 8 hex digits of the file's SHA-256.")
-    return Override(line, first, last, split_at, merge, fields, _text(raw.get("note")) or "", source.lower())
+    note = _text(raw.get("note")) or ""
+    return Override(line, first, last, split_at, merge, fields, note, source.lower(), confirmed)
 
 
 def read_overrides(path: Path) -> Overrides:
@@ -281,10 +289,17 @@ def apply_fields(
         evidence = dict(doc.evidence)
         for name in changes:
             evidence[name] = Evidence(doc.first_page, entry.note, f"override ({entry.where})")
-        overridden = sorted({*doc.overridden, *changes})
+        overridden = sorted({*doc.overridden, *changes, *(("patient",) if entry.patient_confirmed else ())})
         warnings = [w for w in doc.warnings if not _settled_by(w, changes)]
+        if entry.patient_confirmed:
+            warnings = [_confirmed(w, entry) if w.startswith(OTHER_PATIENT) else w for w in warnings]
         out[n] = replace(doc, **changes, evidence=evidence, overridden=overridden, warnings=warnings)
     return out, stale
+
+
+def _confirmed(warning: str, entry: Override) -> str:
+    who = warning[len(OTHER_PATIENT) :].split(":")[0].strip()  # "(P2) than the bundle's main patient (P1)"
+    return f"reviewer confirmed ({entry.where}): this record of another patient {who} belongs in the bundle"
 
 
 def _settled_by(warning: str, changes: dict[str, Any]) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from reportkit import cite
 from reportkit.errors import EncryptedError, InputError, OutputError, ReportkitError, UsageError
 from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
@@ -202,6 +203,27 @@ def _index(
             detail="\n".join(bundle.debug),
         )
     return index
+
+
+def _check_patients(index: RecordIndex) -> None:
+    """Refuse to produce a document of another patient than the bundle's main one unless a reviewer confirmed
+    it (``patient_confirmed: true`` in the overrides file): a misfiled record must not leave by mistake."""
+    main = {p.id for p in index.patients if p.main}
+    unconfirmed = sorted(
+        (d for d in index.documents if d.patient and d.patient not in main and "patient" not in d.overridden),
+        key=lambda d: d.first_page,
+    )
+    if not unconfirmed:
+        return
+    listed = ", ".join(f"{d.id} ({d.patient}, {cite.pages(d.first_page, d.last_page)})" for d in unconfirmed[:8])
+    more = f" and {len(unconfirmed) - 8} more" if len(unconfirmed) > 8 else ""
+    raise InputError(
+        f"{len(unconfirmed)} document(s) name another patient than the bundle's main patient: {listed}{more}. "
+        "A misfiled record is not produced without a reviewer's word.",
+        hint="Check each: remove the file if it does not belong, or confirm it with an overrides entry "
+        "('- pages: 44-45' then 'patient_confirmed: true'), run `reportkit index --overrides FILE`, and give that "
+        "index to packet with --index. Nothing was written.",
+    )
 
 
 def _check_coverage(index: RecordIndex, path: Path) -> None:
@@ -726,6 +748,7 @@ def make_packet(
 
     notes: list[str] = []
     index = _index(resolved.records, options, progress, resolved.index, notes)
+    _check_patients(index)
     settings = _settings(options, prefix, 0)
     production = _fingerprint(index, settings)
     with contextlib.ExitStack() as held:

@@ -325,9 +325,10 @@ def test_a_bundle_of_several_patients_is_indexed_with_its_patients(tmp_path: Pat
 
 
 def test_packet_refuses_another_patients_record_until_a_reviewer_confirms_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
     from reportkit import IndexOptions, index_bundle
     from reportkit.cli import app
-    from typer.testing import CliRunner
 
     records = tmp_path / "records"
     records.mkdir()
@@ -362,3 +363,40 @@ def test_patient_confirmed_must_be_true_or_false(tmp_path: Path) -> None:
     path.write_text("documents:\n  - pages: 3\n    patient_confirmed: maybe\n", encoding="utf-8")
     with pytest.raises(InputError, match="line 3: patient_confirmed must be true or false"):
         read_overrides(path)
+
+
+# -- dates on forms, letters and day-first documents (the companion issue's classes 1 and 3) ---------------
+
+
+def _date(text: str, doc_type: str = "progress_note") -> str | None:
+    from reportkit.understand.dates import choose_date
+
+    return choose_date([page_lines(1, text)], doc_type).value
+
+
+def test_a_document_that_writes_dates_day_first_is_read_day_first() -> None:
+    note = "Patient Summary\nName: Danny Anderson\nDOB: 29/02/1944\nRecorded Date: 03/11/2024\nPrinted 22/04/2025"
+    assert _date(note) == "2024-11-03"
+    us = "Office visit\nDOB: 02/28/1944\nDate of Service: 03/11/2024"
+    assert _date(us) == "2024-03-11"
+    spanish = "Consulta externa\nFecha de servicio: 03/11/2024\nPaciente: Ana Ruiz"
+    assert _date(spanish) == "2024-11-03"
+    mixed = "Visit\nDate of Service: 03/11/2024\nLab drawn 25/10/2024 and 10/25/2024"
+    from reportkit.understand.dates import choose_date
+
+    assert any(
+        "both day first and month first" in w for w in choose_date([page_lines(1, mixed)], "progress_note").warnings
+    )
+
+
+def test_dates_that_are_not_care_do_not_date_a_document() -> None:
+    refill = (
+        "PRESCRIPTION REFILL REQUEST\nDate/Time: 02/10/2026 09:17 AM\nPlease respond. Patient last seen: 10/28/2025."
+    )
+    assert _date(refill, "correspondence") == "2026-02-10"
+    offer = "STILL USING PAPER CHARTS?\nSign up by March 15, 2026 and get 3 months free"
+    assert _date(offer, "other") is None
+    guide = "Sample claim form guide\nReferences: 1. CMS forms. Accessed 02-01-2021."
+    assert _date(guide, "billing") is None
+    letter = "BLUE RIVER HEALTH\nFax Date: 02/06/2026\nDear Billing Department,\nClaim DOS: 01/15/2026 pending."
+    assert _date(letter, "correspondence") == "2026-02-06"

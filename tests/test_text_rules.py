@@ -68,7 +68,17 @@ def test_date_formats(text: str, expected: date) -> None:
 
 
 def test_impossible_dates_and_plain_numbers_are_not_dates() -> None:
-    assert find_dates("02/30/2024 13/01/2024 BP 120/80 L4-5 MRN 2024-0001") == ()
+    assert find_dates("02/30/2024 31/31/2024 BP 120/80 L4-5 MRN 2024-0001") == ()
+
+
+def test_a_date_that_reads_only_day_first_is_read_so() -> None:
+    assert [d for _, _, d in find_dates("Recorded: 23/11/2025, seen 15/01/2025")] == [
+        date(2025, 11, 23),
+        date(2025, 1, 15),
+    ]
+    assert find_dates("03/11/2024")[0][2] == date(2024, 3, 11)  # alone: month first
+    assert find_dates("03/11/2024", day_first=True)[0][2] == date(2024, 11, 3)
+    assert find_dates("email - 16Dec23")[0][2] == date(2023, 12, 16)
 
 
 @given(st.dates(min_value=date(1950, 1, 1), max_value=date(2069, 12, 31)))

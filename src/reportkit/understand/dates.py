@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -47,7 +47,11 @@ _DATE_PATTERNS = [
     re.compile(_MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{2})\b", re.I),
     # 14-Mar-2024 / 14 March 2024
     re.compile(r"\b(?P<d>\d{1,2})[\s-]" + _MONTH_RE + r"[\s-](?P<y>(?:19|20)\d{2}|\d{2})\b", re.I),
+    # 16Dec23 / 16DEC2023 (handwritten and military forms)
+    re.compile(r"\b(?P<d>\d{1,2})" + _MONTH_RE.replace(")\\.?", ")") + r"(?P<y>(?:19|20)\d{2}|\d{2})\b", re.I),
 ]
+_NUMERIC = 1
+"""Index of the all-digits day/month pattern, whose order (month first or day first) a document decides."""
 
 _MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 """In a lower-cased line: a month name may be there (the last two date patterns need one; checking this first
@@ -59,8 +63,15 @@ EXCLUDED = "excluded"
 _LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p, re.I), role)
     for p, role in [
-        (r"\b(d\.?o\.?b|birth|born)\b", EXCLUDED),
-        (r"\b(print(ed)?|fax(ed)?|sent|received|rec'?d|transmitted|scanned)\b", EXCLUDED),
+        (r"\b(d\.?o\.?b|birth|born|nacimiento)\b", EXCLUDED),
+        (r"\bfecha\s+de\s+(emisi[oó]n|la\s+carta)\b", "letter"),
+        (r"\bfecha\s+de\s+(servicio|atenci[oó]n|consulta|visita|ingreso|examen)\b", "service"),
+        (r"\b(print(ed)?|fax(ed)?|sent|received|receipt|rec'?d|transmitted|scanned)\b", EXCLUDED),
+        (
+            r"\blast\s+(seen|visit|filled|changed|updated|modified|reviewed)\b|\b(accessed|retrieved|revised|rev\.|"
+            r"expir\w*|expiry|valid\s+(until|through|thru)|sign\s+up|offer|deadline|on\s+or\s+before|copyright)\b",
+            EXCLUDED,
+        ),
         (r"\b(signed|signature|authenticated|e-signed|dictated|transcribed|reviewed by|verified)\b", EXCLUDED),
         (r"^\s*[DT]\s*:\s*$|\b(dict|trans)\b", EXCLUDED),
         (r"\b(d\.?o\.?i|injury|accident|incident)\b", EXCLUDED),
@@ -134,12 +145,15 @@ def _year(text: str) -> int:
     return y
 
 
-_DATE_HINT = re.compile(r"\d\s?[/.-]\s?\d|(?:19|20)\d\d|\d[\s-][A-Za-z]{3}")
+_DATE_HINT = re.compile(r"\d\s?[/.-]\s?\d|(?:19|20)\d\d|\d[\s-][A-Za-z]{3}|\d[A-Za-z]{3}\d")
 
 
 @lru_cache(maxsize=1 << 16)
-def find_dates(line: str) -> tuple[tuple[int, int, date], ...]:
-    """Every date in a line as (start, end, value); impossible dates are skipped. Cached: lines recur."""
+def find_dates(line: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
+    """Every date in a line as (start, end, value); impossible dates are skipped. Cached: lines recur.
+
+    All-digit dates are read month first (03/11/2024 is 11 March) unless ``day_first``; either way a date
+    that can only be read one way ("23/11/2025") is read that way."""
     if not _DATE_HINT.search(line):
         return ()
     found: list[tuple[int, int, date]] = []
@@ -151,14 +165,46 @@ def find_dates(line: str) -> tuple[tuple[int, int, date], ...]:
                 continue
             groups = m.groupdict()
             try:
-                month = _MONTHS[groups["mon"].lower().rstrip(".")] if groups.get("mon") else int(groups["m"])
-                value = date(_year(groups["y"]), month, int(groups["d"]))
+                if groups.get("mon"):
+                    value = date(_year(groups["y"]), _MONTHS[groups["mon"].lower().rstrip(".")], int(groups["d"]))
+                else:
+                    value = _numeric(_year(groups["y"]), int(groups["m"]), int(groups["d"]), day_first)
             except (ValueError, KeyError):
                 continue
             if 1900 <= value.year <= 2100:
                 found.append((m.start(), m.end(), value))
                 taken.append((m.start(), m.end()))
     return tuple(sorted(found, key=lambda t: t[0]))
+
+
+def _numeric(year: int, first: int, second: int, day_first: bool) -> date:
+    """An all-digit date in the document's order, else in the only order that makes a date."""
+    month, day = (second, first) if day_first else (first, second)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return date(year, day, month)
+
+
+_ORDER = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(?:\d{4}|\d{2})(?![\d/])")
+_DAY_FIRST_CUES = re.compile(r"\b(fecha|paciente|m[ée]dico|dd/mm|jj/mm)\b", re.I)
+
+
+def date_order(pages: Sequence[PageLines]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a document writes its all-digit dates day first, from the dates that can only be read one way
+    (29/02/1944, 22/04/2025 against 03/14/2024) and, when none decides, language cues ("Fecha"); with a warning
+    when the document writes them both ways (its ambiguous dates are then read month first)."""
+    day = month = 0
+    text = "\n".join(pl.text for pl in pages)
+    for m in _ORDER.finditer(text):
+        a, b = int(m.group(1)), int(m.group(3))
+        day += a > 12 and 1 <= b <= 12
+        month += b > 12 and 1 <= a <= 12
+    if day and month:
+        return False, ("dates written both day first and month first: ambiguous ones read month first; check them",)
+    if day:
+        return True, ()
+    return (not month and bool(_DAY_FIRST_CUES.search(text))), ()
 
 
 @lru_cache(maxsize=1 << 14)
@@ -170,16 +216,16 @@ def label_role(label: str) -> str | None:
     return None
 
 
-def candidates(pages: Sequence[PageLines]) -> list[DateCandidate]:
+def candidates(pages: Sequence[PageLines], day_first: bool = False) -> list[DateCandidate]:
     """All dates on the pages, each with the label text before it on its line (or on the line above)."""
-    return [c for pl in pages for c in page_candidates(pl)]
+    return [c for pl in pages for c in page_candidates(pl, day_first)]
 
 
-def page_candidates(pl: PageLines) -> Iterator[DateCandidate]:
+def page_candidates(pl: PageLines, day_first: bool = False) -> Iterator[DateCandidate]:
     """The dates of one page, top to bottom (lazily: a caller that wants the first few stops early)."""
     for line_no, line in enumerate(pl.lines):
         previous_end = 0
-        for start, end, value in find_dates(line):
+        for start, end, value in find_dates(line, day_first):
             label = line[previous_end:start]
             previous_end = end
             role = label_role(label[-40:])
@@ -200,8 +246,33 @@ def page_candidates(pl: PageLines) -> Iterator[DateCandidate]:
 
 
 def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
-    """Pick the document's date by the roles its type prefers; unlabelled dates near the top are a fallback."""
-    cands = candidates(pages)
+    """Pick the document's date by the roles its type prefers; unlabelled dates near the top are a fallback.
+    All-digit dates are read in the document's own order (:func:`date_order`)."""
+    day_first, order_warnings = date_order(pages)
+    choice = _choose(pages, doc_type, day_first)
+    if order_warnings or day_first:
+        note = ("all-digit dates read day first (the document writes them so)",) if day_first else order_warnings
+        choice = (
+            replace(choice, rejected=(*choice.rejected, *note))
+            if day_first
+            else replace(choice, warnings=(*choice.warnings, *note))
+        )
+    return choice
+
+
+_LETTER_DATE_OF_CORRESPONDENCE = re.compile(r"\bfax(ed)?\s+date\b|\bdate\s+(sent|faxed)\b", re.I)
+"""On a letter's own face (not a fax header), the date it was faxed is the letter's date."""
+
+
+def _choose(pages: Sequence[PageLines], doc_type: str, day_first: bool) -> DateChoice:
+    cands = candidates(pages, day_first)
+    if doc_type in ("correspondence", "referral"):
+        cands = [
+            replace(c, role="letter")
+            if c.role == EXCLUDED and c.header and _LETTER_DATE_OF_CORRESPONDENCE.search(c.label)
+            else c
+            for c in cands
+        ]
     excluded_values = {c.value for c in cands if c.role == EXCLUDED and _is_birth(c.label)}
     rejected = [
         f"{c.value.isoformat()} on page {c.page}: {label_phrase(c.label) or 'no label'} (not a date of care)"

@@ -400,3 +400,36 @@ def test_dates_that_are_not_care_do_not_date_a_document() -> None:
     assert _date(guide, "billing") is None
     letter = "BLUE RIVER HEALTH\nFax Date: 02/06/2026\nDear Billing Department,\nClaim DOS: 01/15/2026 pending."
     assert _date(letter, "correspondence") == "2026-02-06"
+
+
+# -- types of forms, letters and chart pages (the companion issue's class 8) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        ("LAKESIDE ORTHOPEDIC CLINIC\nREQUEST FOR MEDICAL RECORDS\nPatient Name: Roe, Jane", "correspondence"),
+        ("PINNACLE HEALTH PLANS\nPRIOR AUTHORIZATION\nDETERMINATION NOTICE\nMember: Roe, Jane", "correspondence"),
+        ("CEDAR GROVE PHARMACY\nPRESCRIPTION REFILL REQUEST\nPatient Name: Roe, Jane", "correspondence"),
+        ("RIVERSIDE COMMUNITY HOSPITAL\nMEDICAL RECORDS TRANSMISSION\nPAGES: 40", "other"),
+        ("Roe, Jane | DOB: 01/02/1950\nMEDICATION ADMINISTRATION RECORD\n01/29 20:00 Morphine", "other"),
+        ("DISCHARGE INSTRUCTIONS\nYou had surgery to remove your appendix.", "other"),
+        ("NURSING NOTES\nDATE/TIME: 01/30/2026 02:00 NURSE: T. Obi, RN", "progress_note"),
+        ("ANESTHESIA RECORD — PAGE 1\nANESTHESIOLOGIST: Dr. Pat Hwang, MD", "procedure_note"),
+        (
+            "Clinic\nKimberly Lawrence 24/05/1977\nSierra Valley Medical Institute\nPatient Summary\nVitals",
+            "progress_note",
+        ),
+        ("TACTICAL COMBAT CASUALTY CARE (TCCC) CARD\nNAME: Roe", "emergency"),
+        ("t\nHEALTH INSURANCE CLAIM FOAM\nREAD BACK OF FORM", "billing"),
+        ("STILL USING PAPER CHARTS?\nThis advertisement complies with the Telephone Consumer Protection Act", "other"),
+        (
+            "RAJESH PATEL, MD - INTERNAL MEDICINE\nRE: F/U visit - HTN mgmt, DM control\nPt seen today for f/u.",
+            "progress_note",
+        ),
+    ],
+)
+def test_forms_letters_and_chart_pages_get_the_nearest_type(text: str, doc_type: str) -> None:
+    from reportkit.understand.classify import classify
+
+    assert classify([page_lines(1, text)]).doc_type == doc_type

@@ -20,14 +20,27 @@ _TITLE_RULES: list[tuple[str, str]] = [
         r"advance\s+(\w+\s+)?directive|living\s+will|power\s+of\s+attorney|\bPOLST\b|\bMOLST\b|"
         r"do\s+not\s+resuscitate|authori[sz]ation\s+(to|for)\s+(use|release|disclos)|\bHIPAA\b|"
         r"consent\s+(form|for|to)|patient\s+rights|notice\s+of\s+privacy|"
-        r"(new\s+)?patient\s+(information|intake|questionnaire|registration|history\s+form)|"
+        r"new\s+patient\s+information|(new\s+)?patient\s+(information\s+(form|sheet)|intake|questionnaire|registration|"
+        r"history\s+form)|"
+        r"records\s+transmission|custodian\s+of\s+records|records?\s+custodian|certification\s+of\s+(medical\s+)?records|"
         r"intake\s+(form|questionnaire|paperwork)|questionnaire|registration\s+form|pain\s+diagram",
     ),
     ("fax_cover", r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b|^fax$"),
     (
+        "chart_other",
+        r"medication\s+administration\s+record|^MAR$|discharge\s+instructions|(physician|doctor)'?s?\s+orders|"
+        r"order\s+sheet|after\s+visit\s+summary|patient\s+instructions",
+    ),
+    (
+        "correspondence",
+        r"request\s+for\s+(medical\s+)?records|(medical\s+)?records\s+request|determination\s+notice|"
+        r"(prior\s+)?authori[sz]ation\s+(determination|approval|denial|notice)|notice\s+of\s+(approval|denial|"
+        r"determination|adverse)|coordination\s+of\s+benefits|refill\s+request|prescription\s+refill",
+    ),
+    (
         "referral",
         r"referral|\brefer(red)?\s+(to|for)\b|consultation\s+request|request\s+for\s+(consult|"
-        r"authori[sz]ation)|prior\s+authori|prescription\s+for\s+(physical|occupational)\s+therapy|"
+        r"(prior\s+)?authori[sz]ation)|prescription\s+for\s+(physical|occupational)\s+therapy|"
         r"\b(therapy|rehab\w*|PT|OT|chiropractic)\s+(prescription|order|referral|request)\b",
     ),
     ("correspondence", r"^(request|notice|notification|confirmation)\s+(for|of)\s+(an?\s+)?(independent|ime|exam)"),
@@ -42,7 +55,8 @@ _TITLE_RULES: list[tuple[str, str]] = [
     (
         "emergency",
         r"emergency\s+(department|room|physician|medicine)|\bED\s+(visit|note|record|report)\b|"
-        r"\bER\s+(visit|note|record|report)\b|urgent\s+care",
+        r"\bER\s+(visit|note|record|report)\b|urgent\s+care|casualty\s+care|\bTCCC\b|trauma\s+(card|flow\s*sheet)|"
+        r"\bEMS\b|ambulance|pre-?hospital|run\s+report",
     ),
     ("pathology", r"pathology|cytology|biopsy\s+report"),
     (
@@ -57,7 +71,8 @@ _TITLE_RULES: list[tuple[str, str]] = [
     ),
     (
         "procedure_note",
-        r"procedure\s+(note|report|record)|injection|epidural|nerve\s+block|ablation|arthrocentesis|aspiration",
+        r"procedure\s+(note|report|record)|injection|epidural|nerve\s+block|ablation|arthrocentesis|aspiration|"
+        r"anesthesia\s+(record|note)|sedation\s+record",
     ),
     (
         "therapy",
@@ -73,14 +88,16 @@ _TITLE_RULES: list[tuple[str, str]] = [
     (
         "billing",
         r"statement|invoice|itemi[sz]ed|\bbill(ing)?\b|\bcharges\b|explanation\s+of\s+benefits|"
-        r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary|claim\s+form|superbill",
+        r"\bEOB\b|CMS-?1500|HCFA|UB-?04|ledger|account\s+summary|claim\s+fo[ar]m|superbill|remittance",
     ),
     ("consultation", r"consult(ation)?|new\s+patient\s+consult|second\s+opinion"),
     (
         "progress_note",
         r"progress\s+note|follow[- ]?up|office\s+(visit|note)|clinic\s+(note|visit)|\bSOAP\b|"
         r"established\s+patient|re-?evaluation|visit\s+note|\bvisit\b|post-?op(erative)?\s+(check|note)|"
-        r"injury\s+evaluation|initial\s+(\w+\s+){0,2}evaluation|evaluation\s+and\s+management|new\s+patient",
+        r"injury\s+evaluation|initial\s+(\w+\s+){0,2}evaluation|evaluation\s+and\s+management|new\s+patient|"
+        r"(encounter|visit|patient|clinical)\s+summary|continuity\s+of\s+care|nursing\s+(notes?|flowsheet|assessment)|"
+        r"nurses'?\s+notes",
     ),
     ("correspondence", r"letter|correspondence|memorandum|notice"),
 ]
@@ -154,7 +171,9 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
         # a short line in mixed case names a document only at the very top (lower, it is a table row or a
         # list item: "Comprehensive Metabolic Panel (CMP)" in a list of tests)
         caps = looks_like_title(line)
-        t = title_type(line) if caps or (len(line.split()) <= 6 and n < MIXED_CASE_TITLE_LINES) else None
+        short = len(line.split()) <= 6 and n < MIXED_CASE_TITLE_LINES
+        shorter = len(line.split()) <= 3 and n < 8 and not any(c.isdigit() for c in line)
+        t = title_type(line) if caps or short or shorter else None
         if t and not re.search(r":\s*\S", line):
             return line, t
         if fallback[0] is None and looks_like_title(line) and len(line.split()) >= 2:
@@ -169,6 +188,12 @@ def is_letter(pages: Sequence[PageLines]) -> bool:
     )
 
 
+_ADVERTISEMENT = re.compile(
+    r"unsolicited\s+fax|this\s+(is\s+an\s+)?advertisement|removed?\s+from\s+(our|this)\s+(fax|mailing)\s+list|"
+    r"limited\s+time\s+offer|telephone\s+consumer\s+protection\s+act",
+    re.I,
+)
+"""A marketing fax: never a record, whatever words it borrows."""
 _GENERIC_PROCEDURE = re.compile(r"(\w+\s+)?procedure\s+(note|report|record)", re.I)
 _SURGERY = re.compile(r"\b(surgery|operation|operative|surgical)\b", re.I)
 OPERATIVE_BODY = 8
@@ -208,9 +233,15 @@ def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | No
         return TypeChoice("other", None, first.page, "", "blank pages", ("blank page(s)",), {})
     title, by_title = title_found if title_found is not None else find_title(first)
     scores: dict[str, int] = {}
-    if by_title in ("fax_cover", "legal_form"):
-        rule = "title:fax cover" if by_title == "fax_cover" else "title:form or legal document (not a clinical record)"
+    if by_title in ("fax_cover", "legal_form", "chart_other"):
+        rule = {
+            "fax_cover": "title:fax cover",
+            "legal_form": "title:form or legal document (not a clinical record)",
+            "chart_other": "title:a chart's administrative record (orders, medication record, instructions)",
+        }[by_title]
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
+    if _ADVERTISEMENT.search("\n".join(p.text for p in pages[:2])):
+        return TypeChoice("other", title, first.page, snippet(title or first.lines[0]), "an advertisement", (), scores)
     if by_title == "progress_note" and _GENERIC_PROGRESS.search(title or "") and _hints(pages, _THERAPY_HINT):
         # therapists and chiropractors title their visits "Progress Report" too: their conventions decide
         body = _body(pages)
@@ -232,7 +263,13 @@ def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | No
             )
     if by_title:
         return TypeChoice(by_title, title, first.page, snippet(title or ""), f"title:{by_title}", (), scores)
-    if is_letter(pages):
+    letter = is_letter(pages)
+    subject = next((m.group("s") for ln in first.lines[:30] if (m := _SUBJECT.match(ln))), "")
+    by_subject = title_type(subject) if subject and not letter else None
+    if by_subject and by_subject not in ("fax_cover", "legal_form", "chart_other"):
+        # a note that names its visit in a subject line ("RE: F/U visit - HTN mgmt")
+        return TypeChoice(by_subject, subject, first.page, snippet(subject), f"subject line:{by_subject}", (), scores)
+    if letter:
         subject = next((m.group("s") for ln in first.lines[:30] if (m := _SUBJECT.match(ln))), "")
         is_referral = title_type(subject) == "referral" if subject else False
         doc_type = "referral" if is_referral else "correspondence"

@@ -65,7 +65,7 @@ FACILITY_WORDS = re.compile(
 )
 """Words of organisation names: a letterhead line with one of them (and no document word) names a facility."""
 DOCUMENT_WORDS = re.compile(
-    r"\b(report|note|summary|record|visit|evaluation|re-?evaluation|statement|consult(?:ation)?|form|letter|"
+    r"\b(report|note|summary|records?|transmission|visit|evaluation|re-?evaluation|statement|consult(?:ation)?|form|letter|"
     r"study|results?|request|invoice|order|sheet|exam(?:ination)?|mri|ct|x-?ray|radiographs?|ultrasound|scan|"
     r"panel|prescription|referral|procedure|injection|directive|confidential|authori[sz]ation|questionnaire|"
     r"card|template|notice|determination|instructions|claim)\b",

@@ -34,7 +34,8 @@ def _lines_pattern(source: str) -> re.Pattern[str]:
 
 _PATIENT_BLOCK = _lines_pattern(r"\b(patient(\s+name)?|name|pt)\s*:|\bmrn\b|\bd\.?o\.?b\b|date\s+of\s+birth")
 _CONTINUED = _lines_pattern(
-    r"\(\s*cont(inued|'d|\.)?\s*\)|^.{0,50}\b(continued|cont'd)\s*[.:]?$|\bcontinued\s+(from|on)\b"
+    r"\(\s*cont(inued|'d|\.)?\s*\)|^.{0,50}\b(continued|cont'd)\s*[.:]?$|\bcontinued\s+(from|on)\b|"
+    r"^.{0,50}\bcontinued\s*\(?\s*page\s*\d+\s*\)?$"
 )
 """A continuation mark: "(continued)", "Progress Note - continued", "continued from page 1"; not prose that
 happens to use the word ("continued to spike fevers")."""
@@ -185,6 +186,13 @@ def _common_start(a: str, b: str) -> int:
     return n
 
 
+def _same_title(a: str, b: str) -> bool:
+    """The same title but for its page number ("ANESTHESIA RECORD — PAGE 1", "… PAGE 2")."""
+    return a == b or " ".join(_PAGE_WORDS.sub(" ", _DIGITS.sub("#", a.lower())).split()) == " ".join(
+        _PAGE_WORDS.sub(" ", _DIGITS.sub("#", b.lower())).split()
+    )
+
+
 def band_change(a: str | None, b: str | None) -> bool | None:
     """Whether two pages' header bands are one running header whose section title changed (True), the same
     running header (False), or not a running header at all (None).
@@ -294,7 +302,7 @@ def score_start(
         add(3, "the running header's section title changes")
     if cur.continued:
         add(-3, "marked continued")
-    elif cur.title and cur.title == prev.title:
+    elif cur.title and prev.title and _same_title(cur.title, prev.title):
         pass  # the same title on the page before: a running header, or a run of same-titled notes (dates decide)
     elif cur.title and cur.title_type:
         add(2.5, f"title {cur.title_type}")

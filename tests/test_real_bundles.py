@@ -433,3 +433,37 @@ def test_forms_letters_and_chart_pages_get_the_nearest_type(text: str, doc_type:
     from reportkit.understand.classify import classify
 
     assert classify([page_lines(1, text)]).doc_type == doc_type
+
+
+# -- who wrote it (the companion issue's classes 4 and 5) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type", "provider"),
+    [
+        ("MEDICAL RECORDS TRANSMISSION\nTO: Whispering Pines Family Medicine — Dr. Evelyn Sato, DO\nPAGES: 40",
+         "other", None),
+        ("PRIOR AUTHORIZATION\nATTN: Dr. Evelyn Sato, DO\nRequested by: Dr. Evelyn Sato, DO — NPI 987\n"
+         "Reviewed by: Dr. Howard P. Gaines, MD, MBA — Medical Director", "correspondence", "Howard P. Gaines, MD"),
+        ("ANESTHESIA RECORD — PAGE 1\nANESTHESIOLOGIST: Dr. Patricia Hwang, MD\nCRNA: Michael Torres, CRNA",
+         "procedure_note", "Dr. Patricia Hwang, MD"),
+        ("DISCHARGE INSTRUCTIONS\nPatient Signature: ____ Date: 02/01/2026\nWitness: S. Martinez, RN", "other", None),
+        ("EXPLANATION OF BENEFITS\nHOUSE CALL MD INC\n1171 S ROBERTSON BLVD", "billing", None),
+        ("Patient Summary\nDoctor Information\nDoctor Name:\nCheryl\nBlankenship\nDoctor Unique ID:", "progress_note",
+         "Cheryl Blankenship"),
+        ("H & P\nThe patient was discussed with Dr. Persad. Plan: diurese.", "history_and_physical", None),
+    ],
+)  # fmt: skip
+def test_the_author_is_not_the_addressee_the_requester_a_witness_or_a_company(
+    text: str, doc_type: str, provider: str | None
+) -> None:
+    from reportkit.understand.people import find_provider
+
+    assert find_provider([page_lines(1, text)], doc_type).value == provider
+
+
+def test_a_fax_cover_has_no_author() -> None:
+    cover = "FAX COVER SHEET\nTO: Dr. Evelyn Sato, DO\nFROM: Meadowbrook Urgent Care\nSENDER: Kira Johannsen, RN"
+    pages = [Page(1, 0, 1, "embedded", len(cover))]
+    docs, _, _ = build_documents([cover], pages, [Source("f.pdf", "0" * 64, 1, 1, 1)], set(), None)
+    assert docs[0].doc_type == "other" and docs[0].provider is None

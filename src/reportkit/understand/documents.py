@@ -105,6 +105,8 @@ def analyse_document(spec: DocSpec) -> Analysed:
             last=None,
         )
     who = find_provider(doc_pages, kind.doc_type)
+    if kind.rule == "title:fax cover":  # a cover sheet's sender (a clerk, a nurse) is nobody's author
+        who = replace(who, value=None, page=None, snippet="", rule="", warnings=())
     where = find_facility(doc_pages)
     warnings: list[str] = [*kind.warnings, *when.warnings, *who.warnings, *where.warnings]
     if kind.doc_type == "other":

@@ -33,7 +33,8 @@ _AUTHOR_LABELS = re.compile(
 _NOT_AUTHOR = re.compile(
     r"(referr\w*|ordering|ordered\s+by|cc|copy\s+to|pcp|primary\s+care|to|attn|attention|dear|"
     r"assistant|anesthesi\w*|patient|insured|claimant|employer|adjuster|submitting|director|supervising|"
-    r"cosign\w*|co-signed\s+by|from|examined\s+by\s+dr)"
+    r"cosign\w*|co-signed\s+by|from|examined\s+by\s+dr|requested\s+by|requesting|witness|sender|"
+    r"nurse|crna|recipient)"
     r"(\s+(physician|provider|doctor|surgeon|md|dr\.?))?\s*:?\s*$",
     re.I,
 )
@@ -109,20 +110,52 @@ def _clean_name(match: re.Match[str]) -> str:
     return " ".join(match.group(0).split()).rstrip(",")
 
 
+_ADDRESSEE_LINE = re.compile(r"^\s*(to|attn|attention|cc|c\.c\.|dear|fax)\b\s*[:,]?", re.I)
+"""A line that names whom the document is sent to, never its author."""
+_ORGANISATION_AFTER = re.compile(r"^[\s,]*(inc|llc|pllc|p\.?c|group|associates|corp\w*|company)\b", re.I)
+"""A name with credentials that is an organisation's ("HOUSE CALL MD INC")."""
+_ANESTHESIA_RECORD = re.compile(r"\banesthesia\s+(record|note)\b", re.I)
+_NAME_LABEL_ALONE = re.compile(r"^(doctor|physician|provider|clinician)(?:'s)?\s+name\s*:\s*(?P<rest>.*)$", re.I)
+_ONE_WORD = re.compile(r"^[A-Z][a-zA-Z'’\-]+$")
+
+
+def _name_under_label(pl: PageLines, i: int) -> str | None:
+    """A name written after "Doctor Name:", on its line or broken over the next lines ("Cheryl" / "Blankenship")."""
+    m = _NAME_LABEL_ALONE.match(pl.lines[i])
+    if not m:
+        return None
+    rest = m.group("rest").strip()
+    if rest:
+        return rest if _PLAIN_NAME.match(rest) and not _NOT_A_NAME.search(rest) else None
+    words = []
+    for line in pl.lines[i + 1 : i + 4]:
+        if not _ONE_WORD.match(line.strip()):
+            break
+        words.append(line.strip())
+    name = " ".join(words)
+    return name if len(words) >= 2 and not _NOT_A_NAME.search(name) else None
+
+
 def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Sequence[str] = ()) -> Found:
     """The author: a labelled or signing clinician with credentials; else the first credentialled name.
 
     A lab report's provider is its ordering clinician (a laboratory director signs every report)."""
     excluded = [e.lower() for e in exclude if e]
     ranked: list[tuple[int, int, int, str, str, str]] = []  # (rank, page, line, value, snippet, rule)
+    anesthesia = bool(pages) and any(_ANESTHESIA_RECORD.search(ln) for ln in pages[0].lines[:8])
     for pl in pages:
         for i, line in enumerate(pl.lines):
+            if _ADDRESSEE_LINE.match(line):
+                continue
             matches = _names_in(line)
             for m in matches:
                 value = _clean_name(m)
-                if any(e in value.lower() for e in excluded):
+                if any(e in value.lower() for e in excluded) or _ORGANISATION_AFTER.match(line[m.end() :]):
                     continue
                 before = line[: m.start()]
+                if anesthesia and re.search(r"anesthesiologist\s*:?\s*(dr\.?\s*)?$", before, re.I):
+                    ranked.append((0, pl.page, i, value, snippet(line), "label:anesthesiologist (anesthesia record)"))
+                    continue
                 after = pl.lines[i + 1] if i + 1 < len(pl.lines) else ""
                 if doc_type == "lab_report" and _ORDERING.search(before):
                     rank, rule = 0, "label:ordering (lab report)"
@@ -143,6 +176,9 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
     if not any(r[0] == 0 for r in ranked):  # "Provider: ROE, JANE" — labelled, no credentials printed
         for pl in pages:
             for i, line in enumerate(pl.lines):
+                under = _name_under_label(pl, i)
+                if under:
+                    ranked.append((1, pl.page, i, under, snippet(line), "label:doctor name (no credentials)"))
                 for m in _LABELLED_NAME.finditer(line):
                     if not _NOT_AUTHOR.search(line[: m.start("name")]) and not _NOT_A_NAME.search(m.group("name")):
                         rule = f"label:{' '.join(m.group('label').lower().split())} (no credentials)"
@@ -155,7 +191,8 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
         for pl in pages:
             for line in pl.lines:
                 dr = DR_NAME.search(line)
-                if dr and not _NOT_AUTHOR.search(line[: dr.start()]):
+                prose = dr is not None and bool(re.search(r"\b[a-z]{2,}\W*$", line[: dr.start()]))
+                if dr and not prose and not _ADDRESSEE_LINE.match(line) and not _NOT_AUTHOR.search(line[: dr.start()]):
                     return Found(
                         f"Dr. {dr.group('name')}",
                         pl.page,

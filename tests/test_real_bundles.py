@@ -467,3 +467,47 @@ def test_a_fax_cover_has_no_author() -> None:
     pages = [Page(1, 0, 1, "embedded", len(cover))]
     docs, _, _ = build_documents([cover], pages, [Source("f.pdf", "0" * 64, 1, 1, 1)], set(), None)
     assert docs[0].doc_type == "other" and docs[0].provider is None
+
+
+# -- how sure: confidence per value, least certain first under For review ------------------------------------
+
+
+def test_each_value_has_a_confidence_and_doubtful_boundaries_are_listed_first() -> None:
+    from reportkit.index.export import _review_lines
+    from reportkit.models import RecordIndex
+
+    strong = (
+        "PROGRESS NOTE\nPatient: Jane Roe DOB: 01/02/1950\nDate of Service: 03/04/2025\nProvider: Ann Lee, MD\n"
+        "Assessment: stable.\nPlan: continue the home program and return in four weeks."
+    )
+    weak = (
+        "Re: the claim\nDear Sir,\nThe narrative of this letter goes on about the case at some length, as letters "
+        "do, and asks for nothing more than a reply by return of post."
+    )
+    texts = [strong, weak]
+    pages = [Page(i + 1, 0, i + 1, "embedded", len(t)) for i, t in enumerate(texts)]
+    docs, _, patients = build_documents(texts, pages, [Source("f.pdf", "0" * 64, 2, 1, 2)], set(), None)
+    assert [(d.first_page, d.last_page) for d in docs] == [(1, 1), (2, 2)]
+    first, second = docs
+    assert set(first.confidence) == {"boundary", "doc_type", "date", "provider", "facility"}
+    assert first.confidence["boundary"] == 1.0  # the bundle's first page
+    assert first.confidence["date"] > 0.8 and first.confidence["provider"] > 0.8
+    assert second.confidence["boundary"] < 0.8 and second.confidence["date"] == 0.0
+    assert any(w.startswith("uncertain start at page 2") for w in second.warnings)
+    index = RecordIndex(sources=[], page_count=2, pages=pages, documents=docs, patients=patients)
+    review = _review_lines(index)
+    assert "uncertain start at page 2" in review[0]
+
+
+def test_a_value_the_reviewer_set_is_certain(tmp_path: Path) -> None:
+    from reportkit.overrides import apply_fields, read_overrides
+
+    note = "PROGRESS NOTE\nPatient: Jane Roe\nSeen today."
+    pages = [Page(1, 0, 1, "embedded", len(note))]
+    sources = [Source("f.pdf", "0" * 64, 1, 1, 1)]
+    docs, _, _ = build_documents([note], pages, sources, set(), None)
+    assert docs[0].confidence["date"] == 0.0
+    path = tmp_path / "o.yaml"
+    path.write_text("documents:\n  - pages: 1\n    date: 2025-03-04\n", encoding="utf-8")
+    fixed, stale = apply_fields(docs, read_overrides(path), sources)
+    assert not stale and fixed[0].confidence["date"] == 1.0 and fixed[0].date == "2025-03-04"

@@ -173,6 +173,9 @@ class Document:
     latest, ``YYYY-MM-DD``; ``date`` is the first. Treatment gaps run from here."""
     patient: str | None = None
     """Id of the patient the document names (``P1``…, see ``RecordIndex.patients``); None when it names none."""
+    confidence: dict[str, float] = field(default_factory=dict)
+    """How sure each value is, 0 to 1 (``boundary``, ``doc_type``, ``date``, ``provider``, ``facility``): an
+    ordering for review, from the rule that found the value; 1.0 for what a reviewer set."""
 
     @property
     def page_count(self) -> int:

@@ -21,6 +21,7 @@ from reportkit import cite
 from reportkit.errors import OutputError
 from reportkit.index.chronology import chronological
 from reportkit.models import Document, RecordIndex
+from reportkit.understand.confidence import UNSURE_BOUNDARY
 from reportkit.understand.patients import OTHER_PATIENT
 
 if TYPE_CHECKING:  # the DOCX writer is imported when a DOCX is written (a cached re-run writes none)
@@ -148,15 +149,21 @@ def _md_cell(text: str) -> str:
 
 
 def _review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
-    """A line per document warning; documents of another patient first (a misfiled record is a privacy
-    problem before it is an accuracy one), then the rest in chronological order."""
-    first: list[str] = []
-    lines: list[str] = []
-    for doc in chronological(index.documents):
+    """A line per document warning, least certain first: documents of another patient (a misfiled record is a
+    privacy problem before it is an accuracy one), then doubtful boundaries by their confidence, then the other
+    warnings, documents with the least sure values first (chronological order among equals)."""
+    ranked: list[tuple[int, float, int, str]] = []
+    for n, doc in enumerate(chronological(index.documents)):
+        lowest = min(doc.confidence.values(), default=1.0)
         for warning in doc.warnings:
             line = f"{doc.id} ({cite_cell(doc, bates)}): {warning}"
-            (first if warning.startswith(OTHER_PATIENT) else lines).append(line)
-    return first + lines
+            if warning.startswith(OTHER_PATIENT):
+                ranked.append((0, 0.0, n, line))
+            elif warning.startswith(UNSURE_BOUNDARY + " "):
+                ranked.append((1, doc.confidence.get("boundary", 1.0), n, line))
+            else:
+                ranked.append((2, lowest, n, line))
+    return [line for *_, line in sorted(ranked, key=lambda r: r[:3])]
 
 
 def _headline(index: RecordIndex) -> str:

@@ -154,6 +154,9 @@ def is_letterhead(line: str) -> bool:
     return bool(FACILITY_WORDS.search(line)) and not DOCUMENT_WORDS.search(line)
 
 
+_CHART_HEADER = re.compile(r"\b(DOB|D\.O\.B|MRN|Patient)\b", re.I)
+_BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*$")
+"""The section title a chart's running header ends with, in capitals."""
 MIXED_CASE_TITLE_LINES = 4
 """How far down the page a short mixed-case line can still be the document's title."""
 
@@ -165,6 +168,9 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
         if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
             continue
         if credentialed_name(line) or _PHONE.search(line) or find_dates(line):
+            band = _BAND_TITLE.search(line) if n < 2 and _CHART_HEADER.search(line) else None
+            if band and title_type(band.group("t")):  # "Roe, Jane | DOB: … | MRN: … DISCHARGE SUMMARY"
+                return band.group("t"), title_type(band.group("t"))
             continue  # a signature, a phone line or a date stamp is never a title
         if line.rstrip().endswith(".") and sum(w[:1].islower() for w in line.split()) >= 2:
             continue  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title

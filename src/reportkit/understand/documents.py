@@ -15,13 +15,14 @@ from typing import NamedTuple
 from reportkit.cite import pages
 from reportkit.models import Document, Evidence, Page, Patient, Source
 from reportkit.overrides import Overrides, apply_boundaries, apply_fields
+from reportkit.understand import confidence
 from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, Shingles, shingles
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.patients import OTHER_PATIENT, PatientMark, compare, group
 from reportkit.understand.people import find_facility, find_provider
-from reportkit.understand.split import Layout, PageSignals, signals, split
+from reportkit.understand.split import START_THRESHOLD, Layout, PageSignals, signals, split_scored
 from reportkit.understand.text import PageLines, page_lines, snippet
 from reportkit.workers import Task, WorkerPool, guided_runs
 
@@ -48,6 +49,11 @@ class DocSpec:
     source: int
     title: tuple[str | None, str | None] | None = None
     """Its first page's title line and the type it names, as splitting found them (None: not known)."""
+    start_score: float | None = None
+    """How strongly its first page started it (None: a file's first page, an outline entry or a reviewer's
+    split: certain)."""
+    near_miss: tuple[int, float] | None = None
+    """Its other page that came closest to starting a document, and that page's score (None: none came close)."""
 
 
 def analyse_page(page: int, text: str) -> AnalysedPage:
@@ -113,6 +119,27 @@ def analyse_document(spec: DocSpec) -> Analysed:
         warnings = [w for w in warnings if w not in ("no date of care found", "provider not found")]
     if spec.no_text:
         warnings.append(f"page(s) {_ranges(spec.no_text)} have no text layer (scanned?): they need OCR")
+    sure = {
+        "boundary": confidence.boundary(
+            spec.start_score, spec.near_miss[1] if spec.near_miss else None, START_THRESHOLD
+        ),
+        "doc_type": confidence.of_type(kind.rule),
+        "date": confidence.of_date(when.rule, when.value, when.warnings),
+        "provider": confidence.of_provider(who.rule, who.value, who.warnings),
+        "facility": confidence.of_facility(where.rule, where.value),
+    }
+    start_sure = None if spec.start_score is None else confidence.start_only(spec.start_score, START_THRESHOLD)
+    if start_sure is not None and start_sure < confidence.UNSURE:
+        warnings.append(
+            f"{confidence.UNSURE_BOUNDARY} start at page {first} (confidence {start_sure:.0%}): "
+            "check that it begins a new document"
+        )
+    if spec.near_miss is not None and confidence.start_only(spec.near_miss[1], START_THRESHOLD) >= confidence.MAYBE:
+        page, score = spec.near_miss
+        warnings.append(
+            f"{confidence.UNSURE_BOUNDARY} end: page {page} may begin another document "
+            f"(confidence {confidence.start_only(score, START_THRESHOLD):.0%}); check it"
+        )
     missing = missing_from_footers(doc_pages)
     if missing:
         warnings.append(f"missing page(s) {_ranges(missing)} per the document's 'Page x of y' footers")
@@ -160,6 +187,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
         explain=explain,
         content_sha256=content_hash(doc_pages),
         last_date=when.last,
+        confidence=sure,
     )
     return document, shingles(" ".join(pl.text for pl in doc_pages))
 
@@ -223,7 +251,7 @@ def build_documents(
         Layout(sizes[i] if sizes is not None and i < len(sizes) else None, page.text_source)
         for i, page in enumerate(pages)
     ]
-    spans = split([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts, layouts)
+    spans, scores = split_scored([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts, layouts)
     stale: list[str] = []
     if overrides is not None:
         spans, stale = apply_boundaries(spans, overrides, sources)
@@ -235,6 +263,8 @@ def build_documents(
             no_text=tuple(p.page for p in pages[first - 1 : last] if p.text_source == "none"),
             source=pages[first - 1].source,
             title=titles[first - 1],
+            start_score=None if any(r.startswith("override") for r in reasons) else scores.get(first),
+            near_miss=_near_miss(scores, first, last),
         )
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]
@@ -337,6 +367,18 @@ def _mark_snippet(mark: PatientMark) -> str:
     parts = [p for p in (mark.name_text, mark.dob_shown and f"DOB {mark.dob_shown}") if p]
     parts += [f"{kind} {value}" for kind, value in mark.ids]
     return snippet("; ".join(parts))
+
+
+NEAR_MISS = 1.5
+"""A page inside a document whose start score came this close to the threshold may begin another one."""
+
+
+def _near_miss(scores: dict[int, float], first: int, last: int) -> tuple[int, float] | None:
+    inside = [(scores[p], p) for p in range(first + 1, last + 1) if p in scores]
+    if not inside:
+        return None
+    score, page = max(inside)
+    return (page, score) if score >= START_THRESHOLD - NEAR_MISS else None
 
 
 def _analyse_missing(

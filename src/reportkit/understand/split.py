@@ -186,6 +186,11 @@ def _common_start(a: str, b: str) -> int:
     return n
 
 
+_CHART_BAND = re.compile(r"\b(dob|d\.o\.b|mrn|patient|acct)\b")
+"""A running header that names the patient (a chart printed from a hospital system): under it, a new date is a
+new panel or shift of the same record. A clinic's letterhead repeated on each visit is no such header."""
+
+
 def _same_title(a: str, b: str) -> bool:
     """The same title but for its page number ("ANESTHESIA RECORD — PAGE 1", "… PAGE 2")."""
     return a == b or " ".join(_PAGE_WORDS.sub(" ", _DIGITS.sub("#", a.lower())).split()) == " ".join(
@@ -314,8 +319,8 @@ def score_start(
         add(1, "patient header block")
     if cur.care_date and doc_date:
         if cur.care_date != doc_date:
-            if band is False:
-                add(1, "new date of care under the same running header")
+            if band is False and _CHART_BAND.search(cur.band or ""):
+                add(1, "new date of care under the same chart header")
             else:
                 add(2.5, "new date of care")
         else:
@@ -356,9 +361,21 @@ def split(
     """Documents as (first_page, last_page, reasons the first page starts one), covering every page once.
 
     ``layouts``: each page's size and text source (``layouts[i]`` for ``sigs[i]``), when known."""
+    return split_scored(sigs, file_starts, outline_starts, layouts)[0]
+
+
+def split_scored(
+    sigs: Sequence[PageSignals],
+    file_starts: set[int],
+    outline_starts: set[int],
+    layouts: Sequence[Layout] | None = None,
+) -> tuple[list[tuple[int, int, tuple[str, ...]]], dict[int, float]]:
+    """:func:`split`, and each page's start score (pages a file or outline entry starts are left out: they are
+    certain), for telling how sure each boundary is."""
     if not sigs:
-        return []
+        return [], {}
     docs: list[tuple[int, int, tuple[str, ...]]] = []
+    scores: dict[int, float] = {}
     start = sigs[0].page
     reasons: tuple[str, ...] = ("first page of the bundle",)
     doc_date = sigs[0].care_date
@@ -372,6 +389,7 @@ def split(
         else:
             pair = (layouts[i - 1], layouts[i]) if layouts is not None else None
             boundary = score_start(sigs[i - 1], cur, doc_date, doc_patient, pair)
+            scores[cur.page] = boundary.score
         if boundary.score >= START_THRESHOLD:
             docs.append((start, cur.page - 1, reasons))
             start, reasons, doc_date = cur.page, boundary.reasons, cur.care_date
@@ -384,4 +402,4 @@ def split(
             elif cur.patient is not None and compare(doc_patient, cur.patient) is not False:
                 doc_patient = doc_patient.merged(cur.patient)
     docs.append((start, sigs[-1].page, reasons))
-    return docs
+    return docs, scores

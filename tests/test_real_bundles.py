@@ -511,3 +511,16 @@ def test_a_value_the_reviewer_set_is_certain(tmp_path: Path) -> None:
     path.write_text("documents:\n  - pages: 1\n    date: 2025-03-04\n", encoding="utf-8")
     fixed, stale = apply_fields(docs, read_overrides(path), sources)
     assert not stale and fixed[0].confidence["date"] == 1.0 and fixed[0].date == "2025-03-04"
+
+
+def test_a_bill_is_dated_by_its_service_lines_not_its_receipt_or_references() -> None:
+    eob = (
+        "EXPLANATION OF BENEFITS\nRECEIPT DATE: 11/26/24\n"
+        "JOY N FRASIER 19568019B 11/13/24 99310 1 154.24 154.24 0.00 38.56 113.37\n"
+        "JOY N FRASIER 19564832B 10/11/24 99310 1 154.24 154.24 0.00 38.56 113.37"
+    )
+    assert _date(eob, "billing") == "2024-10-11"
+    guide = (
+        "Sample CMS-1500 Claim Form\nReferences: 1. Centers for Medicare. CMS forms. Accessed\n02-01-2021. 2. Billing"
+    )
+    assert _date(guide, "billing") is None

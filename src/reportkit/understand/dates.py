@@ -236,13 +236,25 @@ def page_candidates(pl: PageLines, day_first: bool = False) -> Iterator[DateCand
                     role = label_role(above)
                     label = above
             alone = line.strip(" .,") == line[start:end].strip()
+            if role is None and start == 0 and line_no > 0 and not alone:
+                # a date that opens a line whose label ended the line above ("… Accessed" / "02-01-2021. …")
+                above = pl.lines[line_no - 1].rstrip()
+                tail_role = label_role(above[-30:]) if above and above[-1].isalpha() else None
+                if tail_role == EXCLUDED:
+                    role, label = tail_role, above[-30:]
             if role is None and alone and line_no < 25:
                 role = "letter"  # a date alone on its line near the top: a letter's (or note's) date
-            elif role is None and start == 0 and len(line) > end + 3:
-                role = "line"  # a date opening a table row (a bill's line item)
+            elif role is None and _TABLE_ROW.search(line[end:]) and (start == 0 or _SERVICE_CODE.search(line)):
+                role = "line"  # a date in a bill's row (a line item with its amount)
             stripped = label.strip()
             header = alone or stripped.endswith((":", "#")) or len(stripped.split()) <= 3
             yield DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header)
+
+
+_TABLE_ROW = re.compile(r"\$?\b\d{1,6}\.\d{2}\b")
+"""An amount: what a bill's or an EOB's line item carries after its date of service."""
+_SERVICE_CODE = re.compile(r"(?<![\d.])\d{5}(?![\d.])|\b[A-Z]\d{4}\b")
+"""A CPT or HCPCS code ("99310", "J9177") on a line: the row is a service line even when its date is not first."""
 
 
 def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:

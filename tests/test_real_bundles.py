@@ -524,3 +524,29 @@ def test_a_bill_is_dated_by_its_service_lines_not_its_receipt_or_references() ->
         "Sample CMS-1500 Claim Form\nReferences: 1. Centers for Medicare. CMS forms. Accessed\n02-01-2021. 2. Billing"
     )
     assert _date(guide, "billing") is None
+
+
+# -- a garbage text layer is OCR'd again (the companion issue's class 7) ------------------------------------
+
+
+def test_a_failed_ocr_layer_is_taken_for_garbage_and_a_real_one_is_not() -> None:
+    from reportkit.ingest.ocr import garbled_share, needs_ocr
+
+    junk = (
+        "HEALTH INSURANCE CLAIM FOAM Afl!FllfOlt!O BY HAT~N.. \\.INFCJIA ct.>Jt4 co.une NUCQ CQCI ~ rr A l'9lll'I "
+        "lrt lllrn READ BACK Of FORM BEFORE COMPlETNG l SON NG 1H IS F0ff.4. 13 1 NSUAED'S 00 AUTHOAIZB) PERSOl'S "
+        "1~ PA..-IS'r.S a; AIJT.11CAl2ED PERSCNS 9~~ TURE I autho1ze tie release a any mooieal or otier lnfO'malon"
+    )
+    real = (
+        "PROGRESS NOTE Patient: Jane Roe DOB: 01/02/1950 MRN: RCH-2019-55782 Date of Service: 03/04/2025. "
+        "Assessment: L4-5 disc extrusion (M51.16), BP 128/82, SpO2 98%, WBC 11.8 x10^3/uL; plan PT 2x/week."
+    )
+    assert garbled_share(junk) >= 0.15 > garbled_share(real)
+    assert needs_ocr(junk, 10) and not needs_ocr(real, 10)
+
+
+def test_a_claim_form_whose_title_ocr_lost_is_billing() -> None:
+    from reportkit.understand.classify import classify
+
+    form = "pea\n@ OTHER UNSUREDS POLICY OR GROUP NUMBER\n100. CLAIM CODES (Designated by NUCC)\nPATIENT AND INSURED"
+    assert classify([page_lines(1, form)]).doc_type == "billing"

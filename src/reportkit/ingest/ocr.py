@@ -201,7 +201,24 @@ def needs_ocr(text: str, min_chars: int) -> bool:
     tokens = len(words)
     if tokens and len(_PLAIN.findall(text)) >= FAST_READABLE * tokens:
         return False  # plainly readable: every such token also counts as readable below
-    return readable_share(text) < MIN_READABLE
+    return readable_share(text) < MIN_READABLE or garbled_share(text) >= MAX_GARBLED
+
+
+_GARBLED = re.compile(r"[~!\\{}<>|^`]|[a-z][A-Z][a-z]*[A-Z]|[A-Za-z]\d+[A-Za-z]|\d[A-Za-z]+\d")
+"""What a bad OCR layer's tokens have and real words do not: symbols inside ("Afl!FllfOlt!O"), case flipping
+twice inside a word ("FllfOlt"), digits inside letters ("F0ff4")."""
+MAX_GARBLED = 0.15
+"""A text layer with at least this share of garbled tokens (of 3 characters or more) is an earlier, failed OCR
+(a photographed form's "HEALTH INSURANCE CLAIM FOAM"): OCR it again. Born-digital pages measured: at most 0.05;
+the failed layer: 0.28."""
+
+
+def garbled_share(text: str) -> float:
+    """Share of the tokens of 3+ characters that look like OCR debris rather than words or numbers."""
+    tokens = [t.strip(".,:;()[]\"'") for t in text.split() if len(t) >= 3]
+    if not tokens:
+        return 0.0
+    return sum(1 for t in tokens if _GARBLED.search(t)) / len(tokens)
 
 
 # --- skew -------------------------------------------------------------------------------------------------

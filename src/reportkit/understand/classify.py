@@ -200,6 +200,14 @@ _ADVERTISEMENT = re.compile(
     re.I,
 )
 """A marketing fax: never a record, whatever words it borrows."""
+_CLAIM_FORM = re.compile(
+    r"\bNUCC\b|\bNUBC\b|\bUB-?04\b|\bCMS-?1500\b|\bHCFA\b|\bFECA\b|insur\w*\s*'?s?\s+(name|policy|i\.?d|date)|"
+    r"billing\s+provider|place\s+of\s+service|federal\s+tax\s+i\.?d|accept\s+assignment|type\s+of\s+bill|"
+    r"claim\s+codes|patient\s+and\s+insured|insurance\s+plan\s+name",
+    re.I,
+)
+CLAIM_FORM_FIELDS = 3
+"""A page with this many different claim-form captions is a claim form, even when OCR lost its title."""
 _GENERIC_PROCEDURE = re.compile(r"(\w+\s+)?procedure\s+(note|report|record)", re.I)
 _SURGERY = re.compile(r"\b(surgery|operation|operative|surgical)\b", re.I)
 OPERATIVE_BODY = 8
@@ -246,8 +254,12 @@ def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | No
             "chart_other": "title:a chart's administrative record (orders, medication record, instructions)",
         }[by_title]
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
-    if _ADVERTISEMENT.search("\n".join(p.text for p in pages[:2])):
+    head = "\n".join(p.text for p in pages[:2])
+    if _ADVERTISEMENT.search(head):
         return TypeChoice("other", title, first.page, snippet(title or first.lines[0]), "an advertisement", (), scores)
+    if not by_title and len({m.group(0).lower()[:6] for m in _CLAIM_FORM.finditer(head)}) >= CLAIM_FORM_FIELDS:
+        rule = "a claim form's fields"
+        return TypeChoice("billing", title, first.page, snippet(title or first.lines[0]), rule, (), scores)
     if by_title == "progress_note" and _GENERIC_PROGRESS.search(title or "") and _hints(pages, _THERAPY_HINT):
         # therapists and chiropractors title their visits "Progress Report" too: their conventions decide
         body = _body(pages)

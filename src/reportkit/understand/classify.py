@@ -200,6 +200,8 @@ _ADVERTISEMENT = re.compile(
     re.I,
 )
 """A marketing fax: never a record, whatever words it borrows."""
+_ADVERTISEMENT_WORDS = ("unsolicited", "advertis", "fax list", "mailing list", "limited time", "consumer protection")
+"""Words one of which every match of the pattern holds (a cheap test before it)."""
 _CLAIM_FORM = re.compile(
     r"\bNUCC\b|\bNUBC\b|\bUB-?04\b|\bCMS-?1500\b|\bHCFA\b|\bFECA\b|insur\w*\s*'?s?\s+(name|policy|i\.?d|date)|"
     r"billing\s+provider|place\s+of\s+service|federal\s+tax\s+i\.?d|accept\s+assignment|type\s+of\s+bill|"
@@ -254,12 +256,6 @@ def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | No
             "chart_other": "title:a chart's administrative record (orders, medication record, instructions)",
         }[by_title]
         return TypeChoice("other", title, first.page, snippet(title or ""), rule, (), scores)
-    head = "\n".join(p.text for p in pages[:2])
-    if _ADVERTISEMENT.search(head):
-        return TypeChoice("other", title, first.page, snippet(title or first.lines[0]), "an advertisement", (), scores)
-    if not by_title and len({m.group(0).lower()[:6] for m in _CLAIM_FORM.finditer(head)}) >= CLAIM_FORM_FIELDS:
-        rule = "a claim form's fields"
-        return TypeChoice("billing", title, first.page, snippet(title or first.lines[0]), rule, (), scores)
     if by_title == "progress_note" and _GENERIC_PROGRESS.search(title or "") and _hints(pages, _THERAPY_HINT):
         # therapists and chiropractors title their visits "Progress Report" too: their conventions decide
         body = _body(pages)
@@ -281,6 +277,14 @@ def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | No
             )
     if by_title:
         return TypeChoice(by_title, title, first.page, snippet(title or ""), f"title:{by_title}", (), scores)
+    head = "\n".join(p.text for p in pages[:2])
+    low = head.lower()
+    if any(w in low for w in _ADVERTISEMENT_WORDS) and _ADVERTISEMENT.search(head):
+        return TypeChoice("other", title, first.page, snippet(title or first.lines[0]), "an advertisement", (), scores)
+    claim_form = "insur" in low or "nucc" in low or "claim" in low
+    if claim_form and len({m.group(0).lower()[:6] for m in _CLAIM_FORM.finditer(head)}) >= CLAIM_FORM_FIELDS:
+        rule = "a claim form's fields"
+        return TypeChoice("billing", title, first.page, snippet(title or first.lines[0]), rule, (), scores)
     letter = is_letter(pages)
     subject = next((m.group("s") for ln in first.lines[:30] if (m := _SUBJECT.match(ln))), "")
     by_subject = title_type(subject) if subject and not letter else None

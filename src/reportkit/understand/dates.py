@@ -122,6 +122,8 @@ class DateCandidate:
     line: str
     header: bool = True
     """A header-style label ("Date of Service: …", or a date alone on its line), not a mention in prose."""
+    raw: str = ""
+    """The date as printed."""
 
 
 @dataclass(frozen=True)
@@ -186,25 +188,35 @@ def _numeric(year: int, first: int, second: int, day_first: bool) -> date:
         return date(year, day, month)
 
 
-_ORDER = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?(?:\d{4}|\d{2})(?![\d/])")
 _DAY_FIRST_CUES = re.compile(r"\b(fecha|paciente|m[ée]dico|dd/mm|jj/mm)\b", re.I)
 
 
-def date_order(pages: Sequence[PageLines]) -> tuple[bool, tuple[str, ...]]:
+_ORDER = re.compile(r"(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]")
+_DAY_FIRST_WORDS = ("fecha", "paciente", "médico", "medico", "dd/mm", "jj/mm")
+
+
+def date_order(
+    pages: Sequence[PageLines], cands: Sequence[DateCandidate] | None = None
+) -> tuple[bool, tuple[str, ...]]:
     """Whether a document writes its all-digit dates day first, from the dates that can only be read one way
     (29/02/1944, 22/04/2025 against 03/14/2024) and, when none decides, language cues ("Fecha"); with a warning
-    when the document writes them both ways (its ambiguous dates are then read month first)."""
-    day = month = 0
-    text = "\n".join(pl.text for pl in pages)
-    for m in _ORDER.finditer(text):
-        a, b = int(m.group(1)), int(m.group(3))
-        day += a > 12 and 1 <= b <= 12
-        month += b > 12 and 1 <= a <= 12
+    when the document writes them both ways (its ambiguous dates are then read month first). ``cands``: the
+    document's dates as read month first, when the caller has them."""
+    day = month = False
+    for c in cands if cands is not None else candidates(pages):
+        m = _ORDER.match(c.raw)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            day |= a > 12 and 1 <= b <= 12
+            month |= b > 12 and 1 <= a <= 12
     if day and month:
         return False, ("dates written both day first and month first: ambiguous ones read month first; check them",)
     if day:
         return True, ()
-    return (not month and bool(_DAY_FIRST_CUES.search(text))), ()
+    if month:
+        return False, ()
+    text = pages[0].text.lower() if pages else ""  # a document's language shows on its first page
+    return any(word in text for word in _DAY_FIRST_WORDS), ()
 
 
 @lru_cache(maxsize=1 << 14)
@@ -248,7 +260,8 @@ def page_candidates(pl: PageLines, day_first: bool = False) -> Iterator[DateCand
                 role = "line"  # a date in a bill's row (a line item with its amount)
             stripped = label.strip()
             header = alone or stripped.endswith((":", "#")) or len(stripped.split()) <= 3
-            yield DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header)
+            raw = line[start:end]
+            yield DateCandidate(value, role or "unlabelled", stripped[-40:], pl.page, line_no, line, header, raw)
 
 
 _TABLE_ROW = re.compile(r"\$?\b\d{1,6}\.\d{2}\b")
@@ -260,8 +273,9 @@ _SERVICE_CODE = re.compile(r"(?<![\d.])\d{5}(?![\d.])|\b[A-Z]\d{4}\b")
 def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
     """Pick the document's date by the roles its type prefers; unlabelled dates near the top are a fallback.
     All-digit dates are read in the document's own order (:func:`date_order`)."""
-    day_first, order_warnings = date_order(pages)
-    choice = _choose(pages, doc_type, day_first)
+    month_first = candidates(pages)
+    day_first, order_warnings = date_order(pages, month_first)
+    choice = _choose(pages, doc_type, day_first, None if day_first else month_first)
     if order_warnings or day_first:
         note = ("all-digit dates read day first (the document writes them so)",) if day_first else order_warnings
         choice = (
@@ -276,8 +290,10 @@ _LETTER_DATE_OF_CORRESPONDENCE = re.compile(r"\bfax(ed)?\s+date\b|\bdate\s+(sent
 """On a letter's own face (not a fax header), the date it was faxed is the letter's date."""
 
 
-def _choose(pages: Sequence[PageLines], doc_type: str, day_first: bool) -> DateChoice:
-    cands = candidates(pages, day_first)
+def _choose(
+    pages: Sequence[PageLines], doc_type: str, day_first: bool, read: list[DateCandidate] | None = None
+) -> DateChoice:
+    cands = read if read is not None else candidates(pages, day_first)
     if doc_type in ("correspondence", "referral"):
         cands = [
             replace(c, role="letter")

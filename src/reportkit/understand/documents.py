@@ -311,7 +311,7 @@ def document_mark(marks: Sequence[PatientMark | None]) -> tuple[PatientMark | No
             continue
         if found is None:
             found, where = mark, i
-        elif compare(found, mark) is not False:
+        elif mark != found and compare(found, mark) is not False:
             found = found.merged(mark)
     return found, where
 

@@ -145,9 +145,9 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
     anesthesia = bool(pages) and any(_ANESTHESIA_RECORD.search(ln) for ln in pages[0].lines[:8])
     for pl in pages:
         for i, line in enumerate(pl.lines):
-            if _ADDRESSEE_LINE.match(line):
-                continue
             matches = _names_in(line)
+            if matches and _ADDRESSEE_LINE.match(line):
+                continue
             for m in matches:
                 value = _clean_name(m)
                 if any(e in value.lower() for e in excluded) or _ORGANISATION_AFTER.match(line[m.end() :]):

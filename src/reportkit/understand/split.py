@@ -16,7 +16,7 @@ from datetime import date
 
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
-from reportkit.understand.patients import PatientMark, compare, label, read_mark
+from reportkit.understand.patients import TOP_LINES, PatientMark, compare, label, read_mark
 from reportkit.understand.people import SIGNOFF, credentialed_name
 from reportkit.understand.text import PageLines, line_pattern
 
@@ -100,7 +100,8 @@ production's "Exhibit 12 Page 3", "EXHIBIT C-4"."""
 
 def _exhibit(pl: PageLines) -> tuple[str, int | None] | None:
     for line in (*pl.lines[:3], *pl.lines[-2:]):
-        if "of" not in line.lower() and "exhibit" not in line.lower():
+        low = line.lower()
+        if "exhibit" not in low and not (" of " in low and ":" in low):
             continue
         m = _EXHIBIT.search(line)
         if m:
@@ -114,6 +115,8 @@ def _exhibit(pl: PageLines) -> tuple[str, int | None] | None:
 def signals(pl: PageLines) -> PageSignals:
     title, ttype = find_title(pl)
     top = pl.top(12)
+    chars = sum(map(len, pl.lines))
+    top_text = "\n".join(pl.lines[:TOP_LINES]).lower()
     return PageSignals(
         page=pl.page,
         title=title,
@@ -123,17 +126,17 @@ def signals(pl: PageLines) -> PageSignals:
         patient_block=_on_any(_PATIENT_BLOCK, top),
         care_date=first_labelled_date(pl),
         signed=_signed(pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
-        blank=sum(len(ln) for ln in pl.lines) < 10,
+        blank=chars < 10,
         fax_cover=_on_any(_FAX_COVER, top, ("cover", "transmittal")),
         continued=_on_any(_CONTINUED, pl.top(6), ("cont",)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
         salutation=any(_SALUTATION.match(ln) for ln in pl.top(14)),
-        patient=read_mark(pl),
+        patient=read_mark(pl, top_text),
         band=" ".join(_DIGITS.sub("#", pl.lines[0].lower()).split()) if pl.lines else None,
         fax_sender=pl.fax_sender,
         fax_counter=pl.fax_counter,
         exhibit=_exhibit(pl),
-        chars=sum(len(ln) for ln in pl.lines),
+        chars=chars,
     )
 
 
@@ -147,17 +150,24 @@ _SIGNATURE_WORDS = re.compile(
 def _signed(lines: Sequence[str]) -> bool:
     """The page ends with a signature: a signing line that names someone ("Electronically signed by: Dr. Roe",
     "Sincerely," then a name), not a form's blank "Signature: ____ Date: ____"."""
-    if not _on_any(_SIGNED, lines, ("sign", "sincerely", "dictated", "report")):
+    text = "\n".join(lines).lower()
+    if not any(needle in text for needle in ("sign", "sincerely", "dictated", "report")):
         return False
-    for i, line in enumerate(lines):
-        if _SIGNED.search(line.lower()):
-            rest = _SIGNATURE_WORDS.sub(" ", line).split()
-            before = lines[i - 1] if i > 0 else ""
-            following = lines[i + 1] if i + 1 < len(lines) else ""
-            dated = any(c.isdigit() for c in line)  # "Signed 06/11/2024"; a blank form's line has no date
-            signer = credentialed_name(following) or credentialed_name(before)
-            if rest or dated or signer or (SIGNOFF.match(line) and _SIGNATURE_WORDS.sub(" ", following).split()):
-                return True
+    seen = -1
+    for m in _SIGNED.finditer(text):
+        i = text.count("\n", 0, m.start())
+        if i == seen:
+            continue
+        seen = i
+        line = lines[i]
+        if any(c.isdigit() for c in line) or _SIGNATURE_WORDS.sub(" ", line).split():
+            return True  # "Signed 06/11/2024", "Electronically signed by: Dr. Roe"; a blank form's line has neither
+        before = lines[i - 1] if i > 0 else ""
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if credentialed_name(following) or credentialed_name(before):
+            return True
+        if SIGNOFF.match(line) and _SIGNATURE_WORDS.sub(" ", following).split():
+            return True
     return False
 
 

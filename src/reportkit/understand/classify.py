@@ -167,7 +167,7 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
     for n, line in enumerate(pl.top(top)):
         if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
             continue
-        if credentialed_name(line) or _PHONE.search(line) or find_dates(line):
+        if credentialed_name(line) or _PHONE.search(line) or find_dates(line, False):
             band = _BAND_TITLE.search(line) if n < 2 and _CHART_HEADER.search(line) else None
             if band and title_type(band.group("t")):  # "Roe, Jane | DOB: … | MRN: … DISCHARGE SUMMARY"
                 return band.group("t"), title_type(band.group("t"))
@@ -286,7 +286,7 @@ def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | No
         rule = "a claim form's fields"
         return TypeChoice("billing", title, first.page, snippet(title or first.lines[0]), rule, (), scores)
     letter = is_letter(pages)
-    subject = next((m.group("s") for ln in first.lines[:30] if (m := _SUBJECT.match(ln))), "")
+    subject = next((m.group("s") for ln in first.lines[:30] if ln[:1] in "RrSs" and (m := _SUBJECT.match(ln))), "")
     by_subject = title_type(subject) if subject and not letter else None
     if by_subject and by_subject not in ("fax_cover", "legal_form", "chart_other"):
         # a note that names its visit in a subject line ("RE: F/U visit - HTN mgmt")

@@ -152,7 +152,8 @@ _DATE_HINT = re.compile(r"\d\s?[/.-]\s?\d|(?:19|20)\d\d|\d[\s-][A-Za-z]{3}|\d[A-
 
 @lru_cache(maxsize=1 << 16)
 def find_dates(line: str, day_first: bool = False) -> tuple[tuple[int, int, date], ...]:
-    """Every date in a line as (start, end, value); impossible dates are skipped. Cached: lines recur.
+    """Every date in a line as (start, end, value); impossible dates are skipped. Cached: lines recur (call it
+    with ``day_first`` given, as every caller here does, so that a line has one cache entry).
 
     All-digit dates are read month first (03/11/2024 is 11 March) unless ``day_first``; either way a date
     that can only be read one way ("23/11/2025") is read that way."""

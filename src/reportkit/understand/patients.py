@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
@@ -94,11 +94,11 @@ class PatientMark:
     """The birth date's digits as printed ("24051977"), for OCR-tolerant comparison."""
     ids: tuple[tuple[str, str], ...] = ()
     """Record numbers: (kind, value), e.g. ("mrn", "RCH201955782")."""
-    line: int = 0
-    """Index of the first line the mark was read from."""
-    name_text: str | None = None
+    line: int = field(default=0, compare=False)
+    """Index of the first line the mark was read from (not part of what the mark says)."""
+    name_text: str | None = field(default=None, compare=False)
     """The name as printed."""
-    dob_shown: str | None = None
+    dob_shown: str | None = field(default=None, compare=False)
     """The birth date as ISO ``YYYY-MM-DD`` when it can mean one day only, else as printed."""
 
     @property
@@ -254,11 +254,12 @@ def read_mark(pl: PageLines, top_text: str | None = None) -> PatientMark | None:
     ids: list[tuple[str, str]] = []
     first = -1
     top = pl.lines[:TOP_LINES]
-    starts = list(accumulate((len(line) + 1 for line in top[:-1]), initial=0))
     low = top_text if top_text is not None else "\n".join(top).lower()  # one search per hint, not two per line
-    people = {bisect_right(starts, j) - 1 for j in _label_positions(low, _NAME_WORDS, True)}
-    people.update(bisect_right(starts, j) - 1 for j in _label_positions(low, _BIRTH_WORDS, False))
-    numbers = {bisect_right(starts, j) - 1 for j in _label_positions(low, _ID_WORDS, False)}
+    person_at = _label_positions(low, _NAME_WORDS, True) + _label_positions(low, _BIRTH_WORDS, False)
+    number_at = _label_positions(low, _ID_WORDS, False)
+    starts = list(accumulate((len(line) + 1 for line in top[:-1]), initial=0)) if person_at or number_at else []
+    people = {bisect_right(starts, j) - 1 for j in person_at}
+    numbers = {bisect_right(starts, j) - 1 for j in number_at}
     bare_lines = {i for i in range(min(8, len(top))) if top[i][-1:].isdigit()}
     for i in sorted(people | numbers | bare_lines):
         line = top[i]
@@ -317,7 +318,7 @@ def _keys(mark: PatientMark) -> set[tuple[str, ...]]:
     keys.update(("id", kind, value) for kind, value in mark.ids)
     for word in mark.name or ():
         keys.add(("name", word))
-        if len(word) >= 5:
+        if len(word) >= 5 and not mark.dob:  # with a birth date, the date's keys find the person
             keys.update(("name~", word[:i] + "?" + word[i + 1 :]) for i in range(len(word)))  # a letter misread
             keys.update(("name~", word[:i] + "?" + word[i:]) for i in range(len(word) + 1))  # or one dropped
     return keys

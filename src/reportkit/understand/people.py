@@ -121,6 +121,8 @@ _ONE_WORD = re.compile(r"^[A-Z][a-zA-Z'’\-]+$")
 
 def _name_under_label(pl: PageLines, i: int) -> str | None:
     """A name written after "Doctor Name:", on its line or broken over the next lines ("Cheryl" / "Blankenship")."""
+    if pl.lines[i][:1] not in "DdPpCc":
+        return None
     m = _NAME_LABEL_ALONE.match(pl.lines[i])
     if not m:
         return None
@@ -142,7 +144,8 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
     A lab report's provider is its ordering clinician (a laboratory director signs every report)."""
     excluded = [e.lower() for e in exclude if e]
     ranked: list[tuple[int, int, int, str, str, str]] = []  # (rank, page, line, value, snippet, rule)
-    anesthesia = bool(pages) and any(_ANESTHESIA_RECORD.search(ln) for ln in pages[0].lines[:8])
+    head = "\n".join(pages[0].lines[:8]) if pages else ""
+    anesthesia = "nesthesia" in head.lower() and bool(_ANESTHESIA_RECORD.search(head))
     for pl in pages:
         for i, line in enumerate(pl.lines):
             matches = _names_in(line)
@@ -224,12 +227,13 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.\-]*")
 def plausible_organisation(name: str) -> bool:
     """A value that reads as an organisation's name: real words (not OCR debris like "Zs a id ee", blank
     underlines or a form caption), not a person's name with credentials, not a patient header."""
+    if not 3 <= len(name) <= 70:
+        return False
     words = _WORD.findall(name)
     long_words = [w for w in words if len(w.strip(".")) >= 3]
     letters = sum(c.isalpha() for c in name)
     return (
-        3 <= len(name) <= 70
-        and len(long_words) >= 2
+        len(long_words) >= 2
         and 2 * len(long_words) > len(words)
         and letters >= 0.6 * len(name.replace(" ", ""))
         and not re.search(r"\d{3,}|_{2,}|[?!]|:\s*\S", name)

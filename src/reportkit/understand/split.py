@@ -47,10 +47,12 @@ _SIGNED = _lines_pattern(
 _FAX_COVER = _lines_pattern(r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmittal)\s+sheet\b")
 
 
-def _on_any(pattern: re.Pattern[str], lines: Sequence[str], needles: Sequence[str] = ()) -> bool:
+def _on_any(
+    pattern: re.Pattern[str], lines: Sequence[str], needles: Sequence[str] = (), text: str | None = None
+) -> bool:
     """Whether ``pattern`` matches one of the lines; ``needles``: words every match contains (when none of them
-    is there, the pattern is not even tried)."""
-    text = "\n".join(lines).lower()
+    is there, the pattern is not even tried); ``text``: the lines joined and lower-cased, when known."""
+    text = text if text is not None else "\n".join(lines).lower()
     if needles and not any(needle in text for needle in needles):
         return False
     return pattern.search(text) is not None
@@ -112,23 +114,34 @@ def _exhibit(pl: PageLines) -> tuple[str, int | None] | None:
     return None
 
 
+def _first_lines(text: str, n: int) -> str:
+    """The first ``n`` lines of a newline-joined text."""
+    end = -1
+    for _ in range(n):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[:end]
+
+
 def signals(pl: PageLines) -> PageSignals:
     title, ttype = find_title(pl)
     top = pl.top(12)
     chars = sum(map(len, pl.lines))
     top_text = "\n".join(pl.lines[:TOP_LINES]).lower()
+    top12 = "\n".join(top).lower() if len(pl.lines) > TOP_LINES else _first_lines(top_text, 12)
     return PageSignals(
         page=pl.page,
         title=title,
         title_type=ttype,
         page_of=pl.page_of,
         page_no=pl.page_no,
-        patient_block=_on_any(_PATIENT_BLOCK, top),
+        patient_block=_on_any(_PATIENT_BLOCK, top, text=top12),
         care_date=first_labelled_date(pl),
         signed=_signed(pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
         blank=chars < 10,
-        fax_cover=_on_any(_FAX_COVER, top, ("cover", "transmittal")),
-        continued=_on_any(_CONTINUED, pl.top(6), ("cont",)),
+        fax_cover=_on_any(_FAX_COVER, top, ("cover", "transmittal"), top12),
+        continued=_on_any(_CONTINUED, pl.top(6), ("cont",), _first_lines(top12, 6)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
         salutation=any(_SALUTATION.match(ln) for ln in pl.top(14)),
         patient=read_mark(pl, top_text),

@@ -92,8 +92,9 @@ def fill_form_line(line: str) -> str:
 def page_lines(page: int, text: str) -> PageLines:
     """Split a page into non-empty stripped lines; drop fax headers among the first three lines; pair the
     values typed into a form's blanks with their labels (:func:`fill_form_line`)."""
-    lines = [fill_form_line(ln.strip()) for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln]
+    lines = [ln for ln in (raw.strip() for raw in text.split("\n")) if ln]
+    if "___" in text:
+        lines = [fill_form_line(ln) for ln in lines]
     fax = False
     kept: list[str] = []
     sender: str | None = None

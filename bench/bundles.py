@@ -257,6 +257,8 @@ class Provider:
     layout: Layout
     practice: str
     clinicians: tuple[Clinician, ...]
+    stranger: bool = False
+    """A practice whose records are of another patient (misfiled into the bundle)."""
 
 
 @dataclass
@@ -467,10 +469,17 @@ def render_file(path: Path, docs: list[Planned], patient: tuple[str, date], prov
     return n
 
 
-def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, seed: int) -> dict[str, Any]:
-    """Write one bundle's PDFs into ``out``; return its truth (``{"files": [...], "documents": [...]}``)."""
+def build_bundle(
+    out: Path, notes: list[Note], layouts: list[int], n_docs: int, seed: int, merged: bool = False, misfiled: int = 0
+) -> dict[str, Any]:
+    """Write one bundle's PDFs into ``out``; return its truth (``{"files": [...], "documents": [...]}``).
+
+    ``merged``: one PDF of all the providers' files, as a records production arrives (no file boundaries to
+    lean on). ``misfiled``: that many documents of another patient, from a practice of their own, filed among
+    the examinee's (each truth document says whose it is: ``patient`` "A" or "B")."""
     r = random.Random(seed)
     patient = (f"{r.choice(FIRST)} {r.choice(LAST)}", date(1950 + r.randint(0, 50), r.randint(1, 12), r.randint(1, 28)))
+    other = (f"{r.choice(FIRST)} {r.choice(LAST)}", date(1950 + r.randint(0, 50), r.randint(1, 12), r.randint(1, 28)))
     start = date(2019, 1, 1) + timedelta(days=r.randint(0, 1500))
     doi = start - timedelta(days=r.randint(0, 5))
     by_source: dict[str, list[Note]] = {}
@@ -505,7 +514,7 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
 
     used: set[str] = set()
     planned: list[Planned] = []
-    while len(planned) < n_docs:
+    while len(planned) < n_docs + misfiled:
         source = r.choices(sources, [weights.get(s, 1) for s in sources])[0]
         if source == "own":  # every type equally often
             kind = r.choice(sorted({n.doc_type for n in by_source[source]}))
@@ -515,25 +524,40 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
         if note.key in used:
             continue
         used.add(note.key)
-        prov = provider_for(note.doc_type)
+        stranger = len(planned) >= n_docs  # the misfiled ones come last, from a practice of their own
+        if stranger:
+            practice = r.choice([k for k, v in PRACTICES.items() if note.doc_type in v[0]])
+            _, credentials, facilities = PRACTICES[practice]
+            clinicians = (
+                Clinician(r.choice(FIRST), chr(65 + r.randint(0, 25)), r.choice(LAST), r.choice(credentials)),
+            )
+            where = f"{r.randint(100, 9999)} {r.choice(['Main St', 'Oak Ave'])}, {r.choice(CITIES)}"
+            prov = Provider(r.choice(facilities), where, layout(r.choice(layouts)), practice, clinicians, True)
+            providers.append(prov)
+        else:
+            prov = provider_for(note.doc_type)
         style = prov.layout.date_style if prov.layout.date_style >= 0 else r.randrange(len(DATE_FORMATS))
         p = Planned(note, prov, r.choice(prov.clinicians), start + timedelta(days=r.randint(0, 700)), style)
-        p.pages = paginate(plan_lines(p, patient, doi, r), prov.layout)
+        p.pages = paginate(plan_lines(p, other if stranger else patient, doi, r), prov.layout)
         p.blank_after = r.random() < prov.layout.blank_rate
         planned.append(p)
     truth: list[dict[str, Any]] = []
     files: list[str] = []
     page = 1
-    for i, prov in enumerate(providers):
+    order = [p for p in providers if not p.stranger]
+    for prov in (p for p in providers if p.stranger):  # each misfiled record somewhere among the others
+        order.insert(r.randint(0, len(order)), prov)
+    for i, prov in enumerate(order):
         docs = sorted((p for p in planned if p.provider is prov), key=lambda p: p.when)
         if not docs:
             continue
         sent = docs[-1].when + timedelta(days=r.randint(30, 200))
         path = out / f"{i + 1:02d}-{prov.facility.lower().replace(' ', '-').replace('.', '')}.pdf"
-        render_file(path, docs, patient, prov, sent)
+        render_file(path, docs, other if prov.stranger else patient, prov, sent)
         files.append(str(path))
         if prov.layout.cover_sheet:
             truth.append(_label(page, page, "other", None, None, "fax_cover", prov.layout.number, "fax-cover"))
+            truth[-1]["patient"] = "B" if prov.stranger else "A"
             page += 1
         for d in docs:
             last = page + len(d.pages) - 1 + d.blank_after
@@ -552,8 +576,25 @@ def build_bundle(out: Path, notes: list[Note], layouts: list[int], n_docs: int, 
             )
             if d.note.doc_type == "other":
                 truth[-1]["date"] = None
+            truth[-1]["patient"] = "B" if prov.stranger else "A"
             page = last + 1
+    if merged and len(files) > 1:
+        files = [_merge(files, out / "production.pdf")]
     return {"files": files, "documents": truth, "page_count": page - 1}
+
+
+def _merge(parts: list[str], path: Path) -> str:
+    """One PDF of the parts, in order; the parts are removed."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(part)
+    with path.open("wb") as fh:
+        writer.write(fh)
+    for part in parts:
+        Path(part).unlink()
+    return str(path)
 
 
 def _label(

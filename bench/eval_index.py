@@ -67,6 +67,8 @@ def run_split(
     seed: int = 1,
     tmpdir: Path | None = None,
     notes: list[Note] | None = None,
+    merged: bool = False,
+    misfiled: int = 0,
 ) -> dict[str, Any]:
     """Build ``bundles`` bundles of ``docs`` documents from the split's notes and layouts, index and score
     them. Returns the figures (overall, per source, per doc_type), the confusions and all misses."""
@@ -80,16 +82,18 @@ def run_split(
     layouts = HELD_OUT_LAYOUTS if split == "held-out" else TUNE_LAYOUTS
     if tmpdir is None:
         with tempfile.TemporaryDirectory(prefix="reportkit-eval-") as tmp:
-            return run_split(split, sources, bundles, docs, seed, Path(tmp), pool)
+            return run_split(split, sources, bundles, docs, seed, Path(tmp), pool, merged, misfiled)
     overall = {"labelled": 0, "predicted": 0, "matched": 0}
     total, by_source, by_type, by_layout = Tally(), dict[str, Tally](), dict[str, Tally](), dict[int, Tally]()
     confusions: Counter[str] = Counter()
     misses: list[str] = []
     pages = 0
+    mixed = flagged = strangers = 0
     for b in range(bundles):
         folder = tmpdir / split / f"bundle-{b}"
         folder.mkdir(parents=True)
-        truth = build_bundle(folder, pool, layouts, docs, seed=seed * 1000 + b + (500 if split == "held-out" else 0))
+        seed_b = seed * 1000 + b + (500 if split == "held-out" else 0)
+        truth = build_bundle(folder, pool, layouts, docs, seed=seed_b, merged=merged, misfiled=misfiled)
         pages += truth["page_count"]
         result = index_bundle([folder], tmpdir / split / f"out-{b}", IndexOptions(use_cache=False, jobs=1))
         whole = score(result.index, truth)
@@ -123,10 +127,28 @@ def run_split(
         misses += [
             f"boundary: predicted {d.first_page}-{d.last_page} spans labelled documents [bundle {b}]" for d in extra
         ]
+        whose = {p: t.get("patient") for t in truth["documents"] for p in range(t["first_page"], t["last_page"] + 1)}
+        for d in result.index.documents:
+            if len({whose.get(p) for p in range(d.first_page, d.last_page + 1)} - {None}) > 1:
+                mixed += 1
+                misses.append(f"patients: predicted {d.first_page}-{d.last_page} holds two patients [bundle {b}]")
+        others = {t["first_page"]: t for t in truth["documents"] if t.get("patient") == "B"}
+        for d in result.index.documents:
+            if d.first_page in others:
+                if any(w.startswith("names another patient") for w in d.warnings):
+                    flagged += 1
+                else:
+                    t = others[d.first_page]
+                    misses.append(f"misfiled: pages {d.first_page}-{d.last_page} (another patient's) not flagged "
+                                  f"[bundle {b}, layout {t['layout']}: {describe(t['layout'])}]")  # fmt: skip
+        strangers += len(others)
     precision = overall["matched"] / (overall["predicted"] or 1)
     recall = overall["matched"] / (overall["labelled"] or 1)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     figures = {"boundary_f1": round(f1, 3), **total.figures(), "predicted": overall["predicted"], "pages": pages}
+    figures["mixed_patient_docs"] = mixed
+    if strangers:
+        figures["misfiled_flagged"] = f"{flagged}/{strangers}"
     return {
         "split": split,
         "sources": sources,
@@ -181,6 +203,8 @@ def report(fig: dict[str, Any], n_misses: int) -> None:
     print(
         f"  boundary F1 {o['boundary_f1']:.3f}  doc_type {o['doc_type']:.3f}  date {o['date']:.3f}  "
         f"provider {o['provider']:.3f}   ({o['predicted']} predicted)"
+        f"  mixed-patient docs {o['mixed_patient_docs']}"
+        + (f"  misfiled flagged {o['misfiled_flagged']}" if "misfiled_flagged" in o else "")
     )
     print(
         f"  {'':<22} {'docs':>5}  {'bound.':>6}  {'type':>6}  {'date':>6}  {'prov.':>6}"
@@ -215,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--misses", type=int, default=15, help="misses to print per split")
     parser.add_argument("--json", type=Path, default=None, help="write the figures (and all misses) here")
+    parser.add_argument("--merged", action="store_true", help="one PDF per bundle, as a production arrives")
+    parser.add_argument("--misfiled", type=int, default=0, help="documents of another patient per bundle")
     args = parser.parse_args(argv)
     available = available_sources()
     sources = args.sources.split(",") if args.sources else available
@@ -228,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     notes = load_notes(sources)
     results = {}
     for split in SPLITS if args.split == "both" else [args.split]:
-        fig = run_split(split, sources, args.bundles, args.docs, args.seed, None, notes)
+        fig = run_split(split, sources, args.bundles, args.docs, args.seed, None, notes, args.merged, args.misfiled)
         report(fig, args.misses)
         results[split] = fig
     if args.json:

@@ -116,3 +116,27 @@ def test_reportkit_index_meets_the_accuracy_targets_on_held_out_bundles(tmp_path
     assert o["doc_type"] >= TARGETS["doc_type"], summary
     assert o["date"] >= TARGETS["date"], summary
     assert o["provider"] >= TARGETS["provider"], summary
+
+
+def test_a_merged_production_with_a_misfiled_record_is_split_and_flagged(notes: list[Note], tmp_path: Path) -> None:
+    """The harness's production mode: one PDF of every provider's records (no file boundaries to lean on)
+    with another patient's document filed among them; reportkit keeps the two patients apart and flags it."""
+    from reportkit import IndexOptions, index_bundle
+    from reportkit.evaluate import score
+
+    pool = [n for n in notes if n.split == "held-out"]
+    named = [n for n in HELD_OUT_LAYOUTS if layout(n).patient_block != 3]  # layouts that print the patient
+    (tmp_path / "b").mkdir()
+    truth = build_bundle(tmp_path / "b", pool, named, 14, seed=11, merged=True, misfiled=1)
+    assert len(truth["files"]) == 1 and len(PdfReader(truth["files"][0]).pages) == truth["page_count"]
+    stranger = [t for t in truth["documents"] if t["patient"] == "B"]
+    assert len(stranger) == 1
+    index = index_bundle(
+        [Path(f) for f in truth["files"]], tmp_path / "out", IndexOptions(use_cache=False, jobs=1, ocr="never")
+    ).index
+    whose = {p: t["patient"] for t in truth["documents"] for p in range(t["first_page"], t["last_page"] + 1)}
+    for doc in index.documents:  # no document holds pages of both patients
+        assert len({whose[p] for p in range(doc.first_page, doc.last_page + 1)}) == 1, doc.id
+    flagged = next(d for d in index.documents if d.first_page == stranger[0]["first_page"])
+    assert any(w.startswith("names another patient") for w in flagged.warnings)
+    assert score(index, truth).matched >= len(truth["documents"]) - 1

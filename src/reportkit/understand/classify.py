@@ -157,6 +157,7 @@ def is_letterhead(line: str) -> bool:
 _CHART_HEADER = re.compile(r"\b(DOB|D\.O\.B|MRN|Patient)\b", re.I)
 _BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*$")
 """The section title a chart's running header ends with, in capitals."""
+_LABEL_VALUE = re.compile(r":\s*\S")
 MIXED_CASE_TITLE_LINES = 4
 """How far down the page a short mixed-case line can still be the document's title."""
 
@@ -180,7 +181,7 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
         short = len(line.split()) <= 6 and n < MIXED_CASE_TITLE_LINES
         shorter = len(line.split()) <= 3 and n < 8 and not any(c.isdigit() for c in line)
         t = title_type(line) if caps or short or shorter else None
-        if t and not re.search(r":\s*\S", line):
+        if t and not _LABEL_VALUE.search(line):
             return line, t
         if fallback[0] is None and looks_like_title(line) and len(line.split()) >= 2:
             fallback = (line, None)

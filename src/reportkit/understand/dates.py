@@ -245,7 +245,7 @@ def page_candidates(pl: PageLines, day_first: bool = False) -> Iterator[DateCand
             if role is None and not label.strip() and line_no > 0 and line.strip() == line[start:end].strip():
                 # a date alone on its line: its label may be the line above
                 above = pl.lines[line_no - 1]
-                if above.rstrip().endswith(":") or (len(above.split()) <= 3 and not re.search(r"\d", above)):
+                if above.rstrip().endswith(":") or (len(above.split()) <= 3 and not any(c.isdigit() for c in above)):
                     role = label_role(above)
                     label = above
             alone = line.strip(" .,") == line[start:end].strip()
@@ -396,7 +396,10 @@ _LABEL_GLUE = {"date", "of", "the", "on", "for", "at", "by", "electronically", "
 
 
 def _is_birth(label: str) -> bool:
-    return bool(re.search(r"\b(d\.?o\.?b|birth|born)\b", label, re.I))
+    return bool(_BIRTH.search(label))
+
+
+_BIRTH = re.compile(r"\b(d\.?o\.?b|birth|born)\b", re.I)
 
 
 def first_labelled_date(pl: PageLines, limit_lines: int = 25) -> date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportkit.understand.text import PageLines, snippet
 
@@ -114,6 +115,11 @@ _ADDRESSEE_LINE = re.compile(r"^\s*(to|attn|attention|cc|c\.c\.|dear|fax)\b\s*[:
 """A line that names whom the document is sent to, never its author."""
 _ORGANISATION_AFTER = re.compile(r"^[\s,]*(inc|llc|pllc|p\.?c|group|associates|corp\w*|company)\b", re.I)
 """A name with credentials that is an organisation's ("HOUSE CALL MD INC")."""
+_ANESTHESIOLOGIST = re.compile(r"anesthesiologist\s*:?\s*(dr\.?\s*)?$", re.I)
+_PROSE_BEFORE = re.compile(r"\b[a-z]{2,}\W*$")
+"""A lower-case word just before a name: the name is mentioned in prose ("discussed with Dr. Roe")."""
+_NOT_A_NAME_CHARS = re.compile(r"\d{3,}|_{2,}|[?!]|:\s*\S")
+_PATIENT_BAND = re.compile(r"\b(dob|mrn|patient)\b", re.I)
 _ANESTHESIA_RECORD = re.compile(r"\banesthesia\s+(record|note)\b", re.I)
 _NAME_LABEL_ALONE = re.compile(r"^(doctor|physician|provider|clinician)(?:'s)?\s+name\s*:\s*(?P<rest>.*)$", re.I)
 _ONE_WORD = re.compile(r"^[A-Z][a-zA-Z'’\-]+$")
@@ -156,7 +162,7 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
                 if any(e in value.lower() for e in excluded) or _ORGANISATION_AFTER.match(line[m.end() :]):
                     continue
                 before = line[: m.start()]
-                if anesthesia and re.search(r"anesthesiologist\s*:?\s*(dr\.?\s*)?$", before, re.I):
+                if anesthesia and _ANESTHESIOLOGIST.search(before):
                     ranked.append((0, pl.page, i, value, snippet(line), "label:anesthesiologist (anesthesia record)"))
                     continue
                 after = pl.lines[i + 1] if i + 1 < len(pl.lines) else ""
@@ -194,7 +200,7 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
         for pl in pages:
             for line in pl.lines:
                 dr = DR_NAME.search(line)
-                prose = dr is not None and bool(re.search(r"\b[a-z]{2,}\W*$", line[: dr.start()]))
+                prose = dr is not None and bool(_PROSE_BEFORE.search(line[: dr.start()]))
                 if dr and not prose and not _ADDRESSEE_LINE.match(line) and not _NOT_AUTHOR.search(line[: dr.start()]):
                     return Found(
                         f"Dr. {dr.group('name')}",
@@ -224,6 +230,7 @@ _VALUE_TAIL = re.compile(r"\s+[—–-]+\s+(npi|tax\s*id|tin|phone|tel|fax)\b.*$
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’&.\-]*")
 
 
+@lru_cache(maxsize=1 << 12)
 def plausible_organisation(name: str) -> bool:
     """A value that reads as an organisation's name: real words (not OCR debris like "Zs a id ee", blank
     underlines or a form caption), not a person's name with credentials, not a patient header."""
@@ -236,7 +243,7 @@ def plausible_organisation(name: str) -> bool:
         len(long_words) >= 2
         and 2 * len(long_words) > len(words)
         and letters >= 0.6 * len(name.replace(" ", ""))
-        and not re.search(r"\d{3,}|_{2,}|[?!]|:\s*\S", name)
+        and not _NOT_A_NAME_CHARS.search(name)
         and len(words) <= 9
         and not _names_in(name)
         and not _NOT_FACILITY.search(name)
@@ -284,7 +291,7 @@ def find_facility(pages: PageLines | Sequence[PageLines]) -> Found:
 def _letterhead(first_page: PageLines, dropped: list[str]) -> Found | None:
     top = first_page.top(6)
     for i, line in enumerate(top):
-        if _NOT_FACILITY.search(line) and re.search(r"\b(dob|mrn|patient)\b", line, re.I):
+        if _NOT_FACILITY.search(line) and _PATIENT_BAND.search(line):
             continue  # a patient header band ("Roe, Jane | DOB: … | MRN: …"), never a letterhead
         name = _SEGMENTS.split(line)[0].strip(" ,-|")  # "CLINIC NAME | services | phone": the first part
         caps = _CAPS_NAME.match(name)  # "HARBORVIEW OCCUPATIONAL HEALTH Workplace Injury Care": the capitals

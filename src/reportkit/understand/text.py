@@ -118,7 +118,7 @@ def page_lines(page: int, text: str) -> PageLines:
                 break
     if page_of is None:  # "… 2 of 3" ending the first or last lines, without the word "page"
         for line in (*kept[:2], *kept[-2:]):
-            match = _BARE_OF.search(line)
+            match = _BARE_OF.search(line) if " of " in line else None
             if match:
                 k, n = int(match.group(1)), int(match.group(2))
                 if 1 <= k <= n <= 500:

@@ -134,8 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="one bundle, e.g. B2_spine_claim")
     parser.add_argument("--misses", action="store_true", help="print every miss, by class")
     args = parser.parse_args(argv)
-    if not (args.corpus / "truth.json").is_file():
-        print(f"no real-world corpus at {args.corpus} (it lives in ../shared/corpus/realworld)", file=sys.stderr)
+    if not (args.corpus / "truth.json").is_file() or not (args.corpus / "score.py").is_file():
+        where = "truth.json and score.py; it lives in ../shared/corpus/realworld"
+        print(f"no real-world corpus at {args.corpus} ({where})", file=sys.stderr)
+        return 3
+    names = set(json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))["bundles"])
+    if args.only and args.only not in names:
+        print(f"no bundle {args.only!r}; the corpus has {', '.join(sorted(names))}", file=sys.stderr)
         return 3
     figures, misses = evaluate(args.corpus, args.only)
     for key, value in figures.items():

@@ -550,3 +550,38 @@ def test_a_claim_form_whose_title_ocr_lost_is_billing() -> None:
 
     form = "pea\n@ OTHER UNSUREDS POLICY OR GROUP NUMBER\n100. CLAIM CODES (Designated by NUCC)\nPATIENT AND INSURED"
     assert classify([page_lines(1, form)]).doc_type == "billing"
+
+
+def test_a_draft_never_cites_another_patients_record_nor_counts_it_in_gaps(tmp_path: Path) -> None:
+    from draft_helpers import IME_SAMPLE, docx_text, sample_copy
+    from reportkit.draft.pipeline import DraftOptions, draft_case
+
+    case = sample_copy(IME_SAMPLE, tmp_path)
+    _bundle(case / "records" / "99-misfiled.pdf")  # the examinee's chart pages, a letter and another patient's lab
+    result = draft_case(case, DraftOptions(formats=("docx",)))
+    assert any("another patient than the bundle's main one left out of the draft" in w for w in result.warnings)
+    assert not any("POE" in w for w in result.warnings)  # named by id and pages, never by the patient's name
+    text = docx_text(next(p for p in result.written if p.suffix == ".docx"))
+    assert "REGIONAL LABORATORY" not in text and "Okafor" in text
+    index = json.loads((case / "index" / "index.json").read_text(encoding="utf-8"))
+    stranger = next(d for d in index["documents"] if d["facility"] == "REGIONAL LABORATORY")
+    assert all(stranger["id"] not in (g["after"], g["before"]) for g in index["gaps"])
+    assert any("left out of the treatment gaps" in w for w in index["warnings"])
+
+
+def test_confirming_every_misfiled_record_clears_the_bundle_warning(tmp_path: Path) -> None:
+    from reportkit import IndexOptions, index_bundle
+
+    records = tmp_path / "records"
+    records.mkdir()
+    _bundle(records / "bundle.pdf")
+    overrides = tmp_path / "o.yaml"
+    overrides.write_text("documents:\n  - pages: 3\n    patient_confirmed: true\n    note: same claim\n", "utf-8")
+    index = index_bundle([records], tmp_path / "i", IndexOptions(use_cache=False, ocr="never", overrides=overrides))
+    assert not index.index.misfiled()
+    assert not any("other than the bundle's main patient" in w for w in index.index.warnings)
+    doc = next(d for d in index.index.documents if d.first_page == 3)
+    assert (
+        doc.evidence["patient"].rule == "override (overrides line 2)"
+        and doc.evidence["patient"].snippet == "same claim"
+    )

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportkit import models
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
@@ -237,13 +238,15 @@ def _assemble(
     if no_text:
         warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
     warnings.extend(ocr_summary(bundle, ocr_note))
-    others = [p for p in patients or [] if not p.main]
-    if others:
-        count = sum(len(p.documents) for p in others)
+    misfiled = models.misfiled(documents, list(patients or []))
+    if misfiled:
+        people = {d.patient for d in misfiled}
         warnings.append(
-            f"{count} document(s) name {len(others)} patient(s) other than the bundle's main patient: check each "
-            "before citing or producing it (see the documents' warnings)"
+            f"{len(misfiled)} document(s) name {len(people)} patient(s) other than the bundle's main patient: check "
+            "each before citing or producing it (see the documents' warnings); they are left out of the treatment "
+            "gaps and of drafts, and packet refuses them, until a reviewer confirms them"
         )
+    held_out = {d.id for d in misfiled}
     return RecordIndex(
         schema=SCHEMA,
         generator=TOOL,
@@ -251,7 +254,7 @@ def _assemble(
         page_count=len(bundle.pages),
         pages=bundle.pages,
         documents=chronological(documents),
-        gaps=find_gaps(documents, options.gap_days),
+        gaps=find_gaps([d for d in documents if d.id not in held_out], options.gap_days),
         skipped=bundle.skipped,
         warnings=warnings,
         settings=_settings(options, overrides),

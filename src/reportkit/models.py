@@ -223,6 +223,13 @@ class Gap:
     days: int
 
 
+def misfiled(documents: list[Document], patients: list[Patient]) -> list[Document]:
+    """Documents of another patient than the bundle's main one that no reviewer confirmed (overrides
+    ``patient_confirmed: true``): never cited, counted in gaps or produced without a reviewer's word."""
+    main = {p.id for p in patients if p.main}
+    return [d for d in documents if d.patient and d.patient not in main and "patient" not in d.overridden]
+
+
 @dataclass(frozen=True)
 class RecordIndex:
     """The record index: what ``reportkit index`` writes as index.json, and what later steps read."""
@@ -242,6 +249,10 @@ class RecordIndex:
     since: dict[str, Any] | None = None
     """With ``index --since``: what changed from the previous index (see :mod:`reportkit.index.since`).
     Left out of index.json when None."""
+
+    def misfiled(self) -> list[Document]:
+        """See :func:`misfiled`."""
+        return misfiled(self.documents, self.patients)
 
     def document(self, doc_id: str) -> Document:
         for doc in self.documents:

@@ -293,6 +293,7 @@ def apply_fields(
         warnings = [w for w in doc.warnings if not _settled_by(w, changes)]
         if entry.patient_confirmed:
             warnings = [_confirmed(w, entry) if w.startswith(OTHER_PATIENT) else w for w in warnings]
+            evidence["patient"] = Evidence(doc.first_page, entry.note, f"override ({entry.where})")
         sure = {**doc.confidence, **dict.fromkeys(changes, 1.0)}  # what a reviewer set is certain
         out[n] = replace(doc, **changes, evidence=evidence, overridden=overridden, warnings=warnings, confidence=sure)
     return out, stale

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import shutil
 import time
@@ -16,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from reportkit.cite import Citation, MappedCitation, PageCitation
+from reportkit.cite import pages as cite_pages
 from reportkit.draft import render
 from reportkit.draft.case import CASE_FILE, ImeCase, SecondOpinionCase, load_case
 from reportkit.draft.context import build_context
@@ -94,6 +96,26 @@ def _index_place(case_dir: Path, options: DraftOptions, how: str) -> Path | None
 
 
 def case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex:
+    """The case's record index (given, reused or made), without the documents of another patient than the
+    bundle's main one that no reviewer confirmed: a draft never cites a misfiled record (a warning names them)."""
+    ci = _case_index(case_dir, options)
+    held_out = ci.index.misfiled()
+    if not held_out:
+        return ci
+    listed = ", ".join(f"{d.id} ({cite_pages(d.first_page, d.last_page)})" for d in held_out[:8])
+    more = f" and {len(held_out) - 8} more" if len(held_out) > 8 else ""
+    warning = (
+        f"{len(held_out)} document(s) of another patient than the bundle's main one left out of the draft: "
+        f"{listed}{more}. If they belong to this case, confirm them with 'patient_confirmed: true' in an "
+        "overrides file and index again."
+    )
+    kept = [d for d in ci.index.documents if d not in held_out]
+    return dataclasses.replace(
+        ci, index=dataclasses.replace(ci.index, documents=kept), warnings=[*ci.warnings, warning]
+    )
+
+
+def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseIndex:
     """The case's record index: CASE_DIR/index/index.json when it matches records/ (by SHA-256), else a new
     index of records/ written there. An empty or missing records/ gives an empty index and a warning."""
     from reportkit.api import IndexOptions, index_bundle, load_index

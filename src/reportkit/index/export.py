@@ -168,7 +168,8 @@ def _review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[
 
 def _headline(index: RecordIndex) -> str:
     dups = sum(1 for d in index.documents if d.duplicate_of)
-    dated = [d for d in index.documents if d.date and not d.duplicate_of]
+    misfiled = {d.id for d in index.misfiled()}  # another patient's record does not date this one's care
+    dated = [d for d in index.documents if d.date and not d.duplicate_of and d.id not in misfiled]
     first = min(d.date or "" for d in dated) if dated else ""
     last = max(d.end_date or "" for d in dated) if dated else ""
     span = f", dated {first} to {last}" if dated else ""

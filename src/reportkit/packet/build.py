@@ -208,11 +208,7 @@ def _index(
 def _check_patients(index: RecordIndex) -> None:
     """Refuse to produce a document of another patient than the bundle's main one unless a reviewer confirmed
     it (``patient_confirmed: true`` in the overrides file): a misfiled record must not leave by mistake."""
-    main = {p.id for p in index.patients if p.main}
-    unconfirmed = sorted(
-        (d for d in index.documents if d.patient and d.patient not in main and "patient" not in d.overridden),
-        key=lambda d: d.first_page,
-    )
+    unconfirmed = sorted(index.misfiled(), key=lambda d: d.first_page)
     if not unconfirmed:
         return
     listed = ", ".join(f"{d.id} ({d.patient}, {cite.pages(d.first_page, d.last_page)})" for d in unconfirmed[:8])
@@ -221,9 +217,13 @@ def _check_patients(index: RecordIndex) -> None:
         f"{len(unconfirmed)} document(s) name another patient than the bundle's main patient: {listed}{more}. "
         "A misfiled record is not produced without a reviewer's word.",
         hint="Check each: remove the file if it does not belong, or confirm it with an overrides entry "
-        "('- pages: 44-45' then 'patient_confirmed: true'), run `reportkit index --overrides FILE`, and give that "
-        "index to packet with --index. Nothing was written.",
+        f"('- pages: {_range(unconfirmed[0])}' then 'patient_confirmed: true', one per document), run "
+        "`reportkit index --overrides FILE`, and give that index to packet with --index. Nothing was written.",
     )
+
+
+def _range(doc: Any) -> str:
+    return str(doc.first_page) if doc.first_page == doc.last_page else f"{doc.first_page}-{doc.last_page}"
 
 
 def _check_coverage(index: RecordIndex, path: Path) -> None:

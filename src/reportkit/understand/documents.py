@@ -325,7 +325,7 @@ def assign_patients(
     first_read: dict[str, tuple[int, str]] = {}
     for doc in documents:
         mark, offset = document_mark(page_marks[doc.first_page - 1 : doc.last_page])
-        marks.append((doc.id, doc.page_count, mark))
+        marks.append((doc.id, 0 if doc.duplicate_of else doc.page_count, mark))  # a re-sent copy adds no pages
         if mark is not None and offset is not None:
             first_read[doc.id] = (doc.first_page + offset, _mark_snippet(mark))
     people, of = group(marks)

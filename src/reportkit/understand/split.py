@@ -281,7 +281,8 @@ def score_start(
     strong = False
     same_patient = compare(doc_patient, cur.patient)
     if same_patient is False:
-        add(5, f"patient changes (the page's {label(cur.patient)} differ from the document's)")  # type: ignore[arg-type]
+        held = label(cur.patient)  # type: ignore[arg-type]
+        add(5, f"patient changes (the page's {held} {'differ' if ' and ' in held else 'differs'} from the document's)")
         strong = True
     if cur.exhibit:
         if prev.exhibit and prev.exhibit[0] != cur.exhibit[0]:

@@ -53,7 +53,18 @@ class PageLines:
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines)
+        """The lines joined by newlines; worked out once (document analysis asks for it several times) and
+        never pickled (pages cross between processes as their lines only)."""
+        joined: str | None = self.__dict__.get("_text")
+        if joined is None:
+            joined = "\n".join(self.lines)
+            object.__setattr__(self, "_text", joined)
+        return joined
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_text", None)
+        return state
 
     def top(self, n: int = 15) -> tuple[str, ...]:
         return self.lines[:n]

@@ -188,6 +188,8 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
                 under = _name_under_label(pl, i)
                 if under:
                     ranked.append((1, pl.page, i, under, snippet(line), "label:doctor name (no credentials)"))
+                if ":" not in line and "by " not in line and "BY " not in line and "By " not in line:
+                    continue  # every labelled name has its label's colon or a "… by" before it
                 for m in _LABELLED_NAME.finditer(line):
                     if not _NOT_AUTHOR.search(line[: m.start("name")]) and not _NOT_A_NAME.search(m.group("name")):
                         rule = f"label:{' '.join(m.group('label').lower().split())} (no credentials)"

@@ -129,7 +129,7 @@ def signals(pl: PageLines) -> PageSignals:
     top = pl.top(12)
     chars = sum(map(len, pl.lines))
     top_text = "\n".join(pl.lines[:TOP_LINES]).lower()
-    top12 = "\n".join(top).lower() if len(pl.lines) > TOP_LINES else _first_lines(top_text, 12)
+    top12 = _first_lines(top_text, 12)
     return PageSignals(
         page=pl.page,
         title=title,

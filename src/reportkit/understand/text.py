@@ -188,8 +188,10 @@ def lines_with(pattern: re.Pattern[str], pl: PageLines) -> list[int]:
     end) matches, found with one search over the whole page."""
     text = pl.text
     found: list[int] = []
+    line = last = 0
     for m in pattern.finditer(text):
-        line = text.count("\n", 0, m.start())
+        line += text.count("\n", last, m.start())  # counted on from the match before, not from the top
+        last = m.start()
         if not found or found[-1] != line:
             found.append(line)
     return found

@@ -194,6 +194,12 @@ def _line_parts(
     return name, dob, shown
 
 
+def _ends_with_date(line: str) -> bool:
+    """A cheap test that a line may end with an all-digit date ("… 24/05/1977", "… 5/4/81")."""
+    return line[-1:].isdigit() and (line[-5:-4] in ("/", "-", ".") or line[-3:-2] in ("/", "-", "."))
+
+
+@lru_cache(maxsize=1 << 12)
 def _bare_name_and_date(line: str) -> tuple[tuple[str, ...], tuple[frozenset[tuple[int, int, int]], str]] | None:
     """A header line that is only a name and a date ("Kimberly Lawrence 24/05/1977"): a patient band."""
     m = _NUMERIC_DATE.search(line) or _ISO_DATE.search(line)
@@ -260,7 +266,7 @@ def read_mark(pl: PageLines, top_text: str | None = None) -> PatientMark | None:
     starts = list(accumulate((len(line) + 1 for line in top[:-1]), initial=0)) if person_at or number_at else []
     people = {bisect_right(starts, j) - 1 for j in person_at}
     numbers = {bisect_right(starts, j) - 1 for j in number_at}
-    bare_lines = {i for i in range(min(8, len(top))) if top[i][-1:].isdigit()}
+    bare_lines = {i for i in range(min(8, len(top))) if _ends_with_date(top[i])}
     for i in sorted(people | numbers | bare_lines):
         line = top[i]
         if len(line) > 200:
@@ -383,6 +389,7 @@ def names_match(a: Sequence[str], b: Sequence[str]) -> bool:
     return common >= min(2, len(a), len(b))
 
 
+@lru_cache(maxsize=1 << 12)
 def compare(a: PatientMark | None, b: PatientMark | None) -> bool | None:
     """True: the same patient; False: different patients; None: cannot tell (a part missing on one side).
 

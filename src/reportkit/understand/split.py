@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
@@ -221,6 +222,13 @@ def _same_title(a: str, b: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 12)
+def _norm_band(band: str) -> str:
+    """A header band with its page marks and punctuation set aside (running headers repeat: cached)."""
+    return " ".join(_PAGE_WORDS.sub(" ", band).split())
+
+
+@lru_cache(maxsize=1 << 12)
 def band_change(a: str | None, b: str | None) -> bool | None:
     """Whether two pages' header bands are one running header whose section title changed (True), the same
     running header (False), or not a running header at all (None).
@@ -230,7 +238,7 @@ def band_change(a: str | None, b: str | None) -> bool | None:
     section title: "… MRN # EMERGENCY DEPARTMENT NOTE" then "… MRN # DISCHARGE SUMMARY"."""
     if not a or not b:
         return None
-    a, b = (" ".join(_PAGE_WORDS.sub(" ", x).split()) for x in (a, b))
+    a, b = _norm_band(a), _norm_band(b)
     if a == b:
         return False if len(a) >= 20 else None
     prefix = _common_start(a, b)

@@ -322,6 +322,10 @@ def test_a_bundle_of_several_patients_is_indexed_with_its_patients(tmp_path: Pat
     review = (tmp_path / "out" / "index.md").read_text(encoding="utf-8").split("## For review", 1)[1]
     assert review.strip().splitlines()[0].startswith("- D") and "names another patient" in review.splitlines()[2]
     assert result.index.patients[0].evidence is not None
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "out" / "index.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert sorted(r["patient"].endswith("(another patient)") for r in rows) == [False, False, True]
 
 
 def test_packet_refuses_another_patients_record_until_a_reviewer_confirms_it(tmp_path: Path) -> None:

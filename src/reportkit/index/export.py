@@ -127,7 +127,16 @@ def _row(doc: Document, index: RecordIndex, bates: BatesLookup | None = None) ->
         "missing_pages": " ".join(str(p) for p in doc.missing_pages),
         "warnings": "; ".join(doc.warnings),
         "last_date": doc.last_date or "",
+        "patient": _patient_cell(doc, index),
     }
+
+
+def _patient_cell(doc: Document, index: RecordIndex) -> str:
+    """The document's patient id, marked when it is not the bundle's main patient ("P2 (another patient)")."""
+    if not doc.patient:
+        return ""
+    main = {p.id for p in index.patients if p.main}
+    return doc.patient if doc.patient in main else f"{doc.patient} (another patient)"
 
 
 def to_csv(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:

@@ -343,7 +343,8 @@ def _chosen(
     if len(distinct) > 1 and role in {"service", "exam", "collection", "date"}:
         last = distinct[-1].isoformat()
         warnings.append(
-            f"several {role} dates ({', '.join(d.isoformat() for d in distinct[:4])}); "
+            f"several {'dates labelled date' if role == 'date' else role + ' dates'} "
+            f"({', '.join(d.isoformat() for d in distinct[:4])}); "
             f"took the first, {best.value.isoformat()}"
         )
     out_role = {"date": _UNLABELLED_ROLE.get(doc_type, "service"), "line": "service"}.get(role, role)

@@ -319,7 +319,10 @@ def test_a_bundle_of_several_patients_is_indexed_with_its_patients(tmp_path: Pat
     assert any(w.startswith("names another patient") for w in by_page[3]["warnings"])
     assert not any(w.startswith("names another patient") for w in by_page[1]["warnings"])
     assert any("other than the bundle's main patient" in w for w in data["warnings"])
-    review = (tmp_path / "out" / "index.md").read_text(encoding="utf-8").split("## For review", 1)[1]
+    chronology = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
+    marked = [ln for ln in chronology.splitlines() if "ANOTHER PATIENT" in ln and ln.startswith("| D")]
+    assert len(marked) == 1 and "| p. 3 |" in marked[0]  # the misfiled row says so itself
+    review = chronology.split("## For review", 1)[1]
     assert review.strip().splitlines()[0].startswith("- D") and "names another patient" in review.splitlines()[2]
     assert result.index.patients[0].evidence is not None
     import csv

@@ -94,6 +94,8 @@ def chronology_cells(doc: Document, bates: BatesLookup | None = None) -> list[st
     if doc.duplicate_of:
         similar = "" if (doc.duplicate_similarity or 1.0) >= 1.0 else f", {doc.duplicate_similarity:.0%} similar"
         kind += f", duplicate of {doc.duplicate_of}{similar}"
+    if any(w.startswith(OTHER_PATIENT) for w in doc.warnings):
+        kind += f", ANOTHER PATIENT ({doc.patient})"  # a misfiled record, seen in the row itself
     if doc.overridden:
         kind += f" [reviewer set: {', '.join(doc.overridden)}]"
     pages = cite_cell(doc, bates)

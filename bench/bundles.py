@@ -479,7 +479,8 @@ def build_bundle(
     the examinee's (each truth document says whose it is: ``patient`` "A" or "B")."""
     r = random.Random(seed)
     patient = (f"{r.choice(FIRST)} {r.choice(LAST)}", date(1950 + r.randint(0, 50), r.randint(1, 12), r.randint(1, 28)))
-    other = (f"{r.choice(FIRST)} {r.choice(LAST)}", date(1950 + r.randint(0, 50), r.randint(1, 12), r.randint(1, 28)))
+    o = random.Random(seed + 7919)  # its own stream: bundles without misfiled records stay as they were
+    other = (f"{o.choice(FIRST)} {o.choice(LAST)}", date(1950 + o.randint(0, 50), o.randint(1, 12), o.randint(1, 28)))
     start = date(2019, 1, 1) + timedelta(days=r.randint(0, 1500))
     doi = start - timedelta(days=r.randint(0, 5))
     by_source: dict[str, list[Note]] = {}

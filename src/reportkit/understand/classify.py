@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from reportkit.understand.body import BodyType, body_type
 from reportkit.understand.dates import candidates, find_dates
+from reportkit.understand.patients import PATIENT_HEADER
 from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, SIGNOFF, credentialed_name
 from reportkit.understand.text import PageLines, snippet
 
@@ -154,7 +155,6 @@ def is_letterhead(line: str) -> bool:
     return bool(FACILITY_WORDS.search(line)) and not DOCUMENT_WORDS.search(line)
 
 
-_CHART_HEADER = re.compile(r"\b(DOB|D\.O\.B|MRN|Patient)\b", re.I)
 _BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*$")
 """The section title a chart's running header ends with, in capitals."""
 _LABEL_VALUE = re.compile(r":\s*\S")
@@ -169,7 +169,7 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
         if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
             continue
         if credentialed_name(line) or _PHONE.search(line) or find_dates(line, False):
-            band = _BAND_TITLE.search(line) if n < 2 and _CHART_HEADER.search(line) else None
+            band = _BAND_TITLE.search(line) if n < 2 and PATIENT_HEADER.search(line) else None
             if band and title_type(band.group("t")):  # "Roe, Jane | DOB: … | MRN: … DISCHARGE SUMMARY"
                 return band.group("t"), title_type(band.group("t"))
             continue  # a signature, a phone line or a date stamp is never a title
@@ -282,7 +282,7 @@ def classify(pages: Sequence[PageLines], title_found: tuple[str | None, str | No
     low = head.lower()
     if any(w in low for w in _ADVERTISEMENT_WORDS) and _ADVERTISEMENT.search(head):
         return TypeChoice("other", title, first.page, snippet(title or first.lines[0]), "an advertisement", (), scores)
-    claim_form = "insur" in low or "nucc" in low or "claim" in low
+    claim_form = any(w in low for w in ("nucc", "insured", "ub-04", "cms-1500", "hcfa"))
     if claim_form and len({m.group(0).lower()[:6] for m in _CLAIM_FORM.finditer(head)}) >= CLAIM_FORM_FIELDS:
         rule = "a claim form's fields"
         return TypeChoice("billing", title, first.page, snippet(title or first.lines[0]), rule, (), scores)

@@ -25,6 +25,23 @@ def boundary(start_score: float | None, near_miss: float | None, threshold: floa
     return round(min(start, end), 2)
 
 
+def boundary_warnings(
+    first: int, start_score: float | None, near_miss: tuple[int, float] | None, threshold: float
+) -> list[str]:
+    """A document's doubtful boundaries, for review: a start on little evidence, a page inside that nearly
+    started another document."""
+    out = []
+    if start_score is not None and (sure := start_only(start_score, threshold)) < UNSURE:
+        out.append(
+            f"{UNSURE_BOUNDARY} start at page {first} (confidence {sure:.0%}): check that it begins a new document"
+        )
+    if near_miss is not None and (maybe := start_only(near_miss[1], threshold)) >= MAYBE:
+        out.append(
+            f"{UNSURE_BOUNDARY} end: page {near_miss[0]} may begin another document (confidence {maybe:.0%}); check it"
+        )
+    return out
+
+
 def start_only(score: float, threshold: float) -> float:
     return round(_logistic(score - threshold), 2)
 

@@ -50,8 +50,6 @@ _DATE_PATTERNS = [
     # 16Dec23 / 16DEC2023 (handwritten and military forms)
     re.compile(r"\b(?P<d>\d{1,2})" + _MONTH_RE.replace(")\\.?", ")") + r"(?P<y>(?:19|20)\d{2}|\d{2})\b", re.I),
 ]
-_NUMERIC = 1
-"""Index of the all-digits day/month pattern, whose order (month first or day first) a document decides."""
 
 _MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 """In a lower-cased line: a month name may be there (the last two date patterns need one; checking this first
@@ -187,9 +185,6 @@ def _numeric(year: int, first: int, second: int, day_first: bool) -> date:
         return date(year, month, day)
     except ValueError:
         return date(year, day, month)
-
-
-_DAY_FIRST_CUES = re.compile(r"\b(fecha|paciente|m[ée]dico|dd/mm|jj/mm)\b", re.I)
 
 
 _ORDER = re.compile(r"(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]")

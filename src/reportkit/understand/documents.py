@@ -20,7 +20,7 @@ from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, Shingles, shingles
 from reportkit.understand.findings import find_diagnoses, find_findings
-from reportkit.understand.patients import OTHER_PATIENT, PatientMark, compare, group
+from reportkit.understand.patients import OTHER_PATIENT, PatientMark, completed, group
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import START_THRESHOLD, Layout, PageSignals, signals, split_scored
 from reportkit.understand.text import PageLines, page_lines, snippet
@@ -128,18 +128,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
         "provider": confidence.of_provider(who.rule, who.value, who.warnings),
         "facility": confidence.of_facility(where.rule, where.value),
     }
-    start_sure = None if spec.start_score is None else confidence.start_only(spec.start_score, START_THRESHOLD)
-    if start_sure is not None and start_sure < confidence.UNSURE:
-        warnings.append(
-            f"{confidence.UNSURE_BOUNDARY} start at page {first} (confidence {start_sure:.0%}): "
-            "check that it begins a new document"
-        )
-    if spec.near_miss is not None and confidence.start_only(spec.near_miss[1], START_THRESHOLD) >= confidence.MAYBE:
-        page, score = spec.near_miss
-        warnings.append(
-            f"{confidence.UNSURE_BOUNDARY} end: page {page} may begin another document "
-            f"(confidence {confidence.start_only(score, START_THRESHOLD):.0%}); check it"
-        )
+    warnings += confidence.boundary_warnings(first, spec.start_score, spec.near_miss, START_THRESHOLD)
     missing = missing_from_footers(doc_pages)
     if missing:
         warnings.append(f"missing page(s) {_ranges(missing)} per the document's 'Page x of y' footers")
@@ -307,12 +296,9 @@ def document_mark(marks: Sequence[PatientMark | None]) -> tuple[PatientMark | No
     found: PatientMark | None = None
     where: int | None = None
     for i, mark in enumerate(marks):
-        if mark is None:
-            continue
-        if found is None:
-            found, where = mark, i
-        elif mark != found and compare(found, mark) is not False:
-            found = found.merged(mark)
+        if where is None and mark is not None:
+            where = i
+        found = completed(found, mark)
     return found, where
 
 

@@ -27,6 +27,9 @@ from reportkit.understand.text import PageLines
 OTHER_PATIENT = "names another patient"
 """How the warning on a document of a patient other than the bundle's main one begins."""
 TOP_LINES = 40
+PATIENT_HEADER = re.compile(r"\b(dob|d\.o\.b|mrn|patient|acct)\b", re.I)
+"""Words of a patient header (a chart's running header that names the patient, a patient band): such a line
+is never a letterhead, and under it a new date is a new panel or shift of the same record."""
 """Patient blocks and header bands are in a page's first lines (or its running header)."""
 
 _NAME_LABEL = re.compile(
@@ -360,6 +363,16 @@ def group(marks: Sequence[tuple[str, int, PatientMark | None]]) -> tuple[list[_P
         for key in keys:
             index.setdefault(key, set()).add(k)
     return people, of
+
+
+def completed(found: PatientMark | None, mark: PatientMark | None) -> PatientMark | None:
+    """A document's patient so far, completed by the next page's mark: the parts it lacks taken from a page
+    that names the same person (or cannot tell); a page naming someone else adds nothing."""
+    if found is None:
+        return mark
+    if mark is None or mark == found or compare(found, mark) is False:
+        return found
+    return found.merged(mark)
 
 
 def _near(a: str, b: str) -> bool:

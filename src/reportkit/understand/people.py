@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reportkit.understand.patients import PATIENT_HEADER
 from reportkit.understand.text import PageLines, snippet
 
 CREDENTIALS = (
@@ -119,7 +120,6 @@ _ANESTHESIOLOGIST = re.compile(r"anesthesiologist\s*:?\s*(dr\.?\s*)?$", re.I)
 _PROSE_BEFORE = re.compile(r"\b[a-z]{2,}\W*$")
 """A lower-case word just before a name: the name is mentioned in prose ("discussed with Dr. Roe")."""
 _NOT_A_NAME_CHARS = re.compile(r"\d{3,}|_{2,}|[?!]|:\s*\S")
-_PATIENT_BAND = re.compile(r"\b(dob|mrn|patient)\b", re.I)
 _ANESTHESIA_RECORD = re.compile(r"\banesthesia\s+(record|note)\b", re.I)
 _NAME_LABEL_ALONE = re.compile(r"^(doctor|physician|provider|clinician)(?:'s)?\s+name\s*:\s*(?P<rest>.*)$", re.I)
 _ONE_WORD = re.compile(r"^[A-Z][a-zA-Z'’\-]+$")
@@ -267,33 +267,42 @@ def find_facility(pages: PageLines | Sequence[PageLines]) -> Found:
     head = _letterhead(first_page, dropped)
     if head and _PAYER.search(head.value or ""):
         return head
-    for line in first_page.lines[:40]:
-        m = _FACILITY_LABEL.match(line)
-        if m and not _NOT_FACILITY.search(m.group("v")):
-            value = _VALUE_TAIL.sub("", m.group("v")).strip(" ,-—")
-            if plausible_organisation(value):
-                return Found(value, first_page.page, snippet(line), "label")
-            dropped.append("label")
+    found = _labelled(first_page, _FACILITY_LABEL, "label", dropped)
+    if found:
+        return found
     if head:
         return head
     for pl in doc:
-        for line in pl.lines[:40]:
-            m = _PLACE_LABEL.match(line) if pl is first_page else _FACILITY_LABEL.match(line)
-            if m and not _NOT_FACILITY.search(m.group("v")):
-                value = _VALUE_TAIL.sub("", m.group("v")).strip(" ,-—")
-                if plausible_organisation(value):
-                    rule = "label:location" if pl is first_page else "label (a later page)"
-                    return Found(value, pl.page, snippet(line), rule)
+        pattern, rule = (
+            (_PLACE_LABEL, "label:location") if pl is first_page else (_FACILITY_LABEL, "label (a later page)")
+        )
+        found = _labelled(pl, pattern, rule)
+        if found:
+            return found
     if first_page.fax_sender and plausible_organisation(first_page.fax_sender.title()):
         return Found(first_page.fax_sender, first_page.page, first_page.fax_sender, "fax header sender")
     warnings = ("facility dropped: the letterhead does not read as an organisation's name",) if dropped else ()
     return Found(None, None, "", "", warnings)
 
 
+def _labelled(pl: PageLines, pattern: re.Pattern[str], rule: str, dropped: list[str] | None = None) -> Found | None:
+    """The first value of a facility label (``pattern``) on a page's first lines that reads as an organisation's
+    name (its NPI tail cut); a value that does not is noted in ``dropped``."""
+    for line in pl.lines[:40]:
+        m = pattern.match(line)
+        if m and not _NOT_FACILITY.search(m.group("v")):
+            value = _VALUE_TAIL.sub("", m.group("v")).strip(" ,-—")
+            if plausible_organisation(value):
+                return Found(value, pl.page, snippet(line), rule)
+            if dropped is not None:
+                dropped.append(rule)
+    return None
+
+
 def _letterhead(first_page: PageLines, dropped: list[str]) -> Found | None:
     top = first_page.top(6)
     for i, line in enumerate(top):
-        if _NOT_FACILITY.search(line) and _PATIENT_BAND.search(line):
+        if _NOT_FACILITY.search(line) and PATIENT_HEADER.search(line):
             continue  # a patient header band ("Roe, Jane | DOB: … | MRN: …"), never a letterhead
         name = _SEGMENTS.split(line)[0].strip(" ,-|")  # "CLINIC NAME | services | phone": the first part
         caps = _CAPS_NAME.match(name)  # "HARBORVIEW OCCUPATIONAL HEALTH Workplace Injury Care": the capitals

@@ -17,7 +17,15 @@ from functools import lru_cache
 
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
-from reportkit.understand.patients import TOP_LINES, PatientMark, compare, label, read_mark
+from reportkit.understand.patients import (
+    PATIENT_HEADER,
+    TOP_LINES,
+    PatientMark,
+    compare,
+    completed,
+    label,
+    read_mark,
+)
 from reportkit.understand.people import SIGNOFF, credentialed_name
 from reportkit.understand.text import PageLines, line_pattern
 
@@ -210,16 +218,9 @@ def _common_start(a: str, b: str) -> int:
     return n
 
 
-_CHART_BAND = re.compile(r"\b(dob|d\.o\.b|mrn|patient|acct)\b")
-"""A running header that names the patient (a chart printed from a hospital system): under it, a new date is a
-new panel or shift of the same record. A clinic's letterhead repeated on each visit is no such header."""
-
-
 def _same_title(a: str, b: str) -> bool:
     """The same title but for its page number ("ANESTHESIA RECORD — PAGE 1", "… PAGE 2")."""
-    return a == b or " ".join(_PAGE_WORDS.sub(" ", _DIGITS.sub("#", a.lower())).split()) == " ".join(
-        _PAGE_WORDS.sub(" ", _DIGITS.sub("#", b.lower())).split()
-    )
+    return a == b or _norm_band(_DIGITS.sub("#", a.lower())) == _norm_band(_DIGITS.sub("#", b.lower()))
 
 
 @lru_cache(maxsize=1 << 12)
@@ -351,7 +352,7 @@ def score_start(
         add(1, "patient header block")
     if cur.care_date and doc_date:
         if cur.care_date != doc_date:
-            if band is False and _CHART_BAND.search(cur.band or ""):
+            if band is False and PATIENT_HEADER.search(cur.band or ""):  # a chart's header, not a clinic's letterhead
                 add(1, "new date of care under the same chart header")
             else:
                 add(2.5, "new date of care")
@@ -429,9 +430,6 @@ def split_scored(
         else:
             if doc_date is None:
                 doc_date = cur.care_date
-            if doc_patient is None:
-                doc_patient = cur.patient
-            elif cur.patient is not None and compare(doc_patient, cur.patient) is not False:
-                doc_patient = doc_patient.merged(cur.patient)
+            doc_patient = completed(doc_patient, cur.patient)
     docs.append((start, sigs[-1].page, reasons))
     return docs, scores

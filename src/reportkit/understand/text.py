@@ -72,6 +72,7 @@ class PageLines:
 
 _BLANK = re.compile(r"(?P<label>[A-Za-z][A-Za-z .#/']{0,30}?)\s*:\s*_{3,}")
 _FILLED_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_DATE_LABEL = re.compile(r"date|d\.?o\.?b|birth|dos\b", re.I)
 
 
 def fill_form_line(line: str) -> str:
@@ -90,7 +91,7 @@ def fill_form_line(line: str) -> str:
     labels = [b.group("label").strip() for b in blanks]
     dates = _FILLED_DATE.findall(tail)
     texts = [t.strip(" ,") for t in _FILLED_DATE.split(tail) if t.strip(" ,")]
-    wants_date = [bool(re.search(r"date|d\.?o\.?b|birth|dos\b", lab, re.I)) for lab in labels]
+    wants_date = [bool(_DATE_LABEL.search(lab)) for lab in labels]
     if sum(wants_date) != len(dates) or len(labels) - sum(wants_date) != len(texts):
         return line
     dates.reverse()

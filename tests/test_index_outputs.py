@@ -357,3 +357,36 @@ def test_a_stored_result_with_an_unreadable_summary_is_not_reused(tmp_path: Path
     assert not again.from_cache and again.summary == first.summary
     assert not (tmp_path / "b" / "reportkit-summary.json").exists()
     assert index_bundle([pdf], tmp_path / "c", opts).from_cache  # stored anew
+
+
+def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large index's index.md, .csv and .docx come from a worker while this process writes index.json and
+    search.sqlite: the same bytes as rendering all here; a worker that fails to give them changes nothing."""
+    from conftest import ROOT
+    from reportkit import api
+    from reportkit.index import export
+    from reportkit.ingest.bundle import check_inputs
+    from reportkit.workers import Limits, WorkerPool
+
+    records = check_inputs(sorted((ROOT / "samples" / "ime-case" / "records").glob("*.pdf")))
+    index, bundle, _, _ = api._build(records, IndexOptions(use_cache=False), None, None, None, render=False)
+    here = api._render(index, bundle.texts)
+    monkeypatch.setattr(api, "PARALLEL_RENDER_PAGES", 1)
+    rendered_here: list[str] = []
+    render_some = export.render_some
+
+    def recorded(index: object, names: list[str]) -> dict[str, bytes]:
+        rendered_here.extend(names)  # in this process only: a worker's calls stay in the worker
+        return render_some(index, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export, "render_some", recorded)
+    with WorkerPool(2, Limits()) as pool:
+        shared = api._render(index, bundle.texts, pool)
+        assert rendered_here == ["index.json"]
+        # the worker is asked for an output it does not know: its task fails, and this process renders its share
+        monkeypatch.setattr(api, "_WORKER_OUTPUTS", (*api._WORKER_OUTPUTS, "index.unknown"))
+        fallen_back = api._render(index, bundle.texts, pool)
+        assert rendered_here[1:] == ["index.json", *api._WORKER_OUTPUTS[:3]]
+    assert list(shared) == list(here) == [*export.RENDERERS, "search.sqlite"]
+    assert shared == here
+    assert fallen_back == here

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from reportkit.overrides import Overrides
     from reportkit.packet.build import PacketOptions, PacketResult
     from reportkit.packet.manifest import Verification
+    from reportkit.workers import WorkerPool
 
 TOOL = f"reportkit {__version__}"
 OCR_MODES = ("auto", "always", "never")
@@ -216,8 +217,8 @@ def _build(
 
             assert options.since is not None
             index = compare_since(index, options.since, previous, bundle.texts, options.duplicate_threshold)
-        pool.retire(keep=0)  # the workers wind down while the outputs are written
-        outputs = _render(index, bundle.texts) if render else {}
+        pool.retire(keep=1)  # the other workers wind down while the outputs are written
+        outputs = _render(index, bundle.texts, pool) if render else {}
     return index, bundle, cache.hits, outputs
 
 
@@ -262,14 +263,32 @@ def _assemble(
     )
 
 
-def _render(index: RecordIndex, texts: Sequence[str]) -> dict[str, bytes]:
-    """Every output file's bytes; the page texts go into search.sqlite (and with the outputs into the result
-    cache)."""
-    from reportkit.index import search as search_db
+PARALLEL_RENDER_PAGES = 300
+"""From this many pages, index.md, .csv and .docx are rendered by a worker while this process writes
+index.json and search.sqlite (a tenth of a 2,000-page run's time, otherwise spent one output after another)."""
+_WORKER_OUTPUTS = ("index.csv", "index.md", "index.docx")
 
-    outputs = export.render_all(index)
-    outputs[search_db.FILE_NAME] = search_db.build(index, outputs["index.json"], texts)
-    return outputs
+
+def _render(index: RecordIndex, texts: Sequence[str], pool: WorkerPool | None = None) -> dict[str, bytes]:
+    """Every output file's bytes; the page texts go into search.sqlite (and with the outputs into the result
+    cache). With ``pool`` (and a large index), a worker renders part of them meanwhile; whatever it fails to
+    give is rendered here."""
+    from reportkit.index import search as search_db
+    from reportkit.workers import Outcome, Task
+
+    shared = pool is not None and pool.jobs > 1 and index.page_count >= PARALLEL_RENDER_PAGES
+    outcomes: Iterable[Outcome] = ()
+    if pool is not None and shared:
+        outcomes = pool.map([Task(0, "render", (index, _WORKER_OUTPUTS))])
+    mine = [name for name in export.RENDERERS if not shared or name not in _WORKER_OUTPUTS]
+    rendered = export.render_some(index, mine)
+    rendered[search_db.FILE_NAME] = search_db.build(index, rendered["index.json"], texts)
+    for outcome in outcomes:
+        if outcome.ok:
+            rendered.update(outcome.value)
+    missing = [name for name in export.RENDERERS if name not in rendered]
+    rendered.update(export.render_some(index, missing))
+    return {name: rendered[name] for name in (*export.RENDERERS, search_db.FILE_NAME)}
 
 
 def _settings(options: IndexOptions, overrides: Overrides | None) -> dict[str, object]:

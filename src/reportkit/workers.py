@@ -95,6 +95,7 @@ TASKS: dict[str, str] = {
     "ocr": "reportkit.ingest.ocr:ocr_page",
     "pages": "reportkit.understand.documents:analyse_pages",
     "documents": "reportkit.understand.documents:analyse_documents",
+    "render": "reportkit.index.export:render_some",
     "text_boxes": "reportkit.packet.pdf:text_boxes",
     "batch_case": "reportkit.batch.task:run_case",
 }

@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -362,6 +362,11 @@ def replace_together(out_dir: Path, files: dict[str, bytes], what: str) -> None:
 
 def render_all(index: RecordIndex) -> dict[str, bytes]:
     return {name: render(index) for name, render in RENDERERS.items()}
+
+
+def render_some(index: RecordIndex, names: Sequence[str]) -> dict[str, bytes]:
+    """The named outputs (keys of :data:`RENDERERS`): a worker's share when they are rendered in parallel."""
+    return {name: RENDERERS[name](index) for name in names}
 
 
 def render_cited(index: RecordIndex, bates: BatesLookup) -> dict[str, bytes]:

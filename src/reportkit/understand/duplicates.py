@@ -3,7 +3,7 @@
 Each document's text becomes a set of word shingles (runs of ``SHINGLE_WORDS`` words, hashed with a stable
 hash so worker processes agree). Two documents are copies when the Jaccard similarity of their shingle sets
 reaches the threshold. To avoid comparing every pair, candidates are the documents that share a sample of
-shingles (those whose hash falls in a fixed residue class) with an earlier one.
+shingles (those whose hash falls in a fixed range) with an earlier one.
 
 Which copy counts as the original is decided by bundle order, never by date: the first copy in the bundle.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import zlib
 from array import array
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -20,8 +21,9 @@ from itertools import chain
 from typing import TypeAlias
 
 SHINGLE_WORDS = 3
-SAMPLE_MOD = 4
-"""A shingle is in the sample when hash % SAMPLE_MOD == 0 (about a quarter of them)."""
+SAMPLE_BELOW = 1 << 28
+"""A shingle is in the sample when its (30-bit) hash is below this (about a quarter of them): in a document's
+ascending shingles the sample is the first part, found by a binary search."""
 MIN_SHINGLES = 12
 """Documents with fewer shingles (blank pages, one-line slips) are never called duplicates."""
 DEFAULT_THRESHOLD = 0.85
@@ -83,7 +85,7 @@ class CopyFinder:
     later documents are still being analysed); :func:`find_copies` for a whole list at once.
 
     Identical shingle sets are matched by a dictionary. Otherwise candidates come from a sample of shingles
-    (hash % SAMPLE_MOD == 0) posted per document; a shingle already posted by ``BOILERPLATE`` documents is
+    (hash < SAMPLE_BELOW) posted per document; a shingle already posted by ``BOILERPLATE`` documents is
     template text (a clinic's headings, a disclaimer) and neither counts nor is posted again. A candidate
     whose share of the document's informative sample reaches ``threshold - SLACK``, and whose size allows the
     threshold, gets the exact Jaccard comparison."""
@@ -122,19 +124,21 @@ class CopyFinder:
         if exact in self._exact:
             return Copy(i, self._exact[exact], 1.0)
         postings, threshold = self._postings, self.threshold
-        probe = frozenset(current)
-        sample = [h for h in current if h % SAMPLE_MOD == 0]
+        sample = current[: bisect_left(current, SAMPLE_BELOW)]
         informative = [h for h in sample if len(postings.get(h, ())) < BOILERPLATE]
         shared = Counter(chain.from_iterable(postings.get(h, ()) for h in informative))
         best: Copy | None = None
         floor = (threshold - SLACK) * len(informative)
         dates = self._dates
+        probe: frozenset[int] | None = None
         for j, count in sorted(shared.items()):
             other = self._sets[j]
             if count < floor or min(len(current), len(other)) < threshold * max(len(current), len(other)):
                 continue
             if date and dates[j] and date != dates[j]:
                 continue
+            if probe is None:  # built only for a candidate worth the exact comparison
+                probe = frozenset(current)
             similarity = _jaccard(probe, other)
             if similarity >= threshold and (best is None or similarity > best.similarity):
                 best = Copy(i, j, round(similarity, 3))

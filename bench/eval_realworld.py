@@ -98,6 +98,9 @@ def evaluate(corpus: Path, only: str | None = None) -> tuple[dict[str, Any], dic
                 t[field] += ok
                 if not ok:
                     misses[field].append(f"{where}: got {held[got[field]]!r}, want {d.get(want[field])!r}")
+            if not d.get("duplicate_of_start") and held["first_page"] == d["start"] and held.get("duplicate_of"):
+                t["false_dups"] += 1
+                misses["duplicate"].append(f"{where}: marked a copy of {held['duplicate_of']}, is no copy")
             if d.get("duplicate_of_start"):
                 t["dups"] += 1
                 found = held["first_page"] == d["start"] and held.get("duplicate_of")
@@ -122,6 +125,7 @@ def evaluate(corpus: Path, only: str | None = None) -> tuple[dict[str, Any], dic
         "provider_acc": round(t["provider"] / n, 3),
         "facility_acc": round(t["facility"] / n, 3),
         "dup_recall": round(t["dups_found"] / t["dups"], 3) if t["dups"] else None,
+        "false_dups": t["false_dups"],
         "mixed_patient_docs": t["mixed"],
         "documents": t["docs"],
     }

@@ -324,6 +324,20 @@ def test_fax_copy_indexes_like_the_born_digital_pages(fax_run: dict[str, object]
     assert all(p.confidence and p.confidence > 80 for p in fax.pages)  # type: ignore[attr-defined]
 
 
+def test_a_fax_copy_filed_after_its_original_is_marked_its_copy(fax_run: dict[str, object]) -> None:
+    """OCR text against embedded text: the faxed pages (OCR'd, from the cache) are copies of the born-digital
+    ones before them, by words or, where OCR misread too many, by letters."""
+    tmp = fax_run["tmp"]
+    assert isinstance(tmp, Path)
+    options = IndexOptions(cache_dir=fax_run["cache"])  # type: ignore[arg-type]
+    index = index_bundle([tmp / "born.pdf", tmp / "fax.pdf"], tmp / "both", options).index
+    born = sorted((d for d in index.documents if d.source == 0), key=lambda d: d.first_page)
+    faxed = sorted((d for d in index.documents if d.source == 1), key=lambda d: d.first_page)
+    assert len(born) == len(faxed) >= 2
+    assert [d.duplicate_of for d in born] == [None] * len(born)
+    assert [d.duplicate_of for d in faxed] == [d.id for d in born]
+
+
 def test_upside_down_and_skewed_pages_are_read_and_placed(fax_run: dict[str, object]) -> None:
     searchable = fax_run["tmp"] / "searchable.pdf"  # type: ignore[operator]
     doc = pypdfium2.PdfDocument(searchable)

@@ -258,6 +258,85 @@ def test_a_rescan_between_other_patients_records_is_found_as_a_copy() -> None:
     assert len(patients) == 2 and sum(p.main for p in patients) == 1
 
 
+HP = """HISTORY AND PHYSICAL
+Patient Name: {name}          Financial Number: 448120
+Date of Birth: {dob}          Patient Location: 4 West
+Chief Complaint
+Shortness of breath and generalized fatigue for two weeks.
+History of Present Illness
+The patient is a 64-year-old man with hypertension, heart failure with preserved ejection fraction, pulmonary
+hypertension and permanent atrial fibrillation on apixaban, with a history of gastrointestinal bleeding and
+anemia, who presents with two weeks of generalized fatigue, worsening dyspnea with minimal exertion and diffuse
+joint pains. He denies fevers, chills, chest pain and palpitations. He ran out of apixaban a few weeks ago.
+Past Medical History
+Arthritis; congestive heart failure; chronic kidney disease; chronic venous insufficiency; glaucoma; gout.
+Assessment and Plan
+Acute on chronic diastolic heart failure: intravenous furosemide, daily weights, strict intake and output.
+Atrial fibrillation: resume apixaban, rate control with metoprolol. Anemia: iron studies, transfuse below 7."""
+
+
+def _reocr(text: str, seed: int) -> str:
+    """What printing, faxing and OCR'ing a page again does: look-alike letters misread (e/c, o/a, l/i/1, h/b,
+    m/rn, t/f) in one word out of four or so, a letter lost now and then, and the two-column patient block read
+    column by column instead of line by line."""
+    import random
+
+    rng = random.Random(seed)
+    swaps = {"e": "c", "o": "a", "l": "i", "i": "l", "h": "b", "m": "rn", "t": "f", "s": "5", "y": "v"}
+    lines = text.split("\n")
+    left = [ln.split("          ")[0] for ln in lines[1:3]]
+    right = [ln.split("          ")[1] for ln in lines[1:3]]
+    lines = [lines[0], *left, *right, *lines[3:]]
+    out = []
+    for c in "\n".join(lines):
+        roll = rng.random()
+        if c in swaps and roll < 0.09:
+            out.append(swaps[c])
+        elif c.isalpha() and roll < 0.012:
+            continue
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _copies(texts: Sequence[str], sources: Sequence[str]) -> list[tuple[int, str | None, list[str]]]:
+    pages = [Page(i + 1, 0, i + 1, source, len(t)) for i, (t, source) in enumerate(zip(texts, sources, strict=True))]
+    docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, len(texts), 1, len(texts))], set(), None)
+    assert len(docs) == len(texts)
+    return [(d.first_page, d.duplicate_of, d.warnings) for d in docs]
+
+
+def test_a_rescan_whose_ocr_misread_many_words_is_found_by_its_letters() -> None:
+    from reportkit.understand.duplicates import DEFAULT_THRESHOLD, jaccard, letter_grams, shingles
+
+    original = HP.format(name="Walter Brennan", dob="03/02/1961")
+    rescan = _reocr(original, seed=7)
+    other = (
+        "PROGRESS NOTE\nPatient: Maria Gonzalez DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
+        "Seen today for follow-up of hypertension; blood pressure well controlled; continue lisinopril."
+    )
+    words = jaccard(shingles(original), shingles(rescan))
+    letters = jaccard(letter_grams(original), letter_grams(rescan))
+    assert words < DEFAULT_THRESHOLD - 0.25 < letters  # word shingles alone miss it
+    found = _copies([original, other, rescan], ["embedded", "embedded", "ocr"])
+    assert [dup for _, dup, _ in found] == [None, None, "D0001"]
+    assert any("re-scanned duplicate of D0001" in w and "letter by letter" in w for w in found[2][2])
+    # the same pages, none of them OCR'd: text layers that differ this much are different documents
+    assert [dup for _, dup, _ in _copies([original, other, rescan], ["embedded"] * 3)] == [None, None, None]
+
+
+def test_a_record_of_another_patient_is_never_a_copy() -> None:
+    first = HP.format(name="Walter Brennan", dob="03/02/1961")
+    second = HP.format(name="Harold Finch", dob="11/23/1949")  # the same template and words, another patient
+    between = (
+        "PROGRESS NOTE\nPatient: Maria Gonzalez DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
+        "Seen today for follow-up of hypertension; blood pressure well controlled; continue lisinopril."
+    )
+    for sources in (["embedded"] * 3, ["ocr"] * 3):
+        assert [dup for _, dup, _ in _copies([first, between, second], sources)] == [None, None, None]
+        assert [dup for _, dup, _ in _copies([first, between, first], sources)] == [None, None, "D0001"]
+
+
 # -- end to end: a generated multi-patient bundle ----------------------------------------------------------
 
 

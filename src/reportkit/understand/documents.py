@@ -18,9 +18,17 @@ from reportkit.overrides import Overrides, apply_boundaries, apply_fields
 from reportkit.understand import confidence
 from reportkit.understand.classify import classify
 from reportkit.understand.dates import choose_date
-from reportkit.understand.duplicates import DEFAULT_THRESHOLD, Copy, CopyFinder, Shingles, shingles
+from reportkit.understand.duplicates import (
+    DEFAULT_THRESHOLD,
+    Copy,
+    CopyFinder,
+    Shingles,
+    find_rescans,
+    letter_grams,
+    shingles,
+)
 from reportkit.understand.findings import find_diagnoses, find_findings
-from reportkit.understand.patients import OTHER_PATIENT, PatientMark, completed, group
+from reportkit.understand.patients import OTHER_PATIENT, PatientMark, compare, completed, group
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import START_THRESHOLD, Layout, PageSignals, signals, split_scored
 from reportkit.understand.text import PageLines, page_lines, snippet
@@ -54,6 +62,8 @@ class DocSpec:
     split: certain)."""
     near_miss: tuple[int, float] | None = None
     """Its other page that came closest to starting a document, and that page's score (None: none came close)."""
+    rescan: bool = False
+    """Also fingerprint its letters, for finding re-scans (a bundle with OCR'd pages)."""
 
 
 def analyse_page(page: int, text: str) -> AnalysedPage:
@@ -87,13 +97,20 @@ def missing_from_footers(pls: Sequence[PageLines]) -> list[int]:
     return [k for k in range(1, total + 1) if k not in seen]
 
 
-Analysed = tuple[Document, Shingles]
-"""A document and the word shingles of its text (for duplicate detection)."""
+class Prints(NamedTuple):
+    """A document's fingerprints for finding copies: word shingles, and (when asked) letter runs for re-scans."""
+
+    words: Shingles
+    letters: Shingles | None = None
+
+
+Analysed = tuple[Document, Prints]
+"""A document and its fingerprints (for duplicate detection)."""
 
 
 def analyse_document(spec: DocSpec) -> Analysed:
     """One document's type, date, provider, facility, diagnoses and findings, with evidence, warnings and the
-    reasons for its type and date (``explain``). Also returns its text's shingles for duplicate detection."""
+    reasons for its type and date (``explain``). Also returns its text's fingerprints for duplicate detection."""
     doc_pages = spec.pages
     first, last = doc_pages[0].page, doc_pages[-1].page
     kind = classify(doc_pages, spec.title)
@@ -178,7 +195,8 @@ def analyse_document(spec: DocSpec) -> Analysed:
         last_date=when.last,
         confidence=sure,
     )
-    return document, shingles(" ".join(pl.text for pl in doc_pages))
+    text = " ".join(pl.text for pl in doc_pages)
+    return document, Prints(shingles(text), letter_grams(text) if spec.rescan else None)
 
 
 def content_hash(doc_pages: Sequence[PageLines]) -> str:
@@ -212,7 +230,7 @@ def _failed(spec: DocSpec, problem: str) -> Analysed:
         warnings=[warning],
         source=spec.source,
         content_sha256=content_hash(spec.pages),
-    ), shingles("")
+    ), Prints(shingles(""))
 
 
 def build_documents(
@@ -244,6 +262,7 @@ def build_documents(
     stale: list[str] = []
     if overrides is not None:
         spans, stale = apply_boundaries(spans, overrides, sources)
+    scanned = [any(p.text_source == "ocr" for p in pages[first - 1 : last]) for first, last, _ in spans]
     specs = [
         DocSpec(
             doc_id=f"D{n:04d}",
@@ -254,10 +273,16 @@ def build_documents(
             title=titles[first - 1],
             start_score=None if any(r.startswith("override") for r in reasons) else scores.get(first),
             near_miss=_near_miss(scores, first, last),
+            rescan=any(scanned),
         )
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]
-    finder = CopyFinder(duplicate_threshold)
+    marks = [document_mark([sig.patient for _, sig in analysed[first - 1 : last]])[0] for first, last, _ in spans]
+
+    def same_patient(i: int, j: int) -> bool:  # a copy of a record is a record of the same patient
+        return compare(marks[i], marks[j]) is not False
+
+    finder = CopyFinder(duplicate_threshold, same_patient)
     if parallel and pool is not None:
         runs = dict(guided_runs(len(specs), pool.jobs, MIN_DOCUMENTS_PER_TASK, DOCUMENTS_PER_TASK))
         results: dict[int, list[Analysed]] = {}
@@ -267,14 +292,20 @@ def build_documents(
             results[start] = outcome.value if outcome.ok else [_failed(s, outcome.problem) for s in batch]
             # the copies among the batches back so far, in bundle order, while the workers go on
             while (ready := results.get(finder.seen)) is not None:
-                for doc, sets in ready:
-                    finder.add(sets, doc.date)
+                for doc, prints in ready:
+                    finder.add(prints.words, doc.date)
         done = [item for start in sorted(results) for item in results[start]]
     else:
         done = analyse_documents(specs)
-    for doc, sets in done[finder.seen :]:
-        finder.add(sets, doc.date)
-    documents = _mark_duplicates([doc for doc, _ in done], finder.copies)
+    for doc, prints in done[finder.seen :]:
+        finder.add(prints.words, doc.date)
+    copies = finder.copies
+    if any(scanned):
+        copied = {c.index for c in copies}
+        grams = [None if i in copied else prints.letters for i, (_, prints) in enumerate(done)]
+        dates = [doc.date for doc, _ in done]
+        copies = copies + find_rescans(grams, dates, scanned, duplicate_threshold, same_patient)
+    documents = _mark_duplicates([doc for doc, _ in done], copies)
     documents, patients = assign_patients(documents, [sig.patient for _, sig in analysed])
     if overrides is not None:
         documents, more = apply_fields(documents, overrides, sources)
@@ -401,6 +432,8 @@ def _mark_duplicates(docs: list[Document], copies: Sequence[Copy]) -> list[Docum
         doc, original = docs[copy.index], docs[copy.original]
         kind = "exact" if copy.similarity >= 1.0 else "near-exact"
         similar = "" if copy.similarity >= 1.0 else f", {copy.similarity:.0%} similar"
+        if copy.rescan:
+            kind, similar = "re-scanned", f", {copy.similarity:.0%} alike letter by letter"
         docs[copy.index] = replace(
             doc,
             duplicate_of=original.id,

@@ -81,6 +81,50 @@ def test_a_form_line_typed_over_pairs_values_with_labels() -> None:
     assert found is not None and (1980, 6, 14) in (found.dob or ())
 
 
+def _typed_over_form(path: Path, values: Sequence[tuple[float, float, str]], above: str | None = None) -> None:
+    """A printed form (labels and blanks) with values typed over its blanks afterwards, each at (x, y): the
+    values are drawn first, so a text layer gives them before the labels, a value typed high on a line of its
+    own."""
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(72, 740, "LAKESIDE FAMILY MEDICINE")
+    pdf.setFont("Courier", 11)
+    for x, y, value in values:
+        pdf.drawString(x, y, value)
+    pdf.setFont("Helvetica", 10)
+    if above:
+        pdf.drawString(72, 713, above)
+    pdf.drawString(72, 700, "Date: ____________   Patient: ______________________   DOB: ____________")
+    pdf.drawString(72, 670, "OFFICE VISIT. Chief complaint: follow-up of hypertension and knee pain.")
+    pdf.drawString(72, 655, "Assessment: hypertension, controlled. Plan: continue lisinopril 10 mg daily.")
+    pdf.drawString(72, 620, "Electronically signed by: Rajesh Patel, MD")
+    pdf.save()
+
+
+def test_values_typed_over_a_forms_blanks_go_to_their_labels_by_position(tmp_path: Path) -> None:
+    from reportkit import IndexOptions, index_bundle
+    from reportkit.ingest.pdf import extract
+
+    form = tmp_path / "form.pdf"
+    # the date typed high (the text layer puts it on the line above), the name on the line, the birth date low
+    _typed_over_form(form, [(104, 712, "2/8/26"), (216, 703, "Gonzalez, Maria T"), (372, 698, "6/14/80")])
+    text = extract(str(form), None, "pdfium", 0, 1)[0]
+    assert "Date: 2/8/26 Patient: Gonzalez, Maria T DOB: 6/14/80" in text
+    index = index_bundle([form], tmp_path / "out", IndexOptions(use_cache=False)).index
+    assert index.documents[0].date == "2026-02-08"  # not the birth date, 1980
+    assert [(p.name, p.date_of_birth) for p in index.patients] == [("Gonzalez, Maria T", "1980-06-14")]
+
+
+def test_a_line_of_text_above_a_blank_stays_where_it_is(tmp_path: Path) -> None:
+    from reportkit.ingest.pdf import extract
+
+    form = tmp_path / "form.pdf"
+    _typed_over_form(form, [], above="Reason for visit: follow-up of hypertension, knee pain and diabetes")
+    text = extract(str(form), None, "pdfium", 0, 1)[0]
+    assert "Reason for visit: follow-up of hypertension, knee pain and diabetes" in text
+    assert "Date: ____________ Patient: ______________________ DOB: ____________" in text
+
+
 # -- 1. a change of patient ends a document ------------------------------------------------------------------
 
 NOTICE = """PINNACLE HEALTH PLANS

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from reportkit.ingest.ocr import OcrPage
 
-EXTRACT_VERSION = 2
+EXTRACT_VERSION = 3
 """Bump when extraction changes what it produces, so old cache entries are not reused."""
 
 

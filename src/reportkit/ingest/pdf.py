@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportkit.ingest.forms import fill_blanks
+
 PDFIUM_PASSWORD_ERROR = 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ufffd]")
 
@@ -162,7 +164,7 @@ def extract(path: str, password: str | None, engine: str, start: int, stop: int)
                 page = doc[i]
                 try:
                     textpage = page.get_textpage()
-                    texts.append(clean_text(textpage.get_text_range()))
+                    texts.append(clean_text(_page_text(textpage)))
                     textpage.close()
                 finally:
                     page.close()
@@ -174,6 +176,15 @@ def extract(path: str, password: str | None, engine: str, start: int, stop: int)
         _close_kept()
         raise
     return texts
+
+
+def _page_text(textpage: Any) -> str:
+    """A page's text; on a page with labelled blanks ("Date: ____"), the values typed over them moved beside
+    their labels by where they sit (:mod:`reportkit.ingest.forms`)."""
+    text: str = textpage.get_text_range()
+    if "___" in text and ":" in text and len(text) == textpage.count_chars():  # one character per character
+        text = fill_blanks(text, textpage.get_charbox)
+    return text
 
 
 _KEPT: list[tuple[tuple[str, str | None], Any]] = []

@@ -8,6 +8,12 @@ signature; some files start with a fax cover sheet (its own ``other`` document) 
 a blank page (which belongs to the document before it, as the README says).
 
 Layouts are numbered; ``layout(n)`` is fixed by its number. Numbers 3, 7, 11, ... (n % 4 == 3) are held out.
+
+``real=True`` adds what real bundles have and tidy ones do not (each from its own random stream, so bundles
+without it are as before): a hospital's chart pages under a running patient band that carries the section's
+title ("ROE, JANE | DOB: … | MRN: …    NURSING NOTES"); documents whose last two lines spill onto a page of
+their own; in a production (``merged``), exhibit stamps ("Exhibit 12 Page 2"); and a re-scan, an image-only,
+fax-like copy of an earlier document filed at the end (found only by OCR; the truth says whose copy it is).
 """
 
 from __future__ import annotations
@@ -423,8 +429,25 @@ def cover_lines(sent: date, sender: str, total: int) -> list[str]:
     ]
 
 
-def render_file(path: Path, docs: list[Planned], patient: tuple[str, date], prov: Provider, sent: date) -> int:
-    """Write one provider's PDF; returns its page count. A cover sheet (if any) is the first page."""
+def chart_band(patient: tuple[str, date], prov: Provider, d: Planned) -> str:
+    """A chart's running band: the patient, and the section's title (what the document is)."""
+    mrn = f"{zlib.crc32((prov.facility + patient[0]).encode()) % 900000 + 100000}"
+    title = (d.note.titles[0] if d.note.titles else d.note.doc_type.replace("_", " ")).upper()
+    return f"{patient[0].upper()} | DOB: {date_text(patient[1], d.style)} | MRN: {mrn}    {title}"
+
+
+def render_file(
+    path: Path,
+    docs: list[Planned],
+    patient: tuple[str, date],
+    prov: Provider,
+    sent: date,
+    band: bool = False,
+    exhibit: int | None = None,
+) -> int:
+    """Write one provider's PDF; returns its page count. A cover sheet (if any) is the first page. ``band``:
+    every page under a chart's running band (:func:`chart_band`); ``exhibit``: the first document's exhibit
+    number, each page stamped "Exhibit n Page k"."""
     lay = prov.layout
     c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
     total = sum(len(d.pages) + d.blank_after for d in docs) + lay.cover_sheet
@@ -443,10 +466,14 @@ def render_file(path: Path, docs: list[Planned], patient: tuple[str, date], prov
             c.drawString(54, y, line)
             y -= 16
         c.showPage()
-    for d in docs:
+    for number, d in enumerate(docs, start=exhibit or 0):
         for k, page in enumerate(d.pages, start=1):
             n += 1
             start()
+            if band:
+                c.drawString(54, 758, chart_band(patient, prov, d))
+            if exhibit is not None:
+                c.drawString(54, 16, f"Exhibit {number} Page {k}")
             y = 745
             if k > 1 and lay.running_header:
                 c.drawString(54, y, f"{prov.facility} - {patient[0]} - DOB {date_text(patient[1], d.style)}")
@@ -470,13 +497,22 @@ def render_file(path: Path, docs: list[Planned], patient: tuple[str, date], prov
 
 
 def build_bundle(
-    out: Path, notes: list[Note], layouts: list[int], n_docs: int, seed: int, merged: bool = False, misfiled: int = 0
+    out: Path,
+    notes: list[Note],
+    layouts: list[int],
+    n_docs: int,
+    seed: int,
+    merged: bool = False,
+    misfiled: int = 0,
+    real: bool = False,
 ) -> dict[str, Any]:
     """Write one bundle's PDFs into ``out``; return its truth (``{"files": [...], "documents": [...]}``).
 
     ``merged``: one PDF of all the providers' files, as a records production arrives (no file boundaries to
     lean on). ``misfiled``: that many documents of another patient, from a practice of their own, filed among
-    the examinee's (each truth document says whose it is: ``patient`` "A" or "B")."""
+    the examinee's (each truth document says whose it is: ``patient`` "A" or "B"). ``real``: the real-world
+    classes (see the module's notes); a re-scan's truth has ``duplicate_of_first`` (its original's first
+    page)."""
     r = random.Random(seed)
     patient = (f"{r.choice(FIRST)} {r.choice(LAST)}", date(1950 + r.randint(0, 50), r.randint(1, 12), r.randint(1, 28)))
     o = random.Random(seed + 7919)  # its own stream: bundles without misfiled records stay as they were
@@ -542,20 +578,32 @@ def build_bundle(
         p.pages = paginate(plan_lines(p, other if stranger else patient, doi, r), prov.layout)
         p.blank_after = r.random() < prov.layout.blank_rate
         planned.append(p)
+    h = random.Random(seed + 104729)  # the real-world classes' own stream
+    if real:
+        for p in planned:
+            if len(p.pages[-1]) > 4 and h.random() < 0.3:  # the last two lines spill onto a page of their own
+                p.pages[-1], tail = p.pages[-1][:-2], p.pages[-1][-2:]
+                p.pages.append(tail)
     truth: list[dict[str, Any]] = []
     files: list[str] = []
     page = 1
     order = [p for p in providers if not p.stranger]
     for prov in (p for p in providers if p.stranger):  # each misfiled record somewhere among the others
         order.insert(r.randint(0, len(order)), prov)
+    exhibit = 1
+    placed: list[tuple[Planned, str, int, dict[str, Any]]] = []  # document, its file, first page in it, truth
     for i, prov in enumerate(order):
         docs = sorted((p for p in planned if p.provider is prov), key=lambda p: p.when)
         if not docs:
             continue
         sent = docs[-1].when + timedelta(days=r.randint(30, 200))
         path = out / f"{i + 1:02d}-{prov.facility.lower().replace(' ', '-').replace('.', '')}.pdf"
-        render_file(path, docs, other if prov.stranger else patient, prov, sent)
+        band = real and prov.practice == "hospital"
+        stamps = exhibit if real and merged else None
+        render_file(path, docs, other if prov.stranger else patient, prov, sent, band, stamps)
+        exhibit += len(docs)
         files.append(str(path))
+        in_file = int(prov.layout.cover_sheet)
         if prov.layout.cover_sheet:
             truth.append(_label(page, page, "other", None, None, "fax_cover", prov.layout.number, "fax-cover"))
             truth[-1]["patient"] = "B" if prov.stranger else "A"
@@ -578,10 +626,39 @@ def build_bundle(
             if d.note.doc_type == "other":
                 truth[-1]["date"] = None
             truth[-1]["patient"] = "B" if prov.stranger else "A"
+            placed.append((d, str(path), in_file, truth[-1]))
+            in_file += len(d.pages) + d.blank_after
             page = last + 1
+    if real:
+        short = [x for x in placed[1:] if x[3]["patient"] == "A" and len(x[0].pages) <= 2 and not x[0].blank_after]
+        if short:
+            d, source, first, original = h.choice(short)
+            rescan = out / "99-resent-copy.pdf"
+            _rescan(Path(source), range(first, first + len(d.pages)), rescan, h.randrange(1 << 30))
+            files.append(str(rescan))
+            truth.append({**original, "first_page": page, "last_page": page + len(d.pages) - 1, "source": "rescan"})
+            truth[-1]["duplicate_of_first"] = original["first_page"]
+            page += len(d.pages)
     if merged and len(files) > 1:
         files = [_merge(files, out / "production.pdf")]
     return {"files": files, "documents": truth, "page_count": page - 1}
+
+
+def _rescan(source: Path, pages: range, out: Path, seed: int) -> None:
+    """An image-only, fax-like copy of some pages of a PDF (samples/make_fax_copy.py's look: skewed, 1-bit,
+    speckled): a document printed and sent again, which only OCR can read."""
+    import sys
+
+    import pypdfium2
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "samples"))
+    from make_fax_copy import DPI, fax_page
+
+    rng = random.Random(seed)
+    doc = pypdfium2.PdfDocument(source)
+    images = [fax_page(doc[i].render(scale=DPI / 72, grayscale=True).to_pil(), rng, max_skew=1.0) for i in pages]
+    doc.close()
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=DPI)
 
 
 def _merge(parts: list[str], path: Path) -> str:

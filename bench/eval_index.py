@@ -69,6 +69,7 @@ def run_split(
     notes: list[Note] | None = None,
     merged: bool = False,
     misfiled: int = 0,
+    real: bool = False,
 ) -> dict[str, Any]:
     """Build ``bundles`` bundles of ``docs`` documents from the split's notes and layouts, index and score
     them. Returns the figures (overall, per source, per doc_type), the confusions and all misses."""
@@ -82,18 +83,18 @@ def run_split(
     layouts = HELD_OUT_LAYOUTS if split == "held-out" else TUNE_LAYOUTS
     if tmpdir is None:
         with tempfile.TemporaryDirectory(prefix="reportkit-eval-") as tmp:
-            return run_split(split, sources, bundles, docs, seed, Path(tmp), pool, merged, misfiled)
+            return run_split(split, sources, bundles, docs, seed, Path(tmp), pool, merged, misfiled, real)
     overall = {"labelled": 0, "predicted": 0, "matched": 0}
     total, by_source, by_type, by_layout = Tally(), dict[str, Tally](), dict[str, Tally](), dict[int, Tally]()
     confusions: Counter[str] = Counter()
     misses: list[str] = []
     pages = 0
-    mixed = flagged = strangers = 0
+    mixed = flagged = strangers = rescans = rescans_found = 0
     for b in range(bundles):
         folder = tmpdir / split / f"bundle-{b}"
         folder.mkdir(parents=True)
         seed_b = seed * 1000 + b + (500 if split == "held-out" else 0)
-        truth = build_bundle(folder, pool, layouts, docs, seed=seed_b, merged=merged, misfiled=misfiled)
+        truth = build_bundle(folder, pool, layouts, docs, seed=seed_b, merged=merged, misfiled=misfiled, real=real)
         pages += truth["page_count"]
         result = index_bundle([folder], tmpdir / split / f"out-{b}", IndexOptions(use_cache=False, jobs=1))
         whole = score(result.index, truth)
@@ -144,6 +145,16 @@ def run_split(
                     misses.append(f"misfiled: pages {d.first_page}-{d.last_page} (another patient's) not flagged "
                                   f"[bundle {b}, layout {t['layout']}: {describe(t['layout'])}]")  # fmt: skip
         strangers += len(others)
+        starting = {d.first_page: d for d in result.index.documents}
+        for t in truth["documents"]:
+            if "duplicate_of_first" in t:
+                rescans += 1
+                copy, original = starting.get(t["first_page"]), starting.get(t["duplicate_of_first"])
+                if copy is not None and original is not None and copy.duplicate_of == original.id:
+                    rescans_found += 1
+                else:
+                    misses.append(f"rescan: pages {t['first_page']}-{t['last_page']} (a copy of the document at "
+                                  f"page {t['duplicate_of_first']}) not marked [bundle {b}]")  # fmt: skip
     precision = overall["matched"] / (overall["predicted"] or 1)
     recall = overall["matched"] / (overall["labelled"] or 1)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -151,6 +162,8 @@ def run_split(
     figures["mixed_patient_docs"] = mixed
     if strangers:
         figures["misfiled_flagged"] = f"{flagged}/{strangers}"
+    if rescans:
+        figures["rescans_marked"] = f"{rescans_found}/{rescans}"
     return {
         "split": split,
         "sources": sources,
@@ -207,6 +220,7 @@ def report(fig: dict[str, Any], n_misses: int) -> None:
         f"provider {o['provider']:.3f}   ({o['predicted']} predicted)"
         f"  mixed-patient docs {o['mixed_patient_docs']}"
         + (f"  misfiled flagged {o['misfiled_flagged']}" if "misfiled_flagged" in o else "")
+        + (f"  re-scans marked {o['rescans_marked']}" if "rescans_marked" in o else "")
     )
     print(
         f"  {'':<22} {'docs':>5}  {'bound.':>6}  {'type':>6}  {'date':>6}  {'prov.':>6}"
@@ -243,6 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures (and all misses) here")
     parser.add_argument("--merged", action="store_true", help="one PDF per bundle, as a production arrives")
     parser.add_argument("--misfiled", type=int, default=0, help="documents of another patient per bundle")
+    parser.add_argument(
+        "--real-classes",
+        action="store_true",
+        help="add real bundles' classes: chart bands, spill-over pages, exhibit stamps (with --merged), a re-scan",
+    )
     args = parser.parse_args(argv)
     available = available_sources()
     sources = args.sources.split(",") if args.sources else available
@@ -256,7 +275,18 @@ def main(argv: list[str] | None = None) -> int:
     notes = load_notes(sources)
     results = {}
     for split in SPLITS if args.split == "both" else [args.split]:
-        fig = run_split(split, sources, args.bundles, args.docs, args.seed, None, notes, args.merged, args.misfiled)
+        fig = run_split(
+            split,
+            sources,
+            args.bundles,
+            args.docs,
+            args.seed,
+            None,
+            notes,
+            args.merged,
+            args.misfiled,
+            args.real_classes,
+        )
         report(fig, args.misses)
         results[split] = fig
     if args.json:

@@ -9,6 +9,7 @@ bundle against the accuracy targets of the issue (it fails until the extraction 
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -140,3 +141,36 @@ def test_a_merged_production_with_a_misfiled_record_is_split_and_flagged(notes: 
     flagged = next(d for d in index.documents if d.first_page == stranger[0]["first_page"])
     assert any(w.startswith("names another patient") for w in flagged.warnings)
     assert score(index, truth).matched >= len(truth["documents"]) - 1
+
+
+def test_the_real_world_classes_are_generated_and_indexed(notes: list[Note], tmp_path: Path) -> None:
+    """The harness's real-world classes (``--real-classes``): a chart's running band carrying each section's
+    title, spill-over pages, exhibit stamps in a production and a fax-like re-scan are all in the bundle; the
+    index splits them like the labels and (with Tesseract) marks the re-scan as the copy it is."""
+    from reportkit import IndexOptions, index_bundle
+    from reportkit.evaluate import score
+    from reportkit.ingest.ocr import find_tesseract
+
+    pool = [n for n in notes if n.split == "held-out"]
+    for seed in itertools.count(21):  # the first bundle (in seed order) with a hospital's chart in it
+        folder = tmp_path / f"b{seed}"
+        folder.mkdir()
+        truth = build_bundle(folder, pool, HELD_OUT_LAYOUTS, 16, seed=seed, merged=True, real=True)
+        texts = page_texts(truth["files"])
+        if any(" | MRN: " in t.split("\n")[0] or " | MRN: " in t[:400] for t in texts):
+            break
+    rescan = next(t for t in truth["documents"] if "duplicate_of_first" in t)
+    assert not texts[rescan["first_page"] - 1].strip()  # image only: nothing to read without OCR
+    assert any(len([ln for ln in t.split("\n") if ln.strip()]) <= 4 for t in texts)  # a spill-over page
+    covers = [t for t in truth["documents"] if t["source"] == "fax_cover"]
+    exhibits = {m.group(1) for t in texts if (m := re.search(r"Exhibit (\d+) Page \d+", t))}
+    assert len(exhibits) == len(truth["documents"]) - len(covers) - 1  # one per document, the re-scan aside
+    engine = find_tesseract()
+    ocr = "auto" if engine is not None and "eng" in engine.langs else "never"
+    index = index_bundle([Path(f) for f in truth["files"]], tmp_path / "out", IndexOptions(use_cache=False, ocr=ocr))
+    index = index.index
+    result = score(index, truth)
+    assert result.matched >= len(truth["documents"]) - 1, result.misses
+    if ocr == "auto":
+        starting = {d.first_page: d for d in index.documents}
+        assert starting[rescan["first_page"]].duplicate_of == starting[rescan["duplicate_of_first"]].id

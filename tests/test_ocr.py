@@ -118,13 +118,17 @@ def ink_under_text(pdf: Path, index: int) -> float:
         ("Ordering: Helen M: Castellano, MD", "Ordering: Helen M. Castellano, MD"),
         ("Dear Dr: Castellano:", "Dear Dr. Castellano:"),
         ("Sincerely;", "Sincerely,"),
+        ("Page 1 of |", "Page 1 of 1"),
+        ("Exhibit 16 Page | ,", "Exhibit 16 Page 1 ,"),
     ],
 )
 def test_ocr_noise_is_repaired(noisy: str, clean: str) -> None:
     assert normalise_ocr(noisy) == clean
 
 
-@pytest.mark.parametrize("prose", ["I/O ratio 3", "BP 120/80, HR 72", "Total: 10.5 mg", "Lifting 10 lb", "Page l/3"])
+@pytest.mark.parametrize(
+    "prose", ["I/O ratio 3", "BP 120/80, HR 72", "Total: 10.5 mg", "Lifting 10 lb", "Page l/3", "Page I of II"]
+)
 def test_ocr_repairs_leave_other_text_alone(prose: str) -> None:
     assert normalise_ocr(prose) == prose
 

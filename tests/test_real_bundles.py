@@ -212,6 +212,11 @@ def test_exhibit_stamps_of_a_production_split_and_hold() -> None:
         text.format(k=1, n=1, ex="4F"),
     ]
     assert spans_of(pages) == [(1, 2), (3, 3)]
+    # an exhibit sent twice: its page numbers start again, so does a document
+    stamped = (
+        "Exhibit 16 Page {k}\nCORRESPONDENCE\nPatient: Jane Roe\nWe enclose the requested records of the claimant."
+    )
+    assert spans_of([stamped.format(k=1), stamped.format(k=2), stamped.format(k=1)]) == [(1, 2), (3, 3)]
 
 
 # -- 5. a short last page ------------------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 Applied only to text that came from OCR (never to a PDF's own text layer). Each repair is narrow: it touches
 a token only when the token's shape says what was meant — a date with ``O`` for ``0`` or ``l`` for ``1``
-(``O4/l2/1978``), spaces inside a date (``04 /12/ 1978``, ``04/12/19 78``), stray punctuation between a label
-and its value (``DOB:-04/12/1978``), a credential misread (``M.0.``, ``M. D.``), labels with broken
-spacing (``Dateof Service``, ``D OB``), and a full stop read as a colon or semicolon after a middle initial,
-``Dr`` or a sign-off (``Helen M: Castellano``, ``Dear Dr: Ruiz``, ``Sincerely;``). Prose is left alone.
+(``O4/l2/1978``) or a page counter with ``|`` for ``1`` (``Page 1 of |``), spaces inside a date
+(``04 /12/ 1978``, ``04/12/19 78``), stray punctuation between a label and its value (``DOB:-04/12/1978``), a
+credential misread (``M.0.``, ``M. D.``), labels with broken spacing (``Dateof Service``, ``D OB``), and a
+full stop read as a colon or semicolon after a middle initial, ``Dr`` or a sign-off (``Helen M: Castellano``,
+``Dear Dr: Ruiz``, ``Sincerely;``). Prose is left alone.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ _SIGNOFF = re.compile(
     r"(?:yours\s+)?truly|truly\s+yours|yours\s+sincerely)(?:\s+yours)?)\s*[;:]\s*$",
     re.I,
 )
+_PAGE_NUMBER = re.compile(
+    rf"\b(Page|Pg\.?)(\s+)([{_DIGITISH}]{{1,3}})(?:(\s+of\s+)([{_DIGITISH}]{{1,3}}))?(?![\w/])", re.I
+)
+"""A page counter whose digits OCR read as strokes or letters ("Page 1 of |", "Exhibit 16 Page |")."""
 _SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
 
 
@@ -95,6 +100,14 @@ def _fix_label(match: re.Match[str], label: str) -> str:
     return " ".join(w if w == "of" else w.capitalize() for w in words)
 
 
+def _fix_page_number(match: re.Match[str]) -> str:
+    word, space, k, of, n = match.groups()
+    fixed = f"{word}{space}{_digits(k)}" + (f"{of}{_digits(n)}" if n else "")
+    if not (k + (n or "")).translate(_TO_DIGIT).isdigit() or not any(c.isdigit() or c in "|]" for c in k + (n or "")):
+        return match.group(0)  # "Page lo", "Page I": letters, not a number
+    return fixed
+
+
 def _fix_credential(match: re.Match[str]) -> str:
     before, first = match.group(1), match.group(2)
     return before + {"M": "M.D.", "Ph": "Ph.D."}.get(first, "D.O.")
@@ -114,6 +127,7 @@ def normalise_ocr(text: str) -> str:
         line = _LABEL_NO_COLON.sub(lambda m: m.group(1) + ": ", line)
         line = _NUMERIC_DATE.sub(_fix_numeric, line)
         line = _NAMED_DATE.sub(_fix_named, line)
+        line = _PAGE_NUMBER.sub(_fix_page_number, line)
         line = _CREDENTIAL.sub(_fix_credential, line)
         line = _INITIAL.sub(r"\1.\2", line)
         line = _DR.sub("Dr.", line)

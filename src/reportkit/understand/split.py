@@ -297,6 +297,8 @@ def score_start(
         if prev.exhibit and prev.exhibit[0] != cur.exhibit[0]:
             add(6, "a new exhibit of the production")
             strong = True
+        elif prev.exhibit and prev.exhibit[1] and cur.exhibit[1] and cur.exhibit[1] <= prev.exhibit[1]:
+            add(4.5, "the exhibit's page numbers start again (the exhibit sent twice)")
         elif prev.exhibit:
             add(-4, "same exhibit as the page before")
         elif cur.exhibit[1] in (None, 1):

@@ -12,7 +12,8 @@ Layouts are numbered; ``layout(n)`` is fixed by its number. Numbers 3, 7, 11, ..
 ``real=True`` adds what real bundles have and tidy ones do not (each from its own random stream, so bundles
 without it are as before): a hospital's chart pages under a running patient band that carries the section's
 title ("ROE, JANE | DOB: … | MRN: …    NURSING NOTES"); documents whose last two lines spill onto a page of
-their own; in a production (``merged``), exhibit stamps ("Exhibit 12 Page 2"); and a re-scan, an image-only,
+their own; in a production (``merged``), exhibit stamps ("Exhibit 12 Page 2") or a disability file's exhibit
+headers ("2 of 3: 12F: Office Treatment Records"); and a re-scan, an image-only,
 fax-like copy of an earlier document filed at the end (found only by OCR; the truth says whose copy it is).
 """
 
@@ -436,6 +437,12 @@ def chart_band(patient: tuple[str, date], prov: Provider, d: Planned) -> str:
     return f"{patient[0].upper()} | DOB: {date_text(patient[1], d.style)} | MRN: {mrn}    {title}"
 
 
+def _exhibit_title(d: Planned) -> str:
+    return {"lab_report": "Laboratory Results", "imaging": "Radiology Reports", "billing": "Billing Records"}.get(
+        d.note.doc_type, "Office Treatment Records"
+    )
+
+
 def render_file(
     path: Path,
     docs: list[Planned],
@@ -444,10 +451,12 @@ def render_file(
     sent: date,
     band: bool = False,
     exhibit: int | None = None,
+    ssa: bool = False,
 ) -> int:
     """Write one provider's PDF; returns its page count. A cover sheet (if any) is the first page. ``band``:
     every page under a chart's running band (:func:`chart_band`); ``exhibit``: the first document's exhibit
-    number, each page stamped "Exhibit n Page k"."""
+    number, each page stamped "Exhibit n Page k" (``ssa``: headed as a disability file's electronic folder
+    heads them, "2 of 3: 7F: Office Treatment Records")."""
     lay = prov.layout
     c = canvas.Canvas(str(path), pagesize=letter, invariant=1)
     total = sum(len(d.pages) + d.blank_after for d in docs) + lay.cover_sheet
@@ -472,7 +481,9 @@ def render_file(
             start()
             if band:
                 c.drawString(54, 758, chart_band(patient, prov, d))
-            if exhibit is not None:
+            if exhibit is not None and ssa:
+                c.drawString(36, 784, f"{k} of {len(d.pages)}: {number}F: {_exhibit_title(d)}")
+            elif exhibit is not None:
                 c.drawString(54, 16, f"Exhibit {number} Page {k}")
             y = 745
             if k > 1 and lay.running_header:
@@ -590,7 +601,7 @@ def build_bundle(
     order = [p for p in providers if not p.stranger]
     for prov in (p for p in providers if p.stranger):  # each misfiled record somewhere among the others
         order.insert(r.randint(0, len(order)), prov)
-    exhibit = 1
+    exhibit, ssa = 1, h.random() < 0.5  # exhibit stamps, or a disability file's exhibit headers
     placed: list[tuple[Planned, str, int, dict[str, Any]]] = []  # document, its file, first page in it, truth
     for i, prov in enumerate(order):
         docs = sorted((p for p in planned if p.provider is prov), key=lambda p: p.when)
@@ -600,7 +611,7 @@ def build_bundle(
         path = out / f"{i + 1:02d}-{prov.facility.lower().replace(' ', '-').replace('.', '')}.pdf"
         band = real and prov.practice == "hospital"
         stamps = exhibit if real and merged else None
-        render_file(path, docs, other if prov.stranger else patient, prov, sent, band, stamps)
+        render_file(path, docs, other if prov.stranger else patient, prov, sent, band, stamps, ssa)
         exhibit += len(docs)
         files.append(str(path))
         in_file = int(prov.layout.cover_sheet)

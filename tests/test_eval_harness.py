@@ -163,7 +163,8 @@ def test_the_real_world_classes_are_generated_and_indexed(notes: list[Note], tmp
     assert not texts[rescan["first_page"] - 1].strip()  # image only: nothing to read without OCR
     assert any(len([ln for ln in t.split("\n") if ln.strip()]) <= 4 for t in texts)  # a spill-over page
     covers = [t for t in truth["documents"] if t["source"] == "fax_cover"]
-    exhibits = {m.group(1) for t in texts if (m := re.search(r"Exhibit (\d+) Page \d+", t))}
+    stamp = re.compile(r"Exhibit (\d+) Page \d+|^\d+ of \d+: (\d+)F: ", re.M)  # a stamp, or an SSA header
+    exhibits = {m.group(1) or m.group(2) for t in texts if (m := stamp.search(t))}
     assert len(exhibits) == len(truth["documents"]) - len(covers) - 1  # one per document, the re-scan aside
     engine = find_tesseract()
     ocr = "auto" if engine is not None and "eng" in engine.langs else "never"

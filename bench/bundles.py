@@ -640,7 +640,15 @@ def build_bundle(
             placed.append((d, str(path), in_file, truth[-1]))
             in_file += len(d.pages) + d.blank_after
             page = last + 1
-    if real:
+    if real:  # a payer's letter and a form typed over its blanks, from senders of their own
+        for kind, render in (("correspondence", _payer_letter), ("work_status", _typed_form)):
+            path = out / f"9{len(files) % 10}-{kind}.pdf"
+            when = start + timedelta(days=h.randint(0, 700))
+            signer = render(path, patient, when, h)
+            files.append(str(path))
+            truth.append(_label(page, page, kind, when.isoformat(), signer, kind, -1, kind))
+            truth[-1]["patient"] = "A"
+            page += 1
         short = [x for x in placed[1:] if x[3]["patient"] == "A" and len(x[0].pages) <= 2 and not x[0].blank_after]
         if short:
             d, source, first, original = h.choice(short)
@@ -653,6 +661,94 @@ def build_bundle(
     if merged and len(files) > 1:
         files = [_merge(files, out / "production.pdf")]
     return {"files": files, "documents": truth, "page_count": page - 1}
+
+
+PAYERS = ["Summit Health Plan", "BlueRidge Health Insurance", "Heartland Mutual Health Plan"]
+
+
+def _payer_letter(path: Path, patient: tuple[str, date], when: date, h: random.Random) -> str | None:
+    """A health plan's prior-authorisation letter to the member: from the payer (its letterhead, its medical
+    director signing, or its department); the requesting doctor and the member are not its author. Returns the
+    signer's surname (None: a department signs)."""
+    payer, style = h.choice(PAYERS), h.randrange(len(DATE_FORMATS))
+    requester = f"Dr. {h.choice(FIRST)} {h.choice(LAST)}"
+    director = (h.choice(FIRST), h.choice(LAST)) if h.random() < 0.6 else None
+    decision = h.choice(["APPROVED", "DENIED"])
+    lines = [
+        payer.upper(),
+        f"Utilization Management | PO Box {h.randint(1000, 9999)} | {h.choice(CITIES)}",
+        "",
+        date_text(when, style),
+        "",
+        patient[0],
+        f"{h.randint(100, 9999)} {h.choice(['Elm St', 'Lake Rd', 'Hill Ave'])}, {h.choice(CITIES)}",
+        "",
+        "RE: Prior Authorization Determination",
+        f"Member: {patient[0]}   Member ID: XG{h.randint(10000000, 99999999)}   Date of Birth: "
+        f"{date_text(patient[1], style)}",
+        "Requested service: " + h.choice(["MRI lumbar spine without contrast (CPT 72148)", "Physical therapy"]),
+        f"Requesting provider: {requester}",
+        "",
+        f"Dear {patient[0]}:",
+        f"We have reviewed the request for the service above. The request has been {decision}.",
+        "This decision was based on the clinical information received and the plan's medical policy.",
+        "You or your provider may appeal within 180 days of this notice.",
+        "",
+        "Sincerely,",
+        "",
+        f"{director[0]} {director[1]}, MD, Medical Director" if director else "Utilization Management Department",
+    ]
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    pdf.setFont("Helvetica", 10)
+    y = 740
+    for line in lines:
+        pdf.drawString(64, y, line)
+        y -= 14
+    pdf.save()
+    return director[1] if director else None
+
+
+def _typed_form(path: Path, patient: tuple[str, date], when: date, h: random.Random) -> str:
+    """A clinic's work status form printed with blanks, the values typed over them afterwards: drawn first,
+    some a little high (the text layer then gives them on a line above the labels), some low. Returns the
+    signing clinician's surname."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    doctor = (h.choice(FIRST), h.choice(LAST))
+    style = h.choice([0, 4])  # all-digit dates, as typed into forms
+    nxt = when + timedelta(days=h.randint(14, 42))
+    rows = [
+        [("Date of Visit:", date_text(when, style), 12), ("Patient:", patient[0], 22),
+         ("DOB:", date_text(patient[1], style), 12)],
+        [("Diagnosis:", "Lumbar strain (S39.012A)", 40)],
+        [("Next Visit:", date_text(nxt, style), 12), ("Restrictions:", "No lifting over 15 lb", 30)],
+        [("Physician:", f"{doctor[0]} {doctor[1]}, MD", 30)],
+    ]  # fmt: skip
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    pdf.setFont("Helvetica-Bold", 13)
+    pdf.drawString(64, 740, h.choice(["CEDAR VALLEY CLINIC", "GRANITE STATE OCCUPATIONAL HEALTH"]))
+    pdf.drawString(64, 722, "WORK STATUS REPORT")
+    typed: list[tuple[float, float, str]] = []
+    printed: list[tuple[float, float, str]] = []
+    y = 690.0
+    for row in rows:
+        x = 64.0
+        for label, value, width in row:
+            blank = "_" * width
+            printed.append((x, y, f"{label} {blank}"))
+            start = x + stringWidth(f"{label} ", "Helvetica", 10)
+            typed.append((start + 3, y + h.choice([0.5, 2.0, 12.0, -1.0]), value))
+            x = start + stringWidth(blank + "   ", "Helvetica", 10)
+        y -= 30
+    pdf.setFont("Courier", 10)
+    for x, y, value in typed:
+        pdf.drawString(x, y, value)
+    pdf.setFont("Helvetica", 10)
+    for x, y, text in printed:
+        pdf.drawString(x, y, text)
+    pdf.drawString(64, y - 10, "Work status: [X] Modified duty   [ ] Full duty   [ ] No work")
+    pdf.save()
+    return doctor[1]
 
 
 def _rescan(source: Path, pages: range, out: Path, seed: int) -> None:

@@ -145,8 +145,9 @@ def test_a_merged_production_with_a_misfiled_record_is_split_and_flagged(notes: 
 
 def test_the_real_world_classes_are_generated_and_indexed(notes: list[Note], tmp_path: Path) -> None:
     """The harness's real-world classes (``--real-classes``): a chart's running band carrying each section's
-    title, spill-over pages, exhibit stamps in a production and a fax-like re-scan are all in the bundle; the
-    index splits them like the labels and (with Tesseract) marks the re-scan as the copy it is."""
+    title, spill-over pages, exhibit stamps in a production, a payer's letter, a form typed over its blanks and
+    a fax-like re-scan are all in the bundle; the index splits them like the labels, dates the form by its
+    visit (not the birth date typed beside it), and (with Tesseract) marks the re-scan as the copy it is."""
     from reportkit import IndexOptions, index_bundle
     from reportkit.evaluate import score
     from reportkit.ingest.ocr import find_tesseract
@@ -165,13 +166,19 @@ def test_the_real_world_classes_are_generated_and_indexed(notes: list[Note], tmp
     covers = [t for t in truth["documents"] if t["source"] == "fax_cover"]
     stamp = re.compile(r"Exhibit (\d+) Page \d+|^\d+ of \d+: (\d+)F: ", re.M)  # a stamp, or an SSA header
     exhibits = {m.group(1) or m.group(2) for t in texts if (m := stamp.search(t))}
-    assert len(exhibits) == len(truth["documents"]) - len(covers) - 1  # one per document, the re-scan aside
+    unstamped = len(covers) + 3  # fax covers; the payer's letter, the form and the re-scan come from elsewhere
+    assert len(exhibits) == len(truth["documents"]) - unstamped  # one per document
     engine = find_tesseract()
     ocr = "auto" if engine is not None and "eng" in engine.langs else "never"
     index = index_bundle([Path(f) for f in truth["files"]], tmp_path / "out", IndexOptions(use_cache=False, ocr=ocr))
     index = index.index
     result = score(index, truth)
     assert result.matched >= len(truth["documents"]) - 1, result.misses
+    starting = {d.first_page: d for d in index.documents}
+    for kind in ("correspondence", "work_status"):  # the payer's letter and the typed-over form
+        label = next(t for t in truth["documents"] if t["source"] == kind)
+        got = starting[label["first_page"]]
+        assert (got.doc_type, got.date) == (kind, label["date"]), got
+        assert (label["provider_surname"] or "-") in (got.provider or "-"), got
     if ocr == "auto":
-        starting = {d.first_page: d for d in index.documents}
         assert starting[rescan["first_page"]].duplicate_of == starting[rescan["duplicate_of_first"]].id

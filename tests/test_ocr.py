@@ -119,6 +119,7 @@ def ink_under_text(pdf: Path, index: int) -> float:
         ("Dear Dr: Castellano:", "Dear Dr. Castellano:"),
         ("Sincerely;", "Sincerely,"),
         ("Page 1 of |", "Page 1 of 1"),
+        ("Date of Surgery: 1 1/24/2022", "Date of Surgery: 11/24/2022"),
         ("Exhibit 16 Page | ,", "Exhibit 16 Page 1 ,"),
     ],
 )
@@ -127,7 +128,16 @@ def test_ocr_noise_is_repaired(noisy: str, clean: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "prose", ["I/O ratio 3", "BP 120/80, HR 72", "Total: 10.5 mg", "Lifting 10 lb", "Page l/3", "Page I of II"]
+    "prose",
+    [
+        "I/O ratio 3",
+        "BP 120/80, HR 72",
+        "Total: 10.5 mg",
+        "Lifting 10 lb",
+        "Page l/3",
+        "Page I of II",
+        "Visit 1 1/24/2022",
+    ],
 )
 def test_ocr_repairs_leave_other_text_alone(prose: str) -> None:
     assert normalise_ocr(prose) == prose

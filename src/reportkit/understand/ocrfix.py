@@ -3,10 +3,10 @@
 Applied only to text that came from OCR (never to a PDF's own text layer). Each repair is narrow: it touches
 a token only when the token's shape says what was meant — a date with ``O`` for ``0`` or ``l`` for ``1``
 (``O4/l2/1978``) or a page counter with ``|`` for ``1`` (``Page 1 of |``), spaces inside a date
-(``04 /12/ 1978``, ``04/12/19 78``), stray punctuation between a label and its value (``DOB:-04/12/1978``), a
-credential misread (``M.0.``, ``M. D.``), labels with broken spacing (``Dateof Service``, ``D OB``), and a
-full stop read as a colon or semicolon after a middle initial, ``Dr`` or a sign-off (``Helen M: Castellano``,
-``Dear Dr: Ruiz``, ``Sincerely;``). Prose is left alone.
+(``04 /12/ 1978``, ``04/12/19 78``, after a label ``1 1/24/2022``), stray punctuation between a label and
+its value (``DOB:-04/12/1978``), a credential misread (``M.0.``, ``M. D.``), labels with broken spacing
+(``Dateof Service``, ``D OB``), and a full stop read as a colon or semicolon after a middle initial, ``Dr``
+or a sign-off (``Helen M: Castellano``, ``Dear Dr: Ruiz``, ``Sincerely;``). Prose is left alone.
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ _SIGNOFF = re.compile(
     r"(?:yours\s+)?truly|truly\s+yours|yours\s+sincerely)(?:\s+yours)?)\s*[;:]\s*$",
     re.I,
 )
+_SPLIT_NUMBER = re.compile(r"(:\s*)([0-3])\s([0-9])(?=[/.-][0-9]{1,2}[/.-][0-9]{2,4}(?![\w/]))")
+"""A label's date whose first number OCR split in two ("Date of Surgery: 1 1/24/2022"): read alone, its second
+digit would make another date."""
 _PAGE_NUMBER = re.compile(
     rf"\b(Page|Pg\.?)(\s+)([{_DIGITISH}]{{1,3}})(?:(\s+of\s+)([{_DIGITISH}]{{1,3}}))?(?![\w/])", re.I
 )
@@ -125,6 +128,7 @@ def normalise_ocr(text: str) -> str:
             line = pattern.sub(functools.partial(_fix_label, label=label), line)
         line = _LABEL_JUNK.sub(lambda m: ": " if m.group(1) == ";" else m.group(1) + " ", line)
         line = _LABEL_NO_COLON.sub(lambda m: m.group(1) + ": ", line)
+        line = _SPLIT_NUMBER.sub(r"\1\2\3", line)
         line = _NUMERIC_DATE.sub(_fix_numeric, line)
         line = _NAMED_DATE.sub(_fix_named, line)
         line = _PAGE_NUMBER.sub(_fix_page_number, line)

@@ -641,8 +641,9 @@ def build_bundle(
             in_file += len(d.pages) + d.blank_after
             page = last + 1
     if real:  # a payer's letter and a form typed over its blanks, from senders of their own
-        for kind, render in (("correspondence", _payer_letter), ("work_status", _typed_form)):
-            path = out / f"9{len(files) % 10}-{kind}.pdf"
+        for name, kind, render in (("97-payer-letter", "correspondence", _payer_letter),
+                                   ("98-work-status-form", "work_status", _typed_form)):  # fmt: skip
+            path = out / f"{name}.pdf"  # named to come after the practices' files, in this order
             when = start + timedelta(days=h.randint(0, 700))
             signer = render(path, patient, when, h)
             files.append(str(path))

@@ -45,6 +45,7 @@ def mark(text: str):  # type: ignore[no-untyped-def]
         ("Clinic\nKimberly Lawrence 24/05/1977\nSummary", ("kimberly", "lawrence"), (1977, 5, 24)),
         ("Patient Name: Sarah Smith Ordering Physician: Alex Johnson, MD", ("sarah", "smith"), None),
         ("RE: Patient: FERNANDEZ, LUCIA M. (DOB 03/28/1992)", ("fernandez", "lucia"), (1992, 3, 28)),
+        ("Date of Visit: 2/8/26 Patient: Maria Gonzalez DOB: 6/14/80", ("gonzalez", "maria"), (1980, 6, 14)),
     ],
 )
 def test_a_page_names_its_patient(text: str, name: tuple[str, ...], dob: tuple[int, int, int] | None) -> None:

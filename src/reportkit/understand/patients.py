@@ -80,7 +80,7 @@ _NOT_A_PERSON = re.compile(
 )
 _CUT = re.compile(
     r"\s{2,}|\s*[|•·]\s*|\s+(?=(?:d\.?o\.?b|date\s+of|mrn|sex|age|gender|id\b|dob)\b)|\s*\(|"
-    r"\s+(?=(?:[A-Z][A-Za-z'#]+\.?\s+)?[A-Z][A-Za-z'#]+\s*:)",
+    r"\s+(?=(?:[A-Z][A-Za-z'#]+\.?\s+)?(?!(?:dob|mrn|sex|age|gender|id)\b)[A-Z][A-Za-z'#]+\s*:)",
     re.I,
 )
 

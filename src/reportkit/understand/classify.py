@@ -166,26 +166,45 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
     """(title line, type it names) from the top of a page: a capitals heading or a known title phrase."""
     fallback: tuple[str | None, str | None] = (None, None)
     for n, line in enumerate(pl.top(top)):
-        if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
+        seen = _title_line(line)
+        if seen is None:
             continue
-        if credentialed_name(line) or _PHONE.search(line) or find_dates(line, False):
-            band = _BAND_TITLE.search(line) if n < 2 and PATIENT_HEADER.search(line) else None
-            if band and title_type(band.group("t")):  # "Roe, Jane | DOB: … | MRN: … DISCHARGE SUMMARY"
-                return band.group("t"), title_type(band.group("t"))
+        kind, band, caps, words, digits, named, labelled = seen
+        if kind == "stamp":
+            if band and n < 2:  # "Roe, Jane | DOB: … | MRN: … DISCHARGE SUMMARY"
+                return band, title_type(band)
             continue  # a signature, a phone line or a date stamp is never a title
-        if line.rstrip().endswith(".") and sum(w[:1].islower() for w in line.split()) >= 2:
-            continue  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title
         # a short line in mixed case names a document only at the very top (lower, it is a table row or a
         # list item: "Comprehensive Metabolic Panel (CMP)" in a list of tests)
-        caps = looks_like_title(line)
-        short = len(line.split()) <= 6 and n < MIXED_CASE_TITLE_LINES
-        shorter = len(line.split()) <= 3 and n < 8 and not any(c.isdigit() for c in line)
-        t = title_type(line) if caps or short or shorter else None
-        if t and not _LABEL_VALUE.search(line):
-            return line, t
-        if fallback[0] is None and looks_like_title(line) and len(line.split()) >= 2:
+        short = words <= 6 and n < MIXED_CASE_TITLE_LINES
+        shorter = words <= 3 and n < 8 and not digits
+        if named and (caps or short or shorter) and not labelled:
+            return line, named
+        if fallback[0] is None and caps and words >= 2:
             fallback = (line, None)
     return fallback
+
+
+@lru_cache(maxsize=1 << 14)
+def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None, bool] | None:
+    """What :func:`find_title` needs to know of one line, whatever its place on the page (running headers and
+    letterheads repeat on every page): None for a line that is never a title (a letterhead, a section heading,
+    a sentence); ("stamp", band title, …) for a signature, phone or date line (only a patient band's section
+    title can name the document there); else ("line", None, in capitals, words, has digits, type it names,
+    has a label's value)."""
+    if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
+        return None
+    if credentialed_name(line) or _PHONE.search(line) or find_dates(line, False):
+        band = _BAND_TITLE.search(line) if PATIENT_HEADER.search(line) else None
+        named = band.group("t") if band and title_type(band.group("t")) else None
+        return "stamp", named, False, 0, False, None, False
+    if line.rstrip().endswith(".") and sum(w[:1].islower() for w in line.split()) >= 2:
+        return None  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title
+    words = len(line.split())
+    caps = looks_like_title(line)
+    digits = any(c.isdigit() for c in line)
+    named = title_type(line) if caps or words <= 6 else None
+    return "line", None, caps, words, digits, named, bool(_LABEL_VALUE.search(line))
 
 
 def is_letter(pages: Sequence[PageLines]) -> bool:

@@ -59,12 +59,24 @@ _FAX_COVER = _lines_pattern(r"\bfax\b.*\b(cover|transmittal)\b|\b(cover|transmit
 def _on_any(
     pattern: re.Pattern[str], lines: Sequence[str], needles: Sequence[str] = (), text: str | None = None
 ) -> bool:
-    """Whether ``pattern`` matches one of the lines; ``needles``: words every match contains (when none of them
-    is there, the pattern is not even tried); ``text``: the lines joined and lower-cased, when known."""
+    """Whether ``pattern`` matches one of the lines; ``needles``: words every match contains (only the lines
+    that hold one are searched: a search of one short line is much cheaper than of a page's first lines);
+    ``text``: the lines joined and lower-cased, when known."""
     text = text if text is not None else "\n".join(lines).lower()
-    if needles and not any(needle in text for needle in needles):
+    if not needles:
+        return pattern.search(text) is not None
+    if not any(needle in text for needle in needles):
         return False
-    return pattern.search(text) is not None
+    return any(pattern.search(low) for low in _lines_holding(text, needles))
+
+
+def _lines_holding(text: str, needles: Sequence[str]) -> list[str]:
+    """The lines of a newline-joined text that hold one of ``needles``."""
+    return [low for low in text.split("\n") if any(needle in low for needle in needles)]
+
+
+_PATIENT_NEEDLES = ("patient", "name", "pt", "mrn", "dob", "d.o", "do.", "birth")
+"""What every match of the patient block pattern holds."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +157,7 @@ def signals(pl: PageLines) -> PageSignals:
         title_type=ttype,
         page_of=pl.page_of,
         page_no=pl.page_no,
-        patient_block=_on_any(_PATIENT_BLOCK, top, text=top12),
+        patient_block=_on_any(_PATIENT_BLOCK, top, _PATIENT_NEEDLES, top12),
         care_date=first_labelled_date(pl),
         signed=_signed(pl.lines[-12:]) or any(_is_signature_line(ln) for ln in pl.lines[-2:]),
         blank=chars < 10,
@@ -169,18 +181,19 @@ _SIGNATURE_WORDS = re.compile(
 )
 
 
+_SIGNED_NEEDLES = ("sign", "sincerely", "dictated", "report")
+"""What every match of the signing-line pattern holds."""
+
+
 def _signed(lines: Sequence[str]) -> bool:
     """The page ends with a signature: a signing line that names someone ("Electronically signed by: Dr. Roe",
     "Sincerely," then a name), not a form's blank "Signature: ____ Date: ____"."""
     text = "\n".join(lines).lower()
-    if not any(needle in text for needle in ("sign", "sincerely", "dictated", "report")):
+    if not any(needle in text for needle in _SIGNED_NEEDLES):
         return False
-    seen = -1
-    for m in _SIGNED.finditer(text):
-        i = text.count("\n", 0, m.start())
-        if i == seen:
-            continue
-        seen = i
+    for i, low in enumerate(text.split("\n")):
+        if not any(needle in low for needle in _SIGNED_NEEDLES) or not _SIGNED.search(low):
+            continue  # (one short line searched, not the page's last twelve)
         line = lines[i]
         if any(c.isdigit() for c in line) or _SIGNATURE_WORDS.sub(" ", line).split():
             return True  # "Signed 06/11/2024", "Electronically signed by: Dr. Roe"; a blank form's line has neither

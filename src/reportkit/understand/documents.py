@@ -277,7 +277,9 @@ def build_documents(
         )
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]
-    marks = [document_mark([sig.patient for _, sig in analysed[first - 1 : last]])[0] for first, last, _ in spans]
+    page_marks = [sig.patient for _, sig in analysed]
+    read = [document_mark(page_marks[first - 1 : last]) for first, last, _ in spans]
+    marks = [mark for mark, _ in read]
 
     def same_patient(i: int, j: int) -> bool:  # a copy of a record is a record of the same patient
         return compare(marks[i], marks[j]) is not False
@@ -306,7 +308,7 @@ def build_documents(
         dates = [doc.date for doc, _ in done]
         copies = copies + find_rescans(grams, dates, scanned, duplicate_threshold, same_patient)
     documents = _mark_duplicates([doc for doc, _ in done], copies)
-    documents, patients = assign_patients(documents, [sig.patient for _, sig in analysed])
+    documents, patients = assign_patients(documents, page_marks, read)
     if overrides is not None:
         documents, more = apply_fields(documents, overrides, sources)
         stale += more
@@ -334,14 +336,16 @@ def document_mark(marks: Sequence[PatientMark | None]) -> tuple[PatientMark | No
 
 
 def assign_patients(
-    documents: list[Document], page_marks: Sequence[PatientMark | None]
+    documents: list[Document],
+    page_marks: Sequence[PatientMark | None],
+    read: Sequence[tuple[PatientMark | None, int | None]] | None = None,
 ) -> tuple[list[Document], list[Patient]]:
     """Each document's patient, the bundle's patients, and a warning on every document of a patient who is not
-    the bundle's main one (the most pages)."""
+    the bundle's main one (the most pages). ``read``: each document's :func:`document_mark`, when known."""
     marks = []
     first_read: dict[str, tuple[int, str]] = {}
-    for doc in documents:
-        mark, offset = document_mark(page_marks[doc.first_page - 1 : doc.last_page])
+    for k, doc in enumerate(documents):
+        mark, offset = read[k] if read is not None else document_mark(page_marks[doc.first_page - 1 : doc.last_page])
         marks.append((doc.id, 0 if doc.duplicate_of else doc.page_count, mark))  # a re-sent copy adds no pages
         if mark is not None and offset is not None:
             first_read[doc.id] = (doc.first_page + offset, _mark_snippet(mark))

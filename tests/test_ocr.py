@@ -642,3 +642,21 @@ def test_a_stored_result_is_reused_with_another_ocr_engine_only_if_no_page_wante
     assert not tried.from_cache
     assert any("OCR failed: tesseract stopped with exit code 1" in w for w in tried.index.warnings)
     assert index_bundle(scanned, tmp_path / "b", opts).from_cache  # the same engine again
+
+
+def test_a_scanned_form_typed_over_its_blanks_is_read_in_page_order(tmp_path: Path) -> None:
+    """A scan has no text layer order to undo: Tesseract reads words where they sit, and a value typed a little
+    above its blank (a line of its own for Tesseract: the underline is no text, the blank a wide gap after its
+    label) is moved beside its label by the words' boxes, so the form is dated by its labelled visit."""
+    if ENGINE is None or "eng" not in ENGINE.langs:
+        pytest.skip("needs Tesseract with English (apt-get install tesseract-ocr tesseract-ocr-eng)")
+    from test_real_bundles import _typed_over_form
+
+    form = tmp_path / "form.pdf"
+    _typed_over_form(form, [(104, 712, "2/8/26"), (216, 703, "Gonzalez, Maria T"), (372, 698, "6/14/80")])
+    scan = fax_of(form, range(1), tmp_path / "scan.pdf")
+    index = index_bundle([scan], tmp_path / "out", IndexOptions(use_cache=False)).index
+    assert [p.text_source for p in index.pages] == ["ocr"]
+    doc = index.documents[0]
+    assert doc.date == "2026-02-08"
+    assert doc.evidence["date"].snippet.startswith("Date: 2/8/26")  # read beside its label, not on its own

@@ -126,6 +126,21 @@ def test_a_line_of_text_above_a_blank_stays_where_it_is(tmp_path: Path) -> None:
     assert "Date: ____________ Patient: ______________________ DOB: ____________" in text
 
 
+def test_ocr_words_typed_above_a_blank_go_beside_its_label_and_a_line_of_text_stays() -> None:
+    from reportkit.ingest.forms import Word, fill_ocr_lines
+
+    def line(y: float, *words: tuple[str, float]) -> list[Word]:  # each word at x, 10 px per character
+        return [Word(t, x, y, x + 10 * len(t), y + 20) for t, x in words]
+
+    labels = line(100, ("Date:", 0), ("DOB:", 400))  # blanks: wide gaps after the labels (no text to OCR)
+    typed = line(76, ("2/8/26", 70), ("6/14/80", 460))
+    assert fill_ocr_lines([typed, labels]) == {0: None, 1: "Date: 2/8/26 DOB: 6/14/80"}
+    prose = line(76, ("Reason", 0), ("for", 70), ("visit", 110), ("follow-up", 170), ("of", 270), ("knee", 300))
+    assert fill_ocr_lines([prose, labels]) == {}
+    far = line(20, ("2/8/26", 70))  # three lines up: not typed into this blank
+    assert fill_ocr_lines([far, labels]) == {}
+
+
 # -- 1. a change of patient ends a document ------------------------------------------------------------------
 
 NOTICE = """PINNACLE HEALTH PLANS

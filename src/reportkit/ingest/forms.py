@@ -136,3 +136,75 @@ def _nearest(blanks: Sequence[_Blank], phrase: Box) -> int | None:
         if best is None or distance < best[0]:
             best = (distance, k)
     return None if best is None else best[1]
+
+
+# --- OCR'd forms -------------------------------------------------------------------------------------------
+
+_GAP = 3.0
+"""A label whose next word on its line is this many line heights away (or that ends the line) has a blank."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One OCR'd word and its box in image pixels (y grows downwards, as Tesseract gives it)."""
+
+    text: str
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+def fill_ocr_lines(lines: Sequence[Sequence[Word]]) -> dict[int, str | None]:
+    """For an OCR'd page's lines (each its words, left to right, top to bottom), the lines to rewrite: a line
+    that holds only values typed a little above the blanks of the next line (the underline itself is not text
+    to OCR, so a blank shows as a wide gap after a label: "Date:      Patient:") is moved into those gaps.
+    Returns line index → its new text (None: the line is gone, its words moved)."""
+    out: dict[int, str | None] = {}
+    for k in range(1, len(lines)):
+        above, line = lines[k - 1], lines[k]
+        if k - 1 in out or not above or not line:
+            continue
+        gaps = _ocr_gaps(line)
+        if not gaps:
+            continue
+        height = max(w.bottom - w.top for w in line)
+        if not 0 < line[0].bottom - above[-1].bottom <= ABOVE * height:
+            continue  # not just above the labels' line
+        placed: dict[int, list[str]] = {}
+        for phrase in _ocr_phrases(above, height):
+            left, right = phrase[0].left, phrase[-1].right
+            into = next((i for i, (start, end) in gaps.items() if start - height <= left <= end - height / 2), None)
+            if into is None or right > gaps[into][1] + height:
+                break  # a word of the line above is no typed value: it is a line of text
+            placed.setdefault(into, []).extend(w.text for w in phrase)
+        else:
+            words = [w.text for w in line]
+            for i in sorted(placed, reverse=True):
+                words[i + 1 : i + 1] = placed[i]
+            out[k - 1], out[k] = None, " ".join(words)
+    return out
+
+
+def _ocr_gaps(line: Sequence[Word]) -> dict[int, tuple[float, float]]:
+    """Blanks on a line: word index of a label ("Date:") → the span of empty page after it."""
+    gaps = {}
+    for i, word in enumerate(line):
+        if not word.text.endswith(":"):
+            continue
+        height = word.bottom - word.top
+        end = line[i + 1].left if i + 1 < len(line) else word.right + 40 * height
+        if end - word.right >= _GAP * height:
+            gaps[i] = (word.right, end)
+    return gaps
+
+
+def _ocr_phrases(words: Sequence[Word], height: float) -> list[list[Word]]:
+    """Runs of words with at most two spaces' gap (about a line height) between them."""
+    runs: list[list[Word]] = []
+    for word in words:
+        if runs and word.left - runs[-1][-1].right <= height:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+    return runs

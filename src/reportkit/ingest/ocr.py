@@ -30,11 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reportkit.ingest.forms import Word, fill_ocr_lines
+
 if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
     from reportkit.models import Document, Page
 
-OCR_VERSION = 2
+OCR_VERSION = 3
 """Bump when what OCR produces for a page changes, so old cache entries are not reused."""
 LOW_CONFIDENCE = 70.0
 """Mean word confidence (0-100) under which a page's reading is doubtful: fields from it carry a warning."""
@@ -307,9 +309,12 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
         raise OcrFailed("tesseract wrote no output", str(exc)) from None
     confidences = []
     lines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    boxes: dict[tuple[str, str, str], list[Word]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         try:
             conf = float(row.get("conf") or -1)
+            left, top = float(row.get("left") or 0), float(row.get("top") or 0)
+            right, bottom = left + float(row.get("width") or 0), top + float(row.get("height") or 0)
         except ValueError:
             continue
         word = (row.get("text") or "").strip()
@@ -317,11 +322,36 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
             confidences.append(conf)
             key = (row.get("block_num") or "", row.get("par_num") or "", row.get("line_num") or "")
             lines.setdefault(key, []).append((word, conf))
+            boxes.setdefault(key, []).append(Word(word, left, top, right, bottom))
     mean = round(sum(confidences) / len(confidences), 1) if confidences else None
     line_confs = tuple(
         (" ".join(w for w, _ in words), round(sum(c for _, c in words) / len(words), 1)) for words in lines.values()
     )
-    return _Reading(_tidy(text), mean, len(confidences), textpdf, line_confs)
+    text = _typed_values_placed(_tidy(text), list(boxes.values()))
+    return _Reading(text, mean, len(confidences), textpdf, line_confs)
+
+
+def _typed_values_placed(text: str, lines: list[list[Word]]) -> str:
+    """The OCR text with a form's values typed a little above their blanks moved beside their labels
+    (:func:`reportkit.ingest.forms.fill_ocr_lines`); unchanged when a line to rewrite cannot be found in it."""
+    edits = fill_ocr_lines(lines)
+    if not edits:
+        return text
+    out = text.split("\n")
+    gone: set[int] = set()
+    at = 0
+    for k in sorted(edits):
+        wanted = " ".join(w.text for w in lines[k])
+        found = next((j for j in range(at, len(out)) if " ".join(out[j].split()) == wanted), None)
+        if found is None:
+            return text
+        new = edits[k]
+        if new is None:
+            gone.add(found)
+        else:
+            out[found] = new
+        at = found + 1
+    return "\n".join(line for j, line in enumerate(out) if j not in gone)
 
 
 def _tidy(text: str) -> str:

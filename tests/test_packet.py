@@ -513,3 +513,62 @@ def test_draft_cites_bates_numbers_from_a_bates_map(sample_packet: Path, tmp_pat
     assert "SMITH0000001" not in plain_text and "(p. 1-2)" in plain_text
     code, output = run("draft", plain, "--format", "docx", "--force", "--bates-map", tmp_path / "none.json")
     assert code == 3 and "none.json: not found" in output
+
+
+_KILLED_AT = """
+import os, signal, sys
+from reportkit.packet import ledger
+from reportkit.cli import main
+where = sys.argv.pop(1)
+real = getattr(ledger, where)
+
+def killed(*args, **kwargs):
+    if where == "_save":  # killed while the ledger's temporary file is written, before it is renamed
+        import tempfile
+        fd, _ = tempfile.mkstemp(dir=args[0].parent, prefix="." + args[0].name + ".", suffix=".tmp")
+        os.write(fd, b'{"schema": "reportkit/bates-ledger@1", "iss')
+    os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(ledger, where, killed)
+sys.argv[0] = "reportkit"
+main()
+"""
+
+
+@pytest.mark.parametrize("where", ["record", "_save"])
+def test_a_packet_killed_before_its_ledger_is_updated_never_frees_its_numbers(tmp_path: Path, where: str) -> None:
+    """SIGKILL after the packet folder is in place but before its range is marked issued ("record"), or while
+    the ledger is being written ("_save": the reservation itself, then nothing is published): the next packet
+    of other records never reuses the numbers of a packet that may exist, and says what it found."""
+    import sys
+
+    case = _case(tmp_path, n_records=1)
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED_AT)
+    first = tmp_path / "p1"
+    done = subprocess.run(
+        [sys.executable, str(script), where, "packet", str(case), "--out", str(first)], capture_output=True
+    )
+    assert done.returncode == -9
+    ledger_file = case / "bates-ledger.json"
+    if where == "record":  # the packet was published: its range is in the ledger, reserved
+        assert (first / "packet.pdf").is_file()
+        entries = json.loads(ledger_file.read_text())["issued"]
+        assert [(e["first"], e["state"]) for e in entries] == [(1, "reserved")]
+        served = entries[0]["last"]
+    else:  # killed writing the reservation: nothing published, a cut-off temporary file beside the ledger
+        assert not first.exists() and not ledger_file.exists()
+        assert list(case.glob(".bates-ledger.json.*.tmp"))
+        served = 0
+    shutil.copy(sorted(RECORDS.glob("*.pdf"))[2], case / "records")  # other records: another production
+    code, output = run("packet", case, "--out", tmp_path / "p2")
+    assert code == 0, output
+    entries = json.loads(ledger_file.read_text())["issued"]
+    assert entries[-1]["first"] == served + 1 and entries[-1]["state"] == "issued"
+    assert not list(case.glob(".bates-ledger.json.*.tmp"))
+    if where == "record":
+        assert "reserved by a packet build that did not finish" in " ".join(output.split())
+        # the interrupted production built again takes its own reserved numbers and marks them issued
+        (case / "records" / sorted(RECORDS.glob("*.pdf"))[2].name).unlink()
+        assert run("packet", case, "--out", first, "--force")[0] == 0
+        assert [e["state"] for e in json.loads(ledger_file.read_text())["issued"]] == ["issued", "issued"]

@@ -758,7 +758,9 @@ def make_packet(
             ledger_path = options.ledger_file or (resolved.case_dir / ledger.LEDGER_NAME if resolved.case_dir else None)
             if ledger_path is not None:
                 held.enter_context(ledger.locked(ledger_path))  # one production at a time per ledger
-                entries = ledger.read(ledger_path)
+                entries, recovered = ledger.recover(ledger_path)
+                notes.extend(recovered)
+                notes.extend(ledger.unfinished(entries, production))
         start = options.start if options.start is not None else ledger.next_start(entries, prefix, production)
         bates_mod.check_numbering(start, index.page_count, options.digits)
         if ledger_path is not None:
@@ -803,22 +805,20 @@ def make_packet(
                 hint="Run again with --debug for the details; re-saving the record (print to PDF) usually helps.",
                 detail=exc.detail,
             ) from None
+        issued = ledger.Issued(
+            prefix,
+            start,
+            start + index.page_count - 1,
+            options.digits,
+            production,
+            tuple(s.sha256 for s in index.sources),
+            ledger.now(),
+        )
+        if ledger_path is not None:  # reserve, publish, confirm: a crash in between never frees the numbers
+            entries = ledger.reserve(ledger_path, entries, issued)
         _write_folder(out_dir, outputs, options.force)
         if ledger_path is not None:
-            # (if this fails, the packet exists but its range is not recorded: the error says which ledger)
-            ledger.record(
-                ledger_path,
-                entries,
-                ledger.Issued(
-                    prefix,
-                    start,
-                    start + index.page_count - 1,
-                    options.digits,
-                    production,
-                    tuple(s.sha256 for s in index.sources),
-                    ledger.now(),
-                ),
-            )
+            ledger.record(ledger_path, entries, issued)
         return PacketResult(
             out_dir=out_dir,
             written=sorted(outputs),

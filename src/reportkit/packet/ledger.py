@@ -9,6 +9,12 @@ A JSON file in the case folder (``bates-ledger.json``)::
 ``production`` is a fingerprint of the inputs and settings (not the start number): building the same packet
 again reuses its own range instead of being refused, so a rebuild gives the same bytes. Inputs are named by
 SHA-256 only. To withdraw a range that was never served, delete its entry by hand.
+
+Crash safety: a production's range is written to the ledger as ``"state": "reserved"`` (on disk, synced)
+before its packet folder becomes visible, and marked ``issued`` after. A run killed in between leaves the
+range reserved: its numbers stay taken (never given to other pages), and the next packet says so. A ledger
+update interrupted half-way leaves a ``.bates-ledger.json.*.tmp`` beside the ledger; the next run (holding the
+lock) takes any range it holds into the ledger, then removes it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +43,8 @@ class Issued:
     production: str
     inputs: tuple[str, ...]
     issued: str
+    state: str = "issued"
+    """``reserved`` (numbered, its packet not known to be written: a run that did not finish) or ``issued``."""
 
 
 def read(path: Path) -> list[Issued]:
@@ -78,8 +86,32 @@ def check(entries: list[Issued], prefix: str, first: int, last: int, production:
             )
 
 
+def reserve(path: Path, entries: list[Issued], entry: Issued) -> list[Issued]:
+    """Record the production's range as reserved, on disk, before its packet is written; returns the ledger's
+    entries now. Nothing is written to the packet folder when this fails."""
+    reserved = replace(entry, state="reserved")
+    try:
+        return _write(path, entries, reserved)
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: the Bates ledger cannot be written ({exc.strerror}); no packet was written.",
+            hint="Check free space and permissions of the case folder (or --ledger), then run again.",
+        ) from None
+
+
 def record(path: Path, entries: list[Issued], entry: Issued) -> None:
-    """Add (or refresh) the production's entry and write the ledger atomically."""
+    """Add (or refresh) the production's entry as issued and write the ledger atomically."""
+    try:
+        _write(path, entries, replace(entry, state="issued"))
+    except OSError as exc:
+        raise OutputError(
+            f"{path}: the packet was written but the Bates ledger could not mark its range issued "
+            f"({exc.strerror}); the range stays reserved, so its numbers are not given again.",
+            hint="Fix the space or permissions and build the packet again with --force to mark it issued.",
+        ) from None
+
+
+def _write(path: Path, entries: list[Issued], entry: Issued) -> list[Issued]:
     kept = [
         e
         for e in entries
@@ -87,20 +119,82 @@ def record(path: Path, entries: list[Issued], entry: Issued) -> None:
     ]
     kept.append(entry)
     kept.sort(key=lambda e: (e.prefix, e.first))
-    data = {"schema": SCHEMA, "issued": [asdict(e) | {"inputs": list(e.inputs)} for e in kept]}
+    _save(path, kept)
+    return kept
+
+
+def _save(path: Path, entries: list[Issued]) -> None:
+    """Write the ledger atomically and durably: a synced temporary file renamed over it, the folder synced."""
+    data = {"schema": SCHEMA, "issued": [asdict(e) | {"inputs": list(e.inputs)} for e in entries]}
     text = json.dumps(data, indent=2) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(
-            f"{path}: the packet was written but the Bates ledger could not be updated ({exc.strerror}).",
-            hint=f"Add the range {entry.prefix}{entry.first}-{entry.last} to the ledger by hand, or fix the "
-            "permissions and build the packet again with --force.",
-        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def recover(path: Path) -> tuple[list[Issued], list[str]]:
+    """Read the ledger, first taking in what an interrupted update left beside it (held under the lock: no
+    other run is writing). Returns its entries and what was found, for the run's warnings."""
+    notes: list[str] = []
+    leftovers = sorted(path.parent.glob(f".{path.name}.*.tmp")) if path.parent.is_dir() else []
+    entries = read(path)
+    taken = 0
+    for leftover in leftovers:
+        try:
+            data = json.loads(leftover.read_text(encoding="utf-8"))
+            found = [Issued(**{**e, "inputs": tuple(e.get("inputs", ()))}) for e in data["issued"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            found = []  # cut off while written: what it held was reserved before, in the ledger itself
+        known = {(e.prefix, e.first, e.production) for e in entries}
+        for e in found:
+            if (e.prefix, e.first, e.production) not in known:
+                entries.append(replace(e, state="reserved"))
+                taken += 1
+    if taken:
+        entries.sort(key=lambda e: (e.prefix, e.first))
+        try:
+            _save(path, entries)
+        except OSError as exc:
+            raise OutputError(
+                f"{path}: an interrupted ledger update left ranges beside the ledger, and they cannot be taken "
+                f"into it ({exc.strerror}).",
+                hint="Fix the space or permissions of the case folder, then run again.",
+            ) from None
+        notes.append(f"{path}: {taken} range(s) from an interrupted ledger update were taken into it (reserved)")
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+    return entries, notes
+
+
+def unfinished(entries: list[Issued], production: str) -> list[str]:
+    """Warnings for ranges another run reserved and did not mark issued."""
+    return [
+        f"the Bates ledger holds {e.prefix}{e.first:0{e.digits}d}-{e.prefix}{e.last:0{e.digits}d} reserved by a "
+        f"packet build that did not finish ({e.issued}): those numbers stay taken. If no packet with them was "
+        "served, its entry may be deleted from the ledger by hand"
+        for e in entries
+        if e.state == "reserved" and e.production != production
+    ]
 
 
 def now() -> str:

@@ -71,7 +71,7 @@ def _phrases(text: str, blanks: Sequence[_Blank], charbox: CharBox) -> list[tupl
     the text and its box: words on one line, one after the other with at most two spaces' gap."""
     out: list[tuple[int, int, Box]] = []
     for m in _WORD.finditer(text):
-        if m.group().endswith(":") or _inside_blank_line(m.start(), blanks):
+        if m.group().endswith(":") or _inside_any(m.start(), m.end(), blanks):
             continue
         left, bottom, _, top = charbox(m.start(), False)
         right = charbox(m.end() - 1, False)[2]
@@ -87,6 +87,7 @@ def _phrases(text: str, blanks: Sequence[_Blank], charbox: CharBox) -> list[tupl
 
 
 def _inside_any(start: int, end: int, blanks: Sequence[_Blank]) -> bool:
+    """Whether the span overlaps a label and its blank."""
     return any(start < b.end and b.label_start < end for b in blanks)
 
 
@@ -109,11 +110,6 @@ def _blank(m: re.Match[str], charbox: CharBox) -> _Blank:
         cap = charbox(words[-1].start(), False)
         height = max(LINE * (cap[3] - cap[1]), 1.0)
     return _Blank(label_start, start, end, (left, bottom, right, bottom + height))
-
-
-def _inside_blank_line(index: int, blanks: Sequence[_Blank]) -> bool:
-    """Whether a word is part of a label and its blank (the label's words)."""
-    return any(b.label_start <= index < b.end for b in blanks)
 
 
 def _nearest(blanks: Sequence[_Blank], phrase: Box) -> int | None:

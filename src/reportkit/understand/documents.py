@@ -263,6 +263,7 @@ def build_documents(
     if overrides is not None:
         spans, stale = apply_boundaries(spans, overrides, sources)
     scanned = [any(p.text_source == "ocr" for p in pages[first - 1 : last]) for first, last, _ in spans]
+    rescans = any(scanned)  # a bundle with OCR'd pages: re-scans are looked for
     specs = [
         DocSpec(
             doc_id=f"D{n:04d}",
@@ -273,7 +274,7 @@ def build_documents(
             title=titles[first - 1],
             start_score=None if any(r.startswith("override") for r in reasons) else scores.get(first),
             near_miss=_near_miss(scores, first, last),
-            rescan=any(scanned),
+            rescan=rescans,
         )
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]
@@ -302,7 +303,7 @@ def build_documents(
     for doc, prints in done[finder.seen :]:
         finder.add(prints.words, doc.date)
     copies = finder.copies
-    if any(scanned):
+    if rescans:
         copied = {c.index for c in copies}
         grams = [None if i in copied else prints.letters for i, (_, prints) in enumerate(done)]
         dates = [doc.date for doc, _ in done]

@@ -148,3 +148,54 @@ def test_a_thread_started_outside_threading_also_keeps_workers_from_forking() ->
     while not can_fork() and time.monotonic() < deadline:  # until the thread has ended
         time.sleep(0.01)
     assert can_fork()
+
+
+_ORPHAN_SCRIPT = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from reportkit.workers import Limits, Task, WorkerPool
+pool = WorkerPool(2, Limits(timeout=120), fork={fork!r})
+pids = [o.value for o in pool.map([Task(i, "worker_tasks:pid", (i, 0.5)) for i in range(2)])]
+outcomes = pool.map([Task(9, "worker_tasks:nap", (9, 120))])  # one worker busy, the other idle
+print(*pids, flush=True)
+time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process runs (a zombie nobody has reaped yet counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+@BOTH
+def test_workers_end_when_their_parent_is_killed(fork: bool, tmp_path: object) -> None:
+    """``kill -9`` of the command: its workers, busy or idle, must not live on with nobody to answer."""
+    import os
+    import signal
+    import subprocess
+    import time
+    from pathlib import Path
+
+    script = _ORPHAN_SCRIPT.format(tests=str(Path(__file__).parent), fork=fork)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert len(set(pids)) == 2 and all(_alive(p) for p in pids)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        if parent.stdout is not None:
+            parent.stdout.close()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [p for p in pids if _alive(p)]
+    for p in left:  # do not leave them behind either way
+        os.kill(p, signal.SIGKILL)
+    assert not left, f"workers {left} outlived their parent"

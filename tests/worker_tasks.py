@@ -32,3 +32,9 @@ def grab(megabytes: int) -> int:
     block = bytearray(megabytes * 1024 * 1024)
     block[::4096] = b"x" * len(block[::4096])
     return len(block)
+
+
+def pid(value: int, seconds: float) -> int:
+    """This worker's process id, after a nap (so that two at once go to two workers)."""
+    time.sleep(seconds)
+    return os.getpid()

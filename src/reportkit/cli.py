@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from reportkit import api, cite
-from reportkit.errors import ExitCode, ReportkitError, UsageError
+from reportkit.errors import ExitCode, ReportkitError, Terminated, UsageError, stop_on_sigterm
 from reportkit.models import RecordIndex
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
@@ -55,6 +55,14 @@ def _root(
     """reportkit: record indexes for medical assessments (IMEs and second opinions)."""
 
 
+def _stopped_by(exc: KeyboardInterrupt) -> str:
+    return "stopped (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+
+
+def _stop_code(exc: KeyboardInterrupt) -> ExitCode:
+    return ExitCode.TERMINATED if isinstance(exc, Terminated) else ExitCode.INTERRUPTED
+
+
 @contextmanager
 def _reporting(debug: bool) -> Iterator[None]:
     """Turn library errors into a message and an exit code; tracebacks only with --debug."""
@@ -67,9 +75,9 @@ def _reporting(debug: bool) -> Iterator[None]:
         if debug and exc.detail:
             _say(f"debug: {exc.detail}")
         raise typer.Exit(int(exc.exit_code)) from None
-    except KeyboardInterrupt:
-        _say("interrupted: no outputs were written.")
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    except KeyboardInterrupt as exc:
+        _say(f"{_stopped_by(exc)}: no outputs were written.")
+        raise typer.Exit(int(_stop_code(exc))) from None
     except typer.Exit:
         raise
     except Exception:
@@ -784,9 +792,10 @@ def batch(
             finally:
                 if bar is not None:
                     bar.stop()
-        except KeyboardInterrupt:
-            _say("interrupted: finished cases are kept; unfinished ones left no output and run on the next run.")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except KeyboardInterrupt as exc:
+            _say(f"{_stopped_by(exc)}: finished cases are kept; unfinished ones left no output and run on the next "
+                 "run.")  # fmt: skip
+            raise typer.Exit(int(_stop_code(exc))) from None
         if not quiet:
             _batch_table(result)
         raise typer.Exit(int(result.exit_code))
@@ -809,4 +818,5 @@ def _batch_table(result: Any) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    stop_on_sigterm()
     app()

@@ -34,6 +34,24 @@ class ExitCode(IntEnum):
     """A program reportkit needs for this output is not installed (LibreOffice for PDF drafts)."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C; no partial outputs were left."""
+    TERMINATED = 143
+    """Stopped by SIGTERM (``kill``, a job scheduler's time limit); as with Ctrl-C, no partial outputs were
+    left."""
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread when the process gets SIGTERM (see :func:`stop_on_sigterm`): a kind of
+    KeyboardInterrupt, so that every clean-up that Ctrl-C gets (workers stopped, temporaries removed) runs."""
+
+
+def stop_on_sigterm() -> None:
+    """Handle SIGTERM like Ctrl-C from now on (for the command line; a library leaves signals to its caller)."""
+    import signal
+
+    def _raise(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, _raise)
 
 
 class ReportkitError(Exception):

@@ -160,8 +160,23 @@ def _os_threads() -> int:
     return 1
 
 
-def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = ()) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies (Linux's parent-death signal; elsewhere a no-op):
+    a worker or a program it runs must not live on, blocked, after a ``kill -9`` of the command."""
+    if not sys.platform.startswith("linux"):
+        return
+    with suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
+def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = (), parent: int = 0) -> None:
+    die_with_parent()
+    if parent and os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and SIGTERM and ends the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker would inherit the parent's handler
     # A hostile file can make the PDF library abort (allocation refused under the memory limit): the parent
     # reports that file as crashed; a traceback dump inherited from the parent (pytest's) would only be noise.
     faulthandler.disable()
@@ -273,7 +288,7 @@ class WorkerPool:
         parent_conn, child_conn = ctx.Pipe()
         process = ctx.Process(
             target=_worker_main,
-            args=(child_conn, self.limits.memory_mb, preload),
+            args=(child_conn, self.limits.memory_mb, preload, os.getpid()),
             daemon=self.daemon,
             name="reportkit-reader" if self.daemon else "reportkit-case",
         )

@@ -14,7 +14,6 @@ page is straightened before reading.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
@@ -22,7 +21,6 @@ import itertools
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import unicodedata
@@ -31,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit.ingest.forms import Word, fill_ocr_lines
+from reportkit.workers import die_with_parent
 
 if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
@@ -253,13 +252,6 @@ def find_skew(image: Any, limit: float = 5.0) -> float:
 # --- tesseract ----------------------------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 @dataclass(frozen=True)
 class _Reading:
     text: str
@@ -291,7 +283,7 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
             timeout=timeout,
             env=env,
             check=False,
-            preexec_fn=_die_with_parent if os.name == "posix" else None,
+            preexec_fn=die_with_parent if os.name == "posix" else None,
         )
     except subprocess.TimeoutExpired:
         raise OcrFailed(f"OCR took longer than {timeout:g} s and was stopped") from None
@@ -378,7 +370,7 @@ def _osd_rotation(image: Any, dpi: float, timeout: float, work: Path) -> int | N
             timeout=timeout,
             env=env,
             check=False,
-            preexec_fn=_die_with_parent if os.name == "posix" else None,
+            preexec_fn=die_with_parent if os.name == "posix" else None,
         )
     except (subprocess.SubprocessError, OSError):
         return None

@@ -1,0 +1,96 @@
+"""Faults from outside: signals to the command, kills at every step that publishes outputs. After each, a
+re-run succeeds and no half state is visible."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINUX = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads processes from /proc")
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundle that takes the indexer a few seconds (long enough to be stopped while its workers read)."""
+    path = tmp_path_factory.mktemp("big") / "bundle.pdf"
+    subprocess.run(
+        [sys.executable, str(ROOT / "samples" / "generate.py"), "--bench-pages", "3000", "--out", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return False
+
+
+def _index(bundle: Path, out: Path, cache: Path, *extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "reportkit", "index", str(bundle), "--out", str(out), "--cache-dir", str(cache)]
+    return subprocess.Popen(
+        [*command, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=out.parent
+    )
+
+
+def _workers_of(process: subprocess.Popen[str], timeout: float = 30) -> list[int]:
+    """The command's worker processes, once it has started them."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        if workers:
+            time.sleep(0.3)  # while they read
+            return _children(process.pid)
+        time.sleep(0.02)
+    raise AssertionError("the command started no workers")
+
+
+def _gone(pids: list[int], timeout: float = 10) -> Iterator[int]:
+    deadline = time.monotonic() + timeout
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for p in pids:
+        if _alive(p):
+            os.kill(p, signal.SIGKILL)
+            yield p
+
+
+@LINUX
+def test_sigterm_stops_an_index_like_ctrl_c(big: Path, tmp_path: Path) -> None:
+    """A scheduler's ``kill``: workers stopped, nothing written, exit 143, a message, no traceback."""
+    out = tmp_path / "out"
+    run = _index(big, out, tmp_path / "cache", "--no-cache")
+    workers = _workers_of(run)
+    run.send_signal(signal.SIGTERM)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 143, stderr
+    assert "stopped (SIGTERM)" in stderr and "Traceback" not in stderr
+    assert not out.exists() or not any(out.iterdir())
+    assert not list(_gone(workers)), "workers outlived the command"
+
+
+@LINUX
+def test_kill_9_of_an_index_takes_its_workers_with_it(big: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = _index(big, out, tmp_path / "cache", "--no-cache")
+    workers = _workers_of(run)
+    run.send_signal(signal.SIGKILL)
+    run.communicate(timeout=60)
+    assert not list(_gone(workers)), "workers outlived the command"

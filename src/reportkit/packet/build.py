@@ -29,7 +29,16 @@ from reportkit.packet import bates as bates_mod
 from reportkit.packet import case as case_mod
 from reportkit.packet import exhibit_list, geometry, ledger, manifest
 from reportkit.packet.exhibits import Grouping, Numbering, Plan, PlannedPage, check_label_format, plan
-from reportkit.packet.pdf import Bookmark, OutputPdf, PdfWriteProblem, Stamper, StampItem, TextBoxes, text_width
+from reportkit.packet.pdf import (
+    Bookmark,
+    OpenedPdf,
+    OutputPdf,
+    PdfWriteProblem,
+    Stamper,
+    StampItem,
+    TextBoxes,
+    text_width,
+)
 from reportkit.version import __version__
 
 TOOL = f"reportkit {__version__}"
@@ -280,7 +289,7 @@ class _Builder:
         self.plan = the_plan
         self.title = title
         self.warnings: list[str] = []
-        self.sources: list[Any] = []
+        self.sources: list[OpenedPdf] = []
         self.passwords: list[str | None] = []
         self._by_exhibit: dict[int, list[PlannedPage]] = {}
         self.crowded: list[str] = []
@@ -301,9 +310,7 @@ class _Builder:
                     "pages two numbers.",
                     hint="Produce the original (unstamped) records, or cite the numbers already on this file.",
                 )
-            if len(pdf.pages) != source.page_count:
-                raise InputError(f"{path}: has {len(pdf.pages)} pages, the index says {source.page_count}.")
-            self.sources.append(pdf)
+            self.sources.append(OpenedPdf(_same_pages(pdf, source.page_count, path)))
             self.passwords.append(password)
 
     def stamp(self) -> None:
@@ -312,12 +319,11 @@ class _Builder:
         opts = self.options
         first_pages = {e.first.number for e in self.plan.exhibits}
         exhibit_of = {p.bates.number: p.exhibit for p in self.plan.pages}
-        stampers = [Stamper(pdf) for pdf in self.sources]
+        stampers = [Stamper(source) for source in self.sources]
         boxes_by_source = self._text_boxes()
         crowded: list[str] = []
         for planned in self.plan.pages:
-            pdf = self.sources[planned.source]
-            page = pdf.pages[planned.source_page - 1]
+            page = self.sources[planned.source].pages[planned.source_page - 1]
             media, crop, rotate = page_boxes(page)
             box = geometry.visible_box(media, crop)
             rotation = geometry.normalise_rotation(rotate)
@@ -523,6 +529,23 @@ class _Builder:
         return out.save(f"{self.title}{suffix}", TOOL)
 
 
+def _same_pages(pdf: Any, expected: int, path: Path) -> Any:
+    """``pdf`` with the pages the index read (pdfium), mending a damaged page tree qpdf reads otherwise."""
+    from reportkit.packet.pdf import rebuild_page_tree
+
+    count = len(pdf.pages)
+    if count == expected:
+        return pdf
+    rebuilt = rebuild_page_tree(pdf, expected)
+    if rebuilt is not None:
+        return rebuilt
+    raise InputError(
+        f"{path}: its page tree is damaged: the index read {expected} page(s) from it, the PDF writer finds "
+        f"{count}, so its pages cannot be stamped and copied one for one.",
+        hint="Re-save the file (open it and print to PDF) and run again. Nothing was written.",
+    )
+
+
 def _problem(path: Path, exc: PdfWriteProblem) -> ReportkitError:
     if exc.problem in ("encrypted", "wrong_password"):
         return EncryptedError(
@@ -634,7 +657,8 @@ def _read_report(path: Path, passwords: Sequence[str]) -> bytes:
     if password is None:
         return path.read_bytes()
     out = OutputPdf()
-    out.add_pages(pdf, range(len(pdf.pages)))
+    opened = OpenedPdf(pdf)
+    out.add_pages(opened, range(len(opened.pages)))
     return out.save("Report", TOOL)
 
 

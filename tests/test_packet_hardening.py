@@ -119,3 +119,33 @@ def test_a_page_tree_that_cannot_be_mended_is_named_clearly(tmp_path: Path, monk
     flat = " ".join(output.split())
     assert "damaged.pdf: its page tree is damaged" in flat and "print to PDF" in flat
     assert "Traceback" not in output and not (tmp_path / "p").exists()
+
+
+def _modes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mode & 0o777 for p in sorted(folder.rglob("*"))}
+
+
+def test_packet_files_are_private_and_a_given_folder_keeps_its_mode(tmp_path: Path) -> None:
+    """Issue 15 item 7: a packet (decrypted records) was written in a 0755 folder with 0644 files. Every file
+    is 0600 and every folder reportkit creates 0700, whatever the umask; a folder the user made is not chmod'ed."""
+    import os
+
+    src = shared_stream_pdf(tmp_path / "records.pdf", 3)
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "new" / "deeper" / "packet"
+        code, output = run("packet", src, "--out", out, "--prefix", "M", "--no-ledger", "--chronology")
+        assert code == 0, output
+        given = tmp_path / "given"
+        given.mkdir(mode=0o750)
+        code, output = run("packet", src, "--out", given, "--prefix", "M", "--no-ledger")
+        assert code == 0, output
+    finally:
+        os.umask(old)
+    modes = _modes(out)
+    assert {n for n, m in modes.items() if (out / n).is_dir()} == {"exhibits", "chronology"}
+    assert all(m == (0o700 if (out / n).is_dir() else 0o600) for n, m in modes.items()), modes
+    for folder in (out, out.parent, out.parent.parent):
+        assert folder.stat().st_mode & 0o777 == 0o700
+    assert given.stat().st_mode & 0o777 == 0o750
+    assert all(m in (0o600, 0o700) for m in _modes(given).values())

@@ -662,24 +662,46 @@ def _read_report(path: Path, passwords: Sequence[str]) -> bytes:
     return out.save("Report", TOOL)
 
 
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+"""Modes of what a packet writes (it holds records, decrypted when they were encrypted): private to the user."""
+
+
+def _make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, each 0700 (existing folders are left as they are)."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=FOLDER_MODE)
+        os.chmod(path, FOLDER_MODE)  # mkdir's mode is cut by the umask; this one must be exact
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """A new 0600 file holding ``data``, synced to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), FILE_MODE)
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())  # on disk before the folder is renamed into place
+
+
 def _write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
-    """Write every file into a fresh folder beside ``out_dir`` and swap it in: all or nothing."""
+    """Write every file into a fresh folder beside ``out_dir`` and swap it in: all or nothing. Files are 0600
+    and folders 0700; an ``out_dir`` that exists keeps its mode (it is the user's folder)."""
     parent = out_dir.absolute().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
+        _make_folders(parent)
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.", suffix=".tmp"))  # 0700
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the packet folder ({exc.strerror}).") from None
     old: Path | None = None
     try:
         for name, data in files.items():
             path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())  # on disk before the folder is renamed into place
-        os.chmod(tmp, 0o755)
+            _make_folders(path.parent)
+            _write_private(path, data)
+        if out_dir.is_dir():
+            os.chmod(tmp, out_dir.stat().st_mode & 0o7777)
         if out_dir.exists():
             if not force and any(out_dir.iterdir()):
                 raise OutputError(f"{out_dir}: the folder exists and is not empty.", hint="Use --force.")
@@ -912,8 +934,8 @@ def stamp_pdf(
 
 def _write_folder_file(path: Path, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        _make_folders(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

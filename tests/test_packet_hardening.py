@@ -149,3 +149,104 @@ def test_packet_files_are_private_and_a_given_folder_keeps_its_mode(tmp_path: Pa
         assert folder.stat().st_mode & 0o777 == 0o700
     assert given.stat().st_mode & 0o777 == 0o750
     assert all(m in (0o600, 0o700) for m in _modes(given).values())
+
+
+MARKS = ("ZEBULON", "WYVERNCASE")
+"""A patient's name in a record's file name and in its folder's: neither may reach the packet."""
+
+
+def _named_records(tmp_path: Path) -> Path:
+    from conftest import SAMPLE_CASE
+
+    folder = tmp_path / "WYVERNCASE" / "records"
+    folder.mkdir(parents=True)
+    for n, src in enumerate(sorted((SAMPLE_CASE / "records").glob("*.pdf"))[:2], start=1):
+        (folder / f"ZEBULON Quixote {n}.pdf").write_bytes(src.read_bytes())
+    return folder
+
+
+def _everything_readable(path: Path) -> bytes:
+    """A file's bytes with its compressed parts opened: PDF streams and object streams, DOCX members."""
+    import io
+    import zipfile
+
+    data = path.read_bytes()
+    if path.suffix == ".pdf":
+        with pikepdf.open(path) as pdf:
+            buffer = io.BytesIO()
+            pdf.save(buffer, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+            return buffer.getvalue()
+    if path.suffix == ".docx":
+        with zipfile.ZipFile(path) as z:
+            return b"".join(z.read(n) for n in z.namelist())
+    return data
+
+
+def _leaks(folder: Path) -> list[str]:
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = _everything_readable(path)
+        for mark in MARKS:
+            if mark.encode() in data or mark.encode("utf-16-be") in data:
+                found.append(f"{path.relative_to(folder)}: {mark}")
+    return found
+
+
+def test_no_input_name_or_folder_reaches_the_packet(tmp_path: Path) -> None:
+    """Issue 15 item 8: `packet --chronology` wrote the input paths (a patient's name, often) into
+    chronology/. Every output (PDF bytes and metadata, DOCX, CSV, JSON) names inputs by exhibit and Bates range;
+    even a warning kept in the index that names the file. --file-names names files, without their folder."""
+    import json
+
+    records = _named_records(tmp_path)
+    index_dir = tmp_path / "ix"
+    assert run("index", records, "--out", index_dir)[0] == 0
+    index_json = index_dir / "index.json"
+    data = json.loads(index_json.read_text())
+    first = data["sources"][0]["path"]
+    data["warnings"].append(f"{first} page 1: OCR could not read part of the page")  # as ingest words it
+    index_json.write_text(json.dumps(data))
+    out = tmp_path / "p"
+    code, output = run(
+        "packet", records, "--out", out, "--prefix", "Q", "--no-ledger", "--chronology", "--sticker", "cover",
+        "--index", index_json,
+    )  # fmt: skip
+    assert code == 0, output
+    assert _leaks(out) == []
+    md = (out / "chronology" / "index.md").read_text()
+    assert "| Exhibit 1: Q0000001-Q0000009 |" in md and "Exhibit 1: Q0000001-Q0000009 page 1: OCR" in md
+    named = tmp_path / "named"
+    code, output = run(
+        "packet", records, "--out", named, "--prefix", "Q", "--no-ledger", "--chronology", "--file-names",
+        "--index", index_json,
+    )  # fmt: skip
+    assert code == 0, output
+    assert _leaks(named) == [f"chronology/{n}: ZEBULON" for n in ("index.csv", "index.docx", "index.md")]
+    assert "ZEBULON Quixote 1.pdf page 1: OCR" in (named / "chronology" / "index.md").read_text()
+    assert json.loads((named / "manifest.json").read_text())["settings"]["file_names"] is True
+
+
+@pytest.mark.parametrize("extra", [[], ["--file-names"]])
+def test_same_packet_whatever_the_cwd_and_path_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str]
+) -> None:
+    """Issue 15 item 12: the packet (its chronology, and so its manifest, whose hash goes into a cover letter)
+    must not depend on whether the inputs were typed absolute or relative, or from which folder."""
+    import hashlib
+
+    records = _named_records(tmp_path)
+    files = sorted(records.glob("*.pdf"))
+    options = ["--prefix", "Q", "--no-ledger", "--chronology", *extra]
+    monkeypatch.chdir(tmp_path)
+    assert run("packet", *[f.resolve() for f in files], "--out", tmp_path / "a", *options)[0] == 0
+    monkeypatch.chdir(records)
+    assert run("packet", *[f"./../records/{f.name}" for f in files], "--out", "../b", *options)[0] == 0
+
+    def hashes(folder: Path) -> dict[str, str]:
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    assert hashes(tmp_path / "a") == hashes(records / ".." / "b")

@@ -27,8 +27,16 @@ from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
 from reportkit.packet import case as case_mod
-from reportkit.packet import exhibit_list, geometry, ledger, manifest
-from reportkit.packet.exhibits import Grouping, Numbering, Plan, PlannedPage, check_label_format, plan
+from reportkit.packet import exhibit_list, geometry, ledger, manifest, names
+from reportkit.packet.exhibits import (
+    Grouping,
+    Numbering,
+    Plan,
+    PlannedPage,
+    check_label_format,
+    plan,
+    source_ranges,
+)
 from reportkit.packet.pdf import (
     Bookmark,
     OpenedPdf,
@@ -82,6 +90,8 @@ class PacketOptions:
     include_report: bool = True
     chronology: bool = False
     """Also write a Bates-cited chronology (chronology/index.md, .csv, .docx)."""
+    file_names: bool = False
+    """Name the input files (file name only) in the chronology; else by exhibit and Bates range."""
     index_file: Path | None = None
     """Use this index.json (e.g. one corrected by hand) instead of indexing the inputs again."""
     ledger_file: Path | None = None
@@ -127,6 +137,8 @@ def _settings(options: PacketOptions, prefix: str, start: int) -> dict[str, Any]
         "max_size": options.max_size,
         "chronology": options.chronology,
         "report_first": options.include_report,
+        # recorded only when given, so earlier productions keep their ledger fingerprint
+        **({"file_names": True} if options.file_names else {}),
     }
 
 
@@ -194,8 +206,7 @@ def _index(
             )
         _check_coverage(index, options.index_file)
         # The files are read where they are now (the index may have been made from another folder).
-        sources = [dataclasses.replace(s, path=f.path.as_posix()) for s, f in zip(index.sources, files, strict=True)]
-        return dataclasses.replace(index, sources=sources)
+        return names.renamed(index, [f.path.as_posix() for f in files])
     index_options = api.IndexOptions(
         passwords=options.passwords, use_cache=options.use_cache, cache_dir=options.cache_dir
     )
@@ -577,31 +588,18 @@ def bates_map(index: RecordIndex, the_plan: Plan, settings: dict[str, Any], file
                 "date": doc.date,
             }
         )
-    sources = []
-    for i, source in enumerate(index.sources):
-        numbers = sorted(p.bates.number for p in the_plan.pages if p.source == i)
-        ranges: list[list[int]] = []
-        for n in numbers:
-            if ranges and ranges[-1][1] == n - 1:
-                ranges[-1][1] = n
-            else:
-                ranges.append([n, n])
-        fmt = the_plan.pages[0].bates
-        sources.append(
-            {
-                "source": i,
-                "sha256": source.sha256,
-                "pages": source.page_count,
-                "ranges": [
-                    {
-                        "first": str(bates_mod.BatesNumber(fmt.prefix, a, fmt.digits)),
-                        "last": str(bates_mod.BatesNumber(fmt.prefix, b, fmt.digits)),
-                        "pages": b - a + 1,
-                    }
-                    for a, b in ranges
-                ],
-            }
-        )
+    sources = [
+        {
+            "source": i,
+            "sha256": source.sha256,
+            "pages": source.page_count,
+            "ranges": [
+                {"first": str(a), "last": str(b), "pages": b.number - a.number + 1}
+                for a, b in source_ranges(the_plan, i)
+            ],
+        }
+        for i, source in enumerate(index.sources)
+    ]
     data = {
         "schema": BATES_MAP_SCHEMA,
         "generator": TOOL,
@@ -757,7 +755,8 @@ def _render_outputs(
         from reportkit.index import export
 
         lookup = {p.page: str(p.bates) for p in the_plan.pages}
-        for name, data in export.render_cited(index, lookup).items():
+        named = names.renamed(index, names.labels(index, the_plan, options.file_names))
+        for name, data in export.render_cited(named, lookup).items():
             outputs[f"chronology/{name}"] = data
     inputs_record = [{"sha256": s.sha256, "pages": s.page_count, "role": "records"} for s in index.sources]
     if report is not None and report_path is not None:

@@ -250,3 +250,85 @@ def test_same_packet_whatever_the_cwd_and_path_spelling(
         }
 
     assert hashes(tmp_path / "a") == hashes(records / ".." / "b")
+
+
+@pytest.fixture(scope="module")
+def small_packet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("verify")
+    src = shared_stream_pdf(folder / "records.pdf", 2)
+    code, output = run("packet", src, "--out", folder / "packet", "--prefix", "V", "--no-ledger")
+    assert code == 0, output
+    return folder / "packet"
+
+
+def _with_manifest(small_packet: Path, tmp_path: Path, edit: object) -> Path:
+    import json
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(small_packet, copy)
+    manifest = copy / "manifest.json"
+    if isinstance(edit, bytes):
+        manifest.write_bytes(edit)
+    else:
+        data = json.loads(manifest.read_text())
+        edit(data)  # type: ignore[operator]
+        manifest.write_text(json.dumps(data))
+    return copy
+
+
+def _set(key: str, value: object) -> object:
+    def edit(data: dict[str, object]) -> None:
+        outputs = data["outputs"]
+        assert isinstance(outputs, list)
+        if key == "entry":
+            outputs[0] = value
+        else:
+            outputs[0][key] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (b'{"schema": "reportkit/packet-manifest@1", "outputs": [{"path": "packet.pdf", "sha', "not JSON"),
+        (b"\xff\xfe not text", "not JSON"),
+        (_set("entry", 7), "entry 1 of outputs is not an object"),
+        (_set("sha256", None), "entry 1 of outputs has no sha256"),
+        (_set("path", 12), "entry 1 of outputs has no path"),
+        (_set("sha256", "abc"), "entry 1 of outputs has no sha256"),
+        (lambda d: d.update(inputs=[5]), "entry 1 of inputs is not an object"),
+        (lambda d: d.update(inputs={"sha256": "x"}), "inputs is not a list"),
+        (_set("path", "../moved.pdf"), "outside the packet folder"),
+        (_set("path", "/etc/hostname"), "outside the packet folder"),
+        (_set("path", "exhibits/../../x.pdf"), "outside the packet folder"),
+    ],
+)
+def test_verify_refuses_a_malformed_manifest(small_packet: Path, tmp_path: Path, edit: object, said: str) -> None:
+    """Issue 15 item 10: a number where an entry should be, an entry without sha256, wrong types, truncated or
+    not JSON was an internal error (exit 1); a path leading out of the packet folder was followed and passed.
+    Each is an input error (exit 3) naming the manifest and what is wrong."""
+    copy = _with_manifest(small_packet, tmp_path, edit)
+    code, output = run("verify", copy, "--inputs", tmp_path)
+    flat = " ".join(output.split())
+    assert code == 3, output
+    assert f"{copy / 'manifest.json'}:" in flat and said in flat and "Traceback" not in output
+
+
+def test_verify_never_follows_a_link_out_of_the_packet(small_packet: Path, tmp_path: Path) -> None:
+    """A packet file replaced by a symbolic link (to a copy of the right bytes outside the packet) is a finding:
+    reportkit never writes links, so the packet does not hold the file it lists."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(small_packet, copy)
+    outside = tmp_path / "elsewhere.pdf"
+    shutil.move(copy / "packet.pdf", outside)
+    (copy / "packet.pdf").symlink_to(outside)
+    moved = tmp_path / "exhibits-elsewhere"
+    shutil.move(copy / "exhibits", moved)
+    (copy / "exhibits").symlink_to(moved, target_is_directory=True)
+    code, output = run("verify", copy)
+    assert code == 7, output
+    assert "changed: packet.pdf" in output and "changed: exhibits/V0000001.pdf" in output

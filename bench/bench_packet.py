@@ -1,6 +1,7 @@
 """Bates-stamping speed and size: pypdf + reportlab overlay versus pikepdf, and reportkit's own stamper.
 
     python bench/bench_packet.py --pages 1000
+    python bench/bench_packet.py --shared 2000 4000 8000
 
 Makes (or reuses) a synthetic born-digital bundle with ``samples/generate.py --bench-pages N``, stamps every
 page with ``BENCH0000001``... three ways and prints seconds, output size and growth over the input:
@@ -12,6 +13,9 @@ page with ``BENCH0000001``... three ways and prints seconds, output size and gro
   deterministic save), without the record index;
 - ``reportkit packet``: the whole command in a subprocess (record index without cache, stamps, exhibit list,
   bookmarks, manifest; ``--files combined``).
+
+``--shared N...`` instead times ``make_packet`` (in this process, default settings) on files of N pages that
+all draw one shared content stream (:func:`shared_stream_pdf`), to show the time grows linearly with pages.
 """
 
 from __future__ import annotations
@@ -38,6 +42,39 @@ def _bundle(pages: int, work: Path) -> Path:
             capture_output=True,
         )
     return path
+
+
+def shared_stream_pdf(path: Path, pages: int) -> Path:
+    """A PDF of ``pages`` letter pages whose /Contents are all one stream object (and one /Resources)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
+    resources = pdf.make_indirect(pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)))
+    content = pdf.make_stream(b"BT /F1 12 Tf 72 700 Td (Progress note: seen in clinic today) Tj ET")
+    for _ in range(pages):
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page, MediaBox=[0, 0, 612, 792], Contents=content, Resources=resources
+        )
+        pdf.pages.append(pikepdf.Page(page))
+    pdf.save(path)
+    return path
+
+
+def shared_stream_runs(sizes: list[int], work: Path) -> None:
+    """Seconds of ``make_packet`` on shared-content-stream files of each size (the issue's 4k/8k/20k case)."""
+    from reportkit.packet.build import PacketOptions, make_packet
+
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print("| pages | seconds | CPU seconds | seconds per 1,000 pages |\n|---|---|---|---|")
+    for pages in sizes:
+        src = shared_stream_pdf(work / f"shared-{pages}.pdf", pages)
+        clock, cpu = time.perf_counter(), _cpu()
+        make_packet([src], work / f"packet-{pages}", PacketOptions(prefix="BENCH", use_ledger=False, use_cache=False))
+        seconds, cpu = time.perf_counter() - clock, _cpu() - cpu
+        print(f"| {pages} | {seconds:.2f} | {cpu:.2f} | {1000 * seconds / pages:.2f} |")
 
 
 def _label(n: int) -> str:
@@ -144,10 +181,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--work", type=Path, default=None, help="folder for the bundle and outputs [temporary]")
+    ap.add_argument("--shared", type=int, nargs="+", metavar="N", help="time packets of N shared-stream pages")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        if args.shared:
+            shared_stream_runs(args.shared, work)
+            return 0
         src = _bundle(args.pages, work)
         size = src.stat().st_size
         import pypdf

@@ -559,6 +559,10 @@ def packet(
     chronology: Annotated[
         bool, typer.Option("--chronology", help="Also write a Bates-cited chronology to chronology/ in the packet.")
     ] = False,
+    file_names: Annotated[
+        bool,
+        typer.Option("--file-names", help="Name record files (not folders) in the chronology [default: by exhibit]."),
+    ] = False,
     index_file: Annotated[
         Path | None,
         typer.Option("--index", help="Use this index.json (e.g. corrected by hand) instead of indexing again."),
@@ -598,6 +602,7 @@ def packet(
             report=report,
             include_report=not no_report,
             chronology=chronology,
+            file_names=file_names,
             index_file=index_file,
             ledger_file=ledger,
             use_ledger=not no_ledger,

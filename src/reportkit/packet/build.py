@@ -27,9 +27,26 @@ from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
 from reportkit.packet import case as case_mod
-from reportkit.packet import exhibit_list, geometry, ledger, manifest
-from reportkit.packet.exhibits import Grouping, Numbering, Plan, PlannedPage, check_label_format, plan
-from reportkit.packet.pdf import Bookmark, OutputPdf, PdfWriteProblem, Stamper, StampItem, TextBoxes, text_width
+from reportkit.packet import exhibit_list, geometry, ledger, manifest, names
+from reportkit.packet.exhibits import (
+    Grouping,
+    Numbering,
+    Plan,
+    PlannedPage,
+    check_label_format,
+    plan,
+    source_ranges,
+)
+from reportkit.packet.pdf import (
+    Bookmark,
+    OpenedPdf,
+    OutputPdf,
+    PdfWriteProblem,
+    Stamper,
+    StampItem,
+    TextBoxes,
+    text_width,
+)
 from reportkit.version import __version__
 
 TOOL = f"reportkit {__version__}"
@@ -73,6 +90,8 @@ class PacketOptions:
     include_report: bool = True
     chronology: bool = False
     """Also write a Bates-cited chronology (chronology/index.md, .csv, .docx)."""
+    file_names: bool = False
+    """Name the input files (file name only) in the chronology; else by exhibit and Bates range."""
     index_file: Path | None = None
     """Use this index.json (e.g. one corrected by hand) instead of indexing the inputs again."""
     ledger_file: Path | None = None
@@ -118,6 +137,8 @@ def _settings(options: PacketOptions, prefix: str, start: int) -> dict[str, Any]
         "max_size": options.max_size,
         "chronology": options.chronology,
         "report_first": options.include_report,
+        # recorded only when given, so earlier productions keep their ledger fingerprint
+        **({"file_names": True} if options.file_names else {}),
     }
 
 
@@ -185,8 +206,7 @@ def _index(
             )
         _check_coverage(index, options.index_file)
         # The files are read where they are now (the index may have been made from another folder).
-        sources = [dataclasses.replace(s, path=f.path.as_posix()) for s, f in zip(index.sources, files, strict=True)]
-        return dataclasses.replace(index, sources=sources)
+        return names.renamed(index, [f.path.as_posix() for f in files])
     index_options = api.IndexOptions(
         passwords=options.passwords, use_cache=options.use_cache, cache_dir=options.cache_dir
     )
@@ -280,7 +300,7 @@ class _Builder:
         self.plan = the_plan
         self.title = title
         self.warnings: list[str] = []
-        self.sources: list[Any] = []
+        self.sources: list[OpenedPdf] = []
         self.passwords: list[str | None] = []
         self._by_exhibit: dict[int, list[PlannedPage]] = {}
         self.crowded: list[str] = []
@@ -301,9 +321,7 @@ class _Builder:
                     "pages two numbers.",
                     hint="Produce the original (unstamped) records, or cite the numbers already on this file.",
                 )
-            if len(pdf.pages) != source.page_count:
-                raise InputError(f"{path}: has {len(pdf.pages)} pages, the index says {source.page_count}.")
-            self.sources.append(pdf)
+            self.sources.append(OpenedPdf(_same_pages(pdf, source.page_count, path)))
             self.passwords.append(password)
 
     def stamp(self) -> None:
@@ -312,12 +330,11 @@ class _Builder:
         opts = self.options
         first_pages = {e.first.number for e in self.plan.exhibits}
         exhibit_of = {p.bates.number: p.exhibit for p in self.plan.pages}
-        stampers = [Stamper(pdf) for pdf in self.sources]
+        stampers = [Stamper(source) for source in self.sources]
         boxes_by_source = self._text_boxes()
         crowded: list[str] = []
         for planned in self.plan.pages:
-            pdf = self.sources[planned.source]
-            page = pdf.pages[planned.source_page - 1]
+            page = self.sources[planned.source].pages[planned.source_page - 1]
             media, crop, rotate = page_boxes(page)
             box = geometry.visible_box(media, crop)
             rotation = geometry.normalise_rotation(rotate)
@@ -523,6 +540,23 @@ class _Builder:
         return out.save(f"{self.title}{suffix}", TOOL)
 
 
+def _same_pages(pdf: Any, expected: int, path: Path) -> Any:
+    """``pdf`` with the pages the index read (pdfium), mending a damaged page tree qpdf reads otherwise."""
+    from reportkit.packet.pdf import rebuild_page_tree
+
+    count = len(pdf.pages)
+    if count == expected:
+        return pdf
+    rebuilt = rebuild_page_tree(pdf, expected)
+    if rebuilt is not None:
+        return rebuilt
+    raise InputError(
+        f"{path}: its page tree is damaged: the index read {expected} page(s) from it, the PDF writer finds "
+        f"{count}, so its pages cannot be stamped and copied one for one.",
+        hint="Re-save the file (open it and print to PDF) and run again. Nothing was written.",
+    )
+
+
 def _problem(path: Path, exc: PdfWriteProblem) -> ReportkitError:
     if exc.problem in ("encrypted", "wrong_password"):
         return EncryptedError(
@@ -554,31 +588,18 @@ def bates_map(index: RecordIndex, the_plan: Plan, settings: dict[str, Any], file
                 "date": doc.date,
             }
         )
-    sources = []
-    for i, source in enumerate(index.sources):
-        numbers = sorted(p.bates.number for p in the_plan.pages if p.source == i)
-        ranges: list[list[int]] = []
-        for n in numbers:
-            if ranges and ranges[-1][1] == n - 1:
-                ranges[-1][1] = n
-            else:
-                ranges.append([n, n])
-        fmt = the_plan.pages[0].bates
-        sources.append(
-            {
-                "source": i,
-                "sha256": source.sha256,
-                "pages": source.page_count,
-                "ranges": [
-                    {
-                        "first": str(bates_mod.BatesNumber(fmt.prefix, a, fmt.digits)),
-                        "last": str(bates_mod.BatesNumber(fmt.prefix, b, fmt.digits)),
-                        "pages": b - a + 1,
-                    }
-                    for a, b in ranges
-                ],
-            }
-        )
+    sources = [
+        {
+            "source": i,
+            "sha256": source.sha256,
+            "pages": source.page_count,
+            "ranges": [
+                {"first": str(a), "last": str(b), "pages": b.number - a.number + 1}
+                for a, b in source_ranges(the_plan, i)
+            ],
+        }
+        for i, source in enumerate(index.sources)
+    ]
     data = {
         "schema": BATES_MAP_SCHEMA,
         "generator": TOOL,
@@ -634,28 +655,51 @@ def _read_report(path: Path, passwords: Sequence[str]) -> bytes:
     if password is None:
         return path.read_bytes()
     out = OutputPdf()
-    out.add_pages(pdf, range(len(pdf.pages)))
+    opened = OpenedPdf(pdf)
+    out.add_pages(opened, range(len(opened.pages)))
     return out.save("Report", TOOL)
 
 
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+"""Modes of what a packet writes (it holds records, decrypted when they were encrypted): private to the user."""
+
+
+def _make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, each 0700 (existing folders are left as they are)."""
+    missing = [p for p in [folder, *folder.parents] if not p.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=FOLDER_MODE)
+        os.chmod(path, FOLDER_MODE)  # mkdir's mode is cut by the umask; this one must be exact
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """A new 0600 file holding ``data``, synced to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fh.fileno(), FILE_MODE)
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())  # on disk before the folder is renamed into place
+
+
 def _write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
-    """Write every file into a fresh folder beside ``out_dir`` and swap it in: all or nothing."""
+    """Write every file into a fresh folder beside ``out_dir`` and swap it in: all or nothing. Files are 0600
+    and folders 0700; an ``out_dir`` that exists keeps its mode (it is the user's folder)."""
     parent = out_dir.absolute().parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.", suffix=".tmp"))
+        _make_folders(parent)
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.", suffix=".tmp"))  # 0700
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the packet folder ({exc.strerror}).") from None
     old: Path | None = None
     try:
         for name, data in files.items():
             path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())  # on disk before the folder is renamed into place
-        os.chmod(tmp, 0o755)
+            _make_folders(path.parent)
+            _write_private(path, data)
+        if out_dir.is_dir():
+            os.chmod(tmp, out_dir.stat().st_mode & 0o7777)
         if out_dir.exists():
             if not force and any(out_dir.iterdir()):
                 raise OutputError(f"{out_dir}: the folder exists and is not empty.", hint="Use --force.")
@@ -711,7 +755,8 @@ def _render_outputs(
         from reportkit.index import export
 
         lookup = {p.page: str(p.bates) for p in the_plan.pages}
-        for name, data in export.render_cited(index, lookup).items():
+        named = names.renamed(index, names.labels(index, the_plan, options.file_names))
+        for name, data in export.render_cited(named, lookup).items():
             outputs[f"chronology/{name}"] = data
     inputs_record = [{"sha256": s.sha256, "pages": s.page_count, "role": "records"} for s in index.sources]
     if report is not None and report_path is not None:
@@ -888,8 +933,8 @@ def stamp_pdf(
 
 def _write_folder_file(path: Path, data: bytes) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        _make_folders(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)

@@ -65,6 +65,18 @@ class Plan:
     """Every record page, in packet order, with its Bates number."""
 
 
+def source_ranges(the_plan: Plan, source: int) -> list[tuple[BatesNumber, BatesNumber]]:
+    """First and last Bates number of each run of consecutive numbers given to the pages of one input file
+    (one run, unless ``--group-by provider`` spread the file over several exhibits)."""
+    runs: list[list[BatesNumber]] = []
+    for page in sorted((p for p in the_plan.pages if p.source == source), key=lambda p: p.bates.number):
+        if runs and runs[-1][1].number == page.bates.number - 1:
+            runs[-1][1] = page.bates
+        else:
+            runs.append([page.bates, page.bates])
+    return [(a, b) for a, b in runs]
+
+
 def letters(n: int) -> str:
     """1 → A, 26 → Z, 27 → AA (spreadsheet style)."""
     out = ""

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, NoReturn
 
 from reportkit.errors import InputError
 
@@ -72,19 +73,82 @@ class Verification:
 
 
 def load(packet_dir: Path) -> tuple[dict[str, Any], str]:
+    """manifest.json of ``packet_dir`` and its SHA-256, checked entry by entry: anything malformed (not JSON, cut
+    short, wrong types, an output path leading out of the folder) is an InputError naming the manifest."""
     path = packet_dir / MANIFEST_NAME
     try:
         raw = path.read_bytes()
-        data = json.loads(raw)
     except FileNotFoundError:
         raise InputError(
             f"{path}: not found.", hint="Name a folder written by `reportkit packet` (it holds manifest.json)."
         ) from None
-    except (OSError, ValueError):
-        raise InputError(f"{path}: not a readable manifest.", hint="Restore manifest.json from a copy.") from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA or not isinstance(data.get("outputs"), list):
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}).", hint="Check the permissions.") from None
+    try:
+        data = json.loads(raw)
+    except ValueError:  # UnicodeDecodeError is one
+        _malformed(path, "not JSON (cut short, or not a manifest)")
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise InputError(f"{path}: not a reportkit packet manifest (schema {SCHEMA} expected).")
+    for i, entry in enumerate(_entries(path, data, "outputs"), start=1):
+        name = entry.get("path")
+        if not isinstance(name, str) or not name:
+            _malformed(path, f"entry {i} of outputs has no path")
+        if not _inside(name):
+            _malformed(path, f"entry {i} of outputs names a path outside the packet folder (absolute, or with ..)")
+        _check_sha(path, entry, f"entry {i} of outputs")
+    for i, entry in enumerate(_entries(path, data, "inputs", required=False), start=1):
+        _check_sha(path, entry, f"entry {i} of inputs")
     return data, sha256_bytes(raw)
+
+
+def _malformed(path: Path, what: str) -> NoReturn:
+    raise InputError(
+        f"{path}: {what}.",
+        hint="The manifest is damaged or was edited: restore manifest.json from a copy (its SHA-256 is the one "
+        "written down when the packet was served).",
+    )
+
+
+def _entries(path: Path, data: dict[str, Any], key: str, required: bool = True) -> list[dict[str, Any]]:
+    value = data.get(key, None if required else [])
+    if not isinstance(value, list):
+        _malformed(path, f"{key} is not a list")
+    for i, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict):
+            _malformed(path, f"entry {i} of {key} is not an object")
+    return value
+
+
+def _check_sha(path: Path, entry: dict[str, Any], what: str) -> None:
+    digest = entry.get("sha256")
+    if not (isinstance(digest, str) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)):
+        _malformed(path, f"{what} has no sha256 (64 hexadecimal digits)")
+
+
+def _inside(name: str) -> bool:
+    """True for a relative path that stays inside the folder (what reportkit writes: ``exhibits/X.pdf``)."""
+    parts = PurePosixPath(name).parts
+    return not (name.startswith(("/", "\\")) or ".." in parts or any(c in name for c in "\\:\0") or not parts)
+
+
+def _through_links(packet_dir: Path, name: str) -> bool:
+    """True when ``name`` or a folder on its way is a symbolic link (reportkit never writes one)."""
+    path = packet_dir
+    for part in PurePosixPath(name).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+def _present(packet_dir: Path) -> list[str]:
+    """Every file and link under ``packet_dir`` (links listed, never followed), relative, sorted."""
+    found = []
+    for folder, dirs, files in os.walk(packet_dir, followlinks=False):
+        for entry in [*files, *(d for d in dirs if (Path(folder) / d).is_symlink())]:
+            found.append((Path(folder) / entry).relative_to(packet_dir).as_posix())
+    return sorted(found)
 
 
 def verify(packet_dir: Path, inputs: Sequence[Path] = ()) -> Verification:
@@ -94,19 +158,18 @@ def verify(packet_dir: Path, inputs: Sequence[Path] = ()) -> Verification:
     changed, missing = [], []
     for name, expected in sorted(listed.items()):
         path = packet_dir / name
-        if not path.is_file():
+        if _through_links(packet_dir, name):
+            changed.append(name)  # a link is not the file the packet was served with, wherever it points
+        elif not path.is_file():
             missing.append(name)
         elif sha256_file(path) != expected:
             changed.append(name)
-    present = sorted(
-        p.relative_to(packet_dir).as_posix() for p in packet_dir.rglob("*") if p.is_file() or p.is_symlink()
-    )
-    extra = [name for name in present if name not in listed and name != MANIFEST_NAME]
+    extra = [name for name in _present(packet_dir) if name not in listed and name != MANIFEST_NAME]
     matched, unknown = 0, []
     if inputs:
         from reportkit.ingest.bundle import expand_inputs
 
-        listed_inputs = data.get("inputs", [])
+        listed_inputs = data.get("inputs", [])  # checked by load()
         wanted = {str(i["sha256"]) for i in listed_inputs if i.get("role") != "report"}
         # the report is checked as a packet file above; given as an input too, it must match
         optional = {str(i["sha256"]) for i in listed_inputs if i.get("role") == "report"}

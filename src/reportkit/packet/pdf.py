@@ -76,6 +76,48 @@ def open_pdf(path: Path, passwords: Sequence[str] = ()) -> tuple[Any, str | None
     raise PdfWriteProblem("wrong_password" if passwords and last else "encrypted")
 
 
+class OpenedPdf:
+    """An opened source PDF with its pages listed once: pikepdf's ``pdf.pages[i]`` walks the whole page list,
+    so one lookup per page made stamping and copying a large file quadratic."""
+
+    def __init__(self, pdf: Any) -> None:
+        self.pdf = pdf
+        self.pages: list[Any] = list(pdf.pages)
+        root = pdf.Root
+        names = root.get("/Names")
+        self.plain = not (
+            "/AcroForm" in root
+            or "/OCProperties" in root
+            or "/Dests" in root
+            or (names is not None and "/Dests" in names)
+        )
+        """Nothing for pikepdf's page-copy helper to carry (form fields, layers, named destinations): its pages
+        are copied one by one, in linear time (the helper looks every page up by number)."""
+
+
+def rebuild_page_tree(pdf: Any, expected: int) -> Any | None:
+    """A damaged page tree (a /Kids entry naming a missing object, say) that qpdf reads as fewer pages than
+    pdfium, which then finds the pages by their /Type: the same document with its page objects, in file
+    order, as the page list, reopened; None when that does not give ``expected`` pages either."""
+    import pikepdf
+
+    try:
+        found = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == pikepdf.Name.Page]
+        if len(found) != expected:
+            return None
+        tree = pdf.Root.Pages
+        for page in found:
+            page.Parent = tree
+        tree.Kids = pikepdf.Array(found)
+        tree.Count = len(found)
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        rebuilt = pikepdf.Pdf.open(io.BytesIO(buffer.getvalue()))
+    except Exception:  # a tree too damaged to mend: the caller says so
+        return None
+    return rebuilt if len(rebuilt.pages) == expected else None
+
+
 def _inherited(page_obj: Any, key: str) -> Any:
     node = page_obj
     for _ in range(64):  # a /Parent loop in a hostile file must not hang us
@@ -146,10 +188,12 @@ def stamp_content(matrix: Matrix, items: Sequence[StampItem]) -> bytes:
 class Stamper:
     """Writes stamps into the pages of one opened source PDF (in memory; the file is never saved back)."""
 
-    def __init__(self, pdf: Any) -> None:
+    def __init__(self, source: OpenedPdf) -> None:
         import pikepdf
 
+        pdf = source.pdf
         self.pdf = pdf
+        self.pages = source.pages
         self._pikepdf = pikepdf
         self.fonts = {
             FONT_REGULAR: pdf.make_indirect(self._font("Helvetica")),
@@ -166,7 +210,7 @@ class Stamper:
     def stamp(self, page_index: int, matrix: Matrix, items: Sequence[StampItem], bates: str) -> None:
         pk = self._pikepdf
         try:
-            page = self.pdf.pages[page_index]
+            page = self.pages[page_index]
             obj = page.obj
             resources = _inherited(obj, "/Resources")
             if "/Resources" not in obj:
@@ -227,37 +271,51 @@ class OutputPdf:
         self._pikepdf = pikepdf
         self.pdf = pikepdf.new()
         self.bookmarks: list[Bookmark] = []
+        self.page_count = 0
+        """Pages added so far (counted: ``len(pdf.pages)`` walks the page list)."""
 
-    @property
-    def page_count(self) -> int:
-        return len(self.pdf.pages)
+    def _append(self, page: Any) -> None:
+        """Append one page (of any document) at the end. ``Pdf._add_page`` is qpdf's own addPage, which takes
+        constant time; pikepdf's ``pages.append`` looks the page list up again for every page."""
+        add = getattr(self.pdf, "_add_page", None)
+        if add is not None:
+            add(page.obj, first=False)
+        else:
+            self.pdf.pages.append(page)
 
-    def add_pages(self, source: Any, indexes: Sequence[int]) -> None:
+    def add_pages(self, source: OpenedPdf, indexes: Sequence[int]) -> None:
         """Append pages of ``source`` with what they depend on: form fields (so filled-in values keep showing
-        and stay reachable from the AcroForm) and optional-content layers (else hidden layers would show).
+        and stay reachable from the AcroForm), optional-content layers (else hidden layers would show) and
+        named destinations, through pikepdf's page-copy helper when the source has any (it looks every page
+        up by number, so such a file takes time growing with the square of its pages), else page by page.
         The source's own bookmarks are not carried: the packet has its own."""
         try:
-            if hasattr(self.pdf, "add_pages_from"):
-                self.pdf.add_pages_from(source, list(indexes), outlines="ignore")
-            else:  # pikepdf before 10.18
+            if not source.plain and hasattr(self.pdf, "add_pages_from"):
+                self.pdf.add_pages_from(source.pdf, list(indexes), outlines="ignore")
+            else:
                 for i in indexes:
-                    self.pdf.pages.append(source.pages[i])
+                    self._append(source.pages[i])
         except Exception as exc:
             raise PdfWriteProblem("damaged", f"{type(exc).__name__}: {exc}") from None
+        self.page_count += len(indexes)
 
     def add_generated(self, data: bytes) -> int:
         """Append every page of a generated PDF (exhibit list, cover sheet); returns the pages added."""
         src = self._pikepdf.Pdf.open(io.BytesIO(data))
-        self.pdf.pages.extend(src.pages)
-        return len(src.pages)
+        pages = list(src.pages)
+        for page in pages:
+            self._append(page)
+        self.page_count += len(pages)
+        return len(pages)
 
     def save(self, title: str, producer: str) -> bytes:
         """The file's bytes: bookmarks, fixed dates and a document ID derived from the content."""
         pk = self._pikepdf
         try:
             if self.bookmarks:
+                pages = list(self.pdf.pages)  # listed once: a bookmark by page number looks the list up each time
                 with self.pdf.open_outline() as outline:
-                    outline.root.extend(self._outline_item(b) for b in self.bookmarks)
+                    outline.root.extend(self._outline_item(b, pages) for b in self.bookmarks)
                 self.pdf.Root.PageMode = pk.Name.UseOutlines
             self.pdf.docinfo = self.pdf.make_indirect(
                 pk.Dictionary(
@@ -282,9 +340,10 @@ class OutputPdf:
         except Exception as exc:
             raise PdfWriteProblem("write", f"{type(exc).__name__}: {exc}") from exc
 
-    def _outline_item(self, mark: Bookmark) -> Any:
-        item = self._pikepdf.OutlineItem(mark.title, mark.page_index)
-        item.children.extend(self._outline_item(c) for c in mark.children)
+    def _outline_item(self, mark: Bookmark, pages: list[Any]) -> Any:
+        pk = self._pikepdf
+        item = pk.OutlineItem(mark.title, pk.Array([pages[mark.page_index].obj, pk.Name.Fit]))
+        item.children.extend(self._outline_item(c, pages) for c in mark.children)
         return item
 
 

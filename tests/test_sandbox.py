@@ -147,6 +147,8 @@ RUNAWAY = {
     "{% endfor %}<p>{{ ns.s|length }}</p>",
     "endless output": "{% for i in range(100000) %}{% for j in range(100000) %}<p>row</p>{% endfor %}{% endfor %}",
     "a wide format": "<p>{{ '%999999999999d' % 1 }}</p>",
+    "a long list printed": "{% set big = 'x' * 1000000 %}<p>{{ {'a': [big] * 10000}|xmlattr }}</p>",
+    "a long list joined": "{% set big = 'x' * 1000000 %}<p>{{ ([big] * 100000)|map('string')|join }}</p>",
 }
 
 
@@ -169,6 +171,7 @@ def test_a_runaway_template_stops_at_a_limit_with_a_clear_error(tmp_path: Path, 
     result = _reportkit("templates", "check", str(folder))
     assert result.returncode == ExitCode.FINDINGS, result.stderr[-2000:]
     assert "FAIL ime-report.html.j2" in result.stdout and "limit" in result.stdout, result.stdout
+    assert "MemoryError" not in result.stdout  # stopped by a check before the value was made, not by luck
     assert "Traceback" not in result.stderr
 
 

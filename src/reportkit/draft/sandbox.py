@@ -325,6 +325,15 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
                 self.filters[name] = _bounded_filter(self, name, function)
 
 
+_ITERATING = {
+    "attr", "batch", "count", "default", "d", "dictsort", "first", "groupby", "items", "join", "last", "length",
+    "list", "map", "max", "min", "random", "reject", "rejectattr", "reverse", "select", "selectattr", "slice",
+    "sort", "sum", "unique",
+}  # fmt: skip
+"""Filters that go through a list's items; every other filter prints its value, so a list given to one must
+print within MAX_VALUE."""
+
+
 def _bounded_filter(env: BoundedEnvironment, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
     pass_arg = getattr(function, "jinja_pass_arg", None)
 
@@ -334,7 +343,10 @@ def _bounded_filter(env: BoundedEnvironment, name: str, function: Callable[..., 
         first = 1 if pass_arg is not None else 0
         args = _listed(name, args, first)
         if len(args) > first:
-            _sized_call(name, args[first], args[first + 1 :], kwargs)
+            value = args[first]
+            if name not in _ITERATING and isinstance(value, list | tuple | dict | set | frozenset):
+                check_printable(value)
+            _sized_call(name, value, args[first + 1 :], kwargs)
         return check_size(function(*args, **kwargs))
 
     return bounded

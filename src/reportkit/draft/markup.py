@@ -15,10 +15,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportkit.errors import TemplateError
 from reportkit.index.wordml import XML_FORBIDDEN
+
+if TYPE_CHECKING:
+    from reportkit.draft.reference import Reference
 
 BLOCK_TAGS = {"h1", "h2", "h3", "p", "li"}
 CONTAINER_TAGS = {"ol", "ul", "section", "div", "header", "footer"}
@@ -225,9 +228,9 @@ def to_html(rendered: str, title: str, css: str) -> bytes:
 FIXED_DATE = datetime(2000, 1, 1)
 
 
-def to_docx(blocks: list[Block], title: str, reference: Path | None = None) -> bytes:
-    """The blocks as a Word document; ``reference`` (a .docx) gives styles, margins, header and footer
-    (letterhead). Byte-identical for the same blocks and reference."""
+def to_docx(blocks: list[Block], title: str, reference: Reference | None = None) -> bytes:
+    """The blocks as a Word document; ``reference`` (a checked .docx, see ``reference.read_reference``) gives
+    styles, margins, header and footer (letterhead). Byte-identical for the same blocks and reference."""
     import docx
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import Pt
@@ -236,10 +239,10 @@ def to_docx(blocks: list[Block], title: str, reference: Path | None = None) -> b
 
     if reference is not None:
         try:
-            document = docx.Document(str(reference))
+            document = docx.Document(io.BytesIO(reference.data))
         except Exception as exc:  # python-docx raises several types on a damaged file
             raise TemplateError(
-                f"{reference}: not a readable Word document.", hint="Save it again from Word as .docx."
+                f"{reference.path}: not a readable Word document.", hint="Save it again from Word as .docx."
             ) from exc
         body = document.element.body
         for child in list(body):

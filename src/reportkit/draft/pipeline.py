@@ -23,8 +23,9 @@ from reportkit.draft.case import CASE_FILE, ImeCase, SecondOpinionCase, load_cas
 from reportkit.draft.context import build_context
 from reportkit.draft.profiles import load_profile
 from reportkit.draft.readability import grade
-from reportkit.draft.writer import write_drafts
+from reportkit.draft.writer import private_folder, remove_folders, write_drafts
 from reportkit.errors import IndexFileError, InputError, OutputError, TemplateError, UsageError
+from reportkit.index.export import replace_together
 from reportkit.models import SCHEMA, RecordIndex
 
 RECORDS_DIR = "records"
@@ -175,8 +176,8 @@ _INDEX_STATE = ".reportkit-index.sha256"
 
 def _remember(index_dir: Path) -> None:
     digest = hashlib.sha256((index_dir / "index.json").read_bytes()).hexdigest()
-    with contextlib.suppress(OSError):  # without it the next change of records asks for --force; nothing is lost
-        (index_dir / _INDEX_STATE).write_text(digest + "\n", encoding="ascii")
+    with contextlib.suppress(OutputError):  # without it the next change of records asks for --force; nothing lost
+        replace_together(index_dir, {_INDEX_STATE: (digest + "\n").encode("ascii")}, "the index's checksum")
 
 
 def _hand_edited(index_dir: Path) -> bool:
@@ -224,7 +225,7 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
     if options.addendum:
         return _draft_addendum(case_dir, options, clock)
     case, rendered, ci = render_case(case_dir, options)
-    files = render.outputs(rendered, options.formats, options.templates)
+    files, output_warnings = render.outputs(rendered, options.formats, options.templates)
     out = options.out or case_dir / DRAFTS_DIR
     written = write_drafts(out, files, force=options.force)
     readability = grade(rendered.text) if case.kind == "second-opinion" else None
@@ -236,7 +237,7 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
         index_how=ci.how,
         documents=len(ci.index.documents),
         seconds=time.perf_counter() - clock,
-        warnings=ci.warnings,
+        warnings=[*ci.warnings, *output_warnings],
     )
 
 
@@ -270,7 +271,7 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
     citation = _citation(options, index)
     context = {**build_context(case, index, profile, citation), "addendum": addendum_context(index, citation)}
     rendered = render.render("addendum", context, options.templates)
-    files = render.outputs(rendered, options.formats, options.templates)
+    files, output_warnings = render.outputs(rendered, options.formats, options.templates)
     written = write_drafts(options.out or case_dir / DRAFTS_DIR, files, force=options.force)
     return DraftResult(
         kind="addendum",
@@ -280,7 +281,7 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
         index_how=ci.how,
         documents=len(context["addendum"]["records"]),
         seconds=time.perf_counter() - clock,
-        warnings=ci.warnings,
+        warnings=[*ci.warnings, *output_warnings],
     )
 
 
@@ -289,19 +290,22 @@ def _scaffold(kind: str) -> str:
 
 
 def init_case(case_dir: Path, kind: str) -> list[Path]:
-    """Create CASE_DIR with a commented case.yaml for ``kind`` and an empty records/ folder."""
+    """Create CASE_DIR with a commented case.yaml for ``kind`` (mode 0600) and an empty records/ folder; the
+    folders it creates are 0700. On a failure nothing is left: no temporary file, no empty folder it made."""
     if kind not in ("ime", "second-opinion"):
         raise UsageError(f"Unknown kind '{kind}'.", hint="Use --kind ime or --kind second-opinion.")
     target = case_dir / CASE_FILE
     if target.exists():
         raise OutputError(f"{target}: already exists; not replaced.", hint="Edit it, or choose another folder.")
     try:
-        (case_dir / RECORDS_DIR).mkdir(parents=True, exist_ok=True)
-        tmp = case_dir / f".{CASE_FILE}.tmp"
-        tmp.write_text(_scaffold(kind), encoding="utf-8")
-        tmp.replace(target)
+        created = private_folder(case_dir / RECORDS_DIR)
     except OSError as exc:
         raise OutputError(f"{case_dir}: cannot create the case folder ({exc.strerror}).") from None
+    try:
+        replace_together(case_dir, {CASE_FILE: _scaffold(kind).encode("utf-8")}, "the case file")
+    except OutputError:
+        remove_folders(created)  # no half-made case folder
+        raise
     return [target, case_dir / RECORDS_DIR]
 
 
@@ -317,12 +321,9 @@ def export_templates(out_dir: Path, force: bool = False) -> list[Path]:
         raise OutputError(f"{out_dir}: already holds {', '.join(clash)}.", hint="Use --force or another folder.")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            tmp = out_dir / f".{name}.tmp"
-            tmp.write_bytes(data)
-            tmp.replace(out_dir / name)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the templates ({exc.strerror}).") from None
+    replace_together(out_dir, files, "the templates")
     return [out_dir / n for n in files]
 
 

@@ -3,7 +3,7 @@
 A profile is a small YAML file: the headings a draft must have, case fields that must be filled, extra
 sections the template adds, and fixed statements (a statement of truth, a declaration) printed before the
 signature. Built-in profiles live in ``reportkit/profiles/``; ``jurisdiction: my-profile.yaml`` in case.yaml
-loads one from the case folder.
+loads one from the case folder (and from nowhere else: not through ``..``, an absolute path or a link).
 """
 
 from __future__ import annotations
@@ -55,9 +55,9 @@ def builtin_names() -> list[str]:
 
 
 def load_profile(name: str, case_dir: Path | None = None) -> Profile:
-    """A built-in profile by name, or a ``.yaml`` file in the case folder."""
+    """A built-in profile by name, or a ``.yaml`` file inside the case folder (after resolving links)."""
     if name.endswith((".yaml", ".yml")):
-        path = (case_dir or Path()) / name
+        path = _in_case(name, case_dir or Path())
         try:
             text = path.read_text(encoding="utf-8")
         except OSError:
@@ -72,6 +72,19 @@ def load_profile(name: str, case_dir: Path | None = None) -> Profile:
         )
     text = resources.files("reportkit").joinpath("profiles", f"{name}.yaml").read_text(encoding="utf-8")
     return _parse(text, name)
+
+
+def _in_case(name: str, case_dir: Path) -> Path:
+    """``case_dir/name`` if it stays inside the case folder (no absolute path, ``..`` or link out of it)."""
+    relative = Path(name)
+    path = case_dir / relative
+    if relative.is_absolute() or ".." in relative.parts or not path.resolve().is_relative_to(case_dir.resolve()):
+        raise CaseError(
+            f"{case_dir / 'case.yaml'}: jurisdiction '{name}' is outside the case folder; not read.",
+            hint=f"Use a built-in profile ({', '.join(builtin_names())}) or a profile .yaml file inside the case "
+            f"folder {case_dir} (named without '..' or an absolute path, and not a link out of the folder).",
+        )
+    return path
 
 
 def _parse(text: str, source: str) -> Profile:

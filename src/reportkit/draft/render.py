@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from reportkit.draft import markup
+from reportkit.draft import markup, sandbox
+from reportkit.draft.reference import Reference, read_reference
 from reportkit.errors import MissingToolError, OutputError, TemplateError
 
 TEMPLATE_NAMES = {
@@ -71,31 +72,16 @@ def nodot(value: Any) -> Any:
     return value.rstrip(".") if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
-def _builtin_loader() -> jinja2.BaseLoader:
-    return jinja2.FunctionLoader(_load_builtin)
-
-
-def _load_builtin(name: str) -> str | None:
-    path = resources.files("reportkit").joinpath("templates", name)
-    return path.read_text(encoding="utf-8") if path.is_file() else None
-
-
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
-    """The one environment; ``templates`` is a user folder (templates missing there come from the built-ins).
-    Sandboxed and immutable: a template can read the context but not reach Python internals or change it."""
-    loaders: list[jinja2.BaseLoader] = []
-    if templates is not None:
-        loaders.append(jinja2.FileSystemLoader(str(templates)))
-    loaders.append(_builtin_loader())
-    env = ImmutableSandboxedEnvironment(  # no calls that change the context (list.append, dict.update …)
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    """The one environment (``render`` and ``templates check`` both use it); ``templates`` is a user folder
+    (templates missing there come from the built-ins). Sandboxed, immutable and bounded (see
+    ``reportkit.draft.sandbox``): a template can read the context but not change it, reach Python internals,
+    load files outside its folder, or run away. Each call gives fresh work counters."""
+    env = sandbox.bounded_environment(templates)
     env.globals.update(placeholder=placeholder, written=written)
     env.filters["longdate"] = longdate
     env.filters["nodot"] = nodot
+    env.bound_filters()
     return env
 
 
@@ -114,6 +100,19 @@ def render_markup(kind: str, context: dict[str, Any], templates: Path | None = N
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{where}: line {exc.lineno}: {exc.message}.", hint="Fix the template syntax.") from None
+    except sandbox.LoadRefused as exc:
+        raise TemplateError(
+            f"{where}: line {_line(exc, name)}{exc.message}.",
+            hint="Keep the templates you include, import or extend in the templates folder, named without "
+            "'..' or an absolute path, and not as links out of the folder.",
+        ) from None
+    except (sandbox.LimitExceeded, RecursionError, MemoryError, ArithmeticError) as exc:
+        what = exc.message if isinstance(exc, sandbox.LimitExceeded) else f"{type(exc).__name__}, the sandbox's limit"
+        raise TemplateError(
+            f"{where}: line {_line(exc, name)}stopped at a limit: {what}.",
+            hint="Look for a loop, macro or value that grows without end; the limits are in the README "
+            "('What the sandbox allows').",
+        ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(
             f"{where}: line {_line(exc, name)}the template reaches for something templates may not use ({exc}).",
@@ -168,16 +167,38 @@ def render(kind: str, context: dict[str, Any], templates: Path | None = None) ->
     return Rendered(kind, text, markup.parse(text, template_label(kind, templates)))
 
 
+def user_file(templates: Path | None, name: str) -> Path | None:
+    """``templates/name`` when the user has one (inside the folder, after links: TemplateError if not)."""
+    if templates is None:
+        return None
+    try:
+        return sandbox.confined(templates, name)
+    except sandbox.LoadRefused as exc:
+        raise TemplateError(
+            f"{templates / name}: a link out of the templates folder; {str(exc).split(', but ')[-1]}.",
+            hint=f"Put the file itself in {templates}.",
+        ) from None
+
+
 def _style(templates: Path | None) -> str:
-    if templates is not None and (templates / STYLE_NAME).is_file():
-        return (templates / STYLE_NAME).read_text(encoding="utf-8")
+    path = user_file(templates, STYLE_NAME)
+    if path is not None:
+        return path.read_text(encoding="utf-8")
     return resources.files("reportkit").joinpath("templates", STYLE_NAME).read_text(encoding="utf-8")
 
 
-def outputs(rendered: Rendered, formats: tuple[str, ...], templates: Path | None = None) -> dict[str, bytes]:
-    """File name → bytes for each asked-for format (PDF via LibreOffice from the DOCX)."""
+def reference_of(templates: Path | None) -> Reference | None:
+    """The user's reference.docx, checked and without its external links (None: python-docx's default)."""
+    path = user_file(templates, REFERENCE_NAME)
+    return read_reference(path) if path is not None else None
+
+
+def outputs(
+    rendered: Rendered, formats: tuple[str, ...], templates: Path | None = None
+) -> tuple[dict[str, bytes], list[str]]:
+    """File name → bytes for each asked-for format (PDF via LibreOffice from the DOCX), and warnings."""
     stem, title = OUTPUT_STEMS[rendered.kind], TITLES[rendered.kind]
-    reference = templates / REFERENCE_NAME if templates is not None and (templates / REFERENCE_NAME).is_file() else None
+    reference = reference_of(templates) if {"docx", "pdf"} & set(formats) else None
     makers: dict[str, Callable[[], bytes]] = {
         "docx": lambda: markup.to_docx(rendered.blocks, title, reference),
         "md": lambda: markup.to_markdown(rendered.blocks),
@@ -190,7 +211,7 @@ def outputs(rendered: Rendered, formats: tuple[str, ...], templates: Path | None
     if "pdf" in formats:
         docx = files.get(f"{stem}.docx") or makers["docx"]()
         files[f"{stem}.pdf"] = docx_to_pdf(docx, f"{stem}.docx")
-    return files
+    return files, [reference.warning] if reference is not None and reference.warning else []
 
 
 def soffice() -> str | None:

@@ -165,6 +165,18 @@ def _unknown_names(kind: str, folder: Path | None, known: set[str]) -> list[str]
     return [f"{render.template_label(kind, folder)}: unknown name(s): {', '.join(unknown)}."] if unknown else []
 
 
+def _check_reference(folder: Path) -> list[TemplateReport]:
+    """reference.docx: within the limits, readable; its external links (left out of drafts) are reported."""
+    try:
+        reference = render.reference_of(folder)
+        if reference is None:
+            return []
+        markup.to_docx([], "check", reference)
+    except ReportkitError as exc:
+        return [TemplateReport(render.REFERENCE_NAME, [exc.message], 1)]
+    return [TemplateReport(render.REFERENCE_NAME, [reference.warning] if reference.warning else [], 1)]
+
+
 @dataclass(frozen=True)
 class TemplateReport:
     name: str
@@ -198,11 +210,5 @@ def check_templates(folder: Path | None) -> list[TemplateReport]:
                 f"{folder}: holds neither {' nor '.join(render.TEMPLATE_NAMES.values())}.",
                 hint="Template files must keep the built-in names.",
             )
-        reference = folder / render.REFERENCE_NAME
-        if reference.is_file():
-            try:
-                markup.to_docx([], "check", reference)
-                reports.append(TemplateReport(render.REFERENCE_NAME, [], 1))
-            except ReportkitError as exc:
-                reports.append(TemplateReport(render.REFERENCE_NAME, [exc.message], 1))
+        reports += _check_reference(folder)
     return reports

@@ -2,13 +2,15 @@
 
 Every draft reportkit writes is recorded by SHA-256 in ``.reportkit-drafts.json`` beside it. A later run
 replaces a file only if it is still byte-for-byte what reportkit wrote (or with ``force``). All files of a
-run are written to temporary names first and renamed into place together.
+run are written to unique temporary names first (synced, removed on failure) and renamed into place together.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from reportkit.errors import OutputError
@@ -46,10 +48,37 @@ def edited(out_dir: Path, names: list[str]) -> list[str]:
     return changed
 
 
-def write_drafts(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[Path]:
-    """Write ``files`` into ``out_dir`` all or none; refuse to replace edited files unless ``force``."""
+def private_folder(path: Path) -> list[Path]:
+    """Create ``path`` and its missing parents, each mode 0700; folders that exist (the user's) are left as
+    they are. Returns the folders created, outermost first."""
+    missing = []
+    while not path.exists() and not path.is_symlink() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    created = []
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700)
+            created.append(folder)
+            os.chmod(folder, 0o700)  # mkdir's mode is reduced by the umask; only reportkit's own folders
+    except OSError:
+        remove_folders(created)
+        raise
+    return created
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Remove folders ``private_folder`` created (innermost first), if they are still empty."""
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def write_drafts(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[Path]:
+    """Write ``files`` into ``out_dir`` all or none; refuse to replace edited files unless ``force``. Drafts
+    are mode 0600 (they hold record text), and a drafts folder reportkit creates is 0700."""
+    try:
+        private_folder(out_dir)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the drafts folder ({exc.strerror}).",
                           hint="Choose another --out folder.") from None  # fmt: skip

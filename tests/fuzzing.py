@@ -163,6 +163,30 @@ def lie_about_length(data: bytes, rng: random.Random) -> bytes:
     return _replace_one(data, rng, rb"/Length (\d+)", lie)
 
 
+HOSTILE_TEXT = (
+    b"Date of service: 02/31/2024",
+    b"DOS: 00/00/0000 DOB: 13/13/1313",
+    b"Visit 12/31/9999 and 01/01/0001",
+    b"Page 0 of 0",
+    b"Page 99999999999999999999 of 1",
+    b"Page 3 of 2 Page 2 of 3",
+    b"\\377\\376\\000\\001\\033 RE: Signed on",
+    b"ICD-10: M51.16 " * 2000,
+    b"Patient: " + b"A" * 5000,
+    b"_____ Date: ____ Name: ______ :",
+    b"OPERATIVE REPORT DISCHARGE SUMMARY RE: RE: RE:",
+    b"\\(unbalanced",
+    b"",
+)
+
+
+def hostile_text(data: bytes, rng: random.Random) -> bytes:
+    """A string drawn on a page (in an uncompressed content stream) replaced by odd text: impossible dates,
+    page footers that lie, control characters, one very long word (the stream's /Length is then wrong)."""
+    text = rng.choice(HOSTILE_TEXT)
+    return _replace_one(data, rng, rb"\((?:[^()\\]|\\.)*\) ?Tj", lambda m: b"(" + text + b") Tj")
+
+
 HOSTILE_TOKENS = (
     b"[" * 5000,
     b"<<" * 3000,
@@ -197,6 +221,7 @@ MUTATIONS: dict[str, Mutation] = {
     "reference": retarget_reference,
     "length": lie_about_length,
     "garbage": insert_garbage,
+    "text": hostile_text,
 }
 
 

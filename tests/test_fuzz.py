@@ -1,9 +1,10 @@
 """Fuzzing: mutated PDFs (tests/fuzzing.py) are read or skipped cleanly, never crash a run or leak bytes.
 
 Every case goes through the reading stage in worker processes (``read_bundle`` on one shared pool, as the
-index does); every 5th also through ``index_bundle`` (outputs complete or absent), every 10th also through the
-real command line. A failure names the seed and case number; ``REPORTKIT_FUZZ_CASES=3000`` runs more cases,
-``REPORTKIT_FUZZ_SEED`` others, ``REPORTKIT_FUZZ_ONLY=N`` case N alone.
+index does); every 5th also through ``index_bundle`` (outputs complete or absent); every 10th also through the
+real command line, a third of those with OCR of the pages without text. A failure names the seed and case
+number: ``REPORTKIT_FUZZ_SEED=S REPORTKIT_FUZZ_ONLY=N`` runs case N of seed S alone; ``REPORTKIT_FUZZ_CASES=3000``
+runs more cases.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from reportkit.workers import Limits, WorkerPool
 SEED = int(os.environ.get("REPORTKIT_FUZZ_SEED", "15"))
 CASES = int(os.environ.get("REPORTKIT_FUZZ_CASES", "300"))
 ONLY = os.environ.get("REPORTKIT_FUZZ_ONLY")
-API_EVERY, CLI_EVERY = 5, 10
+API_EVERY, CLI_EVERY, OCR_EVERY = 5, 10, 30
 PROBLEMS = {"not_pdf", "empty", "damaged", "encrypted", "wrong_password", "timeout", "memory", "crashed"}
 INDEX_EXITS = {ExitCode.OK, ExitCode.INPUT, ExitCode.ENCRYPTED, ExitCode.OUTPUT, ExitCode.PARTIAL}
 ALL_OUTPUTS = (*OUTPUT_NAMES, "search.sqlite", "run.json")
@@ -97,8 +98,8 @@ def read_problems(path: Path, case: Case, pool: WorkerPool) -> list[str]:
 
 @contextmanager
 def as_on_the_command_line() -> Iterator[None]:
-    """While workers are forked: no logging handlers (pytest's capture them) and warnings shown, not raised
-    (pytest's filter), as in a ``reportkit`` process: whatever reaches its stderr reaches the workers' here."""
+    """No logging handlers (pytest's would catch what the libraries log) and warnings shown, not raised
+    (pytest's filter), as in a ``reportkit`` process: what would reach its stderr reaches forked workers'."""
     root = logging.getLogger()
     handlers = root.handlers[:]
     root.handlers.clear()
@@ -113,9 +114,8 @@ def as_on_the_command_line() -> Iterator[None]:
 def test_mutated_pdfs_are_read_or_skipped_cleanly(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     failures = []
     preload = ("pypdfium2", "reportkit.ingest.bundle")
-    with WorkerPool(2, LIMITS, preload=preload, fork=True) as pool:  # workers write to the captured stderr
-        with as_on_the_command_line():
-            pool.start()
+    # the workers (forked again after a crash or a timeout) write to the captured stderr
+    with as_on_the_command_line(), WorkerPool(2, LIMITS, preload=preload, fork=True) as pool:
         for case in cases():
             path = tmp_path / case.name
             path.write_bytes(case.data)
@@ -188,7 +188,9 @@ def run_cli(case: Case, tmp_path: Path) -> list[str]:
     path.write_bytes(case.data)
     out = tmp_path / f"cli-{case.number}"
     command = ["index", str(path), "--out", str(out), "--quiet", "--no-cache"]
-    command += ["--jobs", "1", "--file-timeout", "30", "--max-memory", "1024", "--ocr", "never"]
+    command += ["--jobs", "1", "--file-timeout", "30", "--max-memory", "1024"]
+    # a third of them OCR their pages without text (rendered: another way into the damaged file), cheaply
+    command += ["--ocr", "auto", "--ocr-dpi", "100"] if case.number % OCR_EVERY == 0 else ["--ocr", "never"]
     if passwords(case):
         (tmp_path / "passwords.txt").write_text(f"{PASSWORD}\n")
         command += ["--password-file", str(tmp_path / "passwords.txt")]

@@ -166,17 +166,28 @@ class _FileState:
     """The bundle number the reading workers gave this file's first page (0: none given)."""
 
 
+def probe_file(path: str, passwords: Sequence[str]) -> tuple[FileInfo, list[str]]:
+    """Worker task: what opening the file tells (:func:`reportkit.ingest.pdf.probe`), and what the PDF
+    libraries logged meanwhile (for --debug only)."""
+    from reportkit.ingest.pdf import heard, probe
+
+    with heard() as messages:
+        info = probe(path, passwords)
+    return info, messages
+
+
 def read_pages(
     path: str, password: str | None, engine: str, start: int, stop: int, check: bool, first_page: int | None
-) -> tuple[list[str], list[int], list[AnalysedPage | None]]:
+) -> tuple[list[str], list[int], list[AnalysedPage | None], list[str]]:
     """Worker task: the text of pages ``start`` .. ``stop - 1``; when ``check``, which of them have no usable
-    text layer; and when ``first_page`` (the bundle number of page ``start``) is given, the lines and split
-    signals of every page that OCR will not replace. Doing all three where the text is read uses every core
-    and sends each text across once."""
+    text layer; when ``first_page`` (the bundle number of page ``start``) is given, the lines and split
+    signals of every page that OCR will not replace; and what the PDF libraries logged while reading (for
+    --debug only). Doing all this where the text is read uses every core and sends each text across once."""
     from reportkit.ingest.ocr import needs_ocr
-    from reportkit.ingest.pdf import extract
+    from reportkit.ingest.pdf import extract, heard
 
-    texts = extract(path, password, engine, start, stop)
+    with heard() as messages:
+        texts = extract(path, password, engine, start, stop)
     wanted = [start + k for k, text in enumerate(texts) if check and needs_ocr(text, MIN_CHARS)]
     analysed: list[AnalysedPage | None] = [None] * len(texts)
     if first_page is not None:
@@ -186,7 +197,7 @@ def read_pages(
         for k, text in enumerate(texts):
             if start + k not in skip:
                 analysed[k] = analyse_page(first_page + k, text)
-    return texts, wanted, analysed
+    return texts, wanted, analysed, messages
 
 
 def read_bundle(
@@ -229,12 +240,14 @@ def read_bundle(
 
     to_read = [s for s in states if isinstance(s, _FileState) and s.info is None]
     if to_read:
-        probes = [Task(i, "probe", (str(s.path), list(passwords))) for i, s in enumerate(to_read)]
+        probe = "reportkit.ingest.bundle:probe_file"
+        probes = [Task(i, probe, (str(s.path), list(passwords))) for i, s in enumerate(to_read)]
         for outcome in pool.map(probes):
             state = to_read[outcome.key]
             if outcome.ok:
-                state.info = outcome.value
+                state.info, messages = outcome.value
                 state.texts = [None] * state.info.page_count
+                _heard(bundle, state, messages)
             else:
                 state.problem = outcome.problem
                 bundle.debug.append(f"{state.sha256[:12]}: {outcome.problem}: {outcome.detail}")
@@ -259,7 +272,8 @@ def read_bundle(
             i, start = outcome.key
             state = to_read[i]
             if outcome.ok:
-                texts, wanted, analysed = outcome.value
+                texts, wanted, analysed, messages = outcome.value
+                _heard(bundle, state, messages)
                 state.texts[start : start + len(texts)] = texts
                 state.analysed[start : start + len(texts)] = analysed
                 if state.wanted is not None:
@@ -291,6 +305,14 @@ def read_bundle(
         bundle.passwords.append(passwords[pw_index] if pw_index is not None else None)
         bundle.encrypted |= pw_index is not None
     return bundle
+
+
+def _heard(bundle: Bundle, state: _FileState, messages: list[str]) -> None:
+    """Keep what the PDF libraries said about a file for --debug (each message once per file)."""
+    for message in messages:
+        line = f"{state.sha256[:12]}: {message}"
+        if line not in bundle.debug:
+            bundle.debug.append(line)
 
 
 def _renumbered(analysed: AnalysedPage, page: int) -> AnalysedPage:

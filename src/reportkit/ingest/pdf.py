@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +20,53 @@ from reportkit.ingest.forms import fill_blanks
 
 PDFIUM_PASSWORD_ERROR = 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ufffd]")
+HEARD_MESSAGES, HEARD_CHARS = 20, 300
+"""The parsers' messages kept per thread (the latest), and the characters kept of each."""
 
-# pypdf logs warnings that may quote file bytes; they must not reach the user's log unless --debug.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+class _Heard(logging.Handler):
+    """Keeps what pypdf and pypdfium2 log (in this thread) instead of printing it: their messages can quote
+    file bytes ("A circular bookmark reference...", "Advanced encoding /Win... not implemented"), so they
+    reach the user only as --debug detail (see :func:`heard`)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.local = threading.local()
+
+    def messages(self) -> deque[str]:
+        if not hasattr(self.local, "messages"):
+            self.local.messages = deque(maxlen=HEARD_MESSAGES)
+        kept: deque[str] = self.local.messages
+        return kept
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with suppress(Exception):  # a message that cannot be formatted is not worth a failed page
+            self.messages().append(f"{record.name}: {record.getMessage()}"[:HEARD_CHARS])
+
+
+_HEARD = _Heard()
+for _name in ("pypdf", "pypdfium2"):
+    _logger = logging.getLogger(_name)
+    _logger.setLevel(logging.WARNING)
+    _logger.addHandler(_HEARD)
+    _logger.propagate = False  # never on to the root logger (or, without handlers, to stderr)
+
+
+@contextmanager
+def heard() -> Iterator[list[str]]:
+    """What the PDF libraries log in this thread during the ``with`` block: the list is filled when the
+    block ends. A :class:`PdfProblem` raised in the block carries the messages in its ``detail``."""
+    kept = _HEARD.messages()
+    kept.clear()
+    messages: list[str] = []
+    try:
+        yield messages
+    except PdfProblem as exc:
+        exc.detail = "; ".join(filter(None, [exc.detail, *kept]))
+        raise
+    finally:
+        messages.extend(dict.fromkeys(kept))  # each once, in order
+        kept.clear()
 
 
 class PdfProblem(Exception):

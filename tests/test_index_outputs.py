@@ -390,3 +390,12 @@ def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: p
     assert list(shared) == list(here) == [*export.RENDERERS, "search.sqlite"]
     assert shared == here
     assert fallen_back == here
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_as_text(start: str) -> None:
+    """OWASP's list: a cell starting with TAB or CR is a formula to some spreadsheets too (issue 15, item 13)."""
+    from reportkit.index.export import spreadsheet_safe
+
+    assert spreadsheet_safe(start + "cmd|' /C calc'!A0") == "'" + start + "cmd|' /C calc'!A0"
+    assert spreadsheet_safe("Dr. Chen " + start) == "Dr. Chen " + start

@@ -274,7 +274,7 @@ def _write_summary(
     executor: str,
     jobs: int,
 ) -> list[Path]:
-    from reportkit.index.export import replace_together
+    from reportkit.index.export import replace_together, spreadsheet_safe
 
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "partial", "failed")}
     summary = {
@@ -291,8 +291,8 @@ def _write_summary(
     for o in outcomes:
         cells = [o.name, o.kind, o.status, o.pages, o.documents, " ".join(o.steps), "; ".join(o.problems),
                  o.inputs_sha256, o.changes]  # fmt: skip
-        # a cell starting with = + - @ would run as a formula in Excel: quote it as text (as index.csv does)
-        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in ("=", "+", "-", "@") else c for c in cells])
+        # a cell starting with = + - @ TAB CR would run as a formula in Excel: quote it as text (as index.csv does)
+        writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in cells])
     run = {
         "tool": f"reportkit {__version__}",
         "started": started.isoformat(timespec="seconds"),

@@ -141,6 +141,15 @@ def _patient_cell(doc: Document, index: RecordIndex) -> str:
     return doc.patient if doc.patient in main else f"{doc.patient} (another patient)"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP's CSV-injection list)."""
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading ``'`` before a formula's first character."""
+    return "'" + cell if cell[:1] in FORMULA_STARTS else cell
+
+
 def to_csv(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """One row per document, chronological; UTF-8 with a byte-order mark so Excel reads accents right.
     With a Bates map, a ``bates`` column follows ``pages``."""
@@ -151,7 +160,7 @@ def to_csv(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     writer.writeheader()
     for row in rows:
         # A cell starting with = + - @ would run as a formula in Excel: quote it as text.
-        writer.writerow({k: ("'" + v if v[:1] in ("=", "+", "-", "@") else v) for k, v in row.items()})
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

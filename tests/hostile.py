@@ -6,6 +6,8 @@ from __future__ import annotations
 import zlib
 from pathlib import Path
 
+from fuzzing import pdf_bytes
+
 
 def _write_pdf(path: Path, content: bytes, *, filter_name: str | None = None) -> Path:
     objects = [
@@ -18,16 +20,7 @@ def _write_pdf(path: Path, content: bytes, *, filter_name: str | None = None) ->
     ]
     extra = f" /Filter /{filter_name}" if filter_name else ""
     objects[3] = f"<< /Length {len(content)}{extra} >>\nstream\n".encode() + content + b"\nendstream"
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"  # type: ignore[operator]
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objects))  # type: ignore[arg-type]
     return path
 
 

@@ -399,3 +399,19 @@ def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_as_text(start
 
     assert spreadsheet_safe(start + "cmd|' /C calc'!A0") == "'" + start + "cmd|' /C calc'!A0"
     assert spreadsheet_safe("Dr. Chen " + start) == "Dr. Chen " + start
+
+
+def test_a_shared_cache_folder_keeps_its_mode_and_the_cache_goes_private_inside(tmp_path: Path) -> None:
+    """``--cache-dir /tmp``-like folder (1777): never chmod'ed; the cache is a 0700 subfolder of this user's."""
+    import os
+    import stat
+
+    shared, new = tmp_path / "shared", tmp_path / "new" / "cache"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    for root in (shared, new):
+        index_bundle([copy_of("UD_sample.pdf", tmp_path)], tmp_path / f"out-{root.name}", IndexOptions(cache_dir=root))
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    private = shared / f"reportkit-{os.getuid()}"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700 and any(private.rglob("*.json.gz"))
+    assert stat.S_IMODE(new.stat().st_mode) == 0o700 and any(new.rglob("*.json.gz"))  # made by reportkit

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import ROOT
+from fuzzing import pdf_bytes
 from reportkit.cli import app
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -78,16 +79,7 @@ def _damaged_tree_pdf(path: Path, kids: bytes) -> Path:
         f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objects))
     return path
 
 

@@ -23,7 +23,7 @@ from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
-from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir
+from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir, private_root
 from reportkit.models import SCHEMA, Patient, RecordIndex, Skipped
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
@@ -157,7 +157,7 @@ def _check_threshold(value: float) -> None:
 
 
 def _cache_root(options: IndexOptions) -> Path | None:
-    return (options.cache_dir or default_cache_dir()) if options.use_cache else None
+    return private_root(options.cache_dir or default_cache_dir()) if options.use_cache else None
 
 
 def _build(

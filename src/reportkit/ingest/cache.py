@@ -37,6 +37,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "reportkit"
 
 
+def private_root(root: Path) -> Path:
+    """The folder the cache uses for ``root``: ``root`` itself when it does not exist yet (it is then made
+    0700) or is this user's alone; else (a shared folder such as /tmp, a folder others can read) a subfolder
+    ``reportkit-<uid>`` of it, made 0700. The mode of a folder that exists is never changed."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        st = root.stat()
+    except OSError:
+        return root
+    if uid is None or (st.st_uid == uid and not st.st_mode & 0o077):
+        return root
+    return root / f"reportkit-{uid}"
+
+
 class PageCache:
     """Page texts of one file, stored under its SHA-256. ``root=None`` disables the cache."""
 
@@ -71,8 +85,8 @@ class PageCache:
             return
         path = self._path(sha256)
         try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.root, 0o700)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
                 fh.write(json.dumps({"info": asdict(info), "texts": texts}).encode("utf-8"))
@@ -138,8 +152,8 @@ class ResultCache:
         if engine is not None:
             files = {**files, _ENGINE_MEMBER: engine.encode("utf-8")}
         try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.root, 0o700)
             buffer = io.BytesIO()
             # stored, not compressed: a re-run only copies the outputs, and inflating ~15 MB took 40 ms of it
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -206,8 +220,8 @@ class OcrCache:
             return
         path = self._alias_path(name)
         try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.root, 0o700)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="ascii") as fh:
                 fh.write(key)
@@ -221,8 +235,8 @@ class OcrCache:
         path = self._path(key)
         data = {**asdict(page), "textpdf": base64.b64encode(page.textpdf).decode("ascii"), "cached": False}
         try:
+            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(self.root, 0o700)
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
                 fh.write(json.dumps(data).encode("utf-8"))

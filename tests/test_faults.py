@@ -94,3 +94,35 @@ def test_kill_9_of_an_index_takes_its_workers_with_it(big: Path, tmp_path: Path)
     run.send_signal(signal.SIGKILL)
     run.communicate(timeout=60)
     assert not list(_gone(workers)), "workers outlived the command"
+
+
+@LINUX
+def test_a_second_index_into_a_folder_being_written_exits_5_and_mixes_nothing(big: Path, tmp_path: Path) -> None:
+    """Two ``index --force`` runs into one folder (issue 15, item 2): the second one refuses, naming the first."""
+    import json
+
+    out = tmp_path / "out"
+    small = ROOT / "samples" / "ime-case" / "records"
+    first = _index(big, out, tmp_path / "cache", "--no-cache", "--force")
+    _workers_of(first)
+    second = subprocess.run(
+        [sys.executable, "-m", "reportkit", "index", str(small), "--out", str(out), "--force", "--no-cache"],
+        capture_output=True,
+        text=True,
+    )
+    _, stderr = first.communicate(timeout=120)
+    assert first.returncode == 0, stderr
+    assert second.returncode == 5, second.stderr
+    assert f"another reportkit run (process {first.pid})" in second.stderr
+    sources = json.loads((out / "index.json").read_text())["sources"]
+    assert [s["page_count"] for s in sources] == [3021]
+    assert not (out / ".reportkit.lock").exists()
+
+
+def test_an_index_that_fails_leaves_no_output_folder(tmp_path: Path) -> None:
+    from reportkit import IndexOptions, index_bundle
+    from reportkit.errors import InputError
+
+    with pytest.raises(InputError):
+        index_bundle([tmp_path / "missing.pdf"], tmp_path / "new" / "out", IndexOptions(use_cache=False))
+    assert not (tmp_path / "new" / "out").exists()

@@ -268,6 +268,7 @@ def test_whole_result_is_reused_only_while_inputs_settings_and_files_are_unchang
     pdf = copy_of("UD_sample.pdf", tmp_path)
     opts = IndexOptions(cache_dir=tmp_path / "cache", force=True)
     stale = tmp_path / "cache" / "results-v1" / "ab" / "ab12.zip"  # an earlier version's result (record text)
+    (tmp_path / "cache").mkdir(mode=0o700)  # as reportkit made it
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
     first = index_bundle([pdf], tmp_path / "a", opts)

@@ -24,6 +24,7 @@ from reportkit.index.chronology import chronological, find_gaps
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir, private_root
+from reportkit.locks import holding
 from reportkit.models import SCHEMA, Patient, RecordIndex, Skipped
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
@@ -355,7 +356,13 @@ def index_bundle(
     (without ``force``) or cannot be written. Files that could not be read are listed in ``index.skipped``.
     A re-run on unchanged inputs and settings reuses the whole result from the cache.
     """
-    options = options or IndexOptions()
+    with holding(out_dir):
+        return _index_locked(inputs, out_dir, options or IndexOptions(), progress)
+
+
+def _index_locked(
+    inputs: Sequence[Path], out_dir: Path, options: IndexOptions, progress: Progress | None
+) -> IndexResult:
     bates_data = load_bates_map(options.bates_map) if options.bates_map else None
     if not options.force and (clash := export.existing_outputs(out_dir)):
         raise OutputError(

@@ -126,3 +126,33 @@ def test_an_index_that_fails_leaves_no_output_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         index_bundle([tmp_path / "missing.pdf"], tmp_path / "new" / "out", IndexOptions(use_cache=False))
     assert not (tmp_path / "new" / "out").exists()
+
+
+def test_a_cache_entry_cut_off_by_a_full_disk_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOSPC while a cache entry is written (issue 15, item 13): no ``.tmp`` stays, the entry is not there,
+    and the run goes on (a cache that cannot be written only costs time)."""
+    import errno
+
+    from reportkit.ingest import cache as cache_module
+    from reportkit.ingest.pdf import FileInfo
+
+    class Full:
+        def __init__(self, fd: int, *args: object) -> None:
+            self.fd = fd
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            os.close(self.fd)
+
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cache_module.os, "fdopen", Full)
+    pages = cache_module.PageCache(tmp_path / "cache")
+    pages.put("ab" * 32, FileInfo(1, "pdfium", None, ()), ["text"])
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    assert pages.get("ab" * 32) is None

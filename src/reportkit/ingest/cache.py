@@ -7,6 +7,7 @@ The cache holds record text: it lives in a folder only the user can read (mode 0
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import io
@@ -51,6 +52,25 @@ def private_root(root: Path) -> Path:
     return root / f"reportkit-{uid}"
 
 
+def _store(root: Path, path: Path, data: bytes) -> bool:
+    """Write one cache entry whole or not at all (a temporary file renamed into place, removed if writing
+    fails: a full disk leaves no partial file); the cache root is made private (0700) when it is new."""
+    tmp = None
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+
+
 class PageCache:
     """Page texts of one file, stored under its SHA-256. ``root=None`` disables the cache."""
 
@@ -84,15 +104,8 @@ class PageCache:
         if self.root is None:
             return
         path = self._path(sha256)
-        try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
-                fh.write(json.dumps({"info": asdict(info), "texts": texts}).encode("utf-8"))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        data = json.dumps({"info": asdict(info), "texts": texts}).encode("utf-8")
+        _store(self.root, path, gzip.compress(data, mtime=0))  # a cache that cannot be written only costs time
 
 
 RESULT_VERSION = 3
@@ -151,19 +164,12 @@ class ResultCache:
         path = self._path(key)
         if engine is not None:
             files = {**files, _ENGINE_MEMBER: engine.encode("utf-8")}
-        try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            buffer = io.BytesIO()
-            # stored, not compressed: a re-run only copies the outputs, and inflating ~15 MB took 40 ms of it
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-                for name, data in files.items():
-                    archive.writestr(name, data)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(buffer.getvalue())
-            os.replace(tmp, path)
-        except OSError:
+        buffer = io.BytesIO()
+        # stored, not compressed: a re-run only copies the outputs, and inflating ~15 MB took 40 ms of it
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            for name, data in files.items():
+                archive.writestr(name, data)
+        if not _store(self.root, path, buffer.getvalue()):
             return
         for old in self.root.glob("results-v*"):  # written by an earlier version: never read again
             if old.name != path.parent.parent.name:
@@ -219,27 +225,11 @@ class OcrCache:
         if self.root is None:
             return
         path = self._alias_path(name)
-        try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="ascii") as fh:
-                fh.write(key)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        _store(self.root, path, key.encode("ascii"))
 
     def put(self, key: str, page: OcrPage) -> None:
         if self.root is None or page.failed:
             return
         path = self._path(key)
         data = {**asdict(page), "textpdf": base64.b64encode(page.textpdf).decode("ascii"), "cached": False}
-        try:
-            self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
-                fh.write(json.dumps(data).encode("utf-8"))
-            os.replace(tmp, path)
-        except OSError:
-            pass
+        _store(self.root, path, gzip.compress(json.dumps(data).encode("utf-8"), mtime=0))

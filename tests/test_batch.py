@@ -317,3 +317,21 @@ def test_ctrl_c_keeps_finished_cases_and_leaves_no_partial_one(tmp_path: Path) -
     assert (out / "bundle" / "batch-state.json").is_file()
     assert not (out / "opinion").exists()
     assert not any((out / ".work").iterdir())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE stands in for a full disk")
+def test_a_case_that_failed_for_want_of_space_runs_again_once_there_is_space(tmp_path: Path) -> None:
+    """A failure of the environment, not of the input (issue 15, item 4): not remembered as failed."""
+    import resource
+
+    def small_files() -> None:  # files over 6 kB cannot be written (EFBIG), as on a disk that fills up
+        resource.setrlimit(resource.RLIMIT_FSIZE, (6000, 6000))
+
+    root, out = tmp_path / "cases", tmp_path / "out"
+    _case(SECOND, root / "opinion")
+    command = [sys.executable, "-m", "reportkit", "batch", str(root), "--out", str(out), "--no-cache"]
+    full = subprocess.run(command, capture_output=True, text=True, preexec_fn=small_files)
+    assert full.returncode == 6 and _summary(out)["opinion"]["status"] == "failed", full.stderr
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert _actions(out) == ["ran"] and _summary(out)["opinion"]["status"] == "done"

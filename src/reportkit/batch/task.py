@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from reportkit.errors import ReportkitError
+from reportkit.errors import OutputError, ReportkitError
 from reportkit.version import __version__
 
 STEPS = ("index", "draft", "packet")
@@ -194,6 +194,7 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
     pages = documents = 0
     changes = ""
     status: Status = "done"
+    remember = True
     step = "case.yaml"
     try:
         if spec.kind == "case" and ((spec.path / CASE_FILE).exists() or len(settings.steps) > 1):
@@ -266,6 +267,9 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
         problems.append(f"{step}: {exc}")
         if exc.detail:
             debug.append(exc.detail)
+        # outputs that cannot be written (a full disk, a folder made read-only) say nothing of the input: the
+        # case runs again next time instead of being remembered as failed
+        remember = not isinstance(exc, OutputError)
     except MemoryError:
         return CaseOutcome(spec.name, spec.kind, "failed", sha, problems=(f"{step}: over the memory limit",),
                            remember=False)  # fmt: skip
@@ -286,6 +290,7 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
         steps=tuple(done),
         debug=tuple(debug),
         changes=changes,
+        remember=remember,
     )
 
 

@@ -72,28 +72,29 @@ def _gone(pids: list[int], timeout: float = 10) -> Iterator[int]:
             yield p
 
 
+def _stopped(big: Path, tmp_path: Path, sig: signal.Signals) -> tuple[int, str, list[int]]:
+    """Start an index of the big bundle, send ``sig`` while its workers read: (exit code, stderr, workers that
+    outlived it)."""
+    run = _index(big, tmp_path / "out", tmp_path / "cache", "--no-cache")
+    workers = _workers_of(run)
+    run.send_signal(sig)
+    _, stderr = run.communicate(timeout=60)
+    return run.returncode, stderr, list(_gone(workers))
+
+
 @LINUX
 def test_sigterm_stops_an_index_like_ctrl_c(big: Path, tmp_path: Path) -> None:
     """A scheduler's ``kill``: workers stopped, nothing written, exit 143, a message, no traceback."""
-    out = tmp_path / "out"
-    run = _index(big, out, tmp_path / "cache", "--no-cache")
-    workers = _workers_of(run)
-    run.send_signal(signal.SIGTERM)
-    _, stderr = run.communicate(timeout=60)
-    assert run.returncode == 143, stderr
+    code, stderr, left = _stopped(big, tmp_path, signal.SIGTERM)
+    assert code == 143, stderr
     assert "stopped (SIGTERM)" in stderr and "Traceback" not in stderr
-    assert not out.exists() or not any(out.iterdir())
-    assert not list(_gone(workers)), "workers outlived the command"
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    assert not left, "workers outlived the command"
 
 
 @LINUX
 def test_kill_9_of_an_index_takes_its_workers_with_it(big: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    run = _index(big, out, tmp_path / "cache", "--no-cache")
-    workers = _workers_of(run)
-    run.send_signal(signal.SIGKILL)
-    run.communicate(timeout=60)
-    assert not list(_gone(workers)), "workers outlived the command"
+    assert not _stopped(big, tmp_path, signal.SIGKILL)[2], "workers outlived the command"
 
 
 @LINUX

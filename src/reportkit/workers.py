@@ -89,7 +89,7 @@ class Outcome:
 
 
 TASKS: dict[str, str] = {
-    "probe": "reportkit.ingest.pdf:probe",
+    "probe": "reportkit.ingest.bundle:probe_file",
     "read": "reportkit.ingest.bundle:read_pages",
     "layout": "reportkit.ingest.pdf:layout_lines",
     "ocr": "reportkit.ingest.ocr:ocr_page",

@@ -240,8 +240,7 @@ def read_bundle(
 
     to_read = [s for s in states if isinstance(s, _FileState) and s.info is None]
     if to_read:
-        probe = "reportkit.ingest.bundle:probe_file"
-        probes = [Task(i, probe, (str(s.path), list(passwords))) for i, s in enumerate(to_read)]
+        probes = [Task(i, "probe", (str(s.path), list(passwords))) for i, s in enumerate(to_read)]
         for outcome in pool.map(probes):
             state = to_read[outcome.key]
             if outcome.ok:

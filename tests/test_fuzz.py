@@ -87,7 +87,7 @@ def read_problems(path: Path, case: Case, pool: WorkerPool) -> list[str]:
     if len(bundle.sources) + len(bundle.skipped) != 1:
         wrong.append(f"{len(bundle.sources)} sources and {len(bundle.skipped)} skipped for one file")
     for skipped in bundle.skipped:
-        if skipped.problem not in PROBLEMS or not skipped.reason.startswith(path.as_posix()):
+        if skipped.problem not in PROBLEMS or not skipped.reason.startswith(path.name):
             wrong.append(f"skipped as {skipped.problem!r}: {skipped.reason!r}")
         wrong.extend(f"reason quotes {word!r}" for word in leaks(skipped.reason))
     for source in bundle.sources:

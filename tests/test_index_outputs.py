@@ -139,6 +139,41 @@ def test_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
     assert "started" in run and all("path" not in i for i in run["inputs"])  # inputs by hash only
 
 
+def test_outputs_do_not_depend_on_how_the_input_paths_were_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative path, an absolute one and another working folder give the same bytes (issue 15, item 12)."""
+    import shutil
+
+    from conftest import SAMPLE_CASE
+
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE / "records", case / "records")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path)
+    index_bundle([Path("case/records")], tmp_path / "a", IndexOptions(use_cache=False))
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    index_bundle([case / "records"], tmp_path / "b", IndexOptions(use_cache=False))
+    monkeypatch.chdir(case / "records")
+    index_bundle([Path(".")], tmp_path / "c", IndexOptions(use_cache=True, cache_dir=tmp_path / "cache"))
+    index_bundle([Path("./")], tmp_path / "d", IndexOptions(use_cache=True, cache_dir=tmp_path / "cache"))
+    for name in (*export.OUTPUT_NAMES, "search.sqlite"):
+        first = (tmp_path / "a" / name).read_bytes()
+        assert all((tmp_path / o / name).read_bytes() == first for o in "bcd"), name
+    sources = load_index(tmp_path / "a").sources
+    assert sources[0].path == "records/01-harborview-occupational-health.pdf"
+    # files named one by one, from two folders: each keeps the folder that tells them apart
+    monkeypatch.chdir(tmp_path)
+    index_bundle(
+        [Path("case/records/01-harborview-occupational-health.pdf"), tmp_path / "a" / "index.json"],
+        tmp_path / "e",
+        IndexOptions(use_cache=False),
+    )
+    index = load_index(tmp_path / "e")
+    assert [s.path for s in index.sources] == ["case/records/01-harborview-occupational-health.pdf"]
+    assert [s.path for s in index.skipped] == ["a/index.json"]
+
+
 def test_cache_is_used_on_a_rerun_and_no_cache_turns_it_off(tmp_path: Path) -> None:
     pdf = copy_of("UD_sample.pdf", tmp_path)
     options = IndexOptions(cache_dir=tmp_path / "cache")
@@ -225,8 +260,9 @@ def test_page_analyses_are_renumbered_when_a_file_before_them_drops_out() -> Non
     first, second = bundle.sources
     texts = bundle.texts[second.first_page - 1 :]
     state = _FileState(
-        Path(second.path),
+        bundle.files[1],
         second.sha256,
+        second.path,
         info=FileInfo(second.page_count, "pdfium", None, ()),
         texts=list(texts),
         analysed=bundle.analysed[second.first_page - 1 :],

@@ -385,7 +385,7 @@ def _index_locked(
         if previous is not None and options.since is not None:
             settings["since_sha256"] = previous[1]
             settings["since_texts_sha256"] = _since_texts_sha256(options.since)
-        key = results.key([(f.path.as_posix(), f.sha256 or "") for f in files], settings)
+        key = results.key([(f.label, f.sha256 or "") for f in files], settings)
     # the searchable copy needs the OCR readings themselves: no whole-result reuse then
     outputs = results.get(key, lambda: _engine_key(options)) if key and options.ocr_output is None else None
     debug: list[str] = []

@@ -66,7 +66,8 @@ class Source:
     """One input PDF file, in input order."""
 
     path: str
-    """The path as given (folders expanded), with forward slashes."""
+    """The file's path from the folder holding every input (``records/a.pdf`` for a folder ``records`` named
+    in any spelling), with forward slashes: the same files give the same index bytes however they were typed."""
     sha256: str
     """SHA-256 of the file's bytes."""
     page_count: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +33,8 @@ class Bundle:
     """Everything read from the inputs. ``texts[i]`` is the text of bundle page ``i + 1``."""
 
     sources: list[Source] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    """``files[i]``: where ``sources[i]`` was read from (the index records the file by name only)."""
     pages: list[Page] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     outline_starts: set[int] = field(default_factory=set)
@@ -98,16 +101,32 @@ class InputFile:
     path: Path
     sha256: str | None
     skipped: Skipped | None
+    name: str = ""
+    """What the index calls the file (see :func:`input_names`); the path as given when empty."""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path.as_posix()
 
 
 def check_inputs(inputs: Sequence[Path]) -> list[InputFile]:
     """Expand folders, hash every file, and set aside what is missing, empty or not a PDF."""
-    return [InputFile(path, *_check_file(path)) for path in expand_inputs(inputs)]
+    files = expand_inputs(inputs)
+    names = input_names(inputs, files)
+    return [InputFile(path, *_check_file(path, name), name=name) for path, name in zip(files, names, strict=True)]
 
 
-def _check_file(path: Path) -> tuple[str | None, Skipped | None]:
+def input_names(inputs: Sequence[Path], files: Sequence[Path]) -> list[str]:
+    """The name each file is recorded by: its path from the folder that holds every input (the parent of each
+    file or folder named), with forward slashes. The same files give the same names however their paths were
+    typed (relative or absolute, from any working folder); links are not followed, so names stay the user's."""
+    parents = [os.path.dirname(os.path.abspath(p)) for p in inputs]
+    base = os.path.commonpath(parents) if parents else os.getcwd()
+    return [Path(os.path.relpath(os.path.abspath(f), base)).as_posix() for f in files]
+
+
+def _check_file(path: Path, name: str) -> tuple[str | None, Skipped | None]:
     """Hash a file and check it looks like a PDF. Returns (sha256, None) or (sha256 or None, Skipped)."""
-    name = path.as_posix()
     if not path.exists():
         return None, Skipped(name, None, "missing", f"{name}: file not found. Check the path.")
     if not path.is_file():
@@ -154,6 +173,8 @@ def problem_message(name: str, problem: str, limits: Limits) -> str:
 class _FileState:
     path: Path
     sha256: str
+    name: str
+    """What the index calls the file."""
     info: FileInfo | None = None
     texts: list[str | None] = field(default_factory=list)
     problem: str = ""
@@ -231,7 +252,7 @@ def read_bundle(
             states.append(file.skipped)
             continue
         assert file.sha256 is not None
-        state = _FileState(file.path, file.sha256)
+        state = _FileState(file.path, file.sha256, file.label)
         cached = cache.get(file.sha256)
         if cached is not None:
             state.info, texts = cached
@@ -294,7 +315,7 @@ def read_bundle(
         if isinstance(entry, Skipped):
             bundle.skipped.append(entry)
             continue
-        name = entry.path.as_posix()
+        name = entry.name
         if entry.problem or entry.info is None:
             message = problem_message(name, entry.problem, limits)
             bundle.skipped.append(Skipped(name, entry.sha256, entry.problem or "damaged", message))
@@ -391,6 +412,7 @@ def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) 
     source_index = len(bundle.sources)
     first = len(bundle.pages) + 1
     bundle.sources.append(Source(name, state.sha256, info.page_count, first, first + info.page_count - 1))
+    bundle.files.append(state.path)
     analysed = state.analysed or [None] * info.page_count
     if state.first_page and state.first_page != first:  # a file before this one failed after it was opened
         analysed = [_renumbered(a, first + offset) if a else None for offset, a in enumerate(analysed)]

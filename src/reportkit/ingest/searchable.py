@@ -65,7 +65,7 @@ def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
     writer = PdfWriter()
     for number, source in enumerate(bundle.sources):
         try:
-            reader = PdfReader(source.path, strict=False)
+            reader = PdfReader(bundle.files[number], strict=False)
             if reader.is_encrypted:
                 reader.decrypt(bundle.passwords[number] or "")
             pages = list(reader.pages)

@@ -181,7 +181,7 @@ def _index(
     """The record index: ``--index``, else the case's own index when it matches the records (so corrections
     made by hand there are kept, as ``draft`` keeps them), else a fresh one."""
     from reportkit import api
-    from reportkit.ingest.bundle import check_inputs
+    from reportkit.ingest.bundle import check_inputs, expand_inputs
 
     if options.index_file is None and case_index is not None and case_index.is_file():
         try:
@@ -222,7 +222,8 @@ def _index(
             hint="Fix or remove them and run again (nothing was written).",
             detail="\n".join(bundle.debug),
         )
-    return index
+    # the index names its files the same however they were typed; the packet reads them where they are
+    return names.renamed(index, [p.as_posix() for p in expand_inputs(records)])
 
 
 def _check_patients(index: RecordIndex) -> None:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -17,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportkit import models
+from reportkit import models, publish
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
@@ -364,6 +365,12 @@ def _index_locked(
     inputs: Sequence[Path], out_dir: Path, options: IndexOptions, progress: Progress | None
 ) -> IndexResult:
     bates_data = load_bates_map(options.bates_map) if options.bates_map else None
+    from reportkit.index.search import FILE_NAME as SEARCH_FILE
+
+    unfinished = publish.interrupted(out_dir) is not None
+    publish.clean_stale(out_dir, (*export.OUTPUT_NAMES, SEARCH_FILE, "run.json"))
+    if unfinished:  # the stopped run's files are no one's result: replace them, and say so
+        options = dataclasses.replace(options, force=True)
     if not options.force and (clash := export.existing_outputs(out_dir)):
         raise OutputError(
             f"{out_dir}: already holds {', '.join(clash)}.",
@@ -436,6 +443,8 @@ def _index_locked(
     if searchable is not None:
         written.append(searchable)
     notes = [w for w in summary.warnings if "need OCR and were not read" in w]
+    if unfinished:
+        notes.insert(0, f"{out_dir} held an index left unfinished by a run that was stopped; it was replaced.")
     return IndexResult(
         summary, written, hits, seconds, debug, results.hit, notes, index_json=outputs["index.json"], built=index
     )
@@ -487,6 +496,12 @@ def load_index(path: Path) -> RecordIndex:
     """Read an index.json (or the folder holding one) back into a RecordIndex."""
     if path.is_dir():
         path = path / "index.json"
+    if publish.interrupted(path.parent) is not None:
+        raise IndexFileError(
+            f"{path.parent}: a run writing this index was stopped before it finished; its files may not belong "
+            "together.",
+            hint="Run `reportkit index` into that folder again (`reportkit draft` for a case's index).",
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

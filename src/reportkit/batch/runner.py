@@ -274,7 +274,8 @@ def _write_summary(
     executor: str,
     jobs: int,
 ) -> list[Path]:
-    from reportkit.index.export import replace_together, spreadsheet_safe
+    from reportkit.index.export import spreadsheet_safe
+    from reportkit.publish import replace_together
 
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "partial", "failed")}
     summary = {

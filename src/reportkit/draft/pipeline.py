@@ -25,8 +25,8 @@ from reportkit.draft.profiles import load_profile
 from reportkit.draft.readability import grade
 from reportkit.draft.writer import private_folder, remove_folders, write_drafts
 from reportkit.errors import IndexFileError, InputError, OutputError, TemplateError, UsageError
-from reportkit.index.export import replace_together
 from reportkit.models import SCHEMA, RecordIndex
+from reportkit.publish import interrupted, replace_together
 
 RECORDS_DIR = "records"
 INDEX_DIR = "index"
@@ -165,9 +165,11 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
         kwargs["since"] = index_dir / "index.json"  # the addendum lists what is new since this index
     if options.jobs:
         kwargs["jobs"] = options.jobs
+    unfinished = interrupted(index_dir) is not None
     result = index_bundle([records], index_dir, IndexOptions(**kwargs))  # type: ignore[arg-type]
     _remember(index_dir)
-    return CaseIndex(result.index, "indexed", _skipped_warnings(result.index))
+    found = [f"{index_dir}: an index left unfinished by a stopped run was found and made again."] if unfinished else []
+    return CaseIndex(result.index, "indexed", [*found, *_skipped_warnings(result.index)])
 
 
 _INDEX_STATE = ".reportkit-index.sha256"
@@ -183,7 +185,7 @@ def _remember(index_dir: Path) -> None:
 def _hand_edited(index_dir: Path) -> bool:
     """index.json exists and is not byte-for-byte what `draft` last wrote there."""
     path = index_dir / "index.json"
-    if not path.exists():
+    if not path.exists() or interrupted(index_dir) is not None:  # a stopped run's files are reportkit's own
         return False
     try:
         recorded = (index_dir / _INDEX_STATE).read_text(encoding="ascii").strip()

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from reportkit.errors import OutputError
-from reportkit.index.export import replace_together
+from reportkit.publish import interrupted, replace_together
 
 STATE_NAME = ".reportkit-drafts.json"
 
@@ -35,6 +35,7 @@ def read_state(out_dir: Path) -> dict[str, str]:
 def edited(out_dir: Path, names: list[str]) -> list[str]:
     """Names that exist in ``out_dir`` and are not what reportkit last wrote there."""
     state = read_state(out_dir)
+    pending = interrupted(out_dir) or {}  # what a stopped run was writing is reportkit's too
     changed = []
     for name in names:
         path = out_dir / name
@@ -43,7 +44,7 @@ def edited(out_dir: Path, names: list[str]) -> list[str]:
         if not path.is_file():
             changed.append(name)
             continue
-        if state.get(name) != _sha(path.read_bytes()):
+        if _sha(path.read_bytes()) not in (state.get(name), pending.get(name)):
             changed.append(name)
     return changed
 

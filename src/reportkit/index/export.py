@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import is_dataclass
@@ -21,6 +19,7 @@ from reportkit import cite
 from reportkit.errors import OutputError
 from reportkit.index.chronology import chronological
 from reportkit.models import Document, RecordIndex
+from reportkit.publish import replace_together
 from reportkit.understand.confidence import UNSURE_BOUNDARY
 from reportkit.understand.patients import OTHER_PATIENT
 
@@ -344,29 +343,6 @@ def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[
         )
     replace_together(out_dir, files, "the outputs")
     return [out_dir / name for name in files]
-
-
-def replace_together(out_dir: Path, files: dict[str, bytes], what: str) -> None:
-    """Write every file to a temporary name in ``out_dir`` (synced), then rename them all into place: a
-    failure leaves the old files, never a half-written one."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for name, data in files.items():
-            fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
-            temps.append((name, Path(tmp_name)))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for name, tmp in temps:
-            os.replace(tmp, out_dir / name)
-    except OSError as exc:
-        raise OutputError(
-            f"{out_dir}: cannot write {what} ({exc.strerror}).", hint="Check free space and permissions."
-        ) from None
-    finally:
-        for _, tmp in temps:
-            tmp.unlink(missing_ok=True)
 
 
 def render_all(index: RecordIndex) -> dict[str, bytes]:

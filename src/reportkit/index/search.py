@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from reportkit.errors import IndexFileError, InputError, OutputError, UsageError
-from reportkit.index import export
 from reportkit.models import DOC_TYPES, RecordIndex
+from reportkit.publish import replace_together
 
 FILE_NAME = "search.sqlite"
 SCHEMA = "reportkit/search@1"
@@ -122,7 +122,7 @@ def refresh(folder: Path) -> bool:
     if texts is None:
         return False
     try:
-        export.replace_together(folder, {FILE_NAME: build(index, index_json, texts)}, "the search index")
+        replace_together(folder, {FILE_NAME: build(index, index_json, texts)}, "the search index")
     except OutputError:
         return False
     return True

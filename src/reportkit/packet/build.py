@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import glob
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -684,13 +686,33 @@ def _write_private(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())  # on disk before the folder is renamed into place
 
 
+def _remove_stale(parent: Path, name: str) -> None:
+    """Remove the work folders (``.NAME.PID.*.tmp``, ``.NAME.old-PID``) of packet runs that were killed: each
+    names its run's process, and one whose process is gone is left over (it holds record text)."""
+    for path in parent.glob(f".{glob.escape(name)}.*"):
+        found = re.fullmatch(rf"\.{re.escape(name)}\.(?:(\d+)\..+\.tmp|old-(\d+))", path.name)
+        if found and path.is_dir() and not path.is_symlink() and not _alive(int(found[1] or found[2])):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: alive
+    return True
+
+
 def _write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
     """Write every file into a fresh folder beside ``out_dir`` and swap it in: all or nothing. Files are 0600
     and folders 0700; an ``out_dir`` that exists keeps its mode (it is the user's folder)."""
     parent = out_dir.absolute().parent
     try:
         _make_folders(parent)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.", suffix=".tmp"))  # 0700
+        _remove_stale(parent, out_dir.name)
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.{os.getpid()}.", suffix=".tmp"))  # 0700
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the packet folder ({exc.strerror}).") from None
     old: Path | None = None

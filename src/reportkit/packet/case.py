@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportkit.errors import InputError
+from reportkit.publish import interrupted
+
 RECORDS = "records"
 DRAFTS = "drafts"
 INDEX = "index"
@@ -103,6 +106,12 @@ def find_report(case_dir: Path) -> Path | None:
     drafts = case_dir / DRAFTS
     if not drafts.is_dir():
         return None
+    if interrupted(drafts) is not None:
+        raise InputError(
+            f"{drafts}: a `reportkit draft` writing this folder was stopped before it finished; its files may "
+            "not belong together.",
+            hint="Run `reportkit draft` on the case again, then the packet.",
+        )
     pdfs = sorted(p for p in drafts.iterdir() if p.is_file() and p.suffix.lower() == ".pdf")
     named = [p for p in pdfs if any(w in p.stem.lower() for w in REPORT_WORDS)]
     if named:

@@ -1,0 +1,94 @@
+"""Publish a set of files into a folder so that a reader never takes a half-replaced set for a whole one.
+
+Every file is written to a temporary name first (synced). When there is more than one, a marker
+(``.reportkit-publishing``, listing each file's SHA-256) is written before the first rename and removed after
+the last: a folder that still holds it was being written by a run that was stopped (``kill -9``, power loss),
+and readers refuse it (:func:`interrupted`) until a run publishes there again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from reportkit.errors import OutputError
+
+MARKER = ".reportkit-publishing"
+
+
+def replace_together(out_dir: Path, files: dict[str, bytes], what: str) -> None:
+    """Write every file to a temporary name in ``out_dir`` (synced), then rename them all into place: a
+    failure leaves the old files, never a half-written one; a kill amid the renames leaves the marker."""
+    temps: list[tuple[str, Path]] = []
+    marker = out_dir / MARKER
+    try:
+        for name, data in files.items():
+            fd, tmp_name = tempfile.mkstemp(dir=out_dir, prefix=f".{name}.", suffix=".tmp")
+            temps.append((name, Path(tmp_name)))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        several = len(temps) > 1
+        if several:
+            listed = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+            _write_synced(marker, (json.dumps({"files": listed}, indent=2) + "\n").encode("ascii"))
+            _sync_folder(out_dir)
+        for name, tmp in temps:
+            os.replace(tmp, out_dir / name)
+        if several:
+            _sync_folder(out_dir)
+            marker.unlink()
+        _sync_folder(out_dir)
+    except OSError as exc:
+        raise OutputError(
+            f"{out_dir}: cannot write {what} ({exc.strerror}).", hint="Check free space and permissions."
+        ) from None
+    finally:
+        for _, tmp in temps:
+            tmp.unlink(missing_ok=True)
+
+
+def interrupted(folder: Path) -> dict[str, str] | None:
+    """The files (name → SHA-256) a stopped run was publishing into ``folder``, or None when it is whole."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="ascii"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def clean_stale(folder: Path, names: list[str] | tuple[str, ...]) -> int:
+    """Remove temporaries a stopped run left for ``names`` (call it while holding the folder's lock) and the
+    marker; returns how many files were removed."""
+    removed = 0
+    for name in names:
+        for tmp in folder.glob(f".{name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+                removed += 1
+    return removed
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -26,7 +26,7 @@ from reportkit.draft.readability import grade
 from reportkit.draft.writer import private_folder, remove_folders, write_drafts
 from reportkit.errors import IndexFileError, InputError, OutputError, TemplateError, UsageError
 from reportkit.models import SCHEMA, RecordIndex
-from reportkit.publish import interrupted, replace_together
+from reportkit.publish import clean_stale, interrupted, replace_together
 
 RECORDS_DIR = "records"
 INDEX_DIR = "index"
@@ -144,6 +144,7 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
         return CaseIndex(empty_index(), "empty", [f"{records}: no PDF records; the records-reviewed list is empty."])
     shas = sorted(hashlib.sha256(p.read_bytes()).hexdigest() for p in files)
     index_dir = case_dir / INDEX_DIR
+    clean_stale(index_dir, [_INDEX_STATE])  # left by a draft that was killed as it wrote it
     existing: RecordIndex | None = None
     if (index_dir / "index.json").is_file():
         try:

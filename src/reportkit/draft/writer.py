@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from reportkit.errors import OutputError
-from reportkit.publish import interrupted, replace_together
+from reportkit.publish import clean_stale, interrupted, replace_together
 
 STATE_NAME = ".reportkit-drafts.json"
 
@@ -95,5 +95,6 @@ def write_drafts(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list
     state = read_state(out_dir)
     state.update({name: _sha(data) for name, data in files.items()})
     all_files = {**files, STATE_NAME: (json.dumps({"files": dict(sorted(state.items()))}, indent=2) + "\n").encode()}
+    clean_stale(out_dir, list(all_files))  # left by a draft that was killed while it wrote them
     replace_together(out_dir, all_files, "the drafts")
     return [out_dir / name for name in files]

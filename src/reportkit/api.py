@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import time
@@ -364,14 +363,13 @@ def index_bundle(
 def _index_locked(
     inputs: Sequence[Path], out_dir: Path, options: IndexOptions, progress: Progress | None
 ) -> IndexResult:
-    bates_data = load_bates_map(options.bates_map) if options.bates_map else None
     from reportkit.index.search import FILE_NAME as SEARCH_FILE
 
+    bates_data = load_bates_map(options.bates_map) if options.bates_map else None
     unfinished = publish.interrupted(out_dir) is not None
     publish.clean_stale(out_dir, (*export.OUTPUT_NAMES, SEARCH_FILE, "run.json"))
-    if unfinished:  # the stopped run's files are no one's result: replace them, and say so
-        options = dataclasses.replace(options, force=True)
-    if not options.force and (clash := export.existing_outputs(out_dir)):
+    replace = options.force or unfinished  # a stopped run's files are no one's result: replace them, and say so
+    if not replace and (clash := export.existing_outputs(out_dir)):
         raise OutputError(
             f"{out_dir}: already holds {', '.join(clash)}.",
             hint="Use --force to replace them, or choose another --out folder.",
@@ -439,7 +437,7 @@ def _index_locked(
             **({"ocr": ocr_run} if ocr_run else {}),
         }
     )
-    written = export.write_files(out_dir, {**outputs, "run.json": run}, force=options.force)
+    written = export.write_files(out_dir, {**outputs, "run.json": run}, force=replace)
     if searchable is not None:
         written.append(searchable)
     notes = [w for w in summary.warnings if "need OCR and were not read" in w]

@@ -9,6 +9,7 @@ and readers refuse it (:func:`interrupted`) until a run publishes there again.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -37,13 +38,13 @@ def replace_together(out_dir: Path, files: dict[str, bytes], what: str) -> None:
         if several:
             listed = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
             _write_synced(marker, (json.dumps({"files": listed}, indent=2) + "\n").encode("ascii"))
-            _sync_folder(out_dir)
+            sync_folder(out_dir)
         for name, tmp in temps:
             os.replace(tmp, out_dir / name)
         if several:
-            _sync_folder(out_dir)
+            sync_folder(out_dir)
             marker.unlink()
-        _sync_folder(out_dir)
+        sync_folder(out_dir)
     except OSError as exc:
         raise OutputError(
             f"{out_dir}: cannot write {what} ({exc.strerror}).", hint="Check free space and permissions."
@@ -65,16 +66,13 @@ def interrupted(folder: Path) -> dict[str, str] | None:
     return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
 
 
-def clean_stale(folder: Path, names: list[str] | tuple[str, ...]) -> int:
-    """Remove temporaries a stopped run left for ``names`` (call it while holding the folder's lock) and the
-    marker; returns how many files were removed."""
-    removed = 0
+def clean_stale(folder: Path, names: list[str] | tuple[str, ...]) -> None:
+    """Remove the temporaries a stopped run left for ``names`` (they may hold record text). The marker stays
+    until a run publishes the set again."""
     for name in names:
-        for tmp in folder.glob(f".{name}.*.tmp"):
+        for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
             with contextlib.suppress(OSError):
                 tmp.unlink()
-                removed += 1
-    return removed
 
 
 def _write_synced(path: Path, data: bytes) -> None:
@@ -85,8 +83,9 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
+def sync_folder(folder: Path) -> None:
+    """Make the renames and removals in ``folder`` durable (a no-op where folders cannot be synced)."""
+    with contextlib.suppress(OSError, AttributeError):
         fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(fd)

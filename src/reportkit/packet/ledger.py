@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reportkit.errors import OutputError, UsageError
+from reportkit.publish import sync_folder
 
 SCHEMA = "reportkit/bates-ledger@1"
 LEDGER_NAME = "bates-ledger.json"
@@ -139,16 +140,7 @@ def _save(path: Path, entries: list[Issued]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    sync_folder(path.parent)
 
 
 def recover(path: Path) -> tuple[list[Issued], list[str]]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import docx
 
 from conftest import ROOT
+from reportkit.draft import wordparts
 from reportkit.draft.pipeline import copy_case
 from reportkit.index.export import to_json
 from reportkit.models import Diagnosis, Document, Finding, RecordIndex, Source
@@ -22,7 +23,7 @@ def sample_copy(which: Path, tmp_path: Path, name: str = "case") -> Path:
 def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
     """(style name, text) of every paragraph of a DOCX, read back with python-docx."""
     document = docx.Document(str(path))
-    return [(p.style.name if p.style is not None else "", p.text) for p in document.paragraphs]
+    return [(p.style.name if p.style is not None else "", p.text) for p in wordparts.paragraphs(document)]
 
 
 def docx_text(path: Path) -> str:

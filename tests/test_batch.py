@@ -21,6 +21,7 @@ from conftest import CORPUS_COPIES, ROOT
 from reportkit.batch import BatchSettings, CaseSpec, find_cases, parse_steps, run_batch
 from reportkit.batch.task import TEST_HOOK, inputs_sha256
 from reportkit.cli import app
+from reportkit.draft import wordparts
 from reportkit.errors import UsageError
 
 IME = ROOT / "samples" / "ime-case"
@@ -163,7 +164,7 @@ def test_draft_and_packet_write_only_under_out(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.outcomes
     assert result.outcomes[0].steps == ("index", "draft", "packet")
     letter = out / "opinion" / "drafts" / "second-opinion-letter.docx"
-    text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
+    text = "\n".join(p.text for p in wordparts.paragraphs(docx.Document(str(letter))))
     assert "Dear Maria L. Estrada" in text and "I read 3 records" in text and "(p. 2)" in text
     manifest = json.loads((out / "opinion" / "packet" / "manifest.json").read_text())
     assert manifest["settings"]["start"] == 1

@@ -22,7 +22,7 @@ from draft_helpers import (
     sample_copy,
 )
 from reportkit.cli import app
-from reportkit.draft import DraftOptions, draft_case, export_templates
+from reportkit.draft import DraftOptions, draft_case, export_templates, wordparts
 from reportkit.draft import render as render_mod
 from reportkit.draft.case import parse_case
 from reportkit.draft.readability import grade
@@ -121,7 +121,7 @@ def test_placeholders_are_highlighted_in_docx(ime_draft: Path) -> None:
     import docx
 
     document = docx.Document(str(ime_draft / "drafts" / "ime-report.docx"))
-    marked = [r for p in document.paragraphs for r in p.runs if r.text.startswith("[TO COMPLETE:")]
+    marked = [r for p in wordparts.paragraphs(document) for r in p.runs if r.text.startswith("[TO COMPLETE:")]
     assert marked and all(r.font.highlight_color is not None for r in marked)
     assert "[TO COMPLETE: current complaints]" in [r.text for r in marked]
 
@@ -366,7 +366,7 @@ def test_user_templates_letterhead_and_house_style(tmp_path: Path) -> None:
     draft_case(case, DraftOptions(index=tmp_path / "index.json", templates=folder))
     out = docx.Document(str(case / "drafts" / "ime-report.docx"))
     assert out.sections[0].header.paragraphs[0].text == "RIDGELINE MEDICAL EVALUATIONS - LETTERHEAD"
-    assert "History of the present claim" in [p.text for p in out.paragraphs]
+    assert "History of the present claim" in [p.text for p in wordparts.paragraphs(out)]
     with pytest.raises(OutputError):
         export_templates(folder)  # never over the user's templates without --force
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from conftest import ROOT, copy_of
 from draft_helpers import IME_SAMPLE, SECOND_SAMPLE, hostile_index, sample_copy
 from reportkit.cli import app
-from reportkit.draft import DraftOptions, draft_case
+from reportkit.draft import DraftOptions, draft_case, wordparts
 from reportkit.draft.check import check_case, dates_in, stance, weights
 from reportkit.draft.questions import extract, lines_from_text
 from reportkit.errors import ExitCode
@@ -327,7 +327,7 @@ def test_an_answer_written_in_the_draft_itself_counts(tmp_path: Path) -> None:
     draft_case(case, DraftOptions(index=tmp_path / "index.json", formats=("docx",)))
     path = case / "drafts" / "ime-report.docx"
     document = docx.Document(str(path))
-    for paragraph in document.paragraphs:
+    for paragraph in wordparts.paragraphs(document):
         if paragraph.text == "[TO COMPLETE: answer to question 3]":
             for run in paragraph.runs:
                 run.text = ""

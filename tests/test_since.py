@@ -17,6 +17,7 @@ from conftest import ROOT
 from reportkit import api
 from reportkit.batch import BatchSettings, run_batch
 from reportkit.cli import app
+from reportkit.draft import wordparts
 from reportkit.draft.pipeline import copy_case
 
 IME = ROOT / "samples" / "ime-case"
@@ -141,7 +142,7 @@ def test_draft_addendum_lists_only_new_document(tmp_path: Path) -> None:
     assert code == 0, output
     assert "from 1 new documents" in output
     assert (case / "drafts" / "ime-report.docx").read_bytes() == report  # the report is left alone
-    paragraphs = [p.text for p in docx.Document(str(case / "drafts" / "addendum.docx")).paragraphs]
+    paragraphs = [p.text for p in wordparts.paragraphs(docx.Document(str(case / "drafts" / "addendum.docx")))]
     listed = paragraphs[paragraphs.index("Additional records reviewed") + 2 : paragraphs.index("Comments")]
     pages = api.load_index(case / "index").page_count
     assert len(listed) == 1 and "2024-09-17" in listed[0] and "Progress note" in listed[0]
@@ -254,6 +255,6 @@ def test_an_addendum_does_not_list_a_rescanned_record(tmp_path: Path) -> None:
     progress_note(case / "records" / "08-late-progress-note.pdf", "10/01/2024")
     code, output = _run("draft", case, "--addendum", "--since", tmp_path / "previous", "-q")
     assert code == 0, output
-    paragraphs = [p.text for p in docx.Document(str(case / "drafts" / "addendum.docx")).paragraphs]
+    paragraphs = [p.text for p in wordparts.paragraphs(docx.Document(str(case / "drafts" / "addendum.docx")))]
     listed = paragraphs[paragraphs.index("Additional records reviewed") + 2 : paragraphs.index("Comments")]
     assert len(listed) == 1 and "2024-10-01" in listed[0], listed

@@ -401,6 +401,10 @@ def draft(
                  f"in {result.seconds:.1f} s.")  # fmt: skip
             if result.readability is not None:
                 _say(f"Readability: Flesch-Kincaid grade {result.readability:.1f} (aim for 8 or below).")
+            if result.kept:
+                more = ", …" if len(result.kept) > 6 else ""
+                _say(f"Kept your Word text in {len(result.kept)} part(s) ({', '.join(result.kept[:6])}{more}); "
+                     "reportkit's parts were brought up to date.")  # fmt: skip
             if result.placeholders:
                 _say(f"{result.placeholders} placeholder(s) [TO COMPLETE: ...] left for you to write; "
                      f"`reportkit check {case_dir}` lists what is missing.")  # fmt: skip

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportkit.draft import render
+from reportkit.draft import render, wordparts
 from reportkit.draft.case import ImeCase, SecondOpinionCase, load_case
 from reportkit.draft.context import question_topics
 from reportkit.draft.pipeline import DRAFTS_DIR, DraftOptions, render_case
@@ -75,10 +75,8 @@ def read_draft(path: Path) -> DraftText:
         import docx
 
         document = docx.Document(str(path))
-        return DraftText(
-            str(path),
-            [(p.style is not None and p.style.name.startswith("Heading"), p.text) for p in document.paragraphs],
-        )
+        found = wordparts.paragraphs(document)
+        return DraftText(str(path), [(p.style is not None and p.style.name.startswith("Heading"), p.text) for p in found])
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():

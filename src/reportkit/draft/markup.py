@@ -17,6 +17,7 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+from reportkit.draft import wordparts
 from reportkit.errors import TemplateError
 from reportkit.index.wordml import XML_FORBIDDEN
 
@@ -28,6 +29,9 @@ CONTAINER_TAGS = {"ol", "ul", "section", "div", "header", "footer"}
 INLINE_TAGS = {"strong", "b", "em", "i", "mark", "span"}
 VOID_TAGS = {"br", "hr"}
 ALLOWED = BLOCK_TAGS | CONTAINER_TAGS | INLINE_TAGS | VOID_TAGS
+PART_NAME = re.compile(r"(tool|physician):[a-z][a-z0-9_.:-]{0,60}")
+"""A marked part: who owns it (reportkit refreshes ``tool`` parts; ``physician`` parts keep what the physician
+wrote in Word) and a name unique in the draft."""
 
 
 def clean(text: str) -> str:
@@ -55,6 +59,9 @@ class Block:
     """For li in an ol: its number in that list."""
     css: str = ""
     """The class attribute (e.g. ``signature``, ``meta``)."""
+    part: str = ""
+    """The marked part of the draft the block belongs to (``tool:records``, ``physician:answer:2``; see
+    ``wordparts``), from the ``data-part`` of the ``div`` or ``section`` around it; empty outside parts."""
 
     @property
     def text(self) -> str:
@@ -69,17 +76,24 @@ class _Parser(HTMLParser):
         self.lists: list[list[int | str]] = []  # [kind, counter]
         self.inline: list[str] = []
         self.problems: list[str] = []
+        self.containers: list[str] = []  # the data-part of each open div/section ("" when none)
+
+    @property
+    def part(self) -> str:
+        return next((p for p in reversed(self.containers) if p), "")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in ALLOWED:
             self.problems.append(f"line {self.getpos()[0]}: <{tag}> is not supported in draft templates")
             return
         css = dict(attrs).get("class") or ""
-        if tag in ("ol", "ul"):
+        if tag in ("div", "section"):
+            self._open_part(dict(attrs).get("data-part") or "")
+        elif tag in ("ol", "ul"):
             self.lists.append([tag, 0])
         elif tag in BLOCK_TAGS:
             self._close()
-            block = Block(tag, css=css)
+            block = Block(tag, css=css, part=self.part)
             if tag == "li":
                 if not self.lists:
                     self.problems.append(f"line {self.getpos()[0]}: <li> outside <ol> or <ul>")
@@ -97,8 +111,23 @@ class _Parser(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
+    def _open_part(self, part: str) -> None:
+        if part:
+            self._close()
+            line = self.getpos()[0]
+            if not PART_NAME.fullmatch(part):
+                self.problems.append(f"line {line}: data-part=\"{part}\" is not tool:NAME or physician:NAME")
+            elif self.part:
+                self.problems.append(f"line {line}: part {part} inside part {self.part} (parts do not nest)")
+        self.containers.append(part)
+
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("ol", "ul"):
+        if tag in ("div", "section"):
+            if self.containers and self.containers[-1]:
+                self._close()
+            if self.containers:
+                self.containers.pop()
+        elif tag in ("ol", "ul"):
             self._close()
             if self.lists:
                 self.lists.pop()
@@ -115,7 +144,7 @@ class _Parser(HTMLParser):
         if self.current is None:
             if not data.strip():
                 return
-            self.current = Block("p")
+            self.current = Block("p", part=self.part)
         if not self.current.runs and data != "\n":
             data = data.lstrip()
         if not data:
@@ -151,6 +180,12 @@ def parse(rendered: str, name: str = "template") -> list[Block]:
     parser.feed(rendered)
     parser.close()
     parser._close()
+    seen: set[str] = set()
+    for previous, block in zip([None, *parser.blocks], parser.blocks, strict=False):
+        if block.part and (previous is None or previous.part != block.part):
+            if block.part in seen:
+                parser.problems.append(f"part {block.part} appears twice (each part is one stretch of the draft)")
+            seen.add(block.part)
     if parser.problems:
         raise TemplateError(
             f"{name}: " + "; ".join(parser.problems[:5]) + ".",
@@ -213,6 +248,36 @@ def to_markdown(blocks: list[Block]) -> bytes:
 # --- HTML -----------------------------------------------------------------------------------------------
 
 
+def to_markup(blocks: list[Block]) -> str:
+    """Blocks as the draft markup again (for the HTML of a draft edited in Word)."""
+    out: list[str] = []
+    open_list = ""
+    for block in blocks:
+        wanted = block.list_kind if block.kind == "li" else ""
+        if wanted != open_list:
+            if open_list:
+                out.append(f"</{open_list}>")
+            if wanted:
+                out.append(f"<{wanted}>")
+            open_list = wanted
+        body = "".join(_html_run(r) for r in block.runs)
+        out.append(f"<{block.kind}>{body}</{block.kind}>")
+    if open_list:
+        out.append(f"</{open_list}>")
+    return "\n".join(out) + "\n"
+
+
+def _html_run(run: Run) -> str:
+    text = html.escape(run.text, quote=False).replace("\n", "<br>")
+    if run.mark:
+        text = f'<mark class="placeholder">{text}</mark>'
+    if run.bold and not run.mark:
+        text = f"<strong>{text}</strong>"
+    if run.italic:
+        text = f"<em>{text}</em>"
+    return text
+
+
 def to_html(rendered: str, title: str, css: str) -> bytes:
     """The rendered template in a complete, self-contained page."""
     page = (
@@ -258,6 +323,7 @@ def to_docx(blocks: list[Block], title: str, reference: Reference | None = None)
     props.last_modified_by = "reportkit"
     props.revision = 1
     styles = {s.name for s in document.styles}
+    placed: list[tuple[object, str]] = []
     for block in blocks:
         if block.kind in ("h1", "h2", "h3"):
             level = int(block.kind[1])
@@ -288,6 +354,62 @@ def to_docx(blocks: list[Block], title: str, reference: Reference | None = None)
                     r.bold = True
                 if i < len(parts) - 1:
                     r.add_break()
+        placed.append((paragraph._p, block.part))
+    wordparts.enclose(placed)
     raw = io.BytesIO()
     document.save(raw)
     return normalise_zip(raw.getvalue())
+
+
+# --- a DOCX read back as blocks (the Markdown and HTML of a draft edited in Word) ------------------------
+
+_MARKER = re.compile(r"^(?:(\d+)[.)]|•)\t")
+
+
+def from_docx(data: bytes) -> list[Block]:
+    """The paragraphs of a DOCX as draft blocks: headings by style, list items by their marker, bold, italic
+    and highlighted runs; the part each belongs to. Tables' paragraphs come as plain paragraphs."""
+    import docx
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run as DocxRun
+
+    document = docx.Document(io.BytesIO(data))
+    q = wordparts.q
+    out: list[Block] = []
+    for p in document.element.body.iter(q("p")):
+        paragraph = Paragraph(p, document._body)
+        style = paragraph.style.name if paragraph.style is not None else ""
+        heading = re.fullmatch(r"Heading ([1-3])", style or "")
+        runs: list[Run] = []
+        for r in p.iter(q("r")):
+            text = "".join(
+                (n.text or "") if n.tag == q("t") else "\t" if n.tag == q("tab") else "\n"
+                for n in r.iter(q("t"), q("tab"), q("br"), q("cr"))
+            )
+            if not text:
+                continue
+            run = DocxRun(r, paragraph)
+            runs.append(Run(text, bool(run.bold), bool(run.italic), run.font.highlight_color is not None))
+        text = "".join(r.text for r in runs)
+        if not text.strip():
+            continue
+        block = Block(f"h{heading.group(1)}" if heading else "p", part=wordparts.part_of(p))
+        marker = _MARKER.match(text)
+        if marker and not heading:
+            block.kind, block.list_kind = "li", "ol" if marker.group(1) else "ul"
+            block.number = int(marker.group(1) or 0)
+            runs = _drop_prefix(runs, marker.end())
+        block.runs = [Run(r.text.replace("\t", " "), r.bold, r.italic, r.mark) for r in runs]
+        out.append(block)
+    return out
+
+
+def _drop_prefix(runs: list[Run], count: int) -> list[Run]:
+    out = []
+    for run in runs:
+        if count >= len(run.text):
+            count -= len(run.text)
+            continue
+        out.append(Run(run.text[count:], run.bold, run.italic, run.mark))
+        count = 0
+    return out

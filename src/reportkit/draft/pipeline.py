@@ -15,10 +15,11 @@ import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from reportkit.cite import Citation, MappedCitation, PageCitation
 from reportkit.cite import pages as cite_pages
-from reportkit.draft import render
+from reportkit.draft import render, wordcopy
 from reportkit.draft.case import CASE_FILE, ImeCase, SecondOpinionCase, load_case
 from reportkit.draft.context import build_context
 from reportkit.draft.profiles import load_profile
@@ -69,7 +70,6 @@ class CaseIndex:
 @dataclass(frozen=True)
 class DraftResult:
     kind: str
-    written: list[Path]
     placeholders: int
     readability: float | None
     """Flesch-Kincaid grade of the letter's text (second opinions only)."""
@@ -77,6 +77,9 @@ class DraftResult:
     documents: int
     seconds: float
     warnings: list[str]
+    written: list[Path]
+    kept: list[str] = field(default_factory=list)
+    """The parts of the physician's Word draft whose text was kept (a re-draft around Word edits)."""
 
 
 def _record_files(records: Path) -> list[Path]:
@@ -228,20 +231,61 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
     if options.addendum:
         return _draft_addendum(case_dir, options, clock)
     case, rendered, ci = render_case(case_dir, options)
-    files, output_warnings = render.outputs(rendered, options.formats, options.templates)
     out = options.out or case_dir / DRAFTS_DIR
-    written = write_drafts(out, files, force=options.force)
-    readability = grade(rendered.text) if case.kind == "second-opinion" else None
+    made = _write(rendered, options, out, _made_from(case_dir, options, ci))
+    readability = grade(made.text) if case.kind == "second-opinion" else None
     return DraftResult(
         kind=case.kind,
-        written=written,
-        placeholders=len(rendered.placeholders),
+        placeholders=len(render.PLACEHOLDER_RE.findall(made.text)),
         readability=readability,
         index_how=ci.how,
         documents=len(ci.index.documents),
         seconds=time.perf_counter() - clock,
-        warnings=[*ci.warnings, *output_warnings],
+        warnings=[*ci.warnings, *made.notes],
+        written=made.written,
+        kept=made.kept,
     )
+
+
+@dataclass(frozen=True)
+class _Written:
+    written: list[Path]
+    notes: list[str]
+    kept: list[str]
+    text: str
+    """The draft's text as written (the Word copy's, when it carries the physician's edits)."""
+
+
+def _write(rendered: render.Rendered, options: DraftOptions, out: Path, made_from: dict[str, Any]) -> _Written:
+    """Make the drafts around the physician's Word copy (``wordcopy``) and write them, all or none; the
+    physician's DOCX as it was goes to previous/ first."""
+    made = wordcopy.make(rendered, options.formats, options.templates, out, force=options.force, made_from=made_from)
+    if made.previous:
+        replace_together(private_folder_of(out / wordcopy.PREVIOUS_DIR), made.previous, "the previous drafts")
+    written = write_drafts(out, made.files, force=options.force, carried=made.carried, facts=made.facts)
+    return _Written(written, made.notes, made.kept, made.text)
+
+
+def private_folder_of(path: Path) -> Path:
+    try:
+        private_folder(path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot create the folder ({exc.strerror}).", hint="Choose another --out.") from None
+    return path
+
+
+def _made_from(case_dir: Path, options: DraftOptions, ci: CaseIndex) -> dict[str, Any]:
+    """What a draft was made from, for `check` to tell when it is out of date: the SHA-256 of case.yaml, of
+    the index.json used (when it is a file) and of each record file the index read."""
+    place = _index_place(case_dir, options, ci.how)
+    index_file = place / "index.json" if place is not None and place.is_dir() else place
+    facts: dict[str, Any] = {
+        "case_yaml": hashlib.sha256((case_dir / CASE_FILE).read_bytes()).hexdigest(),
+        "records": sorted({s.sha256 for s in ci.index.sources} | {s.sha256 or "" for s in ci.index.skipped} - {""}),
+    }
+    if index_file is not None and index_file.is_file():
+        facts["index_json"] = hashlib.sha256(index_file.read_bytes()).hexdigest()
+    return facts
 
 
 def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> DraftResult:
@@ -274,17 +318,17 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
     citation = _citation(options, index)
     context = {**build_context(case, index, profile, citation), "addendum": addendum_context(index, citation)}
     rendered = render.render("addendum", context, options.templates)
-    files, output_warnings = render.outputs(rendered, options.formats, options.templates)
-    written = write_drafts(options.out or case_dir / DRAFTS_DIR, files, force=options.force)
+    made = _write(rendered, options, options.out or case_dir / DRAFTS_DIR, _made_from(case_dir, options, ci))
     return DraftResult(
         kind="addendum",
-        written=written,
-        placeholders=len(rendered.placeholders),
+        written=made.written,
+        placeholders=len(render.PLACEHOLDER_RE.findall(made.text)),
         readability=None,
         index_how=ci.how,
         documents=len(context["addendum"]["records"]),
         seconds=time.perf_counter() - clock,
-        warnings=[*ci.warnings, *output_warnings],
+        warnings=[*ci.warnings, *made.notes],
+        kept=made.kept,
     )
 
 

@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -72,6 +71,11 @@ def nodot(value: Any) -> Any:
     return value.rstrip(".") if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
+def partname(value: Any) -> str:
+    """A question number as part of a part's name: ``2(a)`` → ``2-a``."""
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-") or "x"
+
+
 def environment(templates: Path | None = None) -> SandboxedEnvironment:
     """The one environment (``render`` and ``templates check`` both use it); ``templates`` is a user folder
     (templates missing there come from the built-ins). Sandboxed, immutable and bounded (see
@@ -81,6 +85,7 @@ def environment(templates: Path | None = None) -> SandboxedEnvironment:
     env.globals.update(placeholder=placeholder, written=written)
     env.filters["longdate"] = longdate
     env.filters["nodot"] = nodot
+    env.filters["partname"] = partname
     env.bound_filters()
     return env
 
@@ -180,7 +185,8 @@ def user_file(templates: Path | None, name: str) -> Path | None:
         ) from None
 
 
-def _style(templates: Path | None) -> str:
+def style(templates: Path | None) -> str:
+    """The HTML drafts' style sheet: the user's style.css, or the built-in one."""
     path = user_file(templates, STYLE_NAME)
     if path is not None:
         return path.read_text(encoding="utf-8")
@@ -191,27 +197,6 @@ def reference_of(templates: Path | None) -> Reference | None:
     """The user's reference.docx, checked and without its external links (None: python-docx's default)."""
     path = user_file(templates, REFERENCE_NAME)
     return read_reference(path) if path is not None else None
-
-
-def outputs(
-    rendered: Rendered, formats: tuple[str, ...], templates: Path | None = None
-) -> tuple[dict[str, bytes], list[str]]:
-    """File name → bytes for each asked-for format (PDF via LibreOffice from the DOCX), and warnings."""
-    stem, title = OUTPUT_STEMS[rendered.kind], TITLES[rendered.kind]
-    reference = reference_of(templates) if {"docx", "pdf"} & set(formats) else None
-    makers: dict[str, Callable[[], bytes]] = {
-        "docx": lambda: markup.to_docx(rendered.blocks, title, reference),
-        "md": lambda: markup.to_markdown(rendered.blocks),
-        "html": lambda: markup.to_html(rendered.html, title, _style(templates)),
-    }
-    files: dict[str, bytes] = {}
-    for fmt in formats:
-        if fmt in makers:
-            files[f"{stem}.{fmt}"] = makers[fmt]()
-    if "pdf" in formats:
-        docx = files.get(f"{stem}.docx") or makers["docx"]()
-        files[f"{stem}.pdf"] = docx_to_pdf(docx, f"{stem}.docx")
-    return files, [reference.warning] if reference is not None and reference.warning else []
 
 
 def soffice() -> str | None:

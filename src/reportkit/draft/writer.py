@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from reportkit.errors import OutputError
 from reportkit.publish import clean_stale, interrupted, replace_together
@@ -23,13 +24,21 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_state(out_dir: Path) -> dict[str, str]:
+def read_record(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """The whole state file: ``files`` (name → SHA-256 reportkit wrote) and the per-file facts ``write_drafts``
+    was given (``parts``, ``pdf_from``, ``made_from``, ``word_copy``); {} when missing or unreadable."""
     try:
         data = json.loads((out_dir / STATE_NAME).read_text(encoding="utf-8"))
-        files = data.get("files", {})
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): v for k, v in data.items() if isinstance(v, dict)}
+
+
+def read_state(out_dir: Path) -> dict[str, str]:
+    files = read_record(out_dir).get("files", {})
+    return {str(k): str(v) for k, v in files.items()}
 
 
 def edited(out_dir: Path, names: list[str]) -> list[str]:
@@ -75,9 +84,18 @@ def remove_folders(created: list[Path]) -> None:
             folder.rmdir()
 
 
-def write_drafts(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[Path]:
-    """Write ``files`` into ``out_dir`` all or none; refuse to replace edited files unless ``force``. Drafts
-    are mode 0600 (they hold record text), and a drafts folder reportkit creates is 0700."""
+def write_drafts(
+    out_dir: Path,
+    files: dict[str, bytes],
+    *,
+    force: bool,
+    carried: frozenset[str] = frozenset(),
+    facts: dict[str, dict[str, Any]] | None = None,
+) -> list[Path]:
+    """Write ``files`` into ``out_dir`` all or none; refuse to replace edited files unless ``force`` or the
+    file is ``carried`` (its new content carries the edits: a Word draft re-drafted around them). ``facts``:
+    key → file name → what to remember of it in the state file (a value of None forgets it). Drafts are mode
+    0600 (they hold record text), and a drafts folder reportkit creates is 0700."""
     try:
         private_folder(out_dir)
     except OSError as exc:
@@ -86,15 +104,23 @@ def write_drafts(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list
     blocked = [n for n in files if (out_dir / n).exists() and not (out_dir / n).is_file()]
     if blocked:
         raise OutputError(f"{out_dir}: {', '.join(blocked)} exists but is not a file.", hint="Move it away.")
-    changed = edited(out_dir, list(files))
+    changed = [n for n in edited(out_dir, list(files)) if n not in carried]
     if changed and not force:
         raise OutputError(
             f"{out_dir}: {', '.join(changed)} changed since reportkit wrote it (edited by hand?); not replaced.",
             hint="Rename or move the edited file to keep it, or use --force to replace it, or choose --out.",
         )
-    state = read_state(out_dir)
-    state.update({name: _sha(data) for name, data in files.items()})
-    all_files = {**files, STATE_NAME: (json.dumps({"files": dict(sorted(state.items()))}, indent=2) + "\n").encode()}
+    record = read_record(out_dir)
+    record.setdefault("files", {}).update({name: _sha(data) for name, data in files.items()})
+    for key, values in (facts or {}).items():
+        kept = record.setdefault(key, {})
+        for name, value in values.items():
+            if value is None:
+                kept.pop(name, None)
+            else:
+                kept[name] = value
+    text = json.dumps({k: dict(sorted(v.items())) for k, v in sorted(record.items()) if v}, indent=2, sort_keys=True)
+    all_files = {**files, STATE_NAME: (text + "\n").encode()}
     clean_stale(out_dir, list(all_files))  # left by a draft that was killed while it wrote them
     replace_together(out_dir, all_files, "the drafts")
     return [out_dir / name for name in files]

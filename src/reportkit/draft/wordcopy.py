@@ -1,0 +1,131 @@
+"""The Word draft is the working copy: the files of a (re-)draft, made around the physician's DOCX.
+
+The first draft of a case is rendered from case.yaml and the records. From then on the DOCX in the drafts
+folder is the physician's: a re-draft (new records, a changed case.yaml) refreshes only the parts reportkit
+owns and keeps every word the physician wrote (see ``wordparts``); the Markdown and HTML are read from that
+DOCX, and the PDF is made from it by LibreOffice, never rendered over it. A finalized draft (``final.json``,
+see ``final``) is not re-drafted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportkit.draft import markup, render, wordparts
+from reportkit.draft.writer import read_record
+from reportkit.errors import OutputError
+
+FINAL_NAME = "final.json"
+PREVIOUS_DIR = "previous"
+"""Where the physician's DOCX as it was before a re-draft is kept (the latest one)."""
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_final(out_dir: Path) -> dict[str, Any] | None:
+    """The finalize record of a drafts folder, or None (missing or unreadable)."""
+    try:
+        data = json.loads((out_dir / FINAL_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def finalized_sha(out_dir: Path, docx_name: str) -> str | None:
+    final = read_final(out_dir)
+    docx = final.get("docx") if final else None
+    if isinstance(docx, dict) and docx.get("name") == docx_name and isinstance(docx.get("sha256"), str):
+        return str(docx["sha256"])
+    return None
+
+
+@dataclass
+class Made:
+    files: dict[str, bytes]
+    facts: dict[str, dict[str, Any]]
+    """What the state file remembers of them (see ``writer.write_drafts``)."""
+    carried: frozenset[str] = frozenset()
+    """The DOCX that carries the physician's Word edits (replaced although it was edited)."""
+    previous: dict[str, bytes] = field(default_factory=dict)
+    """The physician's DOCX as it was, to keep in previous/."""
+    notes: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    """Labels of the physician parts whose Word text was kept."""
+    text: str = ""
+    """The draft's text, one block a line."""
+
+
+def make(
+    rendered: render.Rendered,
+    formats: tuple[str, ...],
+    templates: Path | None,
+    out_dir: Path,
+    *,
+    force: bool,
+    made_from: dict[str, Any],
+) -> Made:
+    """The draft files in ``formats`` (plus the DOCX whenever a PDF is asked, so the two belong together)."""
+    stem, title = render.OUTPUT_STEMS[rendered.kind], render.TITLES[rendered.kind]
+    docx_name = f"{stem}.docx"
+    reference = render.reference_of(templates)
+    fresh = markup.to_docx(rendered.blocks, title, reference)
+    record = read_record(out_dir)
+    existing = out_dir / docx_name
+    docx, word, made = fresh, False, Made({}, {})
+    if existing.is_file():
+        current = existing.read_bytes()
+        untouched = record.get("files", {}).get(docx_name) == sha(current) and docx_name not in record.get(
+            "word_copy", {}
+        )
+        if not untouched:
+            if finalized_sha(out_dir, docx_name) == sha(current):
+                raise OutputError(
+                    f"{existing}: finalized (see {out_dir / FINAL_NAME}); re-drafting would change the report "
+                    "that was signed.",
+                    hint="For records that came later, draft an addendum (--addendum). To reopen this draft, "
+                    f"move {FINAL_NAME} away first (your Word text is kept).",
+                )
+            made.previous[docx_name] = current
+            if not force:
+                if not wordparts.has_parts(current):
+                    raise OutputError(
+                        f"{out_dir}: {docx_name} changed since reportkit wrote it and has no parts marked by "
+                        "reportkit (made with an older version, or from your own template without data-part "
+                        "marks); not replaced.",
+                        hint="Rename or move the edited file to keep it, or use --force to replace it, or choose "
+                        "--out.",
+                    )
+                merged = wordparts.merge(current, fresh, record.get("parts", {}).get(docx_name, {}), docx_name)
+                docx, word = merged.data, True
+                made.notes.extend(merged.notes)
+                made.kept.extend(wordparts.label(p) for p in merged.kept)
+    blocks = markup.from_docx(docx) if word else rendered.blocks
+    made.text = "\n".join(b.text for b in blocks)
+    if word or {"docx", "pdf"} & set(formats):
+        made.files[docx_name] = docx
+    if "md" in formats:
+        made.files[f"{stem}.md"] = markup.to_markdown(blocks)
+    if "html" in formats:
+        shown = markup.to_markup(blocks) if word else rendered.html
+        made.files[f"{stem}.html"] = markup.to_html(shown, title, render.style(templates))
+    if "pdf" in formats:
+        made.files[f"{stem}.pdf"] = render.docx_to_pdf(docx, docx_name)
+    if word:
+        made.carried = frozenset({docx_name})
+    if docx_name in made.files:
+        made.facts = {
+            "parts": {docx_name: wordparts.part_digests(fresh)},
+            "word_copy": {docx_name: True if word else None},
+            "made_from": {docx_name: made_from},
+        }
+        if f"{stem}.pdf" in made.files:
+            made.facts["pdf_from"] = {f"{stem}.pdf": sha(docx)}
+    if reference is not None and reference.warning:
+        made.notes.append(reference.warning)
+    return made

@@ -76,7 +76,8 @@ def read_draft(path: Path) -> DraftText:
 
         document = docx.Document(str(path))
         found = wordparts.paragraphs(document)
-        return DraftText(str(path), [(p.style is not None and p.style.name.startswith("Heading"), p.text) for p in found])
+        return DraftText(str(path), [(p.style is not None and p.style.name.startswith("Heading"), p.text)
+                                     for p in found])  # fmt: skip
     lines = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():

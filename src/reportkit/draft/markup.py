@@ -116,7 +116,7 @@ class _Parser(HTMLParser):
             self._close()
             line = self.getpos()[0]
             if not PART_NAME.fullmatch(part):
-                self.problems.append(f"line {line}: data-part=\"{part}\" is not tool:NAME or physician:NAME")
+                self.problems.append(f'line {line}: data-part="{part}" is not tool:NAME or physician:NAME')
             elif self.part:
                 self.problems.append(f"line {line}: part {part} inside part {self.part} (parts do not nest)")
         self.containers.append(part)

@@ -107,14 +107,15 @@ def test_ime_records_reviewed_numbered_with_pages(ime_draft: Path) -> None:
     assert [int(t.split(".")[0]) for t in items] == list(range(1, 40))
     assert all(re.search(r", p\. \d+(-\d+)?\.", t) for t in items)
     assert any(t.startswith("11.\t2024-03-12, Arjun Mehta, MD") and "p. 13-14" in t for t in items)
-    assert "Duplicate copies not listed again: p. 56-57 (copy of D0011)." in texts[start:end]
+    assert "Duplicate copies not listed again: p. 56-57 (copy of the record at p. 13-14)." in texts[start:end]
 
 
 def test_ime_review_section_lists_index_warnings(ime_draft: Path) -> None:
     text = docx_text(ime_draft / "drafts" / "ime-report.docx")
     review = text[text.index("Items for review") : text.index("Attestation")]
-    assert "D0009 (p. 10-11): missing page(s) 2" in review
-    assert "D0040 (p. 56-57): exact duplicate of D0011" in review
+    assert "Emergency department record, 2024-02-06 (p. 10-11): missing page(s) 2" in review
+    assert "Imaging report, 2024-03-12 (p. 56-57): exact duplicate of the record at p. 13-14\n" in review
+    assert not re.search(r"\bD\d{4}\b", text)  # the index's ids mean nothing to a reader
 
 
 def test_placeholders_are_highlighted_in_docx(ime_draft: Path) -> None:

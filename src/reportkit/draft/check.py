@@ -7,17 +7,17 @@ else a fresh rendering of case.yaml and the records.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportkit.draft import render, wordparts
+from reportkit.draft import currency, render, wordparts
 from reportkit.draft.case import ImeCase, SecondOpinionCase, load_case
 from reportkit.draft.context import question_topics
 from reportkit.draft.pipeline import DRAFTS_DIR, DraftOptions, render_case
 from reportkit.draft.profiles import Profile, load_profile
+from reportkit.draft.statements import EDITION, RATING, dates_in, stance, weights
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,43 @@ def _draft(case_dir: Path, kind: str, options: DraftOptions, out: Path | None) -
     _, rendered, _ = render_case(case_dir, options)
     lines = [(b.kind in ("h1", "h2", "h3"), f"{b.number}. {b.text}" if b.list_kind == "ol" else b.text)
              for b in rendered.blocks]  # fmt: skip
-    return DraftText("rendered from case.yaml (no draft written yet)", lines)
+    return DraftText(RENDERED, lines)
+
+
+RENDERED = "rendered from case.yaml (no draft written yet)"
+
+
+_INTERNAL_ID = re.compile(r"\bD\d{4,}\b")
+"""A record index's document id (D0009): meaningless to a reader of the report."""
+
+
+def _final_findings(draft: DraftText, placeholders: list[str], docx: Path | None) -> list[Finding]:
+    """What a report must not hold when it is signed: placeholders, the index's review list, internal ids."""
+    owners: dict[str, str] = {}
+    if docx is not None:
+        for part, text in wordparts.part_texts(docx.read_bytes()).items():
+            for found in render.PLACEHOLDER_RE.findall(text):
+                owners.setdefault(found, wordparts.owner(part))
+    out = []
+    for text in sorted(set(placeholders)):
+        fix = {"tool": " (reportkit fills this in: set it in case.yaml, then run `reportkit draft` again)",
+               "physician": " (write it in the DOCX)"}.get(owners.get(text, ""), "")  # fmt: skip
+        out.append(Finding("placeholder", f"Placeholder left: {text}{fix}", draft.source))
+    if any(_norm(h) == "items for review" for h in draft.headings):
+        out.append(Finding("review-items", "The draft still holds the index's 'Items for review' section; resolve "
+                           "the points and delete the section before the report is final.", draft.source))  # fmt: skip
+    ids = sorted(set(_INTERNAL_ID.findall(draft.text)))
+    if ids:
+        out.append(Finding("internal-id", f"Record index ids ({', '.join(ids[:5])}) appear in the draft; cite the "
+                           "record by date, type and page instead.", draft.source))  # fmt: skip
+    return out
+
+
+def _in_word(finding: Finding, written: Any, case: Any, source: str) -> Finding | None:
+    """A finding on a value the Word draft states differently from case.yaml points at the draft."""
+    if case is written or not finding.where or _get(case, finding.where) == _get(written, finding.where):
+        return None
+    return Finding(finding.rule, finding.message, f"{source} ({finding.where}, as written in Word)")
 
 
 def _blank(value: Any) -> bool:
@@ -110,70 +146,11 @@ def _blank(value: Any) -> bool:
 def _get(case: Any, dotted: str) -> Any:
     value = case
     for part in dotted.split("."):
-        value = getattr(value, part, None)
+        if part.isdigit() and isinstance(value, list):
+            value = value[int(part)] if int(part) < len(value) else None
+        else:
+            value = getattr(value, part, None)
     return value
-
-
-_DATE_PATTERNS = (
-    (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), "ymd"),
-    (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), "mdy"),
-    (
-        re.compile(
-            r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
-            r"\s+(\d{1,2}),?\s+(\d{4})\b",
-            re.I,
-        ),
-        "long",
-    ),
-)
-_MONTHS = [
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-]  # fmt: skip
-
-
-def dates_in(text: str) -> set[dt.date]:
-    found: set[dt.date] = set()
-    for pattern, kind in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            try:
-                if kind == "ymd":
-                    found.add(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-                elif kind == "mdy":
-                    found.add(dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))))
-                else:
-                    found.add(dt.date(int(m.group(3)), _MONTHS.index(m.group(1).lower()) + 1, int(m.group(2))))
-            except ValueError:
-                continue
-    return found
-
-
-_NEGATIVE = re.compile(
-    r"\b(not|no|un)\b[^.;]{0,60}\b(caus|relat|result|due to|attribut|aggravat)|\bunrelated\b|\bno causal", re.I
-)
-_POSITIVE = re.compile(r"\b(caus|related|result of|due to|attributable|aggravat|arose out of)", re.I)
-
-
-def stance(text: str | None) -> str | None:
-    """``related``, ``not related`` or None for text that states no causation opinion."""
-    if not text:
-        return None
-    if _NEGATIVE.search(text):
-        return "not related"
-    if _POSITIVE.search(text):
-        return "related"
-    return None
-
-
-_WEIGHT = re.compile(r"(\d{1,3})\s*(?:lb|lbs|pounds?|kg|kilograms?)\b", re.I)
-
-
-def weights(text: str | None) -> set[str]:
-    return {m.group(0).lower().replace(" ", "") for m in _WEIGHT.finditer(text or "")}
-
-
-_RATING = re.compile(r"\d{1,3}\s*%\s*(?:whole[- ]person|WPI|impairment|upper extremity|lower extremity)", re.I)
-_EDITION = re.compile(r"\b(edition|\d(?:st|nd|rd|th)\s+ed\b|\bed\.)", re.I)
 
 
 def check_ime(case: ImeCase, profile: Profile) -> list[Finding]:
@@ -232,7 +209,7 @@ def check_ime(case: ImeCase, profile: Profile) -> list[Finding]:
     texts = [("discussion.impairment.comment", imp.comment)] + [(f"questions.{i}.answer", q.answer)
                                                                  for i, q in enumerate(case.questions)]  # fmt: skip
     for where, text in texts:
-        if text and _RATING.search(text) and not _EDITION.search(text) and _blank(imp.edition):
+        if text and RATING.search(text) and not EDITION.search(text) and _blank(imp.edition):
             out.append(Finding("rating-edition", "An impairment rating is given without the edition of the "
                                "rating system (e.g. AMA Guides, 6th edition).", where))  # fmt: skip
     out += _other_records(case)
@@ -336,18 +313,28 @@ def check_case(
 ) -> CheckResult:
     """Lint CASE_DIR's case.yaml and its draft against the case's jurisdiction profile."""
     options = options or DraftOptions()
-    case = load_case(case_dir)
+    written = load_case(case_dir)
+    case = written
     profile = load_profile(case.jurisdiction, case_dir)
+    draft = _draft(case_dir, written.kind, options, out)
+    docx = Path(draft.source) if draft.source.lower().endswith(".docx") else None
+    if docx is not None:
+        case = currency.with_word_text(written, docx.read_bytes())  # the Word draft is the working copy
     findings = check_ime(case, profile) if isinstance(case, ImeCase) else check_second_opinion(case)
     for dotted in profile.required_fields.get(case.kind, ()):
         if _blank(_get(case, dotted)):
             findings.append(Finding("required-field", f"{profile.name} profile: '{dotted}' must be filled in.", dotted))
     findings += _example_values(case_dir, case.kind)
-    draft = _draft(case_dir, case.kind, options, out)
     if isinstance(case, ImeCase):
         answered = {q.number for q in case.questions if _answered_in_draft(draft, q.number)}
         findings = [f for f in findings if not (f.rule == "unanswered" and _question_of(f, case) in answered)]
-    findings = [_locate(f, case_dir) for f in findings]
+    findings = [_in_word(f, written, case, draft.source) or _locate(f, case_dir) for f in findings]
+    if draft.source != RENDERED:
+        path = Path(draft.source)
+        findings += [Finding("draft-stale", reason, draft.source) for reason in currency.stale(case_dir, path)]
+        after = currency.changed_after_final(path)
+        if after:
+            findings.append(Finding("changed-after-final", after, draft.source))
     headings = {_norm(h) for h in draft.headings}
     for heading in profile.required_headings.get(case.kind, ()):
         if _norm(heading) not in headings:
@@ -375,6 +362,5 @@ def check_case(
                                     f"aim for {READABLE_GRADE:.0f} or below: shorter sentences, plainer words.",
                                     draft.source))  # fmt: skip
     if final:
-        for text in sorted(set(placeholders)):
-            findings.append(Finding("placeholder", f"Placeholder left: {text}", draft.source))
+        findings += _final_findings(draft, placeholders, docx)
     return CheckResult(findings, draft, profile.name, len(placeholders))

@@ -201,15 +201,30 @@ def evidence_for(topics: list[str], docs: list[Document], case: ImeCase, citatio
     return facts + items
 
 
+_DOC_ID = re.compile(r"\bD\d{4,}\b(?:\s*\(pp?\.[^)]*\))?")
+
+
+def _no_ids(text: str, by_id: dict[str, Document], citation: Citation) -> str:
+    """``duplicate of D0011`` → ``duplicate of the record at p. 30-31``: index ids mean nothing to a reader."""
+
+    def page(found: re.Match[str]) -> str:
+        doc = by_id.get(found.group(0).split()[0].split("(")[0])
+        return f"the record at {citation.ref(doc.first_page, doc.last_page)}" if doc else "another record"
+
+    return _DOC_ID.sub(page, text)
+
+
 def review_items(index: RecordIndex, citation: Citation) -> list[str]:
     """The index's warnings, for the physician to check before signing."""
     out = []
+    by_id = {d.id: d for d in index.documents}
     for doc in chronological(index.documents):
-        where = f"{doc.id} {citation.cite(doc.first_page, doc.last_page)}"
+        label = TYPE_LABELS.get(doc.doc_type, doc.doc_type) + (f", {doc.date}" if doc.date else "")
+        where = f"{label} {citation.cite(doc.first_page, doc.last_page)}"
         for warning in doc.warnings:
-            out.append(f"{where}: {warning}")
+            out.append(f"{where}: {_no_ids(warning, by_id, citation)}")
         if doc.duplicate_of and not any("duplicate" in w.lower() for w in doc.warnings):
-            out.append(f"{where}: duplicate of {doc.duplicate_of}")
+            out.append(f"{where}: duplicate of {_no_ids(doc.duplicate_of, by_id, citation)}")
         if doc.missing_pages and not any("missing" in w.lower() for w in doc.warnings):
             out.append(
                 f"{where}: pages missing from the document's own numbering: "
@@ -246,6 +261,7 @@ def build_context(
     """Everything a template may use. Keys are documented in templates/README.md."""
     citation = citation or PageCitation()
     docs = [d for d in chronological(index.documents)]
+    by_id = {d.id: d for d in index.documents}
     reviewed = [d for d in docs if not d.duplicate_of]
     records = [record_item(d, i, citation) for i, d in enumerate(reviewed, 1)]
     for j, other in enumerate(case.other_records, len(records) + 1):
@@ -279,7 +295,11 @@ def build_context(
         "studies": studies,
         "record_diagnoses": list(record_diagnoses.values()),
         "review": review_items(index, citation),
-        "duplicates": [record_item(d, 0, citation) for d in docs if d.duplicate_of],
+        "duplicates": [
+            {**record_item(d, 0, citation), "duplicate_of": _no_ids(d.duplicate_of or "", by_id, citation)}
+            for d in docs
+            if d.duplicate_of
+        ],
         "index": {
             "files": len(index.sources),
             "pages": index.page_count,

@@ -15,8 +15,8 @@ from draft_helpers import IME_SAMPLE, SECOND_SAMPLE, hostile_index, sample_copy
 from reportkit.cli import app
 from reportkit.draft import DraftOptions, draft_case, wordparts
 from reportkit.draft.check import check_case
-from reportkit.draft.statements import dates_in, stance, weights
 from reportkit.draft.questions import extract, lines_from_text
+from reportkit.draft.statements import dates_in, stance, weights
 from reportkit.errors import ExitCode
 
 runner = CliRunner()

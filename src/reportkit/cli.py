@@ -641,8 +641,49 @@ def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
 
 
 @app.command()
+def finalize(
+    case_dir: Annotated[Path, typer.Argument(help="Case folder whose Word draft the physician signed.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Drafts folder [default: CASE_DIR/drafts].")] = None,
+    templates: Annotated[Path | None, typer.Option("--templates", help="Your templates folder, if any.")] = None,
+    despite_findings: Annotated[
+        bool,
+        typer.Option(
+            "--despite-findings",
+            help="Finalize although `check` finds problems (recorded in final.json); "
+            "never with placeholders left or a draft out of date.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a PDF in the drafts folder you made yourself.")
+    ] = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Make the PDF of the signed Word draft and record both by SHA-256 (final.json) for packet and verify."""
+    from reportkit.draft.final import finalize_case
+
+    with _reporting(debug):
+        result = finalize_case(case_dir, out=out, templates=templates, despite_findings=despite_findings,
+                               force=force)  # fmt: skip
+        for finding in result.findings:
+            typer.echo(f"FAIL {finding.rule}: {finding.message}" + (f"  [{finding.where}]" if finding.where else ""))
+        if not result.ok:
+            _say(f"Not finalized: {len(result.findings)} problem(s); nothing was written.")
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        if not quiet:
+            docx, pdf = result.record["docx"], result.record["pdf"]
+            if result.already:
+                _say(f"Already finalized: {docx['name']} and {pdf['name']} are the recorded versions.")
+            else:
+                _say(f"Finalized {docx['name']} (SHA-256 {docx['sha256']}) as {pdf['name']}, {pdf['pages']} page(s) "
+                     f"(SHA-256 {pdf['sha256']}); recorded in {result.written[-1]}.")  # fmt: skip
+
+
+@app.command()
 def verify(
-    packet_dir: Annotated[Path, typer.Argument(help="A packet folder written by `reportkit packet`.")],
+    packet_dir: Annotated[
+        Path, typer.Argument(help="A packet folder written by `reportkit packet`, or a finalized case folder.")
+    ],
     inputs: Annotated[
         list[Path] | None,
         typer.Option("--inputs", help="Also check these record files/folders against the manifest's hashes."),
@@ -650,8 +691,13 @@ def verify(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
-    """Check a packet folder against its manifest.json: every changed, missing or extra file (exit 7 if any)."""
+    """Check a packet folder against its manifest.json, or a finalized case's report against its final.json:
+    every changed, missing or extra file (exit 7 if any)."""
     with _reporting(debug):
+        drafts = _finalized_drafts(packet_dir)
+        if drafts is not None:
+            _verify_final(drafts, quiet)
+            return
         result = api.verify_packet(packet_dir, inputs or ())
         for name in result.changed:
             _say(f"changed: {name}")
@@ -669,6 +715,35 @@ def verify(
         if not quiet:
             extra = f" and {result.inputs_matched} input file(s)" if inputs else ""
             _say(f"OK: {result.checked} file(s){extra} match manifest.json (SHA-256 {result.manifest_sha256}).")
+
+
+def _finalized_drafts(path: Path) -> Path | None:
+    """The drafts folder holding final.json, when ``path`` is a case or drafts folder and not a packet."""
+    from reportkit.draftfiles import FINAL_NAME
+
+    if (path / "manifest.json").exists():
+        return None
+    for folder in (path, path / "drafts"):
+        if (folder / FINAL_NAME).is_file():
+            return folder
+    return None
+
+
+def _verify_final(drafts: Path, quiet: bool) -> None:
+    from reportkit.draft.final import verify_final
+    from reportkit.draftfiles import FINAL_NAME, read_final
+
+    problems = verify_final(drafts)
+    for problem in problems:
+        _say(problem)
+    if problems:
+        _say(f"The report in {drafts} is NOT the version recorded in {FINAL_NAME}.")
+        raise typer.Exit(int(ExitCode.FINDINGS))
+    if not quiet:
+        record = read_final(drafts) or {}
+        pdf = record.get("pdf", {})
+        _say(f"OK: {record.get('docx', {}).get('name')} and {pdf.get('name')} are the finalized versions "
+             f"(PDF SHA-256 {pdf.get('sha256')}).")  # fmt: skip
 
 
 @app.command()

@@ -32,6 +32,9 @@ class ExitCode(IntEnum):
     `reportkit verify` a changed, missing or extra file in the packet."""
     NO_TOOL = 8
     """A program reportkit needs for this output is not installed (LibreOffice for PDF drafts)."""
+    REPORT_NOT_CURRENT = 9
+    """`reportkit packet`: the report PDF to put first is not the current, complete one: it still holds
+    placeholders, is older than or differs from its DOCX, or is not the version `finalize` recorded."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C; no partial outputs were left."""
     TERMINATED = 143
@@ -109,6 +112,12 @@ class TemplateError(ReportkitError):
     """A draft template that cannot be read, does not render, or reaches for what it may not."""
 
     exit_code = ExitCode.INPUT
+
+
+class ReportNotCurrentError(ReportkitError):
+    """The report PDF ``packet`` would put first is not the current, complete version of the report."""
+
+    exit_code = ExitCode.REPORT_NOT_CURRENT
 
 
 class MissingToolError(ReportkitError):

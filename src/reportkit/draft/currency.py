@@ -17,8 +17,7 @@ from typing import Any
 from reportkit.draft import render, wordparts
 from reportkit.draft.case import CASE_FILE, ImeCase, SecondOpinionCase
 from reportkit.draft.statements import dates_in
-from reportkit.draft.wordcopy import FINAL_NAME, read_final
-from reportkit.draft.writer import read_record
+from reportkit.draftfiles import FINAL_NAME, read_final, read_record
 
 RECORDS_DIR = "records"
 INDEX_FILE = Path("index") / "index.json"

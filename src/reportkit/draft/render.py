@@ -22,7 +22,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from reportkit.draft import markup, sandbox
+from reportkit.draft import markup, sandbox, wordparts
 from reportkit.draft.reference import Reference, read_reference
 from reportkit.errors import MissingToolError, OutputError, TemplateError
 
@@ -215,11 +215,12 @@ def require_soffice() -> str:
 
 
 def docx_to_pdf(docx: bytes, name: str, timeout: float = 180.0) -> bytes:
-    """Convert with LibreOffice headless (own throw-away profile), then fix the PDF's dates and /ID."""
+    """Convert with LibreOffice headless (own throw-away profile), then fix the PDF's dates and /ID. The
+    content is the DOCX's exactly; reportkit's content controls are unwrapped first (see ``unwrapped``)."""
     program = require_soffice()
     with tempfile.TemporaryDirectory(prefix="reportkit-pdf-") as tmp:
         src = Path(tmp) / name
-        src.write_bytes(docx)
+        src.write_bytes(wordparts.unwrapped(docx))
         try:
             subprocess.run(
                 [program, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp}/profile",

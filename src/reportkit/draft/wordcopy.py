@@ -10,39 +10,20 @@ see ``final``) is not re-drafted.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportkit.draft import markup, render, wordparts
-from reportkit.draft.writer import read_record
+from reportkit.draftfiles import FINAL_NAME, finalized, read_record
 from reportkit.errors import OutputError
 
-FINAL_NAME = "final.json"
 PREVIOUS_DIR = "previous"
 """Where the physician's DOCX as it was before a re-draft is kept (the latest one)."""
 
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def read_final(out_dir: Path) -> dict[str, Any] | None:
-    """The finalize record of a drafts folder, or None (missing or unreadable)."""
-    try:
-        data = json.loads((out_dir / FINAL_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def finalized_sha(out_dir: Path, docx_name: str) -> str | None:
-    final = read_final(out_dir)
-    docx = final.get("docx") if final else None
-    if isinstance(docx, dict) and docx.get("name") == docx_name and isinstance(docx.get("sha256"), str):
-        return str(docx["sha256"])
-    return None
 
 
 @dataclass
@@ -83,21 +64,21 @@ def make(
         untouched = record.get("files", {}).get(docx_name) == sha(current) and docx_name not in record.get(
             "word_copy", {}
         )
+        if finalized(out_dir, docx_name) == sha(current):
+            raise OutputError(
+                f"{existing}: finalized (see {out_dir / FINAL_NAME}); re-drafting would change the report "
+                "that was signed.",
+                hint="For records that came later, draft an addendum (--addendum). To reopen this draft, "
+                f"move {FINAL_NAME} away first (your Word text is kept).",
+            )
         if not untouched:
-            if finalized_sha(out_dir, docx_name) == sha(current):
-                raise OutputError(
-                    f"{existing}: finalized (see {out_dir / FINAL_NAME}); re-drafting would change the report "
-                    "that was signed.",
-                    hint="For records that came later, draft an addendum (--addendum). To reopen this draft, "
-                    f"move {FINAL_NAME} away first (your Word text is kept).",
-                )
             made.previous[docx_name] = current
             if not force:
                 if not wordparts.has_parts(current):
                     raise OutputError(
-                        f"{out_dir}: {docx_name} changed since reportkit wrote it and has no parts marked by "
-                        "reportkit (made with an older version, or from your own template without data-part "
-                        "marks); not replaced.",
+                        f"{out_dir}: {docx_name} changed since reportkit wrote it, and holds none of the parts "
+                        "reportkit marks (damaged, made by an older version, or from your own template without "
+                        "data-part marks); not replaced.",
                         hint="Rename or move the edited file to keep it, or use --force to replace it, or choose "
                         "--out.",
                     )

@@ -86,6 +86,25 @@ def _control(elements: list[Any], part: str) -> None:
         content.append(element)  # moves it
 
 
+def unwrapped(data: bytes) -> bytes:
+    """The DOCX without reportkit's content controls (their content in place), for LibreOffice: 7.4 drops the
+    character formatting (bold, highlight) of the first paragraph inside a block-level control."""
+    from reportkit.index.export import normalise_zip
+
+    document = _open(data)
+    found = [sdt for _, sdt in controls(document.element.body)]
+    if not found:
+        return data
+    for sdt in found:
+        content = sdt.find(q("sdtContent"))
+        for child in list(content if content is not None else []):
+            sdt.addprevious(child)
+        sdt.getparent().remove(sdt)
+    raw = io.BytesIO()
+    document.save(raw)
+    return normalise_zip(raw.getvalue())
+
+
 def tag_of(sdt: Any) -> str | None:
     """The part an ``w:sdt`` element marks (``tool:records``), or None for a control reportkit did not make."""
     tag = sdt.find(f"{q('sdtPr')}/{q('tag')}")
@@ -204,6 +223,11 @@ def merge(old: bytes, new: bytes, wrote: dict[str, str], name: str) -> Merged:
         new_text = text_of(sdt)
         here = mine.get(part)
         if here is None:
+            if part in wrote:  # in the last draft, so deleted in Word on purpose: it stays deleted
+                if owner(part) == TOOL and digest(new_text) != wrote[part]:
+                    result.notes.append(f"{name}: '{label(part)}' was deleted in Word and is not put back, though "
+                                        "the records or case.yaml now give it other content.")  # fmt: skip
+                continue
             if _insert(mine, order, position, sdt):
                 result.refreshed.append(part)
             else:

@@ -14,26 +14,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from reportkit.draftfiles import STATE_NAME, read_record
 from reportkit.errors import OutputError
 from reportkit.publish import clean_stale, interrupted, replace_together
-
-STATE_NAME = ".reportkit-drafts.json"
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def read_record(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """The whole state file: ``files`` (name → SHA-256 reportkit wrote) and the per-file facts ``write_drafts``
-    was given (``parts``, ``pdf_from``, ``made_from``, ``word_copy``); {} when missing or unreadable."""
-    try:
-        data = json.loads((out_dir / STATE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {str(k): v for k, v in data.items() if isinstance(v, dict)}
 
 
 def read_state(out_dir: Path) -> dict[str, str]:

@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reportkit import cite
-from reportkit.errors import EncryptedError, InputError, OutputError, ReportkitError, UsageError
+from reportkit.errors import (
+    EncryptedError,
+    InputError,
+    OutputError,
+    ReportkitError,
+    ReportNotCurrentError,
+    UsageError,
+)
 from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
@@ -647,6 +654,20 @@ def _page_count(data: bytes) -> int:
     return len(pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
+def _check_report(path: Path, case_dir: Path | None) -> None:
+    """Refuse a report PDF that is not the current, complete one (see ``draftfiles.report_problems``)."""
+    from reportkit.draftfiles import report_problems
+
+    problems = report_problems(path)
+    if problems:
+        where = f" {case_dir}" if case_dir is not None else " CASE_DIR"
+        raise ReportNotCurrentError(
+            " ".join(problems) + " Nothing was written.",
+            hint=f"Finish the DOCX, then run `reportkit finalize{where}` (it makes the PDF from the DOCX); or "
+            "leave the report out with --no-report.",
+        )
+
+
 def _read_report(path: Path, passwords: Sequence[str]) -> bytes:
     """The report PDF's bytes, decrypted if needed (it is copied unstamped)."""
     from reportkit.packet.pdf import open_pdf
@@ -783,9 +804,12 @@ def _render_outputs(
             outputs[f"chronology/{name}"] = data
     inputs_record = [{"sha256": s.sha256, "pages": s.page_count, "role": "records"} for s in index.sources]
     if report is not None and report_path is not None:
+        from reportkit.draftfiles import report_facts
+
         inputs_record.append(
-            {"sha256": manifest.sha256_file(report_path), "pages": _page_count(report), "role": "report"}
-        )
+            {"sha256": manifest.sha256_file(report_path), "pages": _page_count(report), "role": "report",
+             **report_facts(report_path)}
+        )  # fmt: skip
     outputs[manifest.MANIFEST_NAME] = manifest.render(TOOL, settings, inputs_record, outputs)
     return outputs
 
@@ -813,6 +837,8 @@ def make_packet(
     report_path = options.report or (resolved.report if options.include_report else None)
     if report_path is not None and not report_path.is_file():
         raise InputError(f"{report_path}: report not found.", hint="Check the --report path.")
+    if report_path is not None:
+        _check_report(report_path, resolved.case_dir)
 
     notes: list[str] = []
     index = _index(resolved.records, options, progress, resolved.index, notes)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
 
 from conftest import ROOT
 from reportkit.draft import wordparts
@@ -53,4 +55,66 @@ def hostile_index(path: Path) -> Path:
     ]  # fmt: skip
     index = RecordIndex(sources=[Source("records/x.pdf", "a" * 64, 3, 1, 3)], page_count=3, pages=[], documents=docs)
     path.write_bytes(to_json(index))
+    return path
+
+
+def write_in_word(path: Path, part: str, *paragraphs: str) -> None:
+    """Type ``paragraphs`` into a part of a DOCX draft as a physician does in Word: the placeholder paragraph
+    selected and typed over (its first paragraph keeps its formatting), more paragraphs after it."""
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    sdt = dict(wordparts.controls(document.element.body))[part]
+    content = sdt.find(wordparts.q("sdtContent"))
+    existing = [Paragraph(p, document._body) for p in content.iter(wordparts.q("p"))]
+    first = existing[0]
+    for extra in existing[1:]:
+        content.remove(extra._p)
+    for run in first.runs[1:]:
+        run._r.getparent().remove(run._r)
+    first.runs[0].text = paragraphs[0]
+    first.runs[0].font.highlight_color = None
+    first.runs[0].bold = None
+    anchor = first
+    for text in paragraphs[1:]:
+        added = anchor.insert_paragraph_before(text)
+        anchor._p.addnext(added._p)  # after, not before
+        anchor = added
+    document.save(str(path))
+
+
+def delete_in_word(path: Path, part: str, heading: str | None = None) -> None:
+    """Delete a part (and the heading above it) as a physician selecting it in Word and pressing Delete."""
+    document = docx.Document(str(path))
+    sdt = dict(wordparts.controls(document.element.body))[part]
+    if heading is not None:
+        before = sdt.getprevious()
+        assert before is not None and wordparts.paragraph_text(before) == heading
+        before.getparent().remove(before)
+    sdt.getparent().remove(sdt)
+    document.save(str(path))
+
+
+def add_in_word(path: Path, text: str) -> None:
+    """A paragraph the physician adds at the end, outside every part."""
+    document = docx.Document(str(path))
+    document.add_paragraph(text)
+    document.save(str(path))
+
+
+def progress_note(path: Path, day: str = "09/17/2024") -> Path:
+    """A one-page synthetic PROGRESS NOTE with a date of service."""
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    lines = [
+        "LAKESHORE ORTHOPEDIC & SPINE",
+        "PROGRESS NOTE",
+        f"Date of service: {day}",
+        "Provider: Dana Whitfield, MD",
+        "ASSESSMENT: Lumbar strain, improving.",
+        "PLAN: Continue home exercise program.",
+    ]
+    for n, line in enumerate(lines):
+        pdf.drawString(72, 720 - 18 * n, line)
+    pdf.showPage()
+    pdf.save()
     return path

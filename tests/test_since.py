@@ -14,6 +14,7 @@ from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from conftest import ROOT
+from draft_helpers import progress_note
 from reportkit import api
 from reportkit.batch import BatchSettings, run_batch
 from reportkit.cli import app
@@ -23,24 +24,6 @@ from reportkit.draft.pipeline import copy_case
 IME = ROOT / "samples" / "ime-case"
 SECOND = ROOT / "samples" / "second-opinion-case"
 REMOVED = "04-northgate-physical-therapy.pdf"
-
-
-def progress_note(path: Path, day: str = "09/17/2024") -> Path:
-    """A one-page synthetic PROGRESS NOTE with a date of service."""
-    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
-    lines = [
-        "LAKESHORE ORTHOPEDIC & SPINE",
-        "PROGRESS NOTE",
-        f"Date of service: {day}",
-        "Provider: Dana Whitfield, MD",
-        "ASSESSMENT: Lumbar strain, improving.",
-        "PLAN: Continue home exercise program.",
-    ]
-    for n, line in enumerate(lines):
-        pdf.drawString(72, 720 - 18 * n, line)
-    pdf.showPage()
-    pdf.save()
-    return path
 
 
 def _run(*args: str) -> tuple[int, str]:

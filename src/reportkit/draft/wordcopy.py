@@ -17,6 +17,7 @@ from typing import Any
 from reportkit.draft import markup, render, wordparts
 from reportkit.draftfiles import FINAL_NAME, finalized, read_record
 from reportkit.errors import OutputError
+from reportkit.publish import interrupted
 
 PREVIOUS_DIR = "previous"
 """Where the physician's DOCX as it was before a re-draft is kept (the latest one)."""
@@ -61,9 +62,6 @@ def make(
     docx, word, made = fresh, False, Made({}, {})
     if existing.is_file():
         current = existing.read_bytes()
-        untouched = record.get("files", {}).get(docx_name) == sha(current) and docx_name not in record.get(
-            "word_copy", {}
-        )
         if finalized(out_dir, docx_name) == sha(current):
             raise OutputError(
                 f"{existing}: finalized (see {out_dir / FINAL_NAME}); re-drafting would change the report "
@@ -71,10 +69,21 @@ def make(
                 hint="For records that came later, draft an addendum (--addendum). To reopen this draft, "
                 f"move {FINAL_NAME} away first (your Word text is kept).",
             )
-        if not untouched:
-            made.previous[docx_name] = current
+        carries = docx_name in record.get("word_copy", {})
+        pure = sha(current) == record.get("files", {}).get(docx_name) and not carries
+        # what a stopped draft was writing is reportkit's own, but it may have been a re-draft around Word text
+        stopped = sha(current) == (interrupted(out_dir) or {}).get(docx_name)
+        if not pure:
+            if not stopped or carries:
+                made.previous[docx_name] = current
             if not force:
-                if not wordparts.has_parts(current):
+                if wordparts.has_parts(current):
+                    merged = wordparts.merge(current, fresh, record.get("parts", {}).get(docx_name, {}), docx_name)
+                    if merged.data != fresh:  # else it holds nothing of the physician's
+                        docx, word = merged.data, True
+                        made.notes.extend(merged.notes)
+                        made.kept.extend(wordparts.label(p) for p in merged.kept)
+                elif not stopped:
                     raise OutputError(
                         f"{out_dir}: {docx_name} changed since reportkit wrote it, and holds none of the parts "
                         "reportkit marks (damaged, made by an older version, or from your own template without "
@@ -82,10 +91,6 @@ def make(
                         hint="Rename or move the edited file to keep it, or use --force to replace it, or choose "
                         "--out.",
                     )
-                merged = wordparts.merge(current, fresh, record.get("parts", {}).get(docx_name, {}), docx_name)
-                docx, word = merged.data, True
-                made.notes.extend(merged.notes)
-                made.kept.extend(wordparts.label(p) for p in merged.kept)
     blocks = markup.from_docx(docx) if word else rendered.blocks
     made.text = "\n".join(b.text for b in blocks)
     if word or {"docx", "pdf"} & set(formats):
@@ -97,8 +102,8 @@ def make(
         made.files[f"{stem}.html"] = markup.to_html(shown, title, render.style(templates))
     if "pdf" in formats:
         made.files[f"{stem}.pdf"] = render.docx_to_pdf(docx, docx_name)
-    if word:
-        made.carried = frozenset({docx_name})
+    if word or existing.is_file():
+        made.carried = frozenset({docx_name})  # its edits are carried (or it was reportkit's own)
     if docx_name in made.files:
         made.facts = {
             "parts": {docx_name: wordparts.part_digests(fresh)},

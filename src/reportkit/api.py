@@ -11,7 +11,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -331,6 +331,12 @@ def _ocr_setup(options: IndexOptions) -> tuple[OcrSettings | None, str]:
         timeout=options.ocr_timeout,
         cache_dir=str(root) if root else None,
     ), ""
+
+
+def ocr_settings(options: IndexOptions | None = None) -> tuple[OcrSettings | None, str]:
+    """The OCR settings ``index`` would use (engine, language, resolution, cache, limits), for reading a
+    referral letter; None and why when OCR is unavailable."""
+    return _ocr_setup(replace(options or IndexOptions(), ocr="auto"))
 
 
 def _engine_key(options: IndexOptions) -> str:

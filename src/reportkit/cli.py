@@ -417,19 +417,29 @@ def questions(
     referral: Annotated[Path, typer.Argument(help="Referral or instruction letter (PDF, or .txt).")],
     debug: Debug = False,
 ) -> None:
-    """Print the numbered questions of a referral letter as YAML to paste into case.yaml."""
-    from reportkit.draft.questions import extract_from, to_yaml
+    """Print the numbered questions of a referral letter as YAML to paste into case.yaml (a scanned or faxed
+    letter is read by OCR); exit 7 when the result does not check out against the letter."""
+    from reportkit.draft.questions import read_questions, to_yaml
 
     with _reporting(debug):
-        found = extract_from(referral)
-        if not found:
+        reading = read_questions(referral)
+        how = " (read by OCR)" if reading.ocr else ""
+        if not reading.questions:
             _say(
-                f"No numbered questions found in {referral} (1. / 1) / (a) / Q1: styles are recognised; a "
+                f"No numbered questions found in {referral}{how} (1. / 1) / (a) / Q1: styles are recognised; a "
                 "numbered list that asks nothing, such as a plan or a medication list, is not taken for questions)."
             )
             raise typer.Exit(int(ExitCode.INPUT))
-        typer.echo(to_yaml(found), nl=False)
-        _say(f"{len(found)} question(s) found in {referral}.")
+        typer.echo(to_yaml(reading.questions), nl=False)
+        for note in reading.notes:
+            _say(f"note: {note}.")
+        for problem in reading.problems:
+            _say(f"problem: {problem}.")
+        if reading.problems:
+            _say(f"{len(reading.questions)} question(s) read from {referral}{how}, but they do not check out: "
+                 "compare them with the letter, and correct them in case.yaml.")  # fmt: skip
+            raise typer.Exit(int(ExitCode.FINDINGS))
+        _say(f"{len(reading.questions)} question(s) found in {referral}{how}.")
 
 
 @app.command()

@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 
-from reportkit.errors import EncryptedError, InputError
+from reportkit.draft.letterlines import Line
+from reportkit.errors import InputError
 
 _TOP = (
     re.compile(r"^(?:Q|Question)\s*(\d{1,2})\s*[:.)\-–]\s*(.*)$", re.I),
-    re.compile(r"^(\d{1,2})[.)](?:\s+(.*)|$)"),
+    re.compile(r"^(\d{1,2})\s?[.)][.,:]?(?:\s+(.*)|$)"),  # "7.." and "7 ." as OCR reads "7."
     re.compile(r"^\((\d{1,2})\)\s*(.*)$"),
 )
 _SUB = (
@@ -40,27 +40,35 @@ _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 _NOISE = re.compile(r"^(page \d+( of \d+)?|-\s*\d+\s*-|\d+)$", re.I)
 
 
-@dataclass(frozen=True)
-class Line:
-    """A line of the letter: its left edge (any unit; larger is further right), text, and whether a
-    paragraph gap comes before it."""
-
-    indent: float
-    text: str
-    gap_before: bool = False
-
-
 @dataclass
 class Extracted:
     number: str
     text: str
     parts: list[Extracted] = field(default_factory=list)
+    conf: float | None = None
+    """The lowest OCR confidence of its lines (None: read from a text layer)."""
+    breaks: list[int] = field(default_factory=list)
+    """Where in ``text`` a new line of the letter began (for mending a number OCR did not read)."""
+    inferred: bool = False
+    """Its number was not read: it was told from the line after the previous question."""
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"number": self.number, "text": self.text}
         if self.parts:
             data["parts"] = [{"number": p.number, "text": p.text} for p in self.parts]
         return data
+
+
+def _mend(questions: list[Extracted], current: Extracted) -> None:
+    """The next question's number was not read (a fax drops a "4."): when the item collecting text has a
+    line that starts a new sentence after a finished one, that line begins the missing question."""
+    for at in reversed(current.breaks):
+        head, tail = current.text[:at].rstrip(), current.text[at:].strip()
+        if head.endswith(("?", ".")) and tail[:1].isupper() and (_ASKING.match(tail) or "?" in tail):
+            current.text = head
+            current.breaks = [b for b in current.breaks if b < at]
+            questions.append(Extracted(str(len(questions) + 1), tail, conf=current.conf, inferred=True))
+            return
 
 
 def _finished(text: str) -> bool:
@@ -89,8 +97,10 @@ def extract(lines: list[Line]) -> list[Extracted]:
         top = next((m for p in _TOP if (m := p.match(text))), None)
         if top and not letters_top:
             number = int(top.group(1))
+            if number == len(questions) + 2 and current is not None and open_:
+                _mend(questions, current)  # OCR lost the number before: its text ran into the question before
             if number == len(questions) + 1:
-                current = Extracted(str(number), (top.group(2) or "").strip())
+                current = Extracted(str(number), (top.group(2) or "").strip(), conf=line.conf)
                 questions.append(current)
                 marker_indent, open_ = line.indent, True
                 continue
@@ -101,7 +111,7 @@ def extract(lines: list[Line]) -> list[Extracted]:
                 previous = questions[-1].number if questions else None
                 if _next_sub(previous, label) and (questions or label == "a"):
                     letters_top = True
-                    current = Extracted(label, sub.group(2).strip())
+                    current = Extracted(label, sub.group(2).strip(), conf=line.conf)
                     questions.append(current)
                     marker_indent, open_ = line.indent, True
                     continue
@@ -109,7 +119,7 @@ def extract(lines: list[Line]) -> list[Extracted]:
                 owner = questions[-1]
                 previous = owner.parts[-1].number if owner.parts else None
                 if _next_sub(previous, label):
-                    current = Extracted(label, sub.group(2).strip())
+                    current = Extracted(label, sub.group(2).strip(), conf=line.conf)
                     owner.parts.append(current)
                     open_ = True
                     continue
@@ -121,7 +131,11 @@ def extract(lines: list[Line]) -> list[Extracted]:
         indented = line.indent > marker_indent + 2
         unfinished = not _finished(current.text) or not current.text
         if (not line.gap_before and (indented or unfinished)) or (line.gap_before and unfinished and text[0].islower()):
+            if current.text:
+                current.breaks.append(len(current.text) + 1)
             current.text = f"{current.text} {text}".strip()
+            if line.conf is not None:
+                current.conf = min(current.conf if current.conf is not None else 100.0, line.conf)
         else:
             open_ = False
     for q in questions:
@@ -173,45 +187,80 @@ def lines_from_text(text: str) -> list[Line]:
     return out
 
 
-def lines_from_pdf(path: Path, timeout: float = 60.0) -> list[Line]:
-    """Lines of a PDF letter with their left edges; a vertical gap of more than 1.6 lines is a paragraph."""
-    from reportkit.workers import Limits, Task, WorkerPool
+@dataclass(frozen=True)
+class Reading:
+    """What ``read_questions`` made of a letter."""
 
-    if not path.is_file():
-        raise InputError(f"{path}: not found.", hint="Check the path of the referral letter.")
-    # A letter is an untrusted PDF like any record: it is read in a worker with a time and memory limit.
-    with WorkerPool(1, Limits(timeout=timeout, memory_mb=1024)) as pool:
-        outcome = next(iter(pool.map([Task(0, "layout", (str(path),))])))
-    if outcome.problem == "encrypted":
-        raise EncryptedError(f"{path}: the PDF is encrypted.", hint="Save an unencrypted copy.")
-    if outcome.problem in ("timeout", "memory"):
-        raise InputError(f"{path}: reading the PDF went over the {outcome.problem} limit.",
-                         hint="Check the file, or type the questions in.", detail=outcome.detail)  # fmt: skip
-    if not outcome.ok:
-        raise InputError(f"{path}: not a readable PDF.", hint="Check the file.", detail=outcome.detail)
-    pages: list[list[Any]] = outcome.value
-    out: list[Line] = []
-    for page in pages:
-        previous = None
-        for tl in page:
-            height = max(tl.top - tl.bottom, 1.0)
-            gap = previous is None or (previous.bottom - tl.top) > 0.6 * height + 4
-            out.append(Line(tl.left, tl.text, gap))
-            previous = tl
-    return out
+    questions: list[Extracted]
+    ocr: bool
+    """The letter had no text and was read by OCR."""
+    problems: list[str]
+    """Why the result is not to be trusted as it stands (numbering broken, an item that is not a sentence)."""
+    notes: list[str]
+    """Worth a look: a question OCR read with low confidence, a number OCR did not read."""
+
+
+def read_questions(path: Path) -> Reading:
+    """Questions from a PDF (its text layer, or OCR when it has none), or a .txt/.md file, checked."""
+    from reportkit.draft.letterlines import lines_from_pdf
+
+    if path.suffix.lower() in (".txt", ".md"):
+        try:
+            lines, ocr = lines_from_text(path.read_text(encoding="utf-8")), False
+        except (OSError, UnicodeDecodeError):
+            raise InputError(f"{path}: cannot be read as UTF-8 text.") from None
+    else:
+        lines, ocr = lines_from_pdf(path)
+    found = extract(lines)
+    problems, notes = review(found, lines)
+    return Reading(found, ocr, problems, notes)
 
 
 def extract_from(path: Path) -> list[Extracted]:
-    """Questions from a PDF, or a .txt/.md file."""
-    if path.suffix.lower() in (".txt", ".md"):
-        try:
-            return extract(lines_from_text(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError):
-            raise InputError(f"{path}: cannot be read as UTF-8 text.") from None
-    lines = lines_from_pdf(path)
-    if not any(line.text.strip() for line in lines):
-        raise InputError(f"{path}: the PDF has no text layer.", hint="OCR it first, or type the questions in.")
-    return extract(lines)
+    """The questions of ``read_questions`` without its checks."""
+    return read_questions(path).questions
+
+
+LOW_CONFIDENCE = 70.0
+"""Under this OCR confidence a question's words are worth comparing with the letter."""
+_RUN_IN = re.compile(
+    r"\s\d{1,2}[.)]\s+(?:What|Which|Is|Are|Was|Has|Have|Had|Do|Does|Did|Can|Could|Would|Should|Please|If)\b"
+)
+_MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-z][.)])$")
+
+
+def review(found: list[Extracted], lines: list[Line]) -> tuple[list[str], list[str]]:
+    """Check a result against the letter: numbering that goes on past the last question read, numbers apart
+    from their text, items that are not sentences or hold two questions; and note low OCR confidence."""
+    from reportkit.ingest.ocr import readable_share
+
+    problems: list[str] = []
+    notes: list[str] = []
+    texts = [" ".join(line.text.split()) for line in lines]
+    markers = [int(m.group(1)) for t in texts for p in _TOP[1:] if (m := p.match(t))]
+    later = sorted({n for n in markers if len(found) < n <= len(found) + 3})
+    if found and later and not found[0].number.isalpha():
+        problems.append(f"the numbering stops at question {len(found)}, but the letter goes on to "
+                        f"{', '.join(map(str, later))}: a number may be misread")  # fmt: skip
+    if sum(1 for t in texts if _MARKER_ONLY.match(t)) >= 2:
+        problems.append("list numbers stand on lines of their own, apart from their text (a text layer out of "
+                        "reading order?)")  # fmt: skip
+    for q in found:
+        for label, text in ((q.number, q.text), *((f"{q.number}({p.number})", p.text) for p in q.parts)):
+            if not text and label == q.number and q.parts:
+                continue
+            if len(text.split()) < 3:
+                problems.append(f"question {label} is only {len(text.split())} word(s): {text!r}")
+            elif readable_share(text) < 0.8:
+                problems.append(f"question {label} does not read as a sentence (OCR garble?)")
+            elif _RUN_IN.search(text):
+                problems.append(f"question {label} holds another numbered question (two run together?)")
+        if q.inferred:
+            notes.append(f"question {q.number}: its number was not read; it was taken as the line after question "
+                         f"{int(q.number) - 1} — check where the two divide")  # fmt: skip
+        if q.conf is not None and q.conf < LOW_CONFIDENCE:
+            notes.append(f"question {q.number}: OCR confidence {q.conf:.0f}%; compare its words with the letter")
+    return problems, notes
 
 
 def to_yaml(questions: list[Extracted]) -> str:

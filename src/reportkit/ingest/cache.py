@@ -6,7 +6,6 @@ The cache holds record text: it lives in a folder only the user can read (mode 0
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import gzip
 import hashlib
@@ -198,7 +197,7 @@ class OcrCache:
         try:
             with gzip.open(self._path(key), "rt", encoding="utf-8") as fh:
                 data: dict[str, Any] = json.load(fh)
-            data["textpdf"] = base64.b64decode(data["textpdf"])
+            data["words"] = tuple((str(w[0]), *(float(v) for v in w[1:6])) for w in data["words"])
             data["image_size"] = tuple(data["image_size"])
             data["lines"] = tuple((str(text), float(conf)) for text, conf in data["lines"])
             return OcrPage(**data)
@@ -231,5 +230,5 @@ class OcrCache:
         if self.root is None or page.failed:
             return
         path = self._path(key)
-        data = {**asdict(page), "textpdf": base64.b64encode(page.textpdf).decode("ascii"), "cached": False}
+        data = {**asdict(page), "cached": False}
         _store(self.root, path, gzip.compress(json.dumps(data).encode("utf-8"), mtime=0))

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
     from reportkit.models import Document, Page
 
-OCR_VERSION = 3
+OCR_VERSION = 4
 """Bump when what OCR produces for a page changes, so old cache entries are not reused."""
 LOW_CONFIDENCE = 70.0
 """Mean word confidence (0-100) under which a page's reading is doubtful: fields from it carry a warning."""
@@ -74,8 +74,9 @@ class OcrPage:
     warning: str = ""
     """Why the page was not read, or read at a lower resolution: for a person (no record text)."""
     failed: bool = False
-    textpdf: bytes = b""
-    """Tesseract's one-page PDF of invisible text, for the searchable copy."""
+    words: tuple[tuple[str, float, float, float, float, float], ...] = ()
+    """Each word read: text, left, top, right, bottom (image pixels, y down) and confidence; the searchable
+    copy's text layer and ``questions`` read lines from them in reading order."""
     lines: tuple[tuple[str, float], ...] = ()
     """Each line as read, with its mean word confidence: what a field's warning is judged by."""
     image_size: tuple[int, int] = (0, 0)
@@ -257,7 +258,7 @@ class _Reading:
     text: str
     confidence: float | None
     words: int
-    textpdf: bytes
+    boxes: tuple[tuple[str, float, float, float, float, float], ...]
     lines: tuple[tuple[str, float], ...]
 
 
@@ -275,7 +276,7 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
     base = work / "out"
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     cmd = [exe, str(src), str(base), "--dpi", str(round(dpi)), "--psm", str(psm), "-l", lang]
-    cmd += ["-c", "textonly_pdf=1", "txt", "tsv", "pdf"]
+    cmd += ["txt", "tsv"]
     try:
         run = subprocess.run(
             cmd,
@@ -296,10 +297,10 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
     try:
         text = (base.with_suffix(".txt")).read_text(encoding="utf-8", errors="replace")
         tsv = (base.with_suffix(".tsv")).read_text(encoding="utf-8", errors="replace")
-        textpdf = (base.with_suffix(".pdf")).read_bytes()
     except OSError as exc:
         raise OcrFailed("tesseract wrote no output", str(exc)) from None
     confidences = []
+    read: list[tuple[str, float, float, float, float, float]] = []
     lines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
     boxes: dict[tuple[str, str, str], list[Word]] = {}
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -315,12 +316,13 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
             key = (row.get("block_num") or "", row.get("par_num") or "", row.get("line_num") or "")
             lines.setdefault(key, []).append((word, conf))
             boxes.setdefault(key, []).append(Word(word, left, top, right, bottom))
+            read.append((word, left, top, right, bottom, conf))
     mean = round(sum(confidences) / len(confidences), 1) if confidences else None
     line_confs = tuple(
         (" ".join(w for w, _ in words), round(sum(c for _, c in words) / len(words), 1)) for words in lines.values()
     )
     text = _typed_values_placed(_tidy(text), list(boxes.values()))
-    return _Reading(text, mean, len(confidences), textpdf, line_confs)
+    return _Reading(text, mean, len(confidences), tuple(read), line_confs)
 
 
 def _typed_values_placed(text: str, lines: list[list[Word]]) -> str:
@@ -399,6 +401,12 @@ def _straighten(image: Any) -> tuple[Any, float]:
     return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255), angle
 
 
+def _mostly_vertical(boxes: tuple[tuple[str, float, float, float, float, float], ...]) -> bool:
+    """Most words of three letters or more are taller than wide: the page's lines run up or down it."""
+    long = [(right - left, bottom - top) for text, left, top, right, bottom, _ in boxes if len(text) >= 3]
+    return len(long) >= 5 and sum(1 for w, h in long if h > 1.5 * w) >= 0.6 * len(long)
+
+
 def page_key(image: Any, settings: OcrSettings) -> str:
     """The cache key of a rendered page: a hash of its pixels and of what changes the reading."""
     digest = hashlib.sha256(f"ocr-v{OCR_VERSION}|{settings.lang}|{settings.dpi}|{image.size}|".encode())
@@ -413,6 +421,14 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
         straight, skew = _straighten(image)
         best = _tesseract(straight, dpi, settings.lang, settings.timeout, work)
         best_turn, best_image, best_skew = 0, straight, skew
+        if best.words >= 3 and _mostly_vertical(best.boxes):
+            # Tesseract read the page's lines running up or down it: read it turned, so lines run across
+            for turn in (90, 270):
+                turned, angle = _straighten(_turn(image, turn))
+                reading = _tesseract(turned, dpi, settings.lang, settings.timeout, work)
+                if not _mostly_vertical(reading.boxes) and (reading.confidence or 0) >= (best.confidence or 0) - 10:
+                    best, best_turn, best_image, best_skew = reading, turn, turned, angle
+                    break
         if best.words >= 3 and (best.confidence or 0) < RETRY_CONFIDENCE:
             osd = _osd_rotation(image, dpi, settings.timeout, work)
             # orientation detection sure the page is upright: it is just a poor page; unsure: try every turn
@@ -429,7 +445,7 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
             confidence=best.confidence,
             rotation=best_turn,
             skew=best_skew,
-            textpdf=best.textpdf,
+            words=best.boxes,
             lines=best.lines,
             image_size=tuple(best_image.size),
             dpi=dpi,

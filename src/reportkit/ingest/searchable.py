@@ -1,9 +1,10 @@
 """The searchable copy of a bundle: every input page as it was, with an invisible text layer on OCR'd pages.
 
 Pages come in bundle order, so page N of the copy is bundle page N (the page every citation names). The text
-layer is Tesseract's own text-only PDF of the page (invisible text, ``3 Tr``), placed over the original page:
-the reading is mapped back through the straightening, the quarter turn and the page's own /Rotate and crop
-box, so that a search in any PDF reader highlights the right place. The original pages are copied unchanged.
+layer is the page's words, line by line in reading order (see ``textlayer``: invisible text, ``3 Tr``),
+placed over the original page: the reading is mapped back through the straightening, the quarter turn and
+the page's own /Rotate and crop box, so that a search in any PDF reader highlights the right place. The
+original pages are copied unchanged.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit.errors import OutputError
+from reportkit.ingest import textlayer
+from reportkit.ingest.readingorder import Word
 
 if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
@@ -78,10 +81,11 @@ def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
         for offset, original in enumerate(pages):
             added = writer.add_page(original)
             reading = bundle.ocr.get(source.first_page + offset)
-            if reading is None or reading.failed or not reading.textpdf:
+            if reading is None or reading.failed or not reading.words:
                 continue
             try:
-                overlay = PdfReader(io.BytesIO(reading.textpdf)).pages[0]
+                layer = textlayer.page_pdf([Word(*w) for w in reading.words], reading.image_size, reading.dpi)
+                overlay = PdfReader(io.BytesIO(layer)).pages[0]
                 added.merge_transformed_page(overlay, placement(added, overlay, reading), over=True, expand=False)
             except Exception as exc:
                 raise OutputError(

@@ -1,0 +1,96 @@
+"""The lines of a referral letter, with their left edges: from its text layer, or by OCR when it is a scan
+or a fax (same engine, cache and limits as ``index``), in reading order either way."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportkit.errors import EncryptedError, InputError, MissingToolError
+
+MAX_PAGES = 50
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the letter: its left edge (any unit; larger is further right), text, whether a paragraph
+    gap comes before it, and, for a line read by OCR, its mean word confidence (0-100)."""
+
+    indent: float
+    text: str
+    gap_before: bool = False
+    conf: float | None = None
+
+
+def _run(path: Path, tasks: list[Any], limits: Any) -> list[Any]:
+    """Run worker tasks on the letter; the outcomes in order, or InputError/EncryptedError naming it."""
+    from reportkit.workers import WorkerPool
+
+    with WorkerPool(1, limits) as pool:
+        outcomes = sorted(pool.map(tasks), key=lambda o: o.key)
+    for outcome in outcomes:
+        if outcome.problem == "encrypted":
+            raise EncryptedError(f"{path}: the PDF is encrypted.", hint="Save an unencrypted copy.")
+        if outcome.problem in ("timeout", "memory"):
+            raise InputError(f"{path}: reading the PDF went over the {outcome.problem} limit.",
+                             hint="Check the file, or type the questions in.", detail=outcome.detail)  # fmt: skip
+        if not outcome.ok:
+            raise InputError(f"{path}: not a readable PDF.", hint="Check the file.", detail=outcome.detail)
+    return [o.value for o in outcomes]
+
+
+def lines_from_pdf(path: Path, timeout: float = 60.0) -> tuple[list[Line], bool]:
+    """Lines of a PDF letter (a vertical gap of more than 1.6 lines is a paragraph), and whether they were
+    read by OCR (the PDF had no text)."""
+    from reportkit.workers import Limits, Task
+
+    if not path.is_file():
+        raise InputError(f"{path}: not found.", hint="Check the path of the referral letter.")
+    # A letter is an untrusted PDF like any record: it is read in a worker with a time and memory limit.
+    (pages,) = _run(path, [Task(0, "layout", (str(path),))], Limits(timeout=timeout, memory_mb=1024))
+    out: list[Line] = []
+    for page in pages:
+        out += _with_gaps([(tl.left, tl.top, tl.bottom, tl.text, None) for tl in page], upwards=True)
+    if any(line.text.strip() for line in out):
+        return out, False
+    return _ocr_lines(path, len(pages)), True
+
+
+def _with_gaps(rows: Sequence[tuple[float, float, float, str, float | None]], *, upwards: bool) -> list[Line]:
+    """(left, top, bottom, text, confidence) rows of one page as Lines; ``upwards``: y grows up the page."""
+    out = []
+    previous = None
+    for left, top, bottom, text, conf in rows:
+        height = max(abs(top - bottom), 1.0)
+        space = (previous[2] - top if upwards else top - previous[2]) if previous is not None else 0.0
+        gap = previous is None or space > 0.6 * height + 4
+        out.append(Line(left, text, gap, conf))
+        previous = (left, top, bottom)
+    return out
+
+
+def _ocr_lines(path: Path, pages: int) -> list[Line]:
+    from reportkit import api
+    from reportkit.ingest.readingorder import Word, reading_lines
+    from reportkit.workers import Limits, Task
+
+    settings, why = api.ocr_settings()
+    if settings is None:
+        raise MissingToolError(f"{path}: the PDF has no text layer, so it must be read by OCR, but {why}.",
+                               hint="Or type the questions into case.yaml.")  # fmt: skip
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    tasks = [Task(i, "ocr", (str(path), None, i, settings, sha)) for i in range(min(pages, MAX_PAGES))]
+    readings = _run(path, tasks, Limits(timeout=settings.timeout * 4 + 30, memory_mb=2048))
+    out: list[Line] = []
+    for reading in readings:
+        if reading.failed:
+            raise InputError(f"{path}: a page could not be read by OCR ({reading.warning}).",
+                             hint="Check the file, or type the questions in.")  # fmt: skip
+        scale = 72.0 / (reading.dpi or 300.0)  # points, as for a text layer
+        lines = reading_lines([Word(*w) for w in reading.words])
+        rows = [(ln.left * scale, ln.top * scale, ln.bottom * scale, ln.text, ln.conf) for ln in lines]
+        out += _with_gaps(rows, upwards=False)
+    return out

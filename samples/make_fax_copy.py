@@ -6,8 +6,11 @@ written back as an image-only PDF (CCITT G4, as faxes are). With ``--turn`` two 
 and one upside down, as pages of real bundles do. Nothing is left of the text layer: only OCR can read it.
 
     python samples/make_fax_copy.py OUT_DIR [--pages N] [--turn] [--seed 4]
+    python samples/make_fax_copy.py --referral    # samples/ime-case/referral-letter-fax.pdf
 
-The copy is deterministic (seeded) and is not committed: it is made when needed (bench/eval_ocr.py, tests).
+The copy of the records is deterministic (seeded) and is not committed: it is made when needed
+(bench/eval_ocr.py, tests). The faxed referral letter is committed beside the letter it was made from, for
+trying `reportkit questions` on a fax.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
-RECORDS = Path(__file__).resolve().parent / "ime-case" / "records"
+CASE = Path(__file__).resolve().parent / "ime-case"
+RECORDS = CASE / "records"
+REFERRAL = CASE / "referral-letter.pdf"
+REFERRAL_FAX = CASE / "referral-letter-fax.pdf"
 DPI = 200
 TURNS = {3: 90, 21: 180, 40: 270}
 """Bundle page (1-based, across the sample's files) → clockwise turn applied with ``--turn``."""
@@ -44,6 +50,26 @@ def fax_page(
     if turn:
         bw = bw.rotate(-turn, expand=True)
     return bw
+
+
+def fax_file(source: Path, target: Path, rng: random.Random, *, max_skew: float = 2.0, noise: float = 1.0) -> Path:
+    """An image-only, fax-like copy of one PDF."""
+    doc = pypdfium2.PdfDocument(source)
+    images = []
+    for index in range(len(doc)):
+        page = doc[index]
+        images.append(fax_page(page.render(scale=DPI / 72, grayscale=True).to_pil(), rng, 0, max_skew, noise))
+        page.close()
+    doc.close()
+    _save(images, target)
+    return target
+
+
+def _save(images: list[Image.Image], target: Path) -> None:
+    images[0].save(
+        target, save_all=True, append_images=images[1:], resolution=DPI, title="fax copy", creationDate=None,
+        modDate=None,
+    )  # fmt: skip
 
 
 def make_copy(
@@ -73,28 +99,26 @@ def make_copy(
             page.close()
         doc.close()
         target = out_dir / source.name
-        images[0].save(
-            target,
-            save_all=True,
-            append_images=images[1:],
-            resolution=DPI,
-            title="fax copy",
-            creationDate=None,
-            modDate=None,
-        )
+        _save(images, target)
         written.append(target)
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("out_dir", type=Path, nargs="?")
+    parser.add_argument("--referral", action="store_true", help=f"write {REFERRAL_FAX.name} beside the letter")
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each file")
     parser.add_argument("--turn", action="store_true", help="turn three pages sideways / upside down")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--max-skew", type=float, default=2.0, help="degrees (default 2)")
     parser.add_argument("--noise", type=float, default=1.0, help="specks and dropouts, times the default")
     args = parser.parse_args(argv)
+    if args.referral:
+        print(fax_file(REFERRAL, REFERRAL_FAX, random.Random(args.seed), max_skew=args.max_skew, noise=args.noise))
+        return
+    if args.out_dir is None:
+        parser.error("give OUT_DIR, or --referral")
     copies = make_copy(
         args.out_dir, pages=args.pages, turn=args.turn, seed=args.seed, max_skew=args.max_skew, noise=args.noise
     )

@@ -4,6 +4,7 @@ or a fax (same engine, cache and limits as ``index``), in reading order either w
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 from reportkit.errors import EncryptedError, InputError, MissingToolError
 
 MAX_PAGES = 50
+UNSURE_WORD = 60.0
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Line:
     text: str
     gap_before: bool = False
     conf: float | None = None
+    unsure: int = 0
+    """Words OCR read with a confidence under ``UNSURE_WORD``."""
 
 
 def _run(path: Path, tasks: list[Any], limits: Any) -> list[Any]:
@@ -53,21 +57,22 @@ def lines_from_pdf(path: Path, timeout: float = 60.0) -> tuple[list[Line], bool]
     (pages,) = _run(path, [Task(0, "layout", (str(path),))], Limits(timeout=timeout, memory_mb=1024))
     out: list[Line] = []
     for page in pages:
-        out += _with_gaps([(tl.left, tl.top, tl.bottom, tl.text, None) for tl in page], upwards=True)
+        out += _with_gaps([(tl.left, tl.top, tl.bottom, tl.text, None, 0) for tl in page], upwards=True)
     if any(line.text.strip() for line in out):
         return out, False
     return _ocr_lines(path, len(pages)), True
 
 
-def _with_gaps(rows: Sequence[tuple[float, float, float, str, float | None]], *, upwards: bool) -> list[Line]:
-    """(left, top, bottom, text, confidence) rows of one page as Lines; ``upwards``: y grows up the page."""
+def _with_gaps(rows: Sequence[tuple[float, float, float, str, float | None, int]], *, upwards: bool) -> list[Line]:
+    """(left, top, bottom, text, confidence, unsure words) rows of one page as Lines; ``upwards``: y grows up
+    the page."""
     out = []
     previous = None
-    for left, top, bottom, text, conf in rows:
+    for left, top, bottom, text, conf, unsure in rows:
         height = max(abs(top - bottom), 1.0)
         space = (previous[2] - top if upwards else top - previous[2]) if previous is not None else 0.0
         gap = previous is None or space > 0.6 * height + 4
-        out.append(Line(left, text, gap, conf))
+        out.append(Line(left, text, gap, conf, unsure))
         previous = (left, top, bottom)
     return out
 
@@ -91,6 +96,29 @@ def _ocr_lines(path: Path, pages: int) -> list[Line]:
                              hint="Check the file, or type the questions in.")  # fmt: skip
         scale = 72.0 / (reading.dpi or 300.0)  # points, as for a text layer
         lines = reading_lines([Word(*w) for w in reading.words])
-        rows = [(ln.left * scale, ln.top * scale, ln.bottom * scale, ln.text, ln.conf) for ln in lines]
+        rows = [(ln.left * scale, ln.top * scale, ln.bottom * scale, ocr_tidy(ln.text), ln.conf,
+                 sum(1 for w in ln.words if w.conf < UNSURE_WORD)) for ln in lines]  # fmt: skip
         out += _with_gaps(rows, upwards=False)
     return out
+
+
+_LEADING_SPECK = re.compile(r"^((?:\(?\d{1,2}[.):]|\([a-z]\))\s*)?[.,'`‘’_~-]+\s*(?=[A-Z(])")
+_BRACE = re.compile(r"^[({\[|]{1,2}(?=[a-z]\))")
+_STRAY_DOT = re.compile(r"\b([a-z]{2,})\.(?= [a-z])")
+_GLUED_DOT = re.compile(r"(?<=\b[a-z]{2})\.(?=[a-z]{2,}\b)|(?<=[a-z]{3})\.(?=[a-z]{2,}\b)")
+_ABBREVIATIONS = {"etc", "vs", "approx", "incl", "esp", "resp", "cf", "viz", "al", "ca"}
+
+
+def ocr_tidy(text: str) -> str:
+    """A line as OCR read it, without the specks a fax adds as dots, dashes and braces: ``6. .What`` →
+    ``6. What``, ``as. an order`` → ``as an order`` (a dot between two lower-case words, after no
+    abbreviation), ``of.injury`` → ``of injury``, ``({b)`` → ``(b)``, ``28,-2024`` → ``28, 2024``, and the
+    word ``lf`` read for ``If``."""
+    text = _BRACE.sub("(", text)
+    text = re.sub(r"^\(([a-z]|[ivx]{1,4})[}\]|]", r"(\1)", text)
+    text = _LEADING_SPECK.sub(lambda m: f"{m.group(1).rstrip()} " if m.group(1) else "", text)
+    text = _STRAY_DOT.sub(lambda m: m.group(1) if m.group(1) not in _ABBREVIATIONS else m.group(0), text)
+    text = _GLUED_DOT.sub(" ", text)
+    text = re.sub(r",-(?=\d)", ", ", text)
+    text = re.sub(r"([,;:])[.,]+(?=\s)", r"\1", text)
+    return re.sub(r"\blf\b", "If", text)

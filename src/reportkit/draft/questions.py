@@ -22,7 +22,7 @@ from reportkit.errors import InputError
 
 _TOP = (
     re.compile(r"^(?:Q|Question)\s*(\d{1,2})\s*[:.)\-–]\s*(.*)$", re.I),
-    re.compile(r"^(\d{1,2})\s?[.)][.,:]?(?:\s+(.*)|$)"),  # "7.." and "7 ." as OCR reads "7."
+    re.compile(r"^(\d{1,2})\s?[.):][.,:]?(?:\s+(.*)|$)"),  # "7..", "7 ." and "7:" as OCR reads "7."
     re.compile(r"^\((\d{1,2})\)\s*(.*)$"),
 )
 _SUB = (
@@ -51,6 +51,8 @@ class Extracted:
     """Where in ``text`` a new line of the letter began (for mending a number OCR did not read)."""
     inferred: bool = False
     """Its number was not read: it was told from the line after the previous question."""
+    unsure: int = 0
+    """Words of its lines OCR was unsure of."""
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {"number": self.number, "text": self.text}
@@ -59,16 +61,27 @@ class Extracted:
         return data
 
 
-def _mend(questions: list[Extracted], current: Extracted) -> None:
+def _mend(questions: list[Extracted], current: Extracted) -> bool:
     """The next question's number was not read (a fax drops a "4."): when the item collecting text has a
-    line that starts a new sentence after a finished one, that line begins the missing question."""
-    for at in reversed(current.breaks):
+    line that starts a new sentence after a finished one, the first such line begins the missing question."""
+    for at in current.breaks:
         head, tail = current.text[:at].rstrip(), current.text[at:].strip()
-        if head.endswith(("?", ".")) and tail[:1].isupper() and (_ASKING.match(tail) or "?" in tail):
+        if head.endswith(("?", ".")) and tail[:1].isupper():
             current.text = head
+            rest = [b - at for b in current.breaks if b > at]
             current.breaks = [b for b in current.breaks if b < at]
-            questions.append(Extracted(str(len(questions) + 1), tail, conf=current.conf, inferred=True))
-            return
+            questions.append(Extracted(str(len(questions) + 1), tail, conf=current.conf, breaks=rest, inferred=True))
+            return True
+    return False
+
+
+def _mend_first(questions: list[Extracted], waiting: list[Line]) -> None:
+    """Question 2 came first: when the lines after the letter's request ("… the following questions:") ask
+    something, they are question 1, whose number OCR did not read."""
+    text = " ".join(" ".join(line.text.split()) for line in waiting[:6])
+    if waiting and len(waiting) <= 6 and (_ASKING.match(text) or "?" in text):
+        conf = min((line.conf for line in waiting if line.conf is not None), default=None)
+        questions.append(Extracted("1", text, conf=conf, inferred=True))
 
 
 def _finished(text: str) -> bool:
@@ -90,17 +103,29 @@ def extract(lines: list[Line]) -> list[Extracted]:
     marker_indent = 0.0
     open_ = False
     letters_top = False
+    intro = previous_text = ""
+    waiting: list[Line] = []
     for line in lines:
         text = " ".join(line.text.split())
         if not text or _NOISE.match(text):
             continue
         top = next((m for p in _TOP if (m := p.match(text))), None)
+        if not questions:
+            intro, previous_text = previous_text, text
+            if text.endswith(":") and not top:
+                waiting = []  # the request the list completes: question 1 starts after it
+            elif not top:
+                waiting.append(line)
         if top and not letters_top:
             number = int(top.group(1))
-            if number == len(questions) + 2 and current is not None and open_:
-                _mend(questions, current)  # OCR lost the number before: its text ran into the question before
+            if number == 2 and not questions and waiting:
+                _mend_first(questions, waiting)  # OCR lost the "1.": question 1 is what follows the request
+            while len(questions) + 2 <= number <= len(questions) + 3 and current is not None and open_:
+                if not _mend(questions, current):  # OCR lost the number before: its text ran into the one before
+                    break
+                current = questions[-1]
             if number == len(questions) + 1:
-                current = Extracted(str(number), (top.group(2) or "").strip(), conf=line.conf)
+                current = Extracted(str(number), (top.group(2) or "").strip(), conf=line.conf, unsure=line.unsure)
                 questions.append(current)
                 marker_indent, open_ = line.indent, True
                 continue
@@ -111,7 +136,7 @@ def extract(lines: list[Line]) -> list[Extracted]:
                 previous = questions[-1].number if questions else None
                 if _next_sub(previous, label) and (questions or label == "a"):
                     letters_top = True
-                    current = Extracted(label, sub.group(2).strip(), conf=line.conf)
+                    current = Extracted(label, sub.group(2).strip(), conf=line.conf, unsure=line.unsure)
                     questions.append(current)
                     marker_indent, open_ = line.indent, True
                     continue
@@ -119,7 +144,7 @@ def extract(lines: list[Line]) -> list[Extracted]:
                 owner = questions[-1]
                 previous = owner.parts[-1].number if owner.parts else None
                 if _next_sub(previous, label):
-                    current = Extracted(label, sub.group(2).strip(), conf=line.conf)
+                    current = Extracted(label, sub.group(2).strip(), conf=line.conf, unsure=line.unsure)
                     owner.parts.append(current)
                     open_ = True
                     continue
@@ -134,6 +159,7 @@ def extract(lines: list[Line]) -> list[Extracted]:
             if current.text:
                 current.breaks.append(len(current.text) + 1)
             current.text = f"{current.text} {text}".strip()
+            current.unsure += line.unsure
             if line.conf is not None:
                 current.conf = min(current.conf if current.conf is not None else 100.0, line.conf)
         else:
@@ -143,7 +169,7 @@ def extract(lines: list[Line]) -> list[Extracted]:
         for p in q.parts:
             p.text = _tidy(p.text)
     found = [q for q in questions if q.text or q.parts]
-    return found if _asks(found, lines) else []
+    return found if _asks(found, lines, intro) else []
 
 
 _ASKING = re.compile(
@@ -160,14 +186,27 @@ _ASKED_FOR = re.compile(
 )
 
 
-def _asks(found: list[Extracted], lines: list[Line]) -> bool:
+def _asks(found: list[Extracted], lines: list[Line], intro: str) -> bool:
     """Whether a numbered list reads as questions: most items ask something ("?", "What …", "Please
-    describe …"), or the letter asks for answers ("Please address the following:") — not a plan, a
-    medication list or a list of enclosures."""
+    describe …"), the letter asks for answers ("Please address the following:"), or the line before the list
+    is a request it completes ("We request an examination addressing:") — not a plan, a medication list or a
+    list of enclosures."""
     if not found:
         return False
     asking = sum(1 for q in found if any("?" in t or _ASKING.match(t) for t in (q.text, *(p.text for p in q.parts))))
-    return 2 * asking >= len(found) or any(_ASKED_FOR.search(line.text) for line in lines)
+    if 2 * asking >= len(found) or any(_ASKED_FOR.search(line.text) for line in lines):
+        return True
+    return bool(intro.endswith(":") and not intro.isupper() and _REQUEST.search(intro))
+
+
+_REQUEST = re.compile(
+    r"\b(request(s|ed|ing)?|ask(s|ed|ing)?|would like|require[sd]?|address(es|ing)?|comment(s|ing)?( on)?|"
+    r"opine|opinion|advise|report(ing)? on|consider(ing)?|cover(s|ing)?|(should|must|please|to) include|"
+    r"evaluat(e|es|ing)|assess(es|ing)?)\b",
+    re.I,
+)
+"""A request the list completes ("We request an examination addressing:", "Please comment on:"); a note's
+"PLAN:" or "Medications:" asks nothing."""
 
 
 def _tidy(text: str) -> str:
@@ -226,6 +265,7 @@ LOW_CONFIDENCE = 70.0
 _RUN_IN = re.compile(
     r"\s\d{1,2}[.)]\s+(?:What|Which|Is|Are|Was|Has|Have|Had|Do|Does|Did|Can|Could|Would|Should|Please|If)\b"
 )
+_RUN_IN_PART = re.compile(r"\s\(?[b-h][)}\]]\s+[A-Z]")
 _MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 
 
@@ -237,9 +277,12 @@ def review(found: list[Extracted], lines: list[Line]) -> tuple[list[str], list[s
     problems: list[str] = []
     notes: list[str] = []
     texts = [" ".join(line.text.split()) for line in lines]
-    markers = [int(m.group(1)) for t in texts for p in _TOP[1:] if (m := p.match(t))]
-    later = sorted({n for n in markers if len(found) < n <= len(found) + 3})
-    if found and later and not found[0].number.isalpha():
+    markers = sorted({int(m.group(1)) for t in texts for p in _TOP[1:] if (m := p.match(t))})
+    if found and found[0].number.isalpha():
+        if len([n for n in markers if n > 1]) >= 2:
+            problems.append(f"the letter numbers its questions {', '.join(map(str, markers[:8]))}, but they could "
+                            "not be read in order: a number may be misread")  # fmt: skip
+    elif later := [n for n in markers if len(found) < n <= len(found) + 3]:
         problems.append(f"the numbering stops at question {len(found)}, but the letter goes on to "
                         f"{', '.join(map(str, later))}: a number may be misread")  # fmt: skip
     if sum(1 for t in texts if _MARKER_ONLY.match(t)) >= 2:
@@ -249,17 +292,20 @@ def review(found: list[Extracted], lines: list[Line]) -> tuple[list[str], list[s
         for label, text in ((q.number, q.text), *((f"{q.number}({p.number})", p.text) for p in q.parts)):
             if not text and label == q.number and q.parts:
                 continue
-            if len(text.split()) < 3:
-                problems.append(f"question {label} is only {len(text.split())} word(s): {text!r}")
-            elif readable_share(text) < 0.8:
+            if not text or readable_share(text) < 0.8:
                 problems.append(f"question {label} does not read as a sentence (OCR garble?)")
-            elif _RUN_IN.search(text):
-                problems.append(f"question {label} holds another numbered question (two run together?)")
+            elif _RUN_IN.search(text) or _RUN_IN_PART.search(text):
+                problems.append(f"question {label} holds another numbered question or part (two run together?)")
         if q.inferred:
-            notes.append(f"question {q.number}: its number was not read; it was taken as the line after question "
-                         f"{int(q.number) - 1} — check where the two divide")  # fmt: skip
-        if q.conf is not None and q.conf < LOW_CONFIDENCE:
-            notes.append(f"question {q.number}: OCR confidence {q.conf:.0f}%; compare its words with the letter")
+            after = f"question {int(q.number) - 1}" if q.number != "1" else "the letter's request"
+            notes.append(f"question {q.number}: its number was not read; it was taken as the line(s) after {after} "
+                         "— check where it begins and ends")  # fmt: skip
+        lowest = min((c for c in (q.conf, *(p.conf for p in q.parts)) if c is not None), default=None)
+        unsure = q.unsure + sum(p.unsure for p in q.parts)
+        if (lowest is not None and lowest < LOW_CONFIDENCE) or unsure:
+            level = f"{lowest:.0f}%" if lowest is not None else "unknown"
+            notes.append(f"question {q.number}: OCR was unsure of {unsure} word(s) (lowest line confidence "
+                         f"{level}); compare its words with the letter")  # fmt: skip
     return problems, notes
 
 

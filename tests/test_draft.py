@@ -89,13 +89,13 @@ def test_ime_answers_prefilled_with_cited_records(ime_draft: Path) -> None:
     # the work-capacity question cites the work status reports, with pages
     assert "Work status report" in work
     assert re.search(r"Work status report.*\(p\. 3\)", work)
-    assert "(p. 52-55)" in work  # the prior IME's restrictions
+    assert "(pp. 52–55)" in work  # the prior IME's restrictions
     causation = answers[answers.index("Question 2\n") : answers.index("Question 3\n")]
     assert "Date of injury (case.yaml): 2024-02-06" in causation
-    assert "MRI LUMBAR SPINE" in causation and "(p. 13-14)" in causation
+    assert "MRI LUMBAR SPINE" in causation and "(pp. 13–14)" in causation
     assert "WORK STATUS:" not in causation  # "work injury" is about causation, not work capacity
     diagnosis = answers[answers.index("Question 1\n") : answers.index("Question 2\n")]
-    assert "Operative report" in diagnosis and "(p. 18-20)" in diagnosis
+    assert "Operative report" in diagnosis and "(pp. 18–20)" in diagnosis
 
 
 def test_ime_records_reviewed_numbered_with_pages(ime_draft: Path) -> None:
@@ -105,16 +105,16 @@ def test_ime_records_reviewed_numbered_with_pages(ime_draft: Path) -> None:
     items = [t for t in texts[start:end] if re.match(r"^\d+\.\t", t)]
     assert len(items) == 39  # 40 documents, one an exact duplicate
     assert [int(t.split(".")[0]) for t in items] == list(range(1, 40))
-    assert all(re.search(r", p\. \d+(-\d+)?\.", t) for t in items)
-    assert any(t.startswith("11.\t2024-03-12, Arjun Mehta, MD") and "p. 13-14" in t for t in items)
-    assert "Duplicate copies not listed again: p. 56-57 (copy of the record at p. 13-14)." in texts[start:end]
+    assert all(re.search(r", pp?\. \d+(–\d+)?\.", t) for t in items)
+    assert any(t.startswith("11.\t2024-03-12, Arjun Mehta, MD") and "pp. 13–14" in t for t in items)
+    assert "Duplicate copies not listed again: pp. 56–57 (copy of the record at pp. 13–14)." in texts[start:end]
 
 
 def test_ime_review_section_lists_index_warnings(ime_draft: Path) -> None:
     text = docx_text(ime_draft / "drafts" / "ime-report.docx")
     review = text[text.index("Items for review") : text.index("Attestation")]
-    assert "Emergency department record, 2024-02-06 (p. 10-11): missing page(s) 2" in review
-    assert "Imaging report, 2024-03-12 (p. 56-57): exact duplicate of the record at p. 13-14\n" in review
+    assert "Emergency department record, 2024-02-06 (pp. 10–11): missing page(s) 2" in review
+    assert "Imaging report, 2024-03-12 (pp. 56–57): exact duplicate of the record at pp. 13–14\n" in review
     assert not re.search(r"\bD\d{4}\b", text)  # the index's ids mean nothing to a reader
 
 

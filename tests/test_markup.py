@@ -54,7 +54,7 @@ def test_placeholders_lists_and_markdown() -> None:
 
 
 def test_citation_styles() -> None:
-    assert PageCitation().cite(12, 14) == "(p. 12-14)" and PageCitation().cite(3, 3) == "(p. 3)"
+    assert PageCitation().cite(12, 14) == "(pp. 12–14)" and PageCitation().cite(3, 3) == "(p. 3)"
     bates = MappedCitation({12: "OKAFOR-000112", 13: "OKAFOR-000113", 14: "OKAFOR-000114"})
     assert bates.cite(12, 14) == "(OKAFOR-000112-OKAFOR-000114)" and bates.cite(13, 13) == "(OKAFOR-000113)"
-    assert bates.cite(40, 41) == "(p. 40-41)"  # pages without a label fall back to page numbers
+    assert bates.cite(40, 41) == "(pp. 40–41)"  # pages without a label fall back to page numbers

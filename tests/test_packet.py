@@ -508,12 +508,12 @@ def test_draft_cites_bates_numbers_from_a_bates_map(sample_packet: Path, tmp_pat
     assert code == 0, output
     text = docx_text(case / "drafts" / "ime-report.docx")
     assert "(SMITH0000001-SMITH0000002)" in text  # the first records-reviewed item, pages 1-2
-    assert "(p. 1-2)" not in text
+    assert "(pp. 1–2)" not in text
     # without the map, the same draft cites pages
     plain = sample_copy(SAMPLE_CASE, tmp_path, "plain")
     assert run("draft", plain, "--format", "docx", "-q")[0] == 0
     plain_text = docx_text(plain / "drafts" / "ime-report.docx")
-    assert "SMITH0000001" not in plain_text and "(p. 1-2)" in plain_text
+    assert "SMITH0000001" not in plain_text and "(pp. 1–2)" in plain_text
     code, output = run("draft", plain, "--format", "docx", "--force", "--bates-map", tmp_path / "none.json")
     assert code == 3 and "none.json: not found" in output
 

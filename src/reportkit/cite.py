@@ -32,12 +32,10 @@ class Citation(Protocol):
 
 @dataclass(frozen=True)
 class PageCitation:
-    """Bundle pages: ``p. 12-14`` and ``(p. 12-14)``."""
-
-    prefix: str = "p."
+    """Bundle pages, in one style throughout: ``p. 12`` or ``pp. 12–14``, and ``(pp. 12–14)``."""
 
     def ref(self, first: int, last: int) -> str:
-        return f"{self.prefix} {page_range(first, last)}"
+        return pages(first, last)
 
     def cite(self, first: int, last: int) -> str:
         return f"({self.ref(first, last)})"

@@ -17,7 +17,7 @@ from reportkit.draft.case import ImeCase, Question, SecondOpinionCase
 from reportkit.draft.markup import clean
 from reportkit.draft.profiles import Profile
 from reportkit.index.chronology import chronological
-from reportkit.index.export import summary
+from reportkit.index.export import clip, summary
 from reportkit.models import Document, RecordIndex
 from reportkit.version import __version__
 
@@ -128,9 +128,7 @@ def _evidence(doc: Document, citation: Citation, labels: Iterable[str] = ()) -> 
     text = _doc_line(doc)
     if quoted:
         snippet = " ".join(f"{f.label}: {f.text}" for f in quoted[:2])
-        if len(snippet) > SUMMARY_CHARS:
-            snippet = snippet[: SUMMARY_CHARS - 1].rstrip() + "…"
-        text += f" — {snippet}"
+        text += f" — {clip(snippet, SUMMARY_CHARS)}"
     elif doc.diagnoses and "DIAGNOSES" in (wanted or {"DIAGNOSES"}):
         text += " — " + "; ".join(f"{d.code + ' ' if d.code else ''}{d.text}" for d in doc.diagnoses[:3])
     return {"text": clean(text), "cite": citation.cite(doc.first_page, doc.last_page), "id": doc.id}

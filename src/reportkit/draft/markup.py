@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportkit.draft import wordparts
 from reportkit.errors import TemplateError
@@ -293,9 +293,11 @@ def to_html(rendered: str, title: str, css: str) -> bytes:
 FIXED_DATE = datetime(2000, 1, 1)
 
 
-def to_docx(blocks: list[Block], title: str, reference: Reference | None = None) -> bytes:
+def to_docx(blocks: list[Block], title: str, reference: Reference | None = None, *, running: str = "") -> bytes:
     """The blocks as a Word document; ``reference`` (a checked .docx, see ``reference.read_reference``) gives
-    styles, margins, header and footer (letterhead). Byte-identical for the same blocks and reference."""
+    styles, margins, header and footer (letterhead). ``running``: a running header under the letterhead, and a
+    "Page x of y" footer. List numbers hang in their own space, a signature block stays on one page.
+    Byte-identical for the same blocks and reference."""
     import docx
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import Pt
@@ -332,17 +334,20 @@ def to_docx(blocks: list[Block], title: str, reference: Reference | None = None)
             )
         elif block.kind == "li":
             paragraph = document.add_paragraph()
-            paragraph.paragraph_format.left_indent = Pt(24)
-            paragraph.paragraph_format.first_line_indent = Pt(-18)
+            hang = Pt(28 if block.list_kind == "ol" else 18)  # "10." and "100." never touch their text
+            paragraph.paragraph_format.left_indent = hang
+            paragraph.paragraph_format.first_line_indent = -hang
             marker = f"{block.number}." if block.list_kind == "ol" else "•"
             paragraph.add_run(f"{marker}\t")
-            paragraph.paragraph_format.tab_stops.add_tab_stop(Pt(24))
+            paragraph.paragraph_format.tab_stops.add_tab_stop(hang)
         else:
             paragraph = document.add_paragraph()
             if "sub" in block.css.split():
                 paragraph.paragraph_format.left_indent = Pt(24)
             if "signature" in block.css.split():
                 paragraph.paragraph_format.space_after = Pt(2)
+                paragraph.paragraph_format.keep_together = True
+                paragraph.paragraph_format.keep_with_next = True  # the block stays on one page
         for run in block.runs:
             parts = run.text.split("\n")
             for i, part in enumerate(parts):
@@ -356,9 +361,67 @@ def to_docx(blocks: list[Block], title: str, reference: Reference | None = None)
                     r.add_break()
         placed.append((paragraph._p, block.part))
     wordparts.enclose(placed)
+    _last_signature_line(document)
+    if running:
+        _running(document, running)
     raw = io.BytesIO()
     document.save(raw)
     return normalise_zip(raw.getvalue())
+
+
+def _last_signature_line(document: Any) -> None:
+    """The signature block's last line does not keep with what follows (the "copy to" may go over)."""
+    signature = [p for p in wordparts.paragraphs(document) if p.paragraph_format.keep_with_next]
+    if signature:
+        signature[-1].paragraph_format.keep_with_next = None
+
+
+def _running(document: Any, text: str) -> None:
+    """A running header line and a centred "Page x of y" footer in every section."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    for section in document.sections:
+        header = section.header
+        line = (
+            header.paragraphs[0] if not "".join(p.text for p in header.paragraphs).strip() else header.add_paragraph()
+        )
+        line.text = ""
+        run = line.add_run(text)
+        run.font.size = Pt(8.5)
+        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        footer = section.footer
+        if "PAGE" in footer._element.xml:
+            continue
+        page = (
+            footer.paragraphs[0] if not "".join(p.text for p in footer.paragraphs).strip() else footer.add_paragraph()
+        )
+        page.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
+            if piece.isupper():
+                _field(page, piece)
+            else:
+                page.add_run(piece).font.size = Pt(8.5)
+
+
+def _free_paragraph(part: Any) -> Any:
+    """The empty first paragraph of a header or footer, or a new one after a letterhead's text."""
+    if not "".join(p.text for p in part.paragraphs).strip() and part.paragraphs:
+        return part.paragraphs[0]
+    return part.add_paragraph()
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice update when they lay the document out."""
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+
+    field = OxmlElement("w:fldSimple")
+    field.set(wordparts.q("instr"), instruction)
+    run = paragraph.add_run("1")
+    run.font.size = Pt(8.5)
+    field.append(run._r)  # moved inside the field: its shown value until the document is laid out
+    paragraph._p.append(field)
 
 
 # --- a DOCX read back as blocks (the Markdown and HTML of a draft edited in Word) ------------------------

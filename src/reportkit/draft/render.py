@@ -153,6 +153,8 @@ class Rendered:
     html: str
     """The template's output (the draft markup)."""
     blocks: list[markup.Block]
+    running: str = ""
+    """The running header of the DOCX (see ``running_head``)."""
 
     @property
     def text(self) -> str:
@@ -169,7 +171,16 @@ class Rendered:
 
 def render(kind: str, context: dict[str, Any], templates: Path | None = None) -> Rendered:
     text = render_markup(kind, context, templates)
-    return Rendered(kind, text, markup.parse(text, template_label(kind, templates)))
+    return Rendered(kind, text, markup.parse(text, template_label(kind, templates)), running_head(kind, context))
+
+
+def running_head(kind: str, context: dict[str, Any]) -> str:
+    """The DOCX's running header: whose report it is, the claim, and that it is confidential."""
+    case = context.get("case") or {}
+    person = case.get("patient" if kind == "second-opinion" else "examinee") or {}
+    claim = case.get("claim_number")
+    parts = [person.get("name"), f"Claim {claim}" if claim and kind != "second-opinion" else None, "Confidential"]
+    return markup.clean(" · ".join(p for p in parts if p))
 
 
 def user_file(templates: Path | None, name: str) -> Path | None:

@@ -56,7 +56,7 @@ def make(
     stem, title = render.OUTPUT_STEMS[rendered.kind], render.TITLES[rendered.kind]
     docx_name = f"{stem}.docx"
     reference = render.reference_of(templates)
-    fresh = markup.to_docx(rendered.blocks, title, reference)
+    fresh = markup.to_docx(rendered.blocks, title, reference, running=rendered.running)
     record = read_record(out_dir)
     existing = out_dir / docx_name
     docx, word, made = fresh, False, Made({}, {})

@@ -65,7 +65,21 @@ def summary(doc: Document, limit: int = SUMMARY_CHARS) -> str:
     text = " ".join(f"{f.label}: {f.text}" for f in ordered[:2])
     if not text and doc.diagnoses:
         text = "; ".join(f"{d.code or ''} {d.text}".strip() for d in doc.diagnoses[:3])
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return clip(text, limit)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a sentence end (when one falls in the last 40 %) or a
+    word boundary, with "…": a quote never ends inside a word."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    sentence = max(head.rfind(". "), head.rfind("? "), head.rfind("; "))
+    if sentence >= 0.6 * limit:
+        return head[: sentence + 1] + " …"
+    space = head.rfind(" ")
+    cut = head[:space] if space >= 0.5 * limit else head
+    return cut.rstrip(" ,;:-–") + "…"
 
 
 BatesLookup = Mapping[int, str]

@@ -21,7 +21,7 @@ _LAST_FIRST = r"[A-Z][a-zA-Z'’\-]+,\s+[A-Z][a-zA-Z'’\-]+\.?(?:\s+[A-Z]\.?)?"
 """A name written surname first: "Roe, Jane A." """
 _CRED = rf"(?:{CREDENTIALS})(?![A-Za-z])"
 NAME_WITH_CREDENTIALS = re.compile(
-    rf"(?<![A-Za-z])(?P<name>{_LAST_FIRST}|{_NAME}),?\s+(?P<cred>{_CRED}(?:\s*,\s*{_CRED})*)"
+    rf"(?<![A-Za-z])(?P<name>{_LAST_FIRST}|{_NAME})(?:,\s*|\s+)(?P<cred>{_CRED}(?:\s*,\s*{_CRED})*)"
 )
 DR_NAME = re.compile(rf"\bDr\.?\s+(?P<name>{_NAME}|[A-Z][a-zA-Z'’\-]+)")
 
@@ -91,9 +91,9 @@ class Found:
     warnings: tuple[str, ...] = ()
 
 
-_CREDENTIAL_AFTER_SPACE = re.compile(rf"\s(?=[A-Z])(?:{CREDENTIALS})(?![A-Za-z])")
-"""What every name with credentials has (a credential after a space): a quick test that rules out ~90 % of
-lines before the slower name pattern runs."""
+_CREDENTIAL_AFTER_SPACE = re.compile(rf"[\s,](?=[A-Z])(?:{CREDENTIALS})(?![A-Za-z])")
+"""What every name with credentials has (a credential after a space, or after a comma: OCR often drops the
+space in "Albright, DO"): a quick test that rules out ~90 % of lines before the slower name pattern runs."""
 
 
 def _names_in(line: str) -> list[re.Match[str]]:

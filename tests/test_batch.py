@@ -165,7 +165,7 @@ def test_draft_and_packet_write_only_under_out(tmp_path: Path) -> None:
     assert result.outcomes[0].steps == ("index", "draft", "packet")
     letter = out / "opinion" / "drafts" / "second-opinion-letter.docx"
     text = "\n".join(p.text for p in wordparts.paragraphs(docx.Document(str(letter))))
-    assert "Dear Maria L. Estrada" in text and "I read 3 records" in text and "(p. 2)" in text
+    assert "Dear Ms. Estrada" in text and "I read 3 records" in text and "p. 2." in text
     manifest = json.loads((out / "opinion" / "packet" / "manifest.json").read_text())
     assert manifest["settings"]["start"] == 1
     assert (out / "opinion" / "packet" / "packet.pdf").read_bytes().startswith(b"%PDF")

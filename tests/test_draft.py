@@ -172,7 +172,12 @@ def test_second_opinion_sample_letter(tmp_path: Path) -> None:
     text = docx_text(path)
     # conclusion first: the physician's conclusion comes before the reasons and the records
     assert text.index("I do not think you need the knee operation now") < text.index("What I reviewed")
-    assert "Scan or X-ray report by Priya Raman, MD (p. 1)" in text
+    assert "Dear Ms. Estrada," in text  # the salutation case.yaml gives, not the full name
+    # no page citations in the patient's text: they go to the appendix for the referring doctor
+    letter, appendix = text.split("For Owen T. Farrell, MD: the records reviewed")
+    assert "Scan or X-ray report by Priya Raman, MD\n" in letter and not re.search(r"\(pp?\. \d", letter)
+    assert "2025-08-14, Imaging report (MRI RIGHT KNEE WITHOUT CONTRAST), Priya Raman, MD" in appendix
+    assert "p. 1." in appendix
     assert "Copy to: Owen T. Farrell, MD" in text
     assert "Do I really need the knee operation Dr. Farrell talked about?" in text
 
@@ -426,7 +431,12 @@ def test_pdf_draft_with_libreoffice(tmp_path: Path) -> None:
     reader = PdfReader(str(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Your second opinion" in text and "What I think" in text
-    assert "Scan or X-ray report by Priya Raman, MD (p. 1)" in " ".join(text.split())
+    assert "Scan or X-ray report by Priya Raman, MD" in " ".join(text.split())
+    # the running header and the "Page x of y" footer on every page, and y is the page count
+    count = len(reader.pages)
+    for number, page in enumerate(reader.pages, 1):
+        shown = " ".join((page.extract_text() or "").split())
+        assert shown.startswith("Maria L. Estrada · Confidential") and shown.endswith(f"Page {number} of {count}")
     assert reader.metadata is not None and reader.metadata.get("/CreationDate") == "D:20000101000000Z"
     first = pdf.read_bytes()
     assert runner.invoke(app, ["draft", str(case), "-f", "pdf", "--out", str(tmp_path / "b")]).exit_code == 0

@@ -285,7 +285,7 @@ def test_second_opinion_check(tmp_path: Path) -> None:
     hostile_index(tmp_path / "index.json")
     result = check_case(case, options=DraftOptions(index=tmp_path / "index.json"))
     assert [f.rule for f in result.findings] == ["unanswered", "unanswered"]
-    assert result.findings[0].where.startswith("case.yaml line 15")
+    assert result.findings[0].where.startswith("case.yaml line 16")
 
 
 def test_helpers() -> None:
@@ -310,7 +310,9 @@ def test_second_opinion_letter_that_reads_too_hard_is_flagged(tmp_path: Path) ->
     )
     (case / "case.yaml").write_text(text.replace("  findings:\n", hard))
     findings = check_case(case, options=DraftOptions(index=tmp_path / "index.json")).findings
-    assert [f.rule for f in findings] == ["unanswered", "unanswered"]  # one hard paragraph in a plain letter
+    # one hard paragraph in a plain letter: the letter's average passes, the paragraph does not
+    assert [f.rule for f in findings] == ["unanswered", "unanswered", "readability"]
+    assert findings[-1].message.startswith("A paragraph under 'What I found' reads at grade")
     (case / "case.yaml").write_text(
         text.replace("  findings:\n", hard).replace(
             "  conclusion: |\n", "  conclusion: |\n" + hard.replace("  findings: ", "    ") * 3

@@ -36,6 +36,9 @@ class Person(_Model):
     name: str
     dob: dt.date | None = Field(None, description="Date of birth, YYYY-MM-DD.")
     occupation: str | None = None
+    salutation: str | None = Field(
+        None, description="How a letter greets them: 'Ms. Estrada' gives 'Dear Ms. Estrada,' (default: the name)."
+    )
 
 
 class Examiner(_Model):

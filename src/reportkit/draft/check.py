@@ -110,6 +110,18 @@ _INTERNAL_ID = re.compile(r"\bD\d{4,}\b")
 """A record index's document id (D0009): meaningless to a reader of the report."""
 
 
+def _letter_prose(draft: DraftText) -> list[tuple[str, str]]:
+    """(heading, paragraph) of the letter's prose: not headings, list items or the "Copy to:" line, nor the
+    appendix for the referring doctor ("For Dr. …: the records reviewed")."""
+    out, heading, appendix = [], "", False
+    for is_heading, text in draft.lines:
+        if is_heading:
+            heading, appendix = text, text.startswith("For ") and "records reviewed" in text
+        elif not appendix and not _LIST_ITEM.match(text) and not text.startswith("Copy to:"):
+            out.append((heading, text))
+    return out
+
+
 def _final_findings(draft: DraftText, placeholders: list[str], docx: Path | None) -> list[Finding]:
     """What a report must not hold when it is signed: placeholders, the index's review list, internal ids."""
     owners: dict[str, str] = {}
@@ -236,6 +248,8 @@ def check_second_opinion(case: SecondOpinionCase) -> list[Finding]:
 
 
 READABLE_GRADE = 8.0
+PARAGRAPH_WORDS = 12
+"""A paragraph this long or longer is graded on its own (shorter ones give unsteady grades)."""
 PLACEHOLDER_TEXT = render.PLACEHOLDER_RE
 _LIST_ITEM = re.compile(r"^\s*(\d+)[.)]\s")
 _PAGES = re.compile(r"\bpp?\.\s*\d|\b[A-Z][A-Z0-9]*[-_ ]?\d{3,}\b")
@@ -346,8 +360,9 @@ def check_case(
             findings.append(Finding("missing-statement", f"{profile.name} profile: required wording missing: "
                                     f"\"{phrase[:70]}…\"", draft.source))  # fmt: skip
     placeholders = render.PLACEHOLDER_RE.findall(draft.text)
-    heading = "Records reviewed" if isinstance(case, ImeCase) else "What I reviewed"
-    for line in draft.section(heading):
+    appendix = [h for h in draft.headings if h.startswith("For ") and h.endswith("the records reviewed")]
+    heading = "Records reviewed" if isinstance(case, ImeCase) else (appendix[0] if appendix else "")
+    for line in draft.section(heading) if heading else []:
         item = _LIST_ITEM.match(line)
         if item and not _PAGES.search(line):
             findings.append(Finding("record-pages", f"Records reviewed item {item.group(1)} has no pages.",
@@ -355,12 +370,19 @@ def check_case(
     if case.kind == "second-opinion":
         from reportkit.draft.readability import grade
 
-        letter = "\n".join(t for h, t in draft.lines if not h and not _LIST_ITEM.match(t))
-        level = grade(PLACEHOLDER_TEXT.sub(" ", letter))
+        prose = _letter_prose(draft)
+        level = grade(PLACEHOLDER_TEXT.sub(" ", "\n".join(t for _, t in prose)))
         if level > READABLE_GRADE:
             findings.append(Finding("readability", f"The letter reads at grade {level:.1f} (Flesch-Kincaid); "
                                     f"aim for {READABLE_GRADE:.0f} or below: shorter sentences, plainer words.",
                                     draft.source))  # fmt: skip
+        for heading, text in prose:  # one hard paragraph hides in a plain letter's average
+            plain = PLACEHOLDER_TEXT.sub(" ", text)
+            if len(plain.split()) >= PARAGRAPH_WORDS and (para := grade(plain)) > READABLE_GRADE:
+                start = " ".join(plain.split()[:6])
+                findings.append(Finding("readability", f"A paragraph under '{heading}' reads at grade {para:.1f} "
+                                        f"(\"{start} …\"); aim for {READABLE_GRADE:.0f} or below.",
+                                        draft.source))  # fmt: skip
     if final:
         findings += _final_findings(draft, placeholders, docx)
     return CheckResult(findings, draft, profile.name, len(placeholders))

@@ -334,3 +334,15 @@ def test_merge_without_a_record_of_what_reportkit_wrote_keeps_what_differs() -> 
 def test_bad_part_marks_fail_clearly(markup: str, expected: str) -> None:
     with pytest.raises(TemplateError, match=expected):
         parse(markup)
+
+
+def test_check_flags_page_citations_typed_into_a_bates_cited_draft(tmp_path: Path) -> None:
+    case = sample_copy(IME_SAMPLE, tmp_path)
+    assert _run("packet", case, "-o", tmp_path / "packet", "--no-report", "-q")[0] == 0
+    assert _run("draft", case, "--bates-map", tmp_path / "packet" / "bates_map.json", "-q")[0] == 0
+    report = case / "drafts" / "ime-report.docx"
+    assert "page-citation" not in _run("check", case)[1]  # reportkit's own citations are Bates numbers
+    write_in_word(report, "physician:answer:3", "Therapy was appropriate (p. 36), and so was surgery (pp. 18–20).")
+    output = _run("check", case)[1]
+    assert "'p. 36' in Answer 3 cites a bundle page, but the draft cites Bates numbers: write OKAFOR0000036" in output
+    assert "write OKAFOR0000018-OKAFOR0000020" in output

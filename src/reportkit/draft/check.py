@@ -346,6 +346,7 @@ def check_case(
     if draft.source != RENDERED:
         path = Path(draft.source)
         findings += [Finding("draft-stale", reason, draft.source) for reason in currency.stale(case_dir, path)]
+        findings += [Finding("page-citation", m, draft.source) for m in currency.page_citations(case_dir, path)]
         after = currency.changed_after_final(path)
         if after:
             findings.append(Finding("changed-after-final", after, draft.source))

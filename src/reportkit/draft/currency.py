@@ -114,3 +114,40 @@ def with_word_text(case: ImeCase | SecondOpinionCase, docx: bytes) -> ImeCase | 
             update["reached"] = False
         changes["mmi"] = dsc.mmi.model_copy(update=update)
     return case.model_copy(update={"questions": updated, "discussion": dsc.model_copy(update=changes)})
+
+
+_PAGE_CITE = re.compile(r"\b(pp?)\.\s*(\d+)(?:\s*[-–]\s*(\d+))?")
+
+
+def page_citations(case_dir: Path, draft: Path) -> list[str]:
+    """In a draft that cites Bates numbers (``draft --bates-map``), the physician's own bundle-page citations
+    ("(p. 36)"), each with the Bates number to write instead when the packet produced that page."""
+    made: Any = read_record(draft.parent).get("made_from", {}).get(draft.with_suffix(".docx").name)
+    if not isinstance(made, dict) or not made.get("bates_map"):
+        return []
+    if draft.suffix.lower() == ".docx":
+        texts = {p: t for p, t in wordparts.part_texts(draft.read_bytes()).items() if wordparts.owner(p) != "tool"}
+    else:
+        texts = {"physician:draft": draft.read_text(encoding="utf-8")}
+    found = [(part, m) for part, text in texts.items() for m in _PAGE_CITE.finditer(text)]
+    if not found:
+        return []
+    labels = _bates_labels(case_dir, draft.parent / made["bates_map"])
+    out = []
+    for part, m in found:
+        first, last = int(m.group(2)), int(m.group(3) or m.group(2))
+        instead = (f"write {labels[first]}" + (f"-{labels[last]}" if last != first else "")
+                   if first in labels and last in labels else "that page is not in the packet")  # fmt: skip
+        out.append(f"'{m.group(0)}' in {wordparts.label(part)} cites a bundle page, but the draft cites Bates "
+                   f"numbers: {instead}.")  # fmt: skip
+    return out
+
+
+def _bates_labels(case_dir: Path, bates_map: Path) -> dict[int, str]:
+    from reportkit import api
+    from reportkit.errors import ReportkitError
+
+    try:
+        return api.bates_labels(api.load_index(case_dir / INDEX_FILE), api.load_bates_map(bates_map), bates_map)
+    except ReportkitError:
+        return {}

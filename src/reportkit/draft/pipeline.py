@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -285,6 +286,9 @@ def _made_from(case_dir: Path, options: DraftOptions, ci: CaseIndex) -> dict[str
     }
     if index_file is not None and index_file.is_file():
         facts["index_json"] = hashlib.sha256(index_file.read_bytes()).hexdigest()
+    if options.bates_map is not None:  # check flags the page citations typed in Word; the path from drafts/
+        out = (options.out or case_dir / DRAFTS_DIR).absolute()
+        facts["bates_map"] = os.path.relpath(options.bates_map.absolute(), out)
     return facts
 
 

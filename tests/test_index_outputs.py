@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import CORPUS_COPIES, copy_of
+from conftest import CORPUS_COPIES, ROOT, copy_of
 from reportkit import IndexOptions, index_bundle, load_index
 from reportkit.cli import app
 from reportkit.index import export
@@ -452,3 +452,38 @@ def test_a_shared_cache_folder_keeps_its_mode_and_the_cache_goes_private_inside(
     private = shared / f"reportkit-{os.getuid()}"
     assert stat.S_IMODE(private.stat().st_mode) == 0o700 and any(private.rglob("*.json.gz"))
     assert stat.S_IMODE(new.stat().st_mode) == 0o700 and any(new.rglob("*.json.gz"))  # made by reportkit
+
+
+def test_chronology_docx_has_a_case_header_fitted_columns_and_a_header_row_on_every_page(tmp_path: Path) -> None:
+    """The sample's index.docx, laid out by LibreOffice: the case header on top, the column heads repeated on
+    every page, rows whole, the key-findings column the widest (issue 14)."""
+    import shutil
+    import subprocess
+
+    from docx.oxml.ns import qn
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    index_bundle([ROOT / "samples" / "ime-case" / "records"], out, IndexOptions(use_cache=False))
+    document = docx.Document(str(out / "index.docx"))
+    table = document.tables[0]
+    heads = [c.text for c in table.rows[0].cells]
+    assert heads == ["#", "Date", "Document", "Provider", "Facility", "Key findings", "Pages"]
+    widths = [int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert widths.index(max(widths)) == heads.index("Key findings")
+    assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert all(row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for row in table.rows)
+    assert "progress note\nINITIAL OCCUPATIONAL INJURY EVALUATION" in [c.text for r in table.rows for c in r.cells]
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it")
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir",
+         str(tmp_path / "pdf"), str(out / "index.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(tmp_path / "pdf" / "index.pdf")).pages]
+    assert len(pages) >= 3
+    assert "Examinee: Okafor, Daniel R Date of birth: 1981-09-23 Records dated: 2024-02-06 to 2024-10-21" in pages[0]
+    assert "Pages and documents: 57 pages, 39 documents" in pages[0]
+    assert all("# Date Document Provider Facility Key findings Pages" in page for page in pages if "D00" in page)

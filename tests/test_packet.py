@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -377,6 +378,22 @@ def test_exhibit_list_docx_opens_in_libreoffice(sample_packet: Path, tmp_path: P
     )  # fmt: skip
     text = (tmp_path / "lo" / "exhibit-list.txt").read_text(encoding="utf-8", errors="replace")
     assert "Exhibit list" in text and "SMITH0000048-SMITH0000057" in text
+    # laid out on the page, no cell breaks inside a Bates number, a date or a word
+    subprocess.run(
+        [
+            soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--convert-to", "pdf",
+            "--outdir", str(tmp_path / "pdf"), str(sample_packet / "exhibit-list.docx"),
+        ],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    from pypdf import PdfReader
+
+    laid = "\n".join(page.extract_text() or "" for page in PdfReader(str(tmp_path / "pdf" / "exhibit-list.pdf")).pages)
+    lines = laid.splitlines()
+    for number in (f"SMITH{n:07d}" for n in (1, 9, 10, 26, 27, 36, 37, 47, 48, 57)):
+        assert any(number in line for line in lines), number
+    assert all(re.search(r"\b\d{4}-\d{2}-$", line) is None for line in lines)  # no date broken after its month
+    assert not any(line.rstrip().endswith("Exhibit") for line in lines)  # "Exhibit 3" stays on one line
 
 
 def test_one_damaged_file_stops_the_packet_and_every_problem_is_named(tmp_path: Path) -> None:

@@ -27,7 +27,9 @@ if TYPE_CHECKING:  # the DOCX writer is imported when a DOCX is written (a cache
     from reportkit.index import wordml
 
 OUTPUT_NAMES = ("index.json", "index.csv", "index.md", "index.docx")
-SUMMARY_LABELS = ("IMPRESSION", "ASSESSMENT", "DIAGNOSES", "WORK STATUS", "RESTRICTIONS", "PLAN")
+SUMMARY_LABELS = (
+    "IMPRESSION", "ASSESSMENT", "DIAGNOSES", "PROCEDURE", "WORK STATUS", "RESTRICTIONS", "PLAN", "LETTER",
+)  # fmt: skip
 SUMMARY_CHARS = 300
 
 
@@ -276,15 +278,27 @@ def _since_lines(index: RecordIndex, bates: BatesLookup | None) -> list[str]:
     return out + ([""] if since_items(index, bates) else [])
 
 
-def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> wordml.Body:
+def docx_content(
+    index: RecordIndex, bates: BatesLookup | None = None, case: Mapping[str, str] | None = None
+) -> wordml.Body:
     """What index.docx says: the chronology as a table, then gaps, what is new, and the review list."""
     from reportkit.index import wordml
 
-    headers = ["#", "Date", "Type", "Provider", "Facility", "Key findings", "Bates" if bates is not None else "Pages"]
-    rows = "".join(
-        "<w:tr>" + "".join(wordml.cell_xml(v) for v in chronology_cells(doc, bates)) + "</w:tr>"
-        for doc in chronological(index.documents)
-    )
+    headers = [
+        "#",
+        "Date",
+        "Document",
+        "Provider",
+        "Facility",
+        "Key findings",
+        "Bates" if bates is not None else "Pages",
+    ]
+    cells = []
+    for doc in chronological(index.documents):
+        row = chronology_cells(doc, bates)
+        title = doc.title if doc.title and doc.title.lower() != doc.doc_type.replace("_", " ") else ""
+        cells.append([*row[:2], f"{row[2]}\n{title}" if title else row[2], *row[3:]])  # type, then its title
+    rows = "".join(wordml.row_xml(row) for row in cells)
     paragraphs: list[tuple[str, str | None]] = []
     if index.gaps:
         paragraphs.append(("Treatment gaps", "Heading2"))
@@ -301,14 +315,36 @@ def docx_content(index: RecordIndex, bates: BatesLookup | None = None) -> wordml
     if review:
         paragraphs.append(("For review", "Heading2"))
         paragraphs += [(line, _BULLET) for line in review]
-    return wordml.Body("Record index", _headline(index), headers, rows, paragraphs)
+    widths = wordml.fitted_widths(headers, cells, headers.index("Key findings"))
+    return wordml.Body("Record index", _headline(index), headers, rows, paragraphs, case_header(index, case), widths)
 
 
-def to_docx(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
-    """The chronology as a Word table (landscape), then the review list. Byte-identical for the same index."""
+def case_header(index: RecordIndex, case: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """The chronology's case header: whose records (case.yaml's examinee when known, else the bundle's main
+    patient), date of birth, claim number, the date range, pages and documents."""
+    case = case or {}
+    main = next((p for p in index.patients if p.main), None)
+    name = case.get("name") or (main.name if main else None)
+    dob = case.get("dob") or (main.date_of_birth if main else None)
+    dated = sorted(d.date for d in index.documents if d.date and not d.duplicate_of)
+    out = [("Examinee", name or "not found in the records")]
+    if dob:
+        out.append(("Date of birth", dob))
+    if case.get("claim_number"):
+        out.append(("Claim number", case["claim_number"]))
+    if dated:
+        out.append(("Records dated", f"{dated[0]} to {dated[-1]}"))
+    dups = sum(1 for d in index.documents if d.duplicate_of)
+    out.append(("Pages and documents", f"{index.page_count} pages, {len(index.documents) - dups} documents"))
+    return out
+
+
+def to_docx(index: RecordIndex, bates: BatesLookup | None = None, case: Mapping[str, str] | None = None) -> bytes:
+    """The chronology as a Word table (landscape) under a case header, then the review list. ``case``: name,
+    dob, claim_number from case.yaml, when there is one. Byte-identical for the same index."""
     from reportkit.index import wordml
 
-    return wordml.write(docx_content(index, bates))
+    return wordml.write(docx_content(index, bates, case))
 
 
 _BULLET = "ListBullet"
@@ -368,12 +404,12 @@ def render_some(index: RecordIndex, names: Sequence[str]) -> dict[str, bytes]:
     return {name: RENDERERS[name](index) for name in names}
 
 
-def render_cited(index: RecordIndex, bates: BatesLookup) -> dict[str, bytes]:
+def render_cited(index: RecordIndex, bates: BatesLookup, case: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """index.md, index.csv and index.docx citing Bates numbers instead of bundle pages."""
     return {
         "index.md": to_markdown(index, bates),
         "index.csv": to_csv(index, bates),
-        "index.docx": to_docx(index, bates),
+        "index.docx": to_docx(index, bates, case),
     }
 
 

@@ -14,7 +14,7 @@ import importlib.util
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,14 +29,17 @@ XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class Body:
-    """What the document says, in order: title, headline, the table (headers, rows as WordprocessingML),
-    then paragraphs as (text, style id or None)."""
+    """What the document says, in order: title, the case header (label, value), headline, the table
+    (headers, rows as WordprocessingML, column widths in twentieths of a point), then paragraphs as (text,
+    style id or None)."""
 
     title: str
     headline: str
     headers: list[str]
     rows_xml: str
     paragraphs: list[tuple[str, str | None]]
+    case: list[tuple[str, str]] = field(default_factory=list)
+    widths: list[int] = field(default_factory=list)
 
 
 def text_xml(text: str) -> str:
@@ -45,14 +48,66 @@ def text_xml(text: str) -> str:
 
 
 def paragraph_xml(text: str, style: str | None = None, bold: bool = False) -> str:
+    """A paragraph of ``text`` (a line break at each newline)."""
     props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
     run_props = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    return f'<w:p>{props}<w:r>{run_props}<w:t xml:space="preserve">{text_xml(text)}</w:t></w:r></w:p>'
+    lines = "<w:br/>".join(f'<w:t xml:space="preserve">{text_xml(line)}</w:t>' for line in text.split("\n"))
+    return f"<w:p>{props}<w:r>{run_props}{lines}</w:r></w:p>"
 
 
 def cell_xml(text: str) -> str:
     """One table cell holding ``text``."""
     return f"<w:tc>{paragraph_xml(text)}</w:tc>"
+
+
+def row_xml(cells: list[str]) -> str:
+    """A table row that is never split across pages."""
+    return "<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cell_xml(c) for c in cells) + "</w:tr>"
+
+
+TABLE_WIDTH = PAGE_WIDTH - 2 * MARGIN
+
+
+CHAR = 100
+"""About one character of the 9 pt body text, in twentieths of a point."""
+CELL_PADDING = 340
+SHORT_CELL = 10
+"""A cell this short is kept on one line."""
+"""A cell's left and right margins (Table Grid: 0.08 inch each) and a little air."""
+
+
+def _word_width(word: str) -> int:
+    """The width of a word in the 9 pt body font (Calibri, or what stands in for it), generously: capitals
+    wider than digits, digits than lower case."""
+    return sum(150 if c.isupper() else 110 if c.isdigit() else 105 for c in word) + CELL_PADDING
+
+
+def fitted_widths(headers: list[str], rows: list[list[str]], widest: int, table: int = TABLE_WIDTH) -> list[int]:
+    """Column widths fitted to what the columns hold, in twentieths of a point, summing to the table: each
+    at least as wide as its longest word (no word or number broken), as wide as its typical text where room
+    allows, and column ``widest`` (the findings) taking the rest — the widest of all."""
+    least, wanted = [], []
+    for j, header in enumerate(headers):
+        texts = [row[j] for row in rows if j < len(row)] or [""]
+        # a Bates range may break after its hyphen (OKAFOR0000001-|OKAFOR0000009); a date or a word may not
+        pieces = [w for t in [*texts, header] for w in re.split(r"\s+|(?<=\d-)(?=[A-Za-z])", t) if w]
+        pieces += [t for t in texts if len(t) <= SHORT_CELL]  # "Exhibit 12", "p. 12" stay on one line
+        longest = max(_word_width(w) for w in pieces)
+        typical = sorted(max(map(len, t.split("\n"))) for t in texts)[int(0.8 * (len(texts) - 1))]
+        least.append(min(longest, 36 * CHAR))
+        wanted.append(max(least[-1], min(typical + 2, 20) * CHAR))
+    others = sum(w for k, w in enumerate(wanted) if k != widest)
+    room = table - others
+    floor = max(least[widest], int(0.3 * table), int(1.3 * max(w for k, w in enumerate(wanted) if k != widest)))
+    if room < floor:  # too little room: the others give up what they want beyond their least, in proportion
+        spare = sum(w - m for k, (w, m) in enumerate(zip(wanted, least, strict=True)) if k != widest)
+        cut = min(1.0, (floor - room) / spare) if spare else 0.0
+        wanted = [
+            w if k == widest else int(w - (w - m) * cut) for k, (w, m) in enumerate(zip(wanted, least, strict=True))
+        ]
+    widths = [w for w in wanted]
+    widths[widest] = table - sum(w for k, w in enumerate(widths) if k != widest)
+    return widths
 
 
 @lru_cache(maxsize=1)
@@ -84,18 +139,20 @@ def _document(template_document: bytes, body: Body) -> bytes:
     root = re.search(rb"<w:document\b[^>]*>", template_document)
     if root is None:
         raise RuntimeError("python-docx's template has no w:document element")
-    column = (PAGE_WIDTH - 2 * MARGIN) // max(1, len(body.headers))
+    widths = body.widths or [TABLE_WIDTH // max(1, len(body.headers))] * len(body.headers)
     header_cells = "".join(
-        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{column}"/></w:tcPr>{paragraph_xml(h, bold=True)}</w:tc>'
-        for h in body.headers
+        f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr>{paragraph_xml(h, bold=True)}</w:tc>'
+        for h, w in zip(body.headers, widths, strict=False)
     )
-    grid = f'<w:gridCol w:w="{column}"/>' * len(body.headers)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     table = (
-        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="auto" w:w="0"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="dxa" w:w="{sum(widths)}"/>'
+        '<w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
         'w:noVBand="1" w:val="04A0"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid><w:tr>{header_cells}</w:tr>{body.rows_xml}</w:tbl>"
-    )
+        f"<w:tblGrid>{grid}</w:tblGrid>"
+        f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>{body.rows_xml}</w:tbl>"
+    )  # the header row repeats on every page; no row is split across two
     section = (
         f'<w:sectPr><w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}" w:orient="landscape"/>'
         f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" w:header="720" '
@@ -103,6 +160,7 @@ def _document(template_document: bytes, body: Body) -> bytes:
     )
     parts = [
         paragraph_xml(body.title, "Heading1"),
+        *(_label_xml(label, value) for label, value in body.case),
         paragraph_xml(body.headline),
         table,
         *(paragraph_xml(text, style) for text, style in body.paragraphs),
@@ -110,6 +168,15 @@ def _document(template_document: bytes, body: Body) -> bytes:
     ]
     xml = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
     return xml.encode() + root.group(0) + f"<w:body>{''.join(parts)}</w:body></w:document>".encode()
+
+
+def _label_xml(label: str, value: str) -> str:
+    """``Examinee: Daniel R. Okafor``, the label bold, for the case header."""
+    return (
+        f'<w:p><w:pPr><w:spacing w:after="0"/></w:pPr><w:r><w:rPr><w:b/></w:rPr>'
+        f'<w:t xml:space="preserve">{text_xml(label)}: </w:t></w:r>'
+        f'<w:r><w:t xml:space="preserve">{text_xml(value)}</w:t></w:r></w:p>'
+    )
 
 
 def _core(title: str) -> bytes:

@@ -772,6 +772,7 @@ def _render_outputs(
     settings: dict[str, Any],
     first: Any,
     last: Any,
+    case_header: dict[str, str] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the packet, as bytes (manifest.json last)."""
     outputs: dict[str, bytes] = {}
@@ -800,7 +801,7 @@ def _render_outputs(
 
         lookup = {p.page: str(p.bates) for p in the_plan.pages}
         named = names.renamed(index, names.labels(index, the_plan, options.file_names))
-        for name, data in export.render_cited(named, lookup).items():
+        for name, data in export.render_cited(named, lookup, case_header).items():
             outputs[f"chronology/{name}"] = data
     inputs_record = [{"sha256": s.sha256, "pages": s.page_count, "role": "records"} for s in index.sources]
     if report is not None and report_path is not None:
@@ -892,7 +893,8 @@ def make_packet(
         builder.stamp()
 
         try:
-            outputs = _render_outputs(options, index, the_plan, builder, report_path, settings, first, last)
+            header = case_mod.read_header(resolved.case_dir)
+            outputs = _render_outputs(options, index, the_plan, builder, report_path, settings, first, last, header)
         except PdfWriteProblem as exc:
             raise InputError(
                 "A record could not be copied into the packet (a damaged or unusual PDF).",

@@ -92,6 +92,24 @@ def read_surname(case_dir: Path) -> str | None:
     return None
 
 
+def read_header(case_dir: Path | None) -> dict[str, str]:
+    """The examinee's name and date of birth and the claim number from ``case.yaml``, for the chronology's
+    case header ({} when there is no readable case.yaml)."""
+    if case_dir is None or not (case_dir / CASE_FILE).is_file():
+        return {}
+    import yaml
+
+    try:
+        data: Any = yaml.safe_load((case_dir / CASE_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    person: dict[str, Any] = next((data[k] for k in PERSON_KEYS if isinstance(data.get(k), dict)), {})
+    found = {"name": person.get("name"), "dob": person.get("dob"), "claim_number": data.get("claim_number")}
+    return {k: str(v) for k, v in found.items() if v not in (None, "")}
+
+
 def prefix_from_surname(surname: str) -> str:
     """``O'Brien-Day`` → ``OBRIEN-DAY``: capitals, letters, digits and hyphens only."""
     import unicodedata

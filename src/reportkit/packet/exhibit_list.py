@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from reportkit.packet.exhibits import Exhibit
 
@@ -111,10 +112,38 @@ def to_docx(exhibits: Sequence[Exhibit], title: str) -> bytes:
     for cell, text in zip(table.rows[0].cells, HEADERS, strict=True):
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
-    for row in rows(exhibits):
+    listed = [[*r[:2], r[2].replace(" to ", " to\n"), *r[3:]] for r in rows(exhibits)]  # a date never breaks
+    for row in listed:
         cells = table.add_row().cells  # one row per exhibit: tens of rows, python-docx is fast enough
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
+    _fit(table, [list(r) for r in listed], document.sections[0])
     raw = io.BytesIO()
     document.save(raw)
     return normalise_zip(raw.getvalue())
+
+
+def _fit(table: Any, listed: list[list[str]], section: Any) -> None:
+    """Columns wide enough that no Bates number or word is broken (a range may break after its hyphen), the
+    description the widest; the header row repeated on every page, rows never split across pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Twips
+
+    from reportkit.index.wordml import fitted_widths
+
+    usable = int((section.page_width - section.left_margin - section.right_margin) / 635)  # EMU → twips
+    widths = fitted_widths(list(HEADERS), listed, HEADERS.index("Description"), usable)
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Twips(width)
+        for cell in column.cells:
+            cell.width = Twips(width)
+    for n, row in enumerate(table.rows):
+        props = row._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if n == 0:
+            props.append(OxmlElement("w:tblHeader"))

@@ -1,5 +1,5 @@
-"""Key passages quoted verbatim (IMPRESSION, ASSESSMENT, DIAGNOSES, PLAN, WORK STATUS, RESTRICTIONS) and
-diagnoses with their ICD-10 codes as printed."""
+"""Key passages quoted verbatim (IMPRESSION, ASSESSMENT, DIAGNOSES, PROCEDURE, PLAN, WORK STATUS,
+RESTRICTIONS, and a letter's first sentences) and diagnoses with their ICD-10 codes as printed."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ _KEY_LABELS: list[tuple[str, re.Pattern[str]]] = [
         ("IMPRESSION", r"impressions?|conclusions?"),
         ("ASSESSMENT", r"assessment(?:\s*(?:and|&|/)\s*plan)?|clinical\s+impression"),
         ("DIAGNOSES", r"(?:final\s+|discharge\s+|post-?operative\s+|admitting\s+|working\s+)?diagnos[ie]s"),
+        ("PROCEDURE", r"(?:name\s+of\s+)?(?:procedures?|operations?)(?:\s+performed)?"),
         ("PLAN", r"plan(?:\s+of\s+care)?|recommendations?"),
         ("WORK STATUS", r"work\s+status|duty\s+status|work\s+capacity|return\s+to\s+work"),
         ("RESTRICTIONS", r"(?:work\s+)?restrictions?|limitations"),
@@ -35,7 +36,7 @@ _SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}$")
 
 _LABEL_WORDS = (
     r"^\s*(?:\d+\.\s*)?(?:impression|conclusion|assessment|clinical|final|discharge|post|admitting|working|"
-    r"diagnos|plan|recommendation|work|duty|return|restriction|limitation)"
+    r"diagnos|plan|recommendation|work|duty|return|restriction|limitation|procedure|operation|name)"
 )
 _LABEL_START = re.compile(_LABEL_WORDS, re.I)
 """The words a key label can start with: one test that rules out most lines before the six label patterns."""
@@ -73,9 +74,43 @@ def _is_heading(line: str) -> bool:
     return bool(_HEADING.match(line)) and not ICD10.match(line.strip())
 
 
+_SALUTATION = line_pattern(r"^\s*(?:dear\s+\S.*[,:]|to\s+whom\s+it\s+may\s+concern\s*[,:]?)\s*$", re.I)
+_CLOSING = re.compile(r"^\s*(sincerely|yours|regards|respectfully|thank you|kind regards|cc\s*:|enclosures?)\b", re.I)
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bInc)(?<!\bNo)(?<!\bSt)(?<!\bvs)[.?!](?=\s+[A-Z(\"“]|\s*$)"
+)
+"""A sentence's end, not an initial ("Daniel R. Okafor") or a title ("Dr. Voss")."""
+LETTER_CHARS = 300
+"""How much of a letter's body its LETTER finding quotes: the first sentences, which say what it is about."""
+
+
+def _letter(pl: PageLines) -> Finding | None:
+    """A letter's first sentences, after its salutation ("Dear Dr. Voss:"), up to two sentences."""
+    for i in lines_with(_SALUTATION, pl):
+        body: list[str] = []
+        for line in pl.lines[i + 1 :]:
+            if _CLOSING.match(line) or _ends_passage(line) or (body and _is_heading(line)):
+                break
+            body.append(line)
+            text = fold(" ".join(body))
+            if len(_SENTENCE_END.findall(text)) >= 2 or len(text) >= LETTER_CHARS:
+                break
+        text = fold(" ".join(body))
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        text = text[: ends[1]] if len(ends) >= 2 else text
+        text = re.sub(r"\s+\(?\d{1,2}[.)]$", "", text)  # a list's first number is not a sentence
+        if text:
+            return Finding("LETTER", text, pl.page)
+    return None
+
+
 def find_findings(pages: Sequence[PageLines]) -> list[Finding]:
-    """Each key passage: its heading's label, its text verbatim (whitespace folded), the page it starts on."""
+    """Each key passage: its heading's label, its text verbatim (whitespace folded), the page it starts on;
+    and a letter's first sentences (``LETTER``)."""
     found: list[Finding] = []
+    letter = next((f for pl in pages[:2] if (f := _letter(pl)) is not None), None)
+    if letter is not None:
+        found.append(letter)
     for pl in pages:
         lines = pl.lines
         after = 0  # lines before this are inside a passage already quoted

@@ -66,10 +66,10 @@ def write_in_word(path: Path, part: str, *paragraphs: str) -> None:
     document = docx.Document(str(path))
     sdt = dict(wordparts.controls(document.element.body))[part]
     content = sdt.find(wordparts.q("sdtContent"))
-    existing = [Paragraph(p, document._body) for p in content.iter(wordparts.q("p"))]
-    first = existing[0]
-    for extra in existing[1:]:
-        content.remove(extra._p)
+    first = Paragraph(content.find(wordparts.q("p")), document._body)
+    for child in list(content):  # the other paragraphs and tables are selected and typed over too
+        if child is not first._p:
+            content.remove(child)
     for run in first.runs[1:]:
         run._r.getparent().remove(run._r)
     first.runs[0].text = paragraphs[0]

@@ -8,7 +8,9 @@ import re
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
+from docx.oxml.ns import qn
 from typer.testing import CliRunner
 
 from draft_helpers import (
@@ -385,7 +387,8 @@ def test_user_templates_letterhead_and_house_style(tmp_path: Path) -> None:
         ("{{ lipsum.__globals__ }}", "reaches for something templates may not use"),
         ("{{ case.examinee.nmae }}", "undefined name"),
         ("{% for x in records %}", "line 1"),
-        ("<table><tr><td>x</td></tr></table>", "<table> is not supported"),
+        ("<img src=x><p>x</p>", "<img> is not supported"),
+        ("<td>x</td>", "<td> outside <table>"),
     ],
 )
 def test_bad_user_templates_fail_clearly(tmp_path: Path, body: str, expected: str) -> None:
@@ -539,3 +542,20 @@ def test_an_index_of_another_case_is_flagged(tmp_path: Path) -> None:
     own = index_bundle([case / "records"], tmp_path / "own-index", IndexOptions(use_cache=False))
     again = draft_case(case, DraftOptions(index=tmp_path / "own-index" / "index.json", formats=("md",), force=True))
     assert not [w for w in again.warnings if "index" in w] and own.index.documents
+
+
+def test_lab_results_are_a_small_table_not_flattened_text(ime_draft: Path) -> None:
+    document = docx.Document(str(ime_draft / "drafts" / "ime-report.docx"))
+    labs = [t for t in document.element.body.iter(qn("w:tbl"))]
+    assert len(labs) == 1
+    rows = [[wordparts.text_of(tc) for tc in tr.iter(qn("w:tc"))] for tr in labs[0].iter(qn("w:tr"))]
+    assert rows[0] == ["Test", "Result", "Flag", "Reference range"]
+    assert rows[1] == ["Glucose, fasting", "112", "H", "70 - 99 mg/dL"]  # the flagged result first
+    assert rows[-1][0] == "8 more results, p. 15" and len(rows) == 13
+    item = next(t for _, t in docx_paragraphs(ime_draft / "drafts" / "ime-report.docx") if "Laboratory report" in t)
+    assert "WBC 7.2" not in item and "RESULTS" not in item  # not flattened into the records list
+    md = (ime_draft / "drafts" / "ime-report.md").read_text(encoding="utf-8")
+    assert (
+        "| Test | Result | Flag | Reference range |\n|---|---|---|---|\n| Glucose, fasting | 112 | H | 70 - 99 mg/dL |"
+        in md
+    )

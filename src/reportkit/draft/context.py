@@ -19,6 +19,7 @@ from reportkit.draft.profiles import Profile
 from reportkit.index.chronology import chronological
 from reportkit.index.export import clip, summary
 from reportkit.models import Document, RecordIndex
+from reportkit.understand.findings import result_rows
 from reportkit.version import __version__
 
 SUMMARY_CHARS = 220
@@ -115,10 +116,30 @@ def record_item(doc: Document, number: int, citation: Citation) -> dict[str, Any
         "pages": citation.ref(doc.first_page, doc.last_page),
         "cite": citation.cite(doc.first_page, doc.last_page),
         "page_count": doc.page_count,
-        "summary": clean(summary(doc, SUMMARY_CHARS)),
+        "summary": clean(summary(doc, SUMMARY_CHARS, leave_out=("RESULTS",))),
+        "results": lab_results(doc, citation.ref(doc.first_page, doc.last_page)),
         "line": _doc_line(doc),
         "duplicate_of": doc.duplicate_of or "",
     }
+
+
+RESULT_ROWS = 12
+"""At most this many results in a draft's table (flagged ones first); the rest are on the cited page."""
+
+
+def lab_results(doc: Document, where: str = "") -> list[list[str]]:
+    """A lab report's results as table rows (test, result, flag, reference range), flagged ones first;
+    empty for other documents. More than ``RESULT_ROWS``: the first of them and a row saying how many more."""
+    rows = [list(r) for f in doc.findings if f.label == "RESULTS" for r in result_rows(f)]
+    rows.sort(key=lambda r: not r[2])
+    if len(rows) > RESULT_ROWS:
+        more = f"{len(rows) - RESULT_ROWS + 1} more results" + (f", {where}" if where else "")
+        rows = [*rows[: RESULT_ROWS - 1], [more, "", "", ""]]
+    return [clean_row(r) for r in rows]
+
+
+def clean_row(row: list[str]) -> list[str]:
+    return [clean(c) for c in row]
 
 
 def _evidence(doc: Document, citation: Citation, labels: Iterable[str] = ()) -> dict[str, str]:
@@ -269,7 +290,7 @@ def build_context(
                 "date_role": "", "author": clean(other.author or ""), "facility": "",
                 "type": clean(other.type), "plain_type": clean(other.type), "doc_type": "other", "title": "",
                 "pages": clean(other.pages or ""),
-                "cite": f"({clean(other.pages)})" if other.pages else "", "page_count": 0,
+                "cite": f"({clean(other.pages)})" if other.pages else "", "page_count": 0, "results": [],
                 "summary": clean(other.summary or ""), "line": clean(other.type), "duplicate_of": "",
             }
         )  # fmt: skip

@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from reportkit.draft.reference import Reference
 
 BLOCK_TAGS = {"h1", "h2", "h3", "p", "li"}
+TABLE_TAGS = {"table", "tr", "th", "td"}
 CONTAINER_TAGS = {"ol", "ul", "section", "div", "header", "footer"}
 INLINE_TAGS = {"strong", "b", "em", "i", "mark", "span"}
 VOID_TAGS = {"br", "hr"}
-ALLOWED = BLOCK_TAGS | CONTAINER_TAGS | INLINE_TAGS | VOID_TAGS
+ALLOWED = BLOCK_TAGS | CONTAINER_TAGS | INLINE_TAGS | VOID_TAGS | TABLE_TAGS
 PART_NAME = re.compile(r"(tool|physician):[a-z][a-z0-9_.:-]{0,60}")
 """A marked part: who owns it (reportkit refreshes ``tool`` parts; ``physician`` parts keep what the physician
 wrote in Word) and a name unique in the draft."""
@@ -59,12 +60,16 @@ class Block:
     """For li in an ol: its number in that list."""
     css: str = ""
     """The class attribute (e.g. ``signature``, ``meta``)."""
+    rows: list[list[str]] = field(default_factory=list)
+    """For a table: its rows of cell texts, the first the header."""
     part: str = ""
     """The marked part of the draft the block belongs to (``tool:records``, ``physician:answer:2``; see
     ``wordparts``), from the ``data-part`` of the ``div`` or ``section`` around it; empty outside parts."""
 
     @property
     def text(self) -> str:
+        if self.kind == "table":
+            return "\n".join(" | ".join(row) for row in self.rows)
         return "".join(r.text for r in self.runs)
 
 
@@ -77,6 +82,8 @@ class _Parser(HTMLParser):
         self.inline: list[str] = []
         self.problems: list[str] = []
         self.containers: list[str] = []  # the data-part of each open div/section ("" when none)
+        self.table: Block | None = None  # a table being read; its current cell collects text
+        self.cell: list[str] | None = None
 
     @property
     def part(self) -> str:
@@ -87,6 +94,9 @@ class _Parser(HTMLParser):
             self.problems.append(f"line {self.getpos()[0]}: <{tag}> is not supported in draft templates")
             return
         css = dict(attrs).get("class") or ""
+        if tag in TABLE_TAGS:
+            self._table_tag(tag, css)
+            return
         if tag in ("div", "section"):
             self._open_part(dict(attrs).get("data-part") or "")
         elif tag in ("ol", "ul"):
@@ -121,7 +131,31 @@ class _Parser(HTMLParser):
                 self.problems.append(f"line {line}: part {part} inside part {self.part} (parts do not nest)")
         self.containers.append(part)
 
+    def _table_tag(self, tag: str, css: str) -> None:
+        if tag == "table":
+            self._close()
+            self.table = Block("table", css=css, part=self.part)
+        elif self.table is None:
+            self.problems.append(f"line {self.getpos()[0]}: <{tag}> outside <table>")
+        elif tag == "tr":
+            self.table.rows.append([])
+        else:
+            if not self.table.rows:
+                self.table.rows.append([])
+            self.cell = []
+
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self.table is not None and self.cell is not None:
+            self.table.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+            return
+        if tag == "table" and self.table is not None:
+            if any(self.table.rows):
+                self.blocks.append(self.table)
+            self.table, self.cell = None, None
+            return
+        if tag in TABLE_TAGS:
+            return
         if tag in ("div", "section"):
             if self.containers and self.containers[-1]:
                 self._close()
@@ -138,6 +172,10 @@ class _Parser(HTMLParser):
             del self.inline[idx]
 
     def handle_data(self, data: str) -> None:
+        if self.table is not None:
+            if self.cell is not None:
+                self.cell.append(clean(data))
+            return
         self._text(re.sub(r"\s+", " ", clean(data)))
 
     def _text(self, data: str) -> None:
@@ -189,7 +227,7 @@ def parse(rendered: str, name: str = "template") -> list[Block]:
     if parser.problems:
         raise TemplateError(
             f"{name}: " + "; ".join(parser.problems[:5]) + ".",
-            hint="Use only h1-h3, p, ol, ul, li, strong, em, mark, br, section and div.",
+            hint="Use only h1-h3, p, ol, ul, li, strong, em, mark, br, table, tr, th, td, section and div.",
         )
     return parser.blocks
 
@@ -232,6 +270,13 @@ def to_markdown(blocks: list[Block]) -> bytes:
         body = _md_runs(block.runs)
         if block.kind in ("h1", "h2", "h3"):
             lines += ["", "#" * int(block.kind[1]) + " " + body, ""]
+        elif block.kind == "table":
+            cells = [[_md_escape(c) for c in row] for row in block.rows if row]
+            width = max(len(row) for row in cells)
+            cells = [row + [""] * (width - len(row)) for row in cells]
+            lines += ["", "| " + " | ".join(cells[0]) + " |", "|" + "---|" * width]
+            lines += ["| " + " | ".join(row) + " |" for row in cells[1:]]
+            lines.append("")
         elif block.kind == "li":
             if previous != "li":
                 lines.append("")
@@ -260,6 +305,12 @@ def to_markup(blocks: list[Block]) -> str:
             if wanted:
                 out.append(f"<{wanted}>")
             open_list = wanted
+        if block.kind == "table":
+            cells = [
+                "<tr>" + "".join(f"<td>{html.escape(c, quote=False)}</td>" for c in row) + "</tr>" for row in block.rows
+            ]
+            out.append('<table class="results">' + "".join(cells) + "</table>")
+            continue
         body = "".join(_html_run(r) for r in block.runs)
         out.append(f"<{block.kind}>{body}</{block.kind}>")
     if open_list:
@@ -327,6 +378,9 @@ def to_docx(blocks: list[Block], title: str, reference: Reference | None = None,
     styles = {s.name for s in document.styles}
     placed: list[tuple[object, str]] = []
     for block in blocks:
+        if block.kind == "table":
+            placed.append((_docx_table(document, block, styles), block.part))
+            continue
         if block.kind in ("h1", "h2", "h3"):
             level = int(block.kind[1])
             paragraph = (
@@ -367,6 +421,28 @@ def to_docx(blocks: list[Block], title: str, reference: Reference | None = None,
     raw = io.BytesIO()
     document.save(raw)
     return normalise_zip(raw.getvalue())
+
+
+def _docx_table(document: Any, block: Block, styles: set[str]) -> Any:
+    """A small table (laboratory results): the header row bold and repeated, rows kept whole, 9 pt."""
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+
+    width = max(len(row) for row in block.rows)
+    table = document.add_table(rows=0, cols=width)
+    if "Table Grid" in styles:
+        table.style = "Table Grid"
+    for n, row in enumerate(block.rows):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row + [""] * (width - len(row)), strict=True):
+            run = cell.paragraphs[0].add_run(text)
+            run.font.size = Pt(9)
+            run.bold = n == 0 or None
+        props = table.rows[n]._tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if n == 0:
+            props.append(OxmlElement("w:tblHeader"))
+    return table._tbl
 
 
 def _last_signature_line(document: Any) -> None:
@@ -430,8 +506,8 @@ _MARKER = re.compile(r"^(?:(\d+)[.)]|•)\t")
 
 
 def from_docx(data: bytes) -> list[Block]:
-    """The paragraphs of a DOCX as draft blocks: headings by style, list items by their marker, bold, italic
-    and highlighted runs; the part each belongs to. Tables' paragraphs come as plain paragraphs."""
+    """The paragraphs and tables of a DOCX as draft blocks: headings by style, list items by their marker,
+    bold, italic and highlighted runs; the part each belongs to."""
     import docx
     from docx.text.paragraph import Paragraph
     from docx.text.run import Run as DocxRun
@@ -439,7 +515,13 @@ def from_docx(data: bytes) -> list[Block]:
     document = docx.Document(io.BytesIO(data))
     q = wordparts.q
     out: list[Block] = []
-    for p in document.element.body.iter(q("p")):
+    for p in document.element.body.iter(q("p"), q("tbl")):
+        if any(a.tag == q("tbl") for a in p.iterancestors()):
+            continue  # read with its table
+        if p.tag == q("tbl"):
+            rows = [[" ".join(wordparts.text_of(tc).split()) for tc in tr.iter(q("tc"))] for tr in p.iter(q("tr"))]
+            out.append(Block("table", rows=rows, part=wordparts.part_of(p)))
+            continue
         paragraph = Paragraph(p, document._body)
         style = paragraph.style.name if paragraph.style is not None else ""
         heading = re.fullmatch(r"Heading ([1-3])", style or "")

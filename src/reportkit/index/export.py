@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # the DOCX writer is imported when a DOCX is written (a cache
 
 OUTPUT_NAMES = ("index.json", "index.csv", "index.md", "index.docx")
 SUMMARY_LABELS = (
-    "IMPRESSION", "ASSESSMENT", "DIAGNOSES", "PROCEDURE", "WORK STATUS", "RESTRICTIONS", "PLAN", "LETTER",
+    "IMPRESSION", "ASSESSMENT", "DIAGNOSES", "PROCEDURE", "RESULTS", "WORK STATUS", "RESTRICTIONS", "PLAN",
+    "LETTER",
 )  # fmt: skip
 SUMMARY_CHARS = 300
 
@@ -61,9 +62,11 @@ def to_json(index: RecordIndex) -> bytes:
     return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
-def summary(doc: Document, limit: int = SUMMARY_CHARS) -> str:
-    """The document's key findings, verbatim, most telling first, cut at ``limit`` characters."""
-    ordered = sorted(doc.findings, key=lambda f: (SUMMARY_LABELS.index(f.label), f.page))
+def summary(doc: Document, limit: int = SUMMARY_CHARS, leave_out: tuple[str, ...] = ()) -> str:
+    """The document's key findings, verbatim, most telling first, cut at ``limit`` characters (without the
+    labels in ``leave_out``: a draft shows a lab report's results as a table)."""
+    kept = [f for f in doc.findings if f.label not in leave_out]
+    ordered = sorted(kept, key=lambda f: (SUMMARY_LABELS.index(f.label), f.page))
     text = " ".join(f"{f.label}: {f.text}" for f in ordered[:2])
     if not text and doc.diagnoses:
         text = "; ".join(f"{d.code or ''} {d.text}".strip() for d in doc.diagnoses[:3])

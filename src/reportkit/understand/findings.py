@@ -71,7 +71,57 @@ def _ends_passage(line: str) -> bool:
 
 
 def _is_heading(line: str) -> bool:
-    return bool(_HEADING.match(line)) and not ICD10.match(line.strip())
+    return (bool(_HEADING.match(line)) and not ICD10.match(line.strip())) or bool(_LAB_HEADER.match(line))
+
+
+_LAB_HEADER = re.compile(r"^\s*(?:test(?:\s+name)?|component|analyte|lab(?:oratory)?\s+test)\s+.*\bresults?\b", re.I)
+"""The head of a table of laboratory results ("Test  Result  Flag  Reference range  Units")."""
+_LAB_VALUE = (
+    r"[<>≤≥]?\s?\d[\d.,]*(?:\s?%)?|negative|positive|non-?reactive|reactive|not\s+detected|detected|"
+    r"trace|normal|abnormal|(?:A|B|AB|O)\s+(?:POS|NEG)(?:ITIVE|ATIVE)?"
+)
+_LAB_ROW = re.compile(
+    rf"^\s*(?P<name>[A-Za-z][A-Za-z0-9 ,/()'+.-]{{0,40}}?)\s+(?P<value>{_LAB_VALUE})"
+    r"(?:\s+(?P<flag>HH|LL|H|L|A|high|low|critical))?(?:\s+(?P<ref>.*?))?\s*$",
+    re.I,
+)
+RESULT_SEPARATOR = "; "
+"""Between the rows of a RESULTS finding: ``WBC 7.2 [4.0 - 11.0 x10^3/uL]; Glucose, fasting 112 H [70 - 99 mg/dL]``."""
+MAX_RESULTS = 40
+
+
+def _results(pl: PageLines) -> Finding | None:
+    """A table of laboratory results, row by row: test, result, flag, reference range and units."""
+    for i, line in enumerate(pl.lines):
+        if not _LAB_HEADER.match(line):
+            continue
+        rows = []
+        for row in pl.lines[i + 1 : i + 1 + MAX_RESULTS]:
+            m = _LAB_ROW.match(row)
+            if m is None:
+                break
+            flag = f" {m.group('flag').upper()}" if m.group("flag") else ""
+            ref = f" [{fold(m.group('ref'))}]" if m.group("ref") else ""
+            rows.append(f"{fold(m.group('name'))} {fold(m.group('value'))}{flag}{ref}")
+        if len(rows) >= 2:
+            return Finding("RESULTS", RESULT_SEPARATOR.join(rows), pl.page)
+    return None
+
+
+_RESULT_ROW = re.compile(
+    r"^(?P<name>.+?) (?P<value>\S+(?: (?:POS|NEG)\w*)?)(?: (?P<flag>HH|LL|H|L|A|HIGH|LOW|CRITICAL))?"
+    r"(?: \[(?P<ref>.*)\])?$"
+)
+
+
+def result_rows(finding: Finding) -> list[tuple[str, str, str, str]]:
+    """The rows of a RESULTS finding as (test, result, flag, reference range and units)."""
+    out = []
+    for row in finding.text.split(RESULT_SEPARATOR):
+        m = _RESULT_ROW.match(row)
+        if m:
+            out.append((m.group("name"), m.group("value"), m.group("flag") or "", m.group("ref") or ""))
+    return out
 
 
 _SALUTATION = line_pattern(r"^\s*(?:dear\s+\S.*[,:]|to\s+whom\s+it\s+may\s+concern\s*[,:]?)\s*$", re.I)
@@ -111,6 +161,7 @@ def find_findings(pages: Sequence[PageLines]) -> list[Finding]:
     letter = next((f for pl in pages[:2] if (f := _letter(pl)) is not None), None)
     if letter is not None:
         found.append(letter)
+    found += [f for pl in pages if (f := _results(pl)) is not None]
     for pl in pages:
         lines = pl.lines
         after = 0  # lines before this are inside a passage already quoted

@@ -182,6 +182,28 @@ def test_pdf_is_made_from_the_physicians_docx(edited: Path) -> None:
     text = _pdf_text(edited / "drafts" / "ime-report.pdf")
     assert ANSWER_2 in text and HISTORY in text and "outside every part" in text
     assert "answer to question 2]" not in text
+    from pypdf import PdfReader
+
+    pages = PdfReader(str(edited / "drafts" / "ime-report.pdf")).pages
+    for number, page in enumerate(pages, 1):  # the running header and "Page x of y" on every page
+        shown = " ".join((page.extract_text() or "").split())
+        assert shown.startswith("Daniel R. Okafor · Claim KMC-WC-24-0031857 · Confidential"), shown[:80]
+        assert shown.endswith(f"Page {number} of {len(pages)}")
+
+
+def test_the_addendum_converts_with_its_header_and_footer(tmp_path: Path) -> None:
+    _needs_soffice()
+    case = sample_copy(IME_SAMPLE, tmp_path)
+    assert _run("draft", case, "-q")[0] == 0
+    progress_note(case / "records" / "06-late-progress-note.pdf", "10/30/2024")
+    code, output = _run("draft", case, "--addendum", "-f", "pdf")
+    assert code == 0, output
+    from pypdf import PdfReader
+
+    pages = PdfReader(str(case / "drafts" / "addendum.pdf")).pages
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pages)
+    assert text.startswith("Daniel R. Okafor · Claim KMC-WC-24-0031857 · Confidential")
+    assert "Additional records reviewed" in text and "2024-10-30" in text and f"Page 1 of {len(pages)}" in text
 
 
 def _fill_every_placeholder(case: Path) -> None:

@@ -102,19 +102,24 @@ def add_in_word(path: Path, text: str) -> None:
     document.save(str(path))
 
 
+def pdf_with_lines(path: Path, *lines: str, left: float = 72) -> Path:
+    """A one-page synthetic PDF holding ``lines``, one under another."""
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    for n, line in enumerate(lines):
+        pdf.drawString(left, 720 - 18 * n, line)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
 def progress_note(path: Path, day: str = "09/17/2024") -> Path:
     """A one-page synthetic PROGRESS NOTE with a date of service."""
-    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
-    lines = [
+    return pdf_with_lines(
+        path,
         "LAKESHORE ORTHOPEDIC & SPINE",
         "PROGRESS NOTE",
         f"Date of service: {day}",
         "Provider: Dana Whitfield, MD",
         "ASSESSMENT: Lumbar strain, improving.",
         "PLAN: Continue home exercise program.",
-    ]
-    for n, line in enumerate(lines):
-        pdf.drawString(72, 720 - 18 * n, line)
-    pdf.showPage()
-    pdf.save()
-    return path
+    )

@@ -127,7 +127,8 @@ def test_a_line_of_text_above_a_blank_stays_where_it_is(tmp_path: Path) -> None:
 
 
 def test_ocr_words_typed_above_a_blank_go_beside_its_label_and_a_line_of_text_stays() -> None:
-    from reportkit.ingest.forms import Word, fill_ocr_lines
+    from reportkit.ingest.forms import fill_ocr_lines
+    from reportkit.ingest.readingorder import Word
 
     def line(y: float, *words: tuple[str, float]) -> list[Word]:  # each word at x, 10 px per character
         return [Word(t, x, y, x + 10 * len(t), y + 20) for t, x in words]

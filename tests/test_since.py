@@ -9,12 +9,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from conftest import ROOT
-from draft_helpers import progress_note
+from draft_helpers import pdf_with_lines, progress_note
 from reportkit import api
 from reportkit.batch import BatchSettings, run_batch
 from reportkit.cli import app
@@ -182,14 +180,9 @@ _BODY = [
 
 
 def long_note(path: Path, body: list[str], day: str = "09/17/2024") -> Path:
-    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
     lines = ["LAKESHORE ORTHOPEDIC & SPINE", "PROGRESS NOTE", f"Date of service: {day}",
              "Provider: Dana Whitfield, MD", *body]  # fmt: skip
-    for n, line in enumerate(lines):
-        pdf.drawString(54, 720 - 18 * n, line)
-    pdf.showPage()
-    pdf.save()
-    return path
+    return pdf_with_lines(path, *lines, left=54)
 
 
 def test_a_rescanned_copy_keeps_its_id_and_is_not_a_change(tmp_path: Path) -> None:

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
 from draft_helpers import (
@@ -19,6 +17,7 @@ from draft_helpers import (
     SECOND_SAMPLE,
     add_in_word,
     delete_in_word,
+    pdf_with_lines,
     progress_note,
     sample_copy,
     write_in_word,
@@ -260,26 +259,17 @@ def test_finalize_records_the_signed_version_and_packet_and_verify_hold_to_it(tm
     assert "changed-after-final" in _run("check", case)[1]
 
 
-def _pdf_with(path: Path, *lines: str) -> Path:
-    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
-    for n, line in enumerate(lines):
-        pdf.drawString(72, 720 - 18 * n, line)
-    pdf.showPage()
-    pdf.save()
-    return path
-
-
 def test_packet_refuses_a_report_with_placeholders_or_older_than_its_docx(tmp_path: Path) -> None:
     case = sample_copy(IME_SAMPLE, tmp_path)
     drafts = case / "drafts"
     drafts.mkdir()
-    _pdf_with(
+    pdf_with_lines(
         drafts / "ime-report.pdf", "Independent Medical Examination Report", "Signature: [TO COMPLETE: signature]"
     )
     code, output = _run("packet", case, "-o", tmp_path / "p1")
     assert code == ExitCode.REPORT_NOT_CURRENT and "still holds 1 placeholder(s)" in output
     assert "Traceback" not in output and not (tmp_path / "p1").exists()
-    _pdf_with(drafts / "ime-report.pdf", "Independent Medical Examination Report", "Signed.")
+    pdf_with_lines(drafts / "ime-report.pdf", "Independent Medical Examination Report", "Signed.")
     (drafts / "ime-report.docx").write_bytes(to_docx(parse("<p>Independent Medical Examination Report</p>"), "t"))
     later = (drafts / "ime-report.pdf").stat().st_mtime + 60
     os.utime(drafts / "ime-report.docx", (later, later))

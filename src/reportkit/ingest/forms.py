@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reportkit.ingest.readingorder import Word
+
 Box = tuple[float, float, float, float]
 """left, bottom, right, top in PDF points (y grows upwards)."""
 CharBox = Callable[[int, bool], Box]
@@ -138,17 +140,6 @@ def _nearest(blanks: Sequence[_Blank], phrase: Box) -> int | None:
 
 _GAP = 3.0
 """A label whose next word on its line is this many line heights away (or that ends the line) has a blank."""
-
-
-@dataclass(frozen=True)
-class Word:
-    """One OCR'd word and its box in image pixels (y grows downwards, as Tesseract gives it)."""
-
-    text: str
-    left: float
-    top: float
-    right: float
-    bottom: float
 
 
 def fill_ocr_lines(lines: Sequence[Sequence[Word]]) -> dict[int, str | None]:

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportkit.ingest.forms import Word, fill_ocr_lines
+from reportkit.ingest.forms import fill_ocr_lines
+from reportkit.ingest.readingorder import Word
 from reportkit.workers import die_with_parent
 
 if TYPE_CHECKING:

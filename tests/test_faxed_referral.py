@@ -160,6 +160,9 @@ def test_ocr_specks_are_tidied_but_words_are_not() -> None:
     assert ocr_tidy("({b) Did the work injury") == "(b) Did the work injury"
     assert ocr_tidy("his job of injury as. an order of.injury") == "his job of injury as an order of injury"
     assert ocr_tidy("lf so, on May 28,-2024") == "If so, on May 28, 2024"
+    assert ocr_tidy("l. What diagnoses") == "1. What diagnoses" and ocr_tidy("I. e. a") == "I. e. a"
+    assert ocr_tidy("uestion |: What injuries") == "Question 1: What injuries"
+    assert ocr_tidy("Qucstion 12. Is it") == "Question 12. Is it" and ocr_tidy("Suite 300. The") == "Suite 300. The"
     assert ocr_tidy("e.g. a thing, approx. a week, pre-existing") == "e.g. a thing, approx. a week, pre-existing"
 
 

@@ -3,6 +3,7 @@ or a fax (same engine, cache and limits as ``index``), in reading order either w
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections.abc import Sequence
@@ -96,12 +97,31 @@ def _ocr_lines(path: Path, pages: int) -> list[Line]:
                              hint="Check the file, or type the questions in.")  # fmt: skip
         scale = 72.0 / (reading.dpi or 300.0)  # points, as for a text layer
         lines = reading_lines([Word(*w) for w in reading.words])
-        rows = [(ln.left * scale, ln.top * scale, ln.bottom * scale, ocr_tidy(ln.text), ln.conf,
+        rows = [(ln.left * scale, ln.top * scale, ln.bottom * scale, ocr_tidy(_without_specks(ln.words)), ln.conf,
                  sum(1 for w in ln.words if w.conf < UNSURE_WORD)) for ln in lines]  # fmt: skip
         out += _with_gaps(rows, upwards=False)
     return out
 
 
+SPECK_WORD = 40.0
+"""A speck-shaped "word" (see ``_speck_shaped``) read with less confidence than this inside a line is a
+fax's speck."""
+
+
+def _without_specks(words: Sequence[Any]) -> str:
+    """A line's text without the specks OCR read as characters mid-line ("What injuries 1 did …"); a line's
+    first two words (a list number, "Question 4:") are always kept."""
+    kept = [w.text for i, w in enumerate(words) if i < 2 or w.conf >= SPECK_WORD or not _speck_shaped(w.text)]
+    return " ".join(kept)
+
+
+def _speck_shaped(text: str) -> bool:
+    """A lone letter other than "a" or "I", or one or two characters with no letter: what a speck reads as
+    ("to" and "of" are words, however unsure OCR was of them)."""
+    return (len(text) == 1 and text not in "aAI&") or (len(text) <= 2 and not any(c.isalpha() for c in text))
+
+
+_MARKER_WORD = re.compile(r"^\W?([A-Za-z]{5,10})\s*([\d|lI]{1,2})\s*(?=[:.)])")
 _LEADING_SPECK = re.compile(r"^((?:\(?\d{1,2}[.):]|\([a-z]\))\s*)?[.,'`‘’_~-]+\s*(?=[A-Z(])")
 _BRACE = re.compile(r"^[({\[|]{1,2}(?=[a-z]\))")
 _STRAY_DOT = re.compile(r"\b([a-z]{2,})\.(?= [a-z])")
@@ -112,8 +132,13 @@ _ABBREVIATIONS = {"etc", "vs", "approx", "incl", "esp", "resp", "cf", "viz", "al
 def ocr_tidy(text: str) -> str:
     """A line as OCR read it, without the specks a fax adds as dots, dashes and braces: ``6. .What`` →
     ``6. What``, ``as. an order`` → ``as an order`` (a dot between two lower-case words, after no
-    abbreviation), ``of.injury`` → ``of injury``, ``({b)`` → ``(b)``, ``28,-2024`` → ``28, 2024``, and the
-    word ``lf`` read for ``If``."""
+    abbreviation), ``of.injury`` → ``of injury``, ``({b)`` → ``(b)``, ``28,-2024`` → ``28, 2024``, ``l. What``
+    → ``1. What``, and the word ``lf`` read for ``If``."""
+    text = re.sub(r"^[lI|]([.)])(?=\s+[A-Z])", r"1\1", text)  # "l. What …": the first question's "1."
+    word = _MARKER_WORD.match(text)
+    if word and difflib.SequenceMatcher(None, word.group(1).lower(), "question").ratio() >= 0.7:
+        number = re.sub(r"[|lI]", "1", word.group(2))
+        text = f"Question {number}" + text[word.end(2) :]  # "uestion 2:", "Qucstion 3:", "Question |:"
     text = _BRACE.sub("(", text)
     text = re.sub(r"^\(([a-z]|[ivx]{1,4})[}\]|]", r"(\1)", text)
     text = _LEADING_SPECK.sub(lambda m: f"{m.group(1).rstrip()} " if m.group(1) else "", text)

@@ -263,8 +263,12 @@ def extract_from(path: Path) -> list[Extracted]:
 LOW_CONFIDENCE = 70.0
 """Under this OCR confidence a question's words are worth comparing with the letter."""
 _RUN_IN = re.compile(
-    r"\s\d{1,2}[.)]\s+(?:What|Which|Is|Are|Was|Has|Have|Had|Do|Does|Did|Can|Could|Would|Should|Please|If)\b"
+    r"\s(?:\S{1,10}\s?)?\d{1,2}[.):]\s+"
+    r"(?:What|Which|Is|Are|Was|Were|Has|Have|Had|Do|Does|Did|Can|Could|Would|Should|Please|If|When|How)\b"
 )
+"""Another question inside an item's text ("… necessary? 4. Has the claimant …", "… spine? uestion 2: Are …")."""
+_LOOSE_MARKER = re.compile(r"^\W{0,2}(?:[A-Za-z]{1,10}\s?)?(\d{1,2})\s?[.):]\s+[A-Z]")
+"""A line that may begin a numbered question however OCR spelt its label ("Qucstion 3: What …", "4. Is …")."""
 _RUN_IN_PART = re.compile(r"\s\(?[b-h][)}\]]\s+[A-Z]")
 _MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 
@@ -277,7 +281,7 @@ def review(found: list[Extracted], lines: list[Line]) -> tuple[list[str], list[s
     problems: list[str] = []
     notes: list[str] = []
     texts = [" ".join(line.text.split()) for line in lines]
-    markers = sorted({int(m.group(1)) for t in texts for p in _TOP[1:] if (m := p.match(t))})
+    markers = sorted({int(m.group(1)) for t in texts if (m := _LOOSE_MARKER.match(t))})
     if found and found[0].number.isalpha():
         if len([n for n in markers if n > 1]) >= 2:
             problems.append(f"the letter numbers its questions {', '.join(map(str, markers[:8]))}, but they could "

@@ -90,8 +90,28 @@ def rows(words: Sequence[Word]) -> list[list[Word]]:
             best[0][0] += word.top
             best[0][1] += word.bottom
             best[1].append(word)
-    ordered = [sorted(ws, key=lambda w: w.left) for _, ws in out]
+    ordered = [_once(sorted(ws, key=lambda w: w.left)) for _, ws in out]
     return sorted(ordered, key=lambda ws: statistics.median((w.top + w.bottom) / 2 for w in ws))
+
+
+def _once(row: list[Word]) -> list[Word]:
+    """A row without the words read twice: a word lying mostly inside a neighbour's box whose text holds
+    its own ("symptoms" and "ymp" over the same ink) is left out."""
+    out: list[Word] = []
+    for word in row:
+        if out and _inside(word, out[-1]) and word.text.lower() in out[-1].text.lower():
+            continue
+        if out and _inside(out[-1], word) and out[-1].text.lower() in word.text.lower():
+            out[-1] = word
+            continue
+        out.append(word)
+    return out
+
+
+def _inside(a: Word, b: Word) -> bool:
+    """Most of ``a``'s width lies within ``b``'s."""
+    shared = min(a.right, b.right) - max(a.left, b.left)
+    return shared > 0.6 * max(a.right - a.left, 1.0)
 
 
 def _gaps(row: list[Word], wide: float) -> list[tuple[float, float]]:

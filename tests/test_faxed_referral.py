@@ -194,3 +194,52 @@ def test_two_columns_of_running_text_are_read_one_after_the_other() -> None:
     assert lines[6:] == [f"right{i} words{i} there{i} too{i}" for i in range(6)]
     short = [line.text for line in reading_lines(_words(*rows[:2]))]  # two rows: a row of a form, not columns
     assert short == [f"left{i} words{i} here{i} too{i} right{i} words{i} there{i} too{i}" for i in range(2)]
+
+
+def _letter(path: Path, lines: list[tuple[float, str]]) -> Path:
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    pdf.setFont("Times-Roman", 11)
+    y = 740.0
+    for x, text in lines:
+        y -= 8 if not text else 15
+        if text:
+            pdf.drawString(x, y, text)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+SOLICITOR = [
+    (72, "NORTHWIND LEGAL LLP"), (380, "Our ref: NW/4471/JS"), (72, ""), (72, "3 March 2025"), (72, ""),
+    (72, "Dear Dr Shah,"),
+    (72, "We act for the claimant and instruct you to prepare a report. Please address the following:"), (72, ""),
+    (72, "Question 1: What injuries did the claimant sustain in the accident of 14 June 2024?"),
+    (72, "Question 2: Are her current symptoms attributable to the accident, or to a"),
+    (140, "pre-existing degenerative condition of the cervical spine?"),
+    (72, "Question 3: What is her prognosis, and when will she return to her former level of function?"),
+    (72, "Question 4: What further treatment do you recommend, and at what cost?"),
+    (72, ""), (72, "Yours sincerely,"), (72, "J. Stanton"),
+]  # fmt: skip
+
+
+@needs_tesseract
+@pytest.mark.parametrize("seed", [1, 3])
+def test_a_faxed_letter_of_another_style_comes_back_whole_or_flagged(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'Question N:' labels, a reference at the right margin, a hanging indent: another firm's letter."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    original = _letter(tmp_path / "letter.pdf", SOLICITOR)
+    code, want, output = _questions(original)
+    assert code == 0 and len(want) == 4, output
+    code, got, output = _questions(fax_file(original, tmp_path / "fax.pdf", random.Random(seed)))
+    if code == ExitCode.FINDINGS:
+        assert "problem:" in output
+        return
+    assert code == 0, output
+    assert [q["number"] for q in got] == ["1", "2", "3", "4"]
+    for a, b in zip(want, got, strict=True):
+        assert difflib.SequenceMatcher(None, str(a["text"]), str(b["text"])).ratio() > 0.93, (a, b)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import SAMPLE_CASE
+from draft_helpers import progress_note
 from reportkit import load_index
 from reportkit.errors import ReportkitError
 from reportkit.publish import MARKER
@@ -162,8 +163,10 @@ def test_batch_killed_at_every_rename(tmp_path: Path) -> None:
         (root / "cases").mkdir()
         shutil.move(root / "case", root / "cases" / "a")
         (root / "cases" / "b").mkdir()
-        for pdf in sorted((root / "cases" / "a" / "records").glob("*.pdf"))[:2]:
-            shutil.copy(pdf, root / "cases" / "b" / pdf.name)
+        # files of its own: two workers writing the same cache entries would race, and the count of renames
+        # (the crash points) would change from run to run
+        progress_note(root / "cases" / "b" / "01-note.pdf", "09/17/2024")
+        progress_note(root / "cases" / "b" / "02-note.pdf", "10/01/2024")
 
     ref = tmp_path / "clean" / "out"
 

@@ -660,3 +660,22 @@ def test_a_scanned_form_typed_over_its_blanks_is_read_in_page_order(tmp_path: Pa
     doc = index.documents[0]
     assert doc.date == "2026-02-08"
     assert doc.evidence["date"].snippet.startswith("Date: 2/8/26")  # read beside its label, not on its own
+
+
+def test_a_scanned_page_is_rendered_at_its_own_resolution(fax_run: dict[str, object], tmp_path: Path) -> None:
+    """A 200-dpi fax page is read at 200 dpi, not blown up to the 300-dpi default (issue 16); a page that is
+    not one scan, and a scan above the default, use the default; `--ocr-dpi` is the most it is read at."""
+    from reportkit.ingest.pdf import _scan_dpi, render_page
+
+    fax = str(fax_run["fax_pdf"])
+    assert render_page(fax, None, 0, 300, 40_000_000, 150_000_000).dpi == 200
+    assert render_page(fax, None, 0, 300, 40_000_000, 150_000_000, scan_dpi=False).dpi == 300
+    assert render_page(fax, None, 0, 150, 40_000_000, 150_000_000).dpi == 150
+    letter = (612.0, 792.0)
+    assert _scan_dpi([(1700, 2200, 612.0, 792.0)], *letter, 300) == 200
+    assert _scan_dpi([(2550, 3300, 612.0, 792.0)], *letter, 300) == 300  # a 300-dpi scan
+    assert _scan_dpi([(850, 1100, 612.0, 792.0)], *letter, 300) == 300  # 100 dpi: too coarse to read as is
+    assert _scan_dpi([(1700, 2200, 306.0, 396.0)], *letter, 300) == 300  # a picture on a page, not a scan
+    assert _scan_dpi([], *letter, 300) == 300
+    readings = fax_run["fax"].pages  # type: ignore[attr-defined]
+    assert all(p.text_source == "ocr" for p in readings)

@@ -3,6 +3,7 @@ or a fax (same engine, cache and limits as ``index``), in reading order either w
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import re
@@ -84,6 +85,8 @@ def _ocr_lines(path: Path, pages: int) -> list[Line]:
     from reportkit.workers import Limits, Task
 
     settings, why = api.ocr_settings()
+    if settings is not None:  # a letter is a page or two: read at the full resolution, not the fax's own
+        settings = dataclasses.replace(settings, scan_dpi=False)
     if settings is None:
         raise MissingToolError(f"{path}: the PDF has no text layer, so it must be read by OCR, but {why}.",
                                hint="Or type the questions into case.yaml.")  # fmt: skip

@@ -51,6 +51,9 @@ class OcrSettings:
 
     lang: str = "eng"
     dpi: int = 300
+    """The rendering resolution; a page that is one scanned image is read at the scan's own resolution when
+    that is lower (and at least 150 dpi), unless ``scan_dpi`` is off."""
+    scan_dpi: bool = True
     timeout: float = 120.0
     """Seconds one tesseract run may take."""
     max_pixels: int = 40_000_000
@@ -455,7 +458,8 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
 
 def page_of_file(file_sha256: str, index: int, settings: OcrSettings) -> str:
     """The name under which a file's page remembers its page key (the same file needs no rendering again)."""
-    sig = f"{file_sha256}|{index}|{settings.lang}|{settings.dpi}|{settings.max_pixels}|{settings.max_image_pixels}"
+    sig = (f"{file_sha256}|{index}|{settings.lang}|{settings.dpi}|{settings.max_pixels}|{settings.max_image_pixels}"
+           f"{'' if settings.scan_dpi else '|fixed-dpi'}")  # fmt: skip
     return hashlib.sha256(sig.encode()).hexdigest()
 
 
@@ -477,7 +481,9 @@ def ocr_page(
     from reportkit.ingest.pdf import RenderRefused, render_page
 
     try:
-        rendered = render_page(path, password, index, settings.dpi, settings.max_pixels, settings.max_image_pixels)
+        rendered = render_page(
+            path, password, index, settings.dpi, settings.max_pixels, settings.max_image_pixels, settings.scan_dpi
+        )
     except RenderRefused as exc:
         return OcrPage("", None, warning=exc.reason, failed=True)
     cache = OcrCache(Path(settings.cache_dir) if settings.cache_dir else None)

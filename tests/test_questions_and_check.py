@@ -294,6 +294,9 @@ def test_helpers() -> None:
     }  # fmt: skip
     assert stance("The herniation was caused by the injury.") == "related"
     assert stance("It is not causally related to work.") == "not related"
+    assert stance("It is more likely than not that the herniation is related to the injury.") == "related"
+    assert stance("On a more probable than not basis, it is causally related to the work injury.") == "related"
+    assert stance("More likely than not, it is not related to work.") == "not related"
     assert stance("See above.") is None
     assert weights("lift 20 lb occasionally, 10 lbs frequently") == {"20lb", "10lbs"}
 

@@ -3,6 +3,7 @@ finalize, and packet refusing a report that is not the current one (issue 14, pa
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -86,7 +87,8 @@ def test_redraft_after_new_records_keeps_every_word_of_the_physician(edited: Pat
     assert ANSWER_2 in md and "2024-10-30" in md and "outside every part" in md
     assert ANSWER_2 in (edited / "drafts" / "ime-report.html").read_text(encoding="utf-8")
     # the physician's DOCX as it was is kept
-    assert (edited / "drafts" / "previous" / "ime-report.docx").read_bytes() == before
+    kept = edited / "drafts" / "previous" / f"ime-report-{hashlib.sha256(before).hexdigest()[:12]}.docx"
+    assert kept.read_bytes() == before
     # a second re-draft with nothing new changes nothing
     assert _run("draft", edited, "-q")[0] == 0
     assert _parts(report) == parts
@@ -123,11 +125,16 @@ def test_a_tool_part_edited_in_word_is_refreshed_and_one_deleted_stays_deleted(e
     assert "Items for review" not in [p.text for p in wordparts.paragraphs(docx.Document(str(report)))]
 
 
-def test_force_starts_again_from_case_yaml(edited: Path) -> None:
-    assert _run("draft", edited, "--force", "-q")[0] == 0
+def test_force_starts_again_from_case_yaml_and_sets_the_word_copy_aside_for_good(edited: Path) -> None:
+    code, output = _run("draft", edited, "--force")
+    assert code == 0 and "your Word copy was set aside as previous/ime-report-" in output
     parts = _parts(edited / "drafts" / "ime-report.docx")
     assert parts["physician:answer:2"] == "[TO COMPLETE: answer to question 2]"
-    assert ANSWER_2 in _parts(edited / "drafts" / "previous" / "ime-report.docx")["physician:answer:2"]
+    add_in_word(edited / "drafts" / "ime-report.docx", "A new start.")
+    assert _run("draft", edited, "-q")[0] == 0  # a later re-draft keeps its own copy beside the first
+    kept = sorted((edited / "drafts" / "previous").glob("ime-report-*.docx"))
+    assert len(kept) == 2
+    assert any(ANSWER_2 in _parts(k).get("physician:answer:2", "") for k in kept)
 
 
 def test_an_edited_docx_without_parts_is_not_replaced(tmp_path: Path) -> None:
@@ -231,8 +238,6 @@ def test_finalize_records_the_signed_version_and_packet_and_verify_hold_to_it(tm
     assert code == 0, output
     drafts = case / "drafts"
     final = json.loads((drafts / "final.json").read_text(encoding="utf-8"))
-    import hashlib
-
     assert final["docx"]["sha256"] == hashlib.sha256((drafts / "ime-report.docx").read_bytes()).hexdigest()
     assert final["pdf"]["sha256"] == hashlib.sha256((drafts / "ime-report.pdf").read_bytes()).hexdigest()
     text = _pdf_text(drafts / "ime-report.pdf")
@@ -246,10 +251,21 @@ def test_finalize_records_the_signed_version_and_packet_and_verify_hold_to_it(tm
     report = [i for i in manifest["inputs"] if i["role"] == "report"]
     assert report == [{"sha256": final["pdf"]["sha256"], "pages": final["pdf"]["pages"], "role": "report",
                        "finalized": True, "docx_sha256": final["docx"]["sha256"]}]  # fmt: skip
-    # the signed report cannot be re-drafted over; a change after signing is caught everywhere
+    # the signed report cannot be re-drafted over, and a refused draft touches nothing: the addendum it
+    # points to still finds what is new
+    index_before = (case / "index" / "index.json").read_bytes()
+    progress_note(case / "records" / "06-late-progress-note.pdf", "11/30/2024")
     code, output = _run("draft", case)
-    assert code == ExitCode.OUTPUT and "finalized" in output
+    assert code == ExitCode.OUTPUT and "finalized" in output and "Nothing was written" in output
+    assert (case / "index" / "index.json").read_bytes() == index_before
+    assert "draft an addendum" in _run("check", case)[1]
+    code, output = _run("packet", case, "-o", tmp_path / "packet-later", "-q")
+    assert code == 0 and "not among those the finalized report reviewed" in output
+    code, output = _run("draft", case, "--addendum", "-q")
+    assert code == 0, output
     add_in_word(drafts / "ime-report.docx", "A sentence added after signing.")
+    code, output = _run("draft", case)
+    assert code == ExitCode.OUTPUT and "and the DOCX changed since" in output
     code, output = _run("verify", case)
     assert code == ExitCode.FINDINGS and "changed since it was finalized" in output
     code, output = _run("packet", case, "-o", tmp_path / "packet2")
@@ -358,3 +374,29 @@ def test_check_flags_page_citations_typed_into_a_bates_cited_draft(tmp_path: Pat
     output = _run("check", case)[1]
     assert "'p. 36' in Answer 3 cites a bundle page, but the draft cites Bates numbers: write OKAFOR0000036" in output
     assert "write OKAFOR0000018-OKAFOR0000020" in output
+
+
+def test_a_docx_saved_by_libreoffice_is_named_not_merged_blindly(edited: Path, tmp_path: Path) -> None:
+    """LibreOffice keeps the content controls' titles but drops their tags: reportkit says so."""
+    _needs_soffice()
+    import subprocess
+
+    report = edited / "drafts" / "ime-report.docx"
+    subprocess.run(
+        [str(render.soffice()), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "docx",
+         "--outdir", str(tmp_path / "saved"), str(report)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    saved = (tmp_path / "saved" / "ime-report.docx").read_bytes()
+    if wordparts.has_parts(saved):
+        pytest.skip("this LibreOffice keeps the content controls' tags")
+    report.write_bytes(saved)
+    code, output = _run("draft", edited)
+    assert code == ExitCode.OUTPUT and "drops their tags (LibreOffice does)" in output
+    assert report.read_bytes() == saved
+
+
+def test_verify_on_a_case_that_was_not_finalized(tmp_path: Path) -> None:
+    case = sample_copy(IME_SAMPLE, tmp_path)
+    code, output = _run("verify", case)
+    assert code == ExitCode.INPUT and "was not finalized" in output and "reportkit finalize" in output

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from reportkit import api, cite
-from reportkit.errors import ExitCode, ReportkitError, Terminated, UsageError, stop_on_sigterm
+from reportkit.errors import ExitCode, InputError, ReportkitError, Terminated, UsageError, stop_on_sigterm
 from reportkit.models import RecordIndex
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
@@ -736,6 +736,9 @@ def _finalized_drafts(path: Path) -> Path | None:
     for folder in (path, path / "drafts"):
         if (folder / FINAL_NAME).is_file():
             return folder
+    if (path / "case.yaml").is_file() or path.name == "drafts":
+        raise InputError(f"{path}: no {FINAL_NAME} — this case's report was not finalized.",
+                         hint=f"Run `reportkit finalize {path}` first, or give a packet folder.")  # fmt: skip
     return None
 
 

@@ -42,6 +42,8 @@ def stale(case_dir: Path, draft: Path) -> list[str]:
     """Why ``draft`` is older than what it should reflect (empty when it is current)."""
     made: Any = read_record(draft.parent).get("made_from", {}).get(draft.with_suffix(".docx").name)
     fix = f"run `reportkit draft {case_dir}` to bring reportkit's parts up to date (your Word text is kept)"
+    if read_final(draft.parent) is not None:  # a signed report is not re-drafted
+        fix = f"the report was finalized: draft an addendum for what changed (`reportkit draft {case_dir} --addendum`)"
     reasons: list[str] = []
     if isinstance(made, dict):
         if made.get("case_yaml") != _sha_file(case_dir / CASE_FILE):
@@ -68,7 +70,8 @@ def changed_after_final(draft: Path) -> str | None:
         return None
     if docx.get("sha256") != _sha_file(draft):
         return (f"{draft.name} changed after it was finalized ({draft.parent / FINAL_NAME}); the signed version "
-                "is no longer the one on disk.")  # fmt: skip
+                "is no longer the one on disk: put the finalized DOCX back (drafts/previous/ may hold it), or move "
+                f"{FINAL_NAME} away to finalize this version.")  # fmt: skip
     return None
 
 

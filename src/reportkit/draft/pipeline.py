@@ -231,6 +231,8 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
         render.require_soffice()  # before any work
     if options.addendum:
         return _draft_addendum(case_dir, options, clock)
+    kind = load_case(case_dir).kind  # a finalized report is refused before anything is indexed or written
+    wordcopy.refuse_finalized(options.out or case_dir / DRAFTS_DIR, f"{render.OUTPUT_STEMS[kind]}.docx")
     case, rendered, ci = render_case(case_dir, options)
     out = options.out or case_dir / DRAFTS_DIR
     made = _write(rendered, options, out, _made_from(case_dir, options, ci))

@@ -49,10 +49,15 @@ _NEGATIVE = re.compile(
 _POSITIVE = re.compile(r"\b(caus|related|result of|due to|attributable|aggravat|arose out of)", re.I)
 
 
+_PROBABILITY = re.compile(r"\bmore\s+(?:likely|probabl[ey])\s+than\s+not\b|\bnot\s+only\b|\bwhether\s+or\s+not\b", re.I)
+"""Phrases that hold "not" but deny nothing: "on a more probable than not basis, related"."""
+
+
 def stance(text: str | None) -> str | None:
     """``related``, ``not related`` or None for text that states no causation opinion."""
     if not text:
         return None
+    text = _PROBABILITY.sub(" ", text)
     if _NEGATIVE.search(text):
         return "not related"
     if _POSITIVE.search(text):

@@ -27,6 +27,22 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def refuse_finalized(out_dir: Path, docx_name: str) -> None:
+    """OutputError when ``final.json`` records ``docx_name``: a signed report is not re-drafted."""
+    recorded = finalized(out_dir, docx_name)
+    if recorded is None:
+        return
+    path = out_dir / docx_name
+    now = sha(path.read_bytes()) if path.is_file() else None
+    changed = "" if recorded == now else ", and the DOCX changed since" if now else ", and the DOCX is gone"
+    raise OutputError(
+        f"{out_dir / docx_name}: finalized (see {out_dir / FINAL_NAME}){changed}; re-drafting would change the "
+        "report that was signed. Nothing was written.",
+        hint="For records that came later, draft an addendum (--addendum). To reopen this draft, move "
+        f"{FINAL_NAME} away first (your Word text is kept).",
+    )
+
+
 @dataclass
 class Made:
     files: dict[str, bytes]
@@ -62,20 +78,17 @@ def make(
     docx, word, made = fresh, False, Made({}, {})
     if existing.is_file():
         current = existing.read_bytes()
-        if finalized(out_dir, docx_name) == sha(current):
-            raise OutputError(
-                f"{existing}: finalized (see {out_dir / FINAL_NAME}); re-drafting would change the report "
-                "that was signed.",
-                hint="For records that came later, draft an addendum (--addendum). To reopen this draft, "
-                f"move {FINAL_NAME} away first (your Word text is kept).",
-            )
+        refuse_finalized(out_dir, docx_name)
         carries = docx_name in record.get("word_copy", {})
         pure = sha(current) == record.get("files", {}).get(docx_name) and not carries
         # what a stopped draft was writing is reportkit's own, but it may have been a re-draft around Word text
         stopped = sha(current) == (interrupted(out_dir) or {}).get(docx_name)
         if not pure:
-            if not stopped or carries:
-                made.previous[docx_name] = current
+            if not stopped or carries:  # kept under its own hash: a later re-draft never overwrites it
+                made.previous[f"{stem}-{sha(current)[:12]}.docx"] = current
+                if force:
+                    made.notes.append(f"{docx_name}: --force started again from case.yaml; your Word copy was set "
+                                      f"aside as {PREVIOUS_DIR}/{stem}-{sha(current)[:12]}.docx.")  # fmt: skip
             if not force:
                 if wordparts.has_parts(current):
                     merged = wordparts.merge(current, fresh, record.get("parts", {}).get(docx_name, {}), docx_name)
@@ -83,6 +96,14 @@ def make(
                         docx, word = merged.data, True
                         made.notes.extend(merged.notes)
                         made.kept.extend(wordparts.label(p) for p in merged.kept)
+                elif not stopped and wordparts.titled_only(current):
+                    raise OutputError(
+                        f"{out_dir}: {docx_name} was saved by an editor that keeps the titles of reportkit's "
+                        "content controls but drops their tags (LibreOffice does), so reportkit can no longer "
+                        "tell its parts from yours; not replaced.",
+                        hint="Edit the draft in Word (its content controls survive), or copy your text into a "
+                        "new draft; --force would start again from case.yaml (your file is kept in previous/).",
+                    )
                 elif not stopped:
                     raise OutputError(
                         f"{out_dir}: {docx_name} changed since reportkit wrote it, and holds none of the parts "

@@ -180,6 +180,20 @@ def part_digests(data: bytes) -> dict[str, str]:
     return {part: digest(text) for part, text in part_texts(data).items()}
 
 
+TITLE_ENDINGS = ("(reportkit fills this in)", "(yours: kept when re-drafted)")
+
+
+def titled_only(data: bytes) -> bool:
+    """Content controls with reportkit's titles but none of its tags: a DOCX saved by an editor that drops
+    the tags (LibreOffice 7.4 keeps a control's title as ``w:alias`` and loses ``w:tag``)."""
+    try:
+        body = _open(data).element.body
+    except Exception:  # python-docx raises several types on a damaged file
+        return False
+    aliases = [a.get(q("val")) or "" for a in body.iter(q("alias"))]
+    return any(a.endswith(TITLE_ENDINGS) for a in aliases) and not any(True for _ in controls(body))
+
+
 def has_parts(data: bytes) -> bool:
     try:
         return any(True for _ in controls(_open(data).element.body))

@@ -663,9 +663,25 @@ def _check_report(path: Path, case_dir: Path | None) -> None:
         where = f" {case_dir}" if case_dir is not None else " CASE_DIR"
         raise ReportNotCurrentError(
             " ".join(problems) + " Nothing was written.",
-            hint=f"Finish the DOCX, then run `reportkit finalize{where}` (it makes the PDF from the DOCX); or "
-            "leave the report out with --no-report.",
+            hint=f"Finish the DOCX, then run `reportkit finalize{where}` (it makes the PDF from the DOCX; --force "
+            "replaces a PDF you made yourself); or leave the report out with --no-report.",
         )
+
+
+def _report_notes(path: Path, index: RecordIndex) -> list[str]:
+    """Warnings about a report that is current but not signed off, or signed off before records came."""
+    from reportkit.draftfiles import read_final, report_facts
+
+    if not report_facts(path)["finalized"]:
+        return [f"{path.name} was not finalized (`reportkit finalize CASE_DIR` records the signed version); "
+                "the manifest says so."]  # fmt: skip
+    final = read_final(path.parent) or {}
+    reviewed = set(final.get("records_sha256") or [])
+    later = [s for s in index.sources if s.sha256 not in reviewed]
+    if reviewed and later:
+        return [f"{len(later)} record file(s) of this packet are not among those the finalized report reviewed: "
+                "draft an addendum (`reportkit draft CASE_DIR --addendum`)."]  # fmt: skip
+    return []
 
 
 def _read_report(path: Path, passwords: Sequence[str]) -> bytes:
@@ -843,6 +859,8 @@ def make_packet(
 
     notes: list[str] = []
     index = _index(resolved.records, options, progress, resolved.index, notes)
+    if report_path is not None:
+        notes += _report_notes(report_path, index)
     _check_patients(index)
     settings = _settings(options, prefix, 0)
     production = _fingerprint(index, settings)

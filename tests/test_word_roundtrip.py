@@ -400,3 +400,14 @@ def test_verify_on_a_case_that_was_not_finalized(tmp_path: Path) -> None:
     case = sample_copy(IME_SAMPLE, tmp_path)
     code, output = _run("verify", case)
     assert code == ExitCode.INPUT and "was not finalized" in output and "reportkit finalize" in output
+
+
+def test_check_says_when_a_question_or_an_answer_block_was_deleted_in_word(edited: Path) -> None:
+    report = edited / "drafts" / "ime-report.docx"
+    delete_in_word(report, "tool:question:4")
+    delete_in_word(report, "physician:answer:6")
+    output = _run("check", edited)[1]
+    assert (
+        "FAIL part-deleted: 'Question 4' was deleted in Word: the question no longer stands above its answer." in output
+    )
+    assert "FAIL part-deleted: 'Answer 6' was deleted in Word" in output

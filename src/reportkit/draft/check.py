@@ -130,7 +130,12 @@ def _final_findings(draft: DraftText, placeholders: list[str], docx: Path | None
             for found in render.PLACEHOLDER_RE.findall(text):
                 owners.setdefault(found, wordparts.owner(part))
     out = []
-    for text in sorted(set(placeholders)):
+    for text in dict.fromkeys(placeholders):  # in the order of the draft
+        if (
+            text.startswith("[TO COMPLETE: answer to question ")
+            or text == "[TO COMPLETE: your answer to this question]"
+        ):
+            continue  # reported as an unanswered question already
         fix = {"tool": " (reportkit fills this in: set it in case.yaml, then run `reportkit draft` again)",
                "physician": " (write it in the DOCX)"}.get(owners.get(text, ""), "")  # fmt: skip
         out.append(Finding("placeholder", f"Placeholder left: {text}{fix}", draft.source))
@@ -313,6 +318,15 @@ def _answered_in_draft(draft: DraftText, number: str) -> bool:
     return any(line.strip() and not render.PLACEHOLDER_RE.search(line) for line in after)
 
 
+def _in_docx(finding: Finding, source: str, docx: Path | None) -> Finding | None:
+    """An unanswered question of a Word draft is found in the DOCX, where the answer is to be written."""
+    if docx is None or finding.rule != "unanswered":
+        return None
+    number = re.search(r"question (\w+)", finding.message, re.I)
+    where = f"{source}, Answer {number.group(1)}" if number else source
+    return Finding(finding.rule, finding.message + " Write it in the DOCX.", where)
+
+
 def _question_of(finding: Finding, case: ImeCase) -> str:
     index = int(finding.where.split(".")[1])
     return case.questions[index].number
@@ -342,9 +356,11 @@ def check_case(
     if isinstance(case, ImeCase):
         answered = {q.number for q in case.questions if _answered_in_draft(draft, q.number)}
         findings = [f for f in findings if not (f.rule == "unanswered" and _question_of(f, case) in answered)]
-    findings = [_in_word(f, written, case, draft.source) or _locate(f, case_dir) for f in findings]
+    findings = [_in_docx(f, draft.source, docx) or _in_word(f, written, case, draft.source) or _locate(f, case_dir)
+                for f in findings]  # fmt: skip
     if draft.source != RENDERED:
         path = Path(draft.source)
+        findings += [Finding("part-deleted", m, draft.source) for m in currency.deleted_parts(path)]
         findings += [Finding("draft-stale", reason, draft.source) for reason in currency.stale(case_dir, path)]
         findings += [Finding("page-citation", m, draft.source) for m in currency.page_citations(case_dir, path)]
         after = currency.changed_after_final(path)

@@ -154,3 +154,19 @@ def _bates_labels(case_dir: Path, bates_map: Path) -> dict[int, str]:
         return api.bates_labels(api.load_index(case_dir / INDEX_FILE), api.load_bates_map(bates_map), bates_map)
     except ReportkitError:
         return {}
+
+
+def deleted_parts(draft: Path) -> list[str]:
+    """The questions and answers reportkit wrote into a Word draft that are gone from it (deleted in Word):
+    an answer without its question, or a question without a place for its answer."""
+    if draft.suffix.lower() != ".docx":
+        return []
+    wrote = read_record(draft.parent).get("parts", {}).get(draft.name, {})
+    if not isinstance(wrote, dict) or not wrote:
+        return []
+    present = set(wordparts.part_texts(draft.read_bytes()))
+    gone = [p for p in wrote if p not in present and re.match(r"(tool:question|physician:answer):", p)]
+    return [f"'{wordparts.label(p)}' was deleted in Word: "
+            + ("the question no longer stands above its answer." if p.startswith("tool:") else
+               "the question has no answer block; re-insert it, or draft again with --force.")
+            for p in gone]  # fmt: skip

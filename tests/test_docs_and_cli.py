@@ -74,6 +74,12 @@ def test_progress_bar_on_a_terminal_draws_without_a_thread_and_gives_the_same_in
             bar("pages", done, 100)
         assert threading.active_count() == before
         assert bar.progress.tasks[0].completed == 100
+        bar.started["ocr"] = 0.0  # OCR shows its pace: pages per second since it started
+        bar.tasks["ocr"] = bar.progress.add_task("OCR of pages", total=10, rate="")
+        bar("ocr", 4, 10)
+        assert bar.progress.tasks[1].fields["rate"].endswith(" pages/s")
+        bar("pages", 100, 100)
+        assert bar.progress.tasks[0].fields["rate"] == ""
 
     records = ROOT / "samples" / "ime-case" / "records"
     cmd = [sys.executable, "-m", "reportkit", "index", str(records), "--no-cache"]

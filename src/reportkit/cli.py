@@ -100,6 +100,7 @@ class _Bar:
     def __init__(self, enabled: bool) -> None:
         self.progress: Any = None
         self.tasks: dict[str, object] = {}
+        self.started: dict[str, float] = {}
         self.drawn = 0.0
         if enabled:
             from rich.console import Console
@@ -109,6 +110,7 @@ class _Bar:
                 TextColumn("{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
                 TimeRemainingColumn(),
                 console=Console(stderr=True),
                 transient=True,
@@ -127,12 +129,15 @@ class _Bar:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.progress:
             return
+        now = time.monotonic()
         if stage not in self.tasks:
             label = {"files": "Opening files", "ocr": "OCR of pages"}.get(stage, "Reading pages")
-            self.tasks[stage] = self.progress.add_task(label, total=total)
-        now = time.monotonic()
+            self.tasks[stage] = self.progress.add_task(label, total=total, rate="")
+            self.started[stage] = now
         redraw = done >= total or now - self.drawn >= 0.1
-        self.progress.update(self.tasks[stage], completed=done, total=total, refresh=redraw)
+        spent = now - self.started[stage]
+        rate = f"{done / spent:.2f} pages/s" if stage == "ocr" and done and spent > 0 else ""  # OCR is the long wait
+        self.progress.update(self.tasks[stage], completed=done, total=total, refresh=redraw, rate=rate)
         if redraw:
             self.drawn = now
 
@@ -204,7 +209,15 @@ def index(
         ),
     ] = OcrMode.auto,
     ocr_lang: Annotated[str, typer.Option("--ocr-lang", help="Tesseract language(s), e.g. eng or eng+spa.")] = "eng",
-    ocr_dpi: Annotated[int, typer.Option("--ocr-dpi", min=100, max=600, help="Resolution pages are OCR'd at.")] = 300,
+    ocr_dpi: Annotated[
+        int,
+        typer.Option(
+            "--ocr-dpi",
+            min=100,
+            max=600,
+            help="Resolution pages are OCR'd at (a page that is one scan: its own, up to this).",
+        ),
+    ] = 300,
     ocr_timeout: Annotated[
         float, typer.Option("--ocr-timeout", min=1, help="Seconds OCR of one page may take before it is skipped.")
     ] = 120.0,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,14 @@ SAME_TEXT = 0.97
 """Share of a DOCX's words a PDF made from it holds (line ends, hyphens and page furniture aside)."""
 
 
+def sha_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def sha_file(path: Path) -> str | None:
+    """The file's SHA-256, or None when it cannot be read."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha_bytes(path.read_bytes())
     except OSError:
         return None
 
@@ -88,18 +94,10 @@ def _words(text: str) -> list[str]:
 
 def shared_words(docx: str, pdf: str) -> float:
     """Share of the DOCX's words (counted with repeats) that the PDF holds."""
-    want = _words(docx)
+    want = Counter(_words(docx))
     if not want:
         return 1.0
-    have: dict[str, int] = {}
-    for word in _words(pdf):
-        have[word] = have.get(word, 0) + 1
-    found = 0
-    for word in want:
-        if have.get(word, 0) > 0:
-            have[word] -= 1
-            found += 1
-    return found / len(want)
+    return sum((want & Counter(_words(pdf))).values()) / sum(want.values())
 
 
 def report_problems(pdf: Path) -> list[str]:
@@ -109,17 +107,18 @@ def report_problems(pdf: Path) -> list[str]:
     folder = pdf.parent
     docx = next((p for p in folder.glob("*") if p.stem == pdf.stem and p.suffix.lower() == ".docx"), None)
     text = pdf_text(pdf)
+    pdf_sha = sha_file(pdf)
     if text is not None and PLACEHOLDER in text:
         count = text.count(PLACEHOLDER)
         problems.append(f"{pdf} still holds {count} placeholder(s) [TO COMPLETE: …].")
     final = finalized(folder, pdf.name)
-    if final is not None and final != sha_file(pdf):
+    if final is not None and final != pdf_sha:
         problems.append(f"{pdf} is not the version recorded in {folder / FINAL_NAME} (changed after finalize).")
     if docx is None:
         return problems
     record = read_record(folder)
     made_from = record.get("pdf_from", {}).get(pdf.name)
-    ours = record.get("files", {}).get(pdf.name) == sha_file(pdf)
+    ours = record.get("files", {}).get(pdf.name) == pdf_sha
     if ours and made_from is not None:
         if made_from != sha_file(docx):
             problems.append(f"{pdf} was made from an earlier version of {docx.name}: the DOCX changed since.")

@@ -122,11 +122,11 @@ def _letter_prose(draft: DraftText) -> list[tuple[str, str]]:
     return out
 
 
-def _final_findings(draft: DraftText, placeholders: list[str], docx: Path | None) -> list[Finding]:
+def _final_findings(draft: DraftText, placeholders: list[str], parts: dict[str, str] | None) -> list[Finding]:
     """What a report must not hold when it is signed: placeholders, the index's review list, internal ids."""
     owners: dict[str, str] = {}
-    if docx is not None:
-        for part, text in wordparts.part_texts(docx.read_bytes()).items():
+    if parts is not None:
+        for part, text in parts.items():
             for found in render.PLACEHOLDER_RE.findall(text):
                 owners.setdefault(found, wordparts.owner(part))
     out = []
@@ -346,8 +346,9 @@ def check_case(
     profile = load_profile(case.jurisdiction, case_dir)
     draft = _draft(case_dir, written.kind, options, out)
     docx = Path(draft.source) if draft.source.lower().endswith(".docx") else None
-    if docx is not None:
-        case = currency.with_word_text(written, docx.read_bytes())  # the Word draft is the working copy
+    parts = wordparts.part_texts(docx.read_bytes()) if docx is not None else None  # read once
+    if parts is not None:
+        case = currency.with_word_text(written, parts)  # the Word draft is the working copy
     findings = check_ime(case, profile) if isinstance(case, ImeCase) else check_second_opinion(case)
     for dotted in profile.required_fields.get(case.kind, ()):
         if _blank(_get(case, dotted)):
@@ -360,9 +361,9 @@ def check_case(
                 for f in findings]  # fmt: skip
     if draft.source != RENDERED:
         path = Path(draft.source)
-        findings += [Finding("part-deleted", m, draft.source) for m in currency.deleted_parts(path)]
+        findings += [Finding("part-deleted", m, draft.source) for m in currency.deleted_parts(path, parts)]
         findings += [Finding("draft-stale", reason, draft.source) for reason in currency.stale(case_dir, path)]
-        findings += [Finding("page-citation", m, draft.source) for m in currency.page_citations(case_dir, path)]
+        findings += [Finding("page-citation", m, draft.source) for m in currency.page_citations(case_dir, path, parts)]
         after = currency.changed_after_final(path)
         if after:
             findings.append(Finding("changed-after-final", after, draft.source))
@@ -401,5 +402,5 @@ def check_case(
                                         f"(\"{start} …\"); aim for {READABLE_GRADE:.0f} or below.",
                                         draft.source))  # fmt: skip
     if final:
-        findings += _final_findings(draft, placeholders, docx)
+        findings += _final_findings(draft, placeholders, parts)
     return CheckResult(findings, draft, profile.name, len(placeholders))

@@ -17,17 +17,10 @@ from typing import Any
 from reportkit.draft import render, wordparts
 from reportkit.draft.case import CASE_FILE, ImeCase, SecondOpinionCase
 from reportkit.draft.statements import dates_in
-from reportkit.draftfiles import FINAL_NAME, read_final, read_record
+from reportkit.draftfiles import FINAL_NAME, read_final, read_record, sha_file
 
 RECORDS_DIR = "records"
 INDEX_FILE = Path("index") / "index.json"
-
-
-def _sha_file(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def record_shas(case_dir: Path) -> list[str]:
@@ -46,9 +39,9 @@ def stale(case_dir: Path, draft: Path) -> list[str]:
         fix = f"the report was finalized: draft an addendum for what changed (`reportkit draft {case_dir} --addendum`)"
     reasons: list[str] = []
     if isinstance(made, dict):
-        if made.get("case_yaml") != _sha_file(case_dir / CASE_FILE):
+        if made.get("case_yaml") != sha_file(case_dir / CASE_FILE):
             reasons.append(f"{draft.name} was drafted before {CASE_FILE} last changed; {fix}.")
-        index_now = _sha_file(case_dir / INDEX_FILE)
+        index_now = sha_file(case_dir / INDEX_FILE)
         if "index_json" in made and index_now is not None and made["index_json"] != index_now:
             reasons.append(f"{draft.name} was drafted from an earlier record index than {INDEX_FILE}; {fix}.")
         on_disk = record_shas(case_dir)
@@ -68,7 +61,7 @@ def changed_after_final(draft: Path) -> str | None:
     docx = final.get("docx") if final else None
     if not isinstance(docx, dict) or docx.get("name") != draft.name:
         return None
-    if docx.get("sha256") != _sha_file(draft):
+    if docx.get("sha256") != sha_file(draft):
         return (f"{draft.name} changed after it was finalized ({draft.parent / FINAL_NAME}); the signed version "
                 "is no longer the one on disk: put the finalized DOCX back (drafts/previous/ may hold it), or move "
                 f"{FINAL_NAME} away to finalize this version.")  # fmt: skip
@@ -82,9 +75,9 @@ def _written(text: str | None) -> str | None:
     return text
 
 
-def with_word_text(case: ImeCase | SecondOpinionCase, docx: bytes) -> ImeCase | SecondOpinionCase:
-    """``case`` with the answers (and, for IME reports, the opinions) as the Word draft states them."""
-    texts = wordparts.part_texts(docx)
+def with_word_text(case: ImeCase | SecondOpinionCase, texts: dict[str, str]) -> ImeCase | SecondOpinionCase:
+    """``case`` with the answers (and, for IME reports, the opinions) as the Word draft states them
+    (``texts``: its parts, ``wordparts.part_texts``)."""
     answers = {part.split(":", 2)[2]: _written(text) for part, text in texts.items()
                if part.startswith("physician:answer:")}  # fmt: skip
     if isinstance(case, SecondOpinionCase):
@@ -122,14 +115,14 @@ def with_word_text(case: ImeCase | SecondOpinionCase, docx: bytes) -> ImeCase | 
 _PAGE_CITE = re.compile(r"\b(pp?)\.\s*(\d+)(?:\s*[-–]\s*(\d+))?")
 
 
-def page_citations(case_dir: Path, draft: Path) -> list[str]:
+def page_citations(case_dir: Path, draft: Path, parts: dict[str, str] | None) -> list[str]:
     """In a draft that cites Bates numbers (``draft --bates-map``), the physician's own bundle-page citations
     ("(p. 36)"), each with the Bates number to write instead when the packet produced that page."""
     made: Any = read_record(draft.parent).get("made_from", {}).get(draft.with_suffix(".docx").name)
     if not isinstance(made, dict) or not made.get("bates_map"):
         return []
-    if draft.suffix.lower() == ".docx":
-        texts = {p: t for p, t in wordparts.part_texts(draft.read_bytes()).items() if wordparts.owner(p) != "tool"}
+    if parts is not None:
+        texts = {p: t for p, t in parts.items() if wordparts.owner(p) != "tool"}
     else:
         texts = {"physician:draft": draft.read_text(encoding="utf-8")}
     found = [(part, m) for part, text in texts.items() for m in _PAGE_CITE.finditer(text)]
@@ -156,15 +149,15 @@ def _bates_labels(case_dir: Path, bates_map: Path) -> dict[int, str]:
         return {}
 
 
-def deleted_parts(draft: Path) -> list[str]:
+def deleted_parts(draft: Path, parts: dict[str, str] | None) -> list[str]:
     """The questions and answers reportkit wrote into a Word draft that are gone from it (deleted in Word):
     an answer without its question, or a question without a place for its answer."""
-    if draft.suffix.lower() != ".docx":
+    if parts is None:
         return []
     wrote = read_record(draft.parent).get("parts", {}).get(draft.name, {})
     if not isinstance(wrote, dict) or not wrote:
         return []
-    present = set(wordparts.part_texts(draft.read_bytes()))
+    present = set(parts)
     gone = [p for p in wrote if p not in present and re.match(r"(tool:question|physician:answer):", p)]
     return [f"'{wordparts.label(p)}' was deleted in Word: "
             + ("the question no longer stands above its answer." if p.startswith("tool:") else

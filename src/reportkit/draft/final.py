@@ -20,7 +20,7 @@ from reportkit.draft.check import Finding, check_case
 from reportkit.draft.currency import record_shas
 from reportkit.draft.pipeline import DRAFTS_DIR, DraftOptions
 from reportkit.draft.writer import write_drafts
-from reportkit.draftfiles import FINAL_NAME, FINAL_SCHEMA, read_final, sha_file
+from reportkit.draftfiles import FINAL_NAME, FINAL_SCHEMA, read_final, sha_bytes, sha_file
 from reportkit.errors import IndexFileError, InputError
 
 ALWAYS_BLOCKING = ("placeholder", "draft-stale", "changed-after-final", "review-items", "internal-id")
@@ -59,7 +59,7 @@ def finalize_case(
     if not docx.is_file():
         raise InputError(f"{docx}: no Word draft to finalize.", hint=f"Run `reportkit draft {case_dir}` first.")
     previous = read_final(folder)
-    if previous is not None and _matches(folder, previous):
+    if previous is not None and not verify_final(folder, previous):
         return FinalizeResult([], already=True, record=previous)
     result = check_case(case_dir, final=True, options=DraftOptions(templates=templates), out=out)
     if result.draft.source != str(docx):
@@ -71,12 +71,12 @@ def finalize_case(
     data = docx.read_bytes()
     pdf = render.docx_to_pdf(data, docx.name)
     pdf_name = f"{stem}.pdf"
-    docx_sha = _sha(data)
+    docx_sha = sha_bytes(data)
     record: dict[str, Any] = {
         "schema": FINAL_SCHEMA,
         "kind": case.kind,
         "docx": {"name": docx.name, "sha256": docx_sha},
-        "pdf": {"name": pdf_name, "sha256": _sha(pdf), "pages": _pages(pdf)},
+        "pdf": {"name": pdf_name, "sha256": sha_bytes(pdf), "pages": _pages(pdf)},
         "case_yaml_sha256": sha_file(case_dir / CASE_FILE),
         "records_sha256": record_shas(case_dir),
         "profile": result.profile,
@@ -88,22 +88,12 @@ def finalize_case(
     return FinalizeResult([], written, record=record)
 
 
-def _sha(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
-
-
 def _pages(pdf: bytes) -> int:
     import io
 
     import pypdf
 
     return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _matches(folder: Path, record: dict[str, Any]) -> bool:
-    return not verify_final(folder, record)
 
 
 def verify_final(folder: Path, record: dict[str, Any] | None = None) -> list[str]:

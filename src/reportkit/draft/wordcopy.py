@@ -9,22 +9,18 @@ see ``final``) is not re-drafted.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportkit.draft import markup, render, wordparts
 from reportkit.draftfiles import FINAL_NAME, finalized, read_record
+from reportkit.draftfiles import sha_bytes as sha
 from reportkit.errors import OutputError
 from reportkit.publish import interrupted
 
 PREVIOUS_DIR = "previous"
-"""Where the physician's DOCX as it was before a re-draft is kept (the latest one)."""
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+"""Where the physician's DOCX as it was before a re-draft is kept, each copy under its own hash."""
 
 
 def refuse_finalized(out_dir: Path, docx_name: str) -> None:
@@ -77,8 +73,7 @@ def make(
     existing = out_dir / docx_name
     docx, word, made = fresh, False, Made({}, {})
     if existing.is_file():
-        current = existing.read_bytes()
-        refuse_finalized(out_dir, docx_name)
+        current = existing.read_bytes()  # a finalized report was refused before (``refuse_finalized``)
         carries = docx_name in record.get("word_copy", {})
         pure = sha(current) == record.get("files", {}).get(docx_name) and not carries
         # what a stopped draft was writing is reportkit's own, but it may have been a re-draft around Word text

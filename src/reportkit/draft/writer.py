@@ -8,19 +8,14 @@ run are written to unique temporary names first (synced, removed on failure) and
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from reportkit.draftfiles import STATE_NAME, read_record
+from reportkit.draftfiles import STATE_NAME, read_record, sha_bytes
 from reportkit.errors import OutputError
 from reportkit.publish import clean_stale, interrupted, replace_together
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def read_state(out_dir: Path) -> dict[str, str]:
@@ -40,7 +35,7 @@ def edited(out_dir: Path, names: list[str]) -> list[str]:
         if not path.is_file():
             changed.append(name)
             continue
-        if _sha(path.read_bytes()) not in (state.get(name), pending.get(name)):
+        if sha_bytes(path.read_bytes()) not in (state.get(name), pending.get(name)):
             changed.append(name)
     return changed
 
@@ -98,7 +93,7 @@ def write_drafts(
             hint="Rename or move the edited file to keep it, or use --force to replace it, or choose --out.",
         )
     record = read_record(out_dir)
-    record.setdefault("files", {}).update({name: _sha(data) for name, data in files.items()})
+    record.setdefault("files", {}).update({name: sha_bytes(data) for name, data in files.items()})
     for key, values in (facts or {}).items():
         kept = record.setdefault(key, {})
         for name, value in values.items():

@@ -74,7 +74,10 @@ def _is_heading(line: str) -> bool:
     return (bool(_HEADING.match(line)) and not ICD10.match(line.strip())) or bool(_LAB_HEADER.match(line))
 
 
-_LAB_HEADER = re.compile(r"^\s*(?:test(?:\s+name)?|component|analyte|lab(?:oratory)?\s+test)\s+.*\bresults?\b", re.I)
+_LAB_HEAD = r"^\s*(?:test(?:\s+name)?|component|analyte|lab(?:oratory)?\s+test)\s+.*\bresults?\b"
+_LAB_HEADER = re.compile(_LAB_HEAD, re.I)
+_LAB_HEADER_LINES = line_pattern(_LAB_HEAD, re.I)
+"""The same, over a whole page at once: most pages have no results table."""
 """The head of a table of laboratory results ("Test  Result  Flag  Reference range  Units")."""
 _LAB_VALUE = (
     r"[<>≤≥]?\s?\d[\d.,]*(?:\s?%)?|negative|positive|non-?reactive|reactive|not\s+detected|detected|"
@@ -92,9 +95,7 @@ MAX_RESULTS = 40
 
 def _results(pl: PageLines) -> Finding | None:
     """A table of laboratory results, row by row: test, result, flag, reference range and units."""
-    for i, line in enumerate(pl.lines):
-        if not _LAB_HEADER.match(line):
-            continue
+    for i in lines_with(_LAB_HEADER_LINES, pl):
         rows = []
         for row in pl.lines[i + 1 : i + 1 + MAX_RESULTS]:
             m = _LAB_ROW.match(row)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportkit.understand.prefilter import Prefiltered, prefiltered
+
 # (doc_type, weight, pattern). "H:" marks a heading: the phrase opens a line and is followed by a colon.
 _FEATURES: list[tuple[str, int, str]] = [
     # operative report
@@ -192,7 +194,7 @@ _FEATURES: list[tuple[str, int, str]] = [
 ]
 
 
-def _compile(pattern: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+def _compile(pattern: str) -> tuple[Prefiltered | None, Prefiltered | None]:
     """(heading part, phrase part) of a feature. "H:phrase" alternatives become one pattern run on the
     document's heading lines only (the phrase opening a line, then a colon or the line's end); the other
     alternatives run on the whole text."""
@@ -205,9 +207,10 @@ def _compile(pattern: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | No
             phrases.append(alt)
     # Both run on lower-cased text with lower-cased patterns: the same as re.IGNORECASE, and faster.
     assert not re.search(r"\\[A-Z]", pattern), "upper-case escapes would change meaning when lower-cased"
+    # Each runs only when the text holds one of the words every match needs (:mod:`.prefilter`).
     return (
-        re.compile("|".join(f"(?:{h})" for h in heads).lower(), re.M) if heads else None,
-        re.compile("|".join(f"(?:{p})" for p in phrases).lower(), re.M) if phrases else None,
+        prefiltered(re.compile("|".join(f"(?:{h})" for h in heads).lower(), re.M)) if heads else None,
+        prefiltered(re.compile("|".join(f"(?:{p})" for p in phrases).lower(), re.M)) if phrases else None,
     )
 
 

@@ -1,0 +1,123 @@
+"""A literal prefilter for regular expressions: skip the scan when the text cannot hold a match.
+
+Most of the index's phrase rules cannot match unless some word of theirs is in the text ("reference range"
+needs ``reference`` or ``ref``; ``\\b(epidural|facet)\\s+injection`` needs ``injection``). Testing a few
+fixed strings with ``in`` is far faster than running the expression over a page of dense notes, and most
+rules find none of their words on most pages. This is the prefilter regex engines such as RE2 and Hyperscan
+use, built here from the expression's own parse tree (the ``re`` module's parser), so it cannot drift from
+the pattern: the strings it requires are ones every match contains, and a pattern it cannot reason about
+simply always runs. Results are the same as :meth:`re.Pattern.search` by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any
+
+try:  # the parser behind re.compile (a private module; without it the prefilter stands aside)
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser as _sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - other Pythons
+    _sre = _c = None
+
+
+Needles = tuple[tuple[tuple[str, ...], ...], ...]
+"""Alternatives, each a conjunction of groups, each a choice of strings: a text can hold a match only when,
+for some alternative, every group has one of its strings in the text."""
+
+MAX_GROUPS = 2
+"""Groups kept per alternative (the most selective): more cost more to test than they save."""
+
+
+@dataclass(frozen=True)
+class Prefiltered:
+    """A compiled pattern with the strings any text it matches must contain."""
+
+    pattern: re.Pattern[str]
+    needles: Needles | None
+    """None: no such strings are known, the pattern always runs."""
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.needles is not None and not _may_match(self.needles, text):
+            return None
+        return self.pattern.search(text)
+
+
+def _may_match(needles: Needles, text: str) -> bool:
+    return any(all(any(s in text for s in group) for group in alternative) for alternative in needles)
+
+
+def prefiltered(pattern: re.Pattern[str]) -> Prefiltered:
+    return Prefiltered(pattern, required_strings(pattern))
+
+
+def required_strings(pattern: re.Pattern[str]) -> Needles | None:
+    """What every match of ``pattern`` contains (see :data:`Needles`), or None when nothing is known."""
+    if _sre is None or pattern.flags & (re.IGNORECASE | re.VERBOSE) or not isinstance(pattern.pattern, str):
+        return None
+    try:
+        tree = _sre.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    if tree.state.flags & re.IGNORECASE:  # an inline (?i)
+        return None
+    items = list(tree)
+    if len(items) == 1 and items[0][0] is _c.BRANCH:
+        alternatives = [_groups(list(branch)) for branch in items[0][1][1]]
+    else:
+        alternatives = [_groups(items)]
+    if not all(alternatives):
+        return None
+    return tuple(
+        tuple(tuple(sorted(g)) for g in sorted(groups, key=_selectivity)[:MAX_GROUPS]) for groups in alternatives
+    )
+
+
+def _groups(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """Groups of strings a match of this sequence of parsed items holds (one string of each group)."""
+    found: list[set[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            found.append({"".join(run)})
+            run.clear()
+
+    for op, arg in items:
+        if op is _c.LITERAL:
+            run.append(chr(arg))
+            continue
+        close()
+        if op is _c.SUBPATTERN:
+            _group, add_flags, _del_flags, inner = arg
+            if not add_flags & re.IGNORECASE:
+                found += _groups(list(inner))
+        elif op is _c.BRANCH:
+            union = _of_branches(arg[1])
+            if union:
+                found.append(union)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            low, _high, inner = arg
+            if low >= 1:
+                found += _groups(list(inner))
+        # anything else (classes, anchors, lookarounds, backreferences) requires no fixed string
+    close()
+    return found
+
+
+def _of_branches(branches: list[Any]) -> set[str] | None:
+    """Alternatives: a match holds the best group of whichever matched; unknown if any has none."""
+    union: set[str] = set()
+    for branch in branches:
+        groups = _groups(list(branch))
+        if not groups:
+            return None
+        union |= min(groups, key=_selectivity)
+    return union
+
+
+def _selectivity(group: AbstractSet[str]) -> tuple[int, int]:
+    """Sort key, most selective first: the longer the group's shortest string (then the fewer strings)."""
+    return (-min(len(x) for x in group), len(group))

@@ -1,0 +1,78 @@
+"""The literal prefilter skips a regex only when no match is possible: same answers as the pattern itself."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reportkit.understand.body import FEATURES, body_type, heading_lines
+from reportkit.understand.prefilter import prefiltered, required_strings
+
+PHRASES = [p for _, _, h, q in FEATURES for p in (h, q) if p is not None]
+WORDS = [
+    "prepped", "and", "draped", "reference", "range", "ub-04", "ub", "04", "cms-1500", "$12.50", "epidural",
+    "steroid", "injection", "blood", "loss:", "ebl:", "hospital", "course:", "brought", "in", "by", "ambulance",
+    "returns", "today", "for", "follow", "up", "h&p", "h", "&", "p", "emg", "needle", "the", "er", "ed", "\n",
+    "subjective:", "97110", "visit", "3", "of", "12", "authorized", "mg/dl", "x10^3",
+]  # fmt: skip
+
+
+def test_required_strings_are_what_every_match_holds() -> None:
+    assert required_strings(re.compile(r"reference\s+(range|interval)")) == ((("reference",), ("interval", "range")),)
+    alternatives = required_strings(re.compile(r"(?:amount\s+due)|(?:\bcpt\b)"))
+    assert alternatives == ((("amount",), ("due",)), (("cpt",),))
+    # nothing is required of an optional part, of a class, or of an alternative that may be empty
+    assert required_strings(re.compile(r"(abc)?\d+")) is None
+    assert required_strings(re.compile(r"x|(?:abc|)")) is None
+    assert required_strings(re.compile(r"[abc]+")) is None
+    # a pattern that ignores case is not prefiltered (its needles would have to be folded too)
+    assert required_strings(re.compile("abc", re.I)) is None
+    assert required_strings(re.compile("(?i)abc")) is None
+
+
+def test_a_text_without_the_needles_is_not_scanned() -> None:
+    pattern = prefiltered(re.compile(r"reference\s+(range|interval)"))
+    assert pattern.search("normal values vary") is None
+    assert pattern.search("see the reference   interval below") is not None
+    assert pattern.search("reference only") is None  # needles present, the pattern itself still decides
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30), st.sampled_from(range(len(PHRASES))))
+def test_same_answer_as_the_pattern(words: list[str], k: int) -> None:
+    text = " ".join(words)
+    phrase = PHRASES[k]
+    got, want = phrase.search(text), phrase.pattern.search(text)
+    assert (got and got.span()) == (want and want.span())
+
+
+def test_body_type_unchanged_on_note_like_text() -> None:
+    """Every feature (heading and phrase) scored with and without the prefilter, on texts that hold them."""
+    text = (
+        "PREOPERATIVE DIAGNOSIS: lumbar stenosis\nESTIMATED BLOOD LOSS: 50 mL\nThe patient was prepped and "
+        "draped in the usual sterile fashion.\nFINDINGS: no acute fracture. Reference range 3-5 mg/dl.\n"
+        "Brought in by ambulance. Returns today for follow-up. Balance due $40.00 on the UB-04."
+    )
+    result = body_type(text)
+    lower = text.lower()
+    want = {}
+    for doc_type, weight, head, phrase in FEATURES:
+        hit = (head.pattern.search(heading_lines(lower)) if head else None) or (
+            phrase.pattern.search(lower) if phrase else None
+        )
+        if hit:
+            want[doc_type] = want.get(doc_type, 0) + weight
+    assert len(want) >= 6
+    assert result.scores == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.sampled_from(range(len(PHRASES))))
+def test_never_skips_a_text_that_matches(data: st.DataObject, k: int) -> None:
+    """Texts made to match each rule (hypothesis writes them from the pattern itself) are always scanned."""
+    phrase = PHRASES[k]
+    text = data.draw(st.from_regex(phrase.pattern, fullmatch=True))
+    if phrase.pattern.search(text):  # (a lookaround can refuse what the generator wrote)
+        assert phrase.search(text) is not None

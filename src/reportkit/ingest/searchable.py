@@ -2,9 +2,9 @@
 
 Pages come in bundle order, so page N of the copy is bundle page N (the page every citation names). The text
 layer is the page's words, line by line in reading order (see ``textlayer``: invisible text, ``3 Tr``),
-placed over the original page: the reading is mapped back through the straightening, the quarter turn and
-the page's own /Rotate and crop box, so that a search in any PDF reader highlights the right place. The
-original pages are copied unchanged.
+placed over the original page as a form XObject: the reading is mapped back through the straightening, the
+quarter turn and the page's own /Rotate and crop box, so that a search in any PDF reader highlights the right
+place. The original pages are copied unchanged (pikepdf copies them; nothing of their content is parsed).
 """
 
 from __future__ import annotations
@@ -23,78 +23,135 @@ if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
     from reportkit.ingest.ocr import OcrPage
 
-FIXED_ID = b"reportkit-searchable"
+Matrix = tuple[float, float, float, float, float, float]
+"""A PDF transformation (a b c d e f): a point (x, y) goes to (a x + c y + e, b x + d y + f)."""
 
 
-def _unturn(transformation: Any, degrees: int, width: float, height: float) -> Any:
+def _then(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` followed by ``n``."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2,
+    )  # fmt: skip
+
+
+def _rotate(degrees: int) -> Matrix:
+    """A counter-clockwise quarter turn (exact: no rounding of sines)."""
+    cos, sin = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}[degrees % 360]
+    return (cos, sin, -sin, cos, 0.0, 0.0)
+
+
+def _unturn(m: Matrix, degrees: int, width: float, height: float) -> Matrix:
     """Map a frame turned ``degrees`` clockwise back onto the upright ``width`` x ``height`` frame."""
     degrees %= 360
-    if degrees == 90:
-        return transformation.rotate(90).translate(width, 0)
-    if degrees == 180:
-        return transformation.rotate(180).translate(width, height)
-    if degrees == 270:
-        return transformation.rotate(270).translate(0, height)
-    return transformation
+    shift = {90: (width, 0.0), 180: (width, height), 270: (0.0, height)}.get(degrees)
+    if shift is None:
+        return m
+    return _then(_then(m, _rotate(degrees)), (1.0, 0.0, 0.0, 1.0, *shift))
 
 
-def placement(page: Any, overlay: Any, reading: OcrPage) -> Any:
-    """The transformation from the text page's space to the original page's user space."""
-    from pypdf import Transformation
-
-    crop = page.cropbox
-    x0, y0 = float(crop.left), float(crop.bottom)
-    crop_w, crop_h = float(crop.width), float(crop.height)
-    page_turn = int(page.rotation or 0) % 360
+def placement(
+    crop: tuple[float, float, float, float], page_turn: int, text_size: tuple[float, float], reading: OcrPage
+) -> Matrix:
+    """The transformation from the text page's space (``text_size`` points) to the original page's user
+    space, for a page of crop box ``crop`` (x0, y0, x1, y1) and /Rotate ``page_turn``. The text page is upright
+    in the straightened frame; its words already lie where the straightening moved them from
+    (``textlayer``), so only the quarter turns and the page's own frame are undone here."""
+    x0, y0, x1, y1 = crop
+    crop_w, crop_h = x1 - x0, y1 - y0
+    page_turn %= 360
     shown_w, shown_h = (crop_h, crop_w) if page_turn in (90, 270) else (crop_w, crop_h)
-    # the OCR frame: the shown page turned by reading.rotation (then straightened)
+    # the OCR frame: the shown page turned by reading.rotation
     ocr_w, ocr_h = (shown_h, shown_w) if reading.rotation in (90, 270) else (shown_w, shown_h)
-    text_w, text_h = float(overlay.mediabox.width), float(overlay.mediabox.height)
-    t = Transformation().scale(ocr_w / text_w, ocr_h / text_h)
-    if reading.skew:
-        t = t.translate(-ocr_w / 2, -ocr_h / 2).rotate(-reading.skew).translate(ocr_w / 2, ocr_h / 2)
-    t = _unturn(t, reading.rotation, shown_w, shown_h)
-    t = _unturn(t, page_turn, crop_w, crop_h)
-    return t.translate(x0, y0)
+    text_w, text_h = text_size
+    m: Matrix = (ocr_w / text_w, 0.0, 0.0, ocr_h / text_h, 0.0, 0.0)
+    m = _unturn(m, reading.rotation, shown_w, shown_h)
+    m = _unturn(m, page_turn, crop_w, crop_h)
+    return _then(m, (1.0, 0.0, 0.0, 1.0, x0, y0))
+
+
+def _inherited(page: Any, key: str) -> Any:
+    """A page attribute, looked up the page tree as PDF readers do (/Rotate, /CropBox, /MediaBox)."""
+    node, depth = page, 0
+    while node is not None and depth < 64:
+        if key in node:
+            return node[key]
+        node, depth = node.get("/Parent"), depth + 1
+    return None
+
+
+def _box(value: Any) -> tuple[float, float, float, float]:
+    """A PDF rectangle as (x0, y0, x1, y1), lower left first whichever corners it was written with."""
+    x0, x1 = sorted((float(value[0]), float(value[2])))
+    y0, y1 = sorted((float(value[1]), float(value[3])))
+    return x0, y0, x1, y1
+
+
+def _frame(page: Any) -> tuple[tuple[float, float, float, float], int]:
+    """A page's crop box (its media box when it has none) and its /Rotate."""
+    crop = _inherited(page, "/CropBox") or _inherited(page, "/MediaBox")
+    return _box(crop if crop is not None else [0, 0, 612, 792]), int(_inherited(page, "/Rotate") or 0)
+
+
+def _overlay(out: Any, page: Any, layer: bytes, reading: OcrPage) -> None:
+    """Draw the one-page PDF ``layer`` over ``page`` (of ``out``) as a form XObject: the page's own content is
+    kept as it is, inside q/Q, and nothing of it is parsed."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(layer)) as text_pdf:
+        text_page = pikepdf.Page(text_pdf.pages[0])
+        box = text_page.mediabox
+        size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
+        form = out.copy_foreign(text_page.as_form_xobject())
+    crop, turn = _frame(page.obj)
+    taken = set(page.resources.get("/XObject", {}).keys()) if "/Resources" in page.obj else set()
+    name = next(n for n in (f"/RkText{k}" for k in range(len(taken) + 1)) if n not in taken)  # not random
+    page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(name))
+    matrix = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in placement(crop, turn, size, reading))
+    page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
+    page.contents_add(pikepdf.Stream(out, f"\nQ\nq {matrix} cm {name} Do Q\n".encode()), prepend=False)
 
 
 def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
     """Write the searchable copy of the bundle to ``out`` (atomically). Raises OutputError."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, ByteStringObject
+    import pikepdf
 
     if out.exists() and not force:
         raise OutputError(f"{out}: already exists.", hint="Use --force to replace it, or choose another name.")
-    writer = PdfWriter()
-    for number, source in enumerate(bundle.sources):
-        try:
-            reader = PdfReader(bundle.files[number], strict=False)
-            if reader.is_encrypted:
-                reader.decrypt(bundle.passwords[number] or "")
-            pages = list(reader.pages)
-        except Exception as exc:  # pypdf raises far more than PyPdfError on hostile files
-            raise OutputError(
-                f"{out}: the searchable copy could not be made: {source.path} cannot be copied.",
-                hint="Index without --ocr-output, or ask the sender for a new copy of that file.",
-                detail=f"{type(exc).__name__}: {exc}",
-            ) from None
-        for offset, original in enumerate(pages):
-            added = writer.add_page(original)
-            reading = bundle.ocr.get(source.first_page + offset)
-            if reading is None or reading.failed or not reading.words:
-                continue
+    copy = pikepdf.new()
+    opened = []
+    try:
+        for number, source in enumerate(bundle.sources):
             try:
-                layer = textlayer.page_pdf([Word(*w) for w in reading.words], reading.image_size, reading.dpi)
-                overlay = PdfReader(io.BytesIO(layer)).pages[0]
-                added.merge_transformed_page(overlay, placement(added, overlay, reading), over=True, expand=False)
-            except Exception as exc:
+                pdf = pikepdf.open(bundle.files[number], password=bundle.passwords[number] or "")
+                opened.append(pdf)
+                first = len(copy.pages)
+                copy.pages.extend(pdf.pages)
+            except Exception as exc:  # a hostile file can raise more than pikepdf's own errors
                 raise OutputError(
-                    f"{out}: the text layer of bundle page {source.first_page + offset} could not be added.",
+                    f"{out}: the searchable copy could not be made: {source.path} cannot be copied.",
+                    hint="Index without --ocr-output, or ask the sender for a new copy of that file.",
                     detail=f"{type(exc).__name__}: {exc}",
                 ) from None
-    writer._ID = ArrayObject([ByteStringObject(FIXED_ID), ByteStringObject(FIXED_ID)])  # same inputs, same bytes
-    buffer = io.BytesIO()
-    writer.write(buffer)
+            for offset in range(len(copy.pages) - first):
+                reading = bundle.ocr.get(source.first_page + offset)
+                if reading is None or reading.failed or not reading.words:
+                    continue
+                try:
+                    words = [Word(*w) for w in reading.words]
+                    layer = textlayer.page_pdf(words, reading.image_size, reading.dpi, reading.skew)
+                    _overlay(copy, copy.pages[first + offset], layer, reading)
+                except Exception as exc:
+                    raise OutputError(
+                        f"{out}: the text layer of bundle page {source.first_page + offset} could not be added.",
+                        detail=f"{type(exc).__name__}: {exc}",
+                    ) from None
+        buffer = io.BytesIO()
+        copy.save(buffer, deterministic_id=True)  # same inputs, same bytes
+    finally:
+        for pdf in opened:
+            pdf.close()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")

@@ -397,18 +397,19 @@ def _turn(image: Any, clockwise: int) -> Any:
 
 
 def _straighten(image: Any) -> tuple[Any, float]:
-    """The page levelled (see :func:`find_skew`) and, when it is black and white (a fax, a 1-bit scan), given
-    back in 1 bit: Tesseract then skips its own thresholding (measured: 13 % less CPU on 200-dpi faxes, the
-    same words read)."""
+    """The page levelled (see :func:`find_skew`). A black-and-white page (a fax, a 1-bit scan) that needs no
+    levelling goes on in 1 bit: Tesseract then skips its own thresholding (12 % less CPU on 200-dpi faxes,
+    the same pixels read). A levelled page stays grey: Tesseract's recogniser reads the grey edges of the
+    turned strokes better than any 1-bit version of them (measured on faxes: "3/19/24" read "3/1 9/24" in
+    1 bit, and 0.4 points fewer words)."""
     from PIL import Image
 
-    bilevel = _bilevel(image)
     angle = find_skew(image)
     if angle:
-        image = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
-    if bilevel:
-        image = image.convert("1", dither=Image.Dither.NONE)  # the levelled edges back to black or white
-    return image, angle
+        return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255), angle
+    if _bilevel(image):
+        return image.convert("1", dither=Image.Dither.NONE), 0.0
+    return image, 0.0
 
 
 BILEVEL_SHARE = 0.99

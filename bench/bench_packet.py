@@ -65,7 +65,8 @@ def shared_stream_pdf(path: Path, pages: int) -> Path:
 
 def shared_stream_runs(sizes: list[int], work: Path) -> None:
     """Seconds of ``make_packet`` on shared-content-stream files of each size (the issue's 4k/8k/20k case)."""
-    from reportkit.packet.build import PacketOptions, make_packet
+    from reportkit.api import make_packet
+    from reportkit.packet.build import PacketOptions
 
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print("| pages | seconds | CPU seconds | seconds per 1,000 pages |\n|---|---|---|---|")

@@ -26,7 +26,8 @@ from conftest import ROOT, SAMPLE_CASE, copy_of
 from reportkit.api import IndexOptions, build_index, index_bundle
 from reportkit.cli import app
 from reportkit.errors import ExitCode
-from reportkit.ingest.ocr import OCR_VERSION, OcrPage, find_tesseract, flag_low_confidence, needs_ocr, readable_share
+from reportkit.ingest.ocr import find_tesseract, flag_low_confidence, needs_ocr, readable_share
+from reportkit.ingest.ocrpage import OCR_VERSION, OcrPage
 from reportkit.models import Document, Evidence, Page
 from reportkit.understand.ocrfix import normalise_ocr
 

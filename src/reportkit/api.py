@@ -21,6 +21,7 @@ from reportkit import models, publish
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
 from reportkit.index import export
 from reportkit.index.chronology import chronological, find_gaps
+from reportkit.index.load import load_index as load_index  # part of the library API
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs, read_bundle
 from reportkit.ingest.cache import PageCache, ResultCache, default_cache_dir, private_root
@@ -233,7 +234,8 @@ def _assemble(
     ocr_note: str,
     patients: list[Patient] | None = None,
 ) -> RecordIndex:
-    from reportkit.ingest.ocr import flag_low_confidence, ocr_summary
+    from reportkit.ingest.bundle import ocr_summary
+    from reportkit.ingest.ocr import flag_low_confidence
 
     documents = flag_low_confidence(documents, bundle.pages, bundle.ocr)
     warnings = list(stale)
@@ -497,30 +499,6 @@ def load_previous(path: Path) -> tuple[RecordIndex, str]:
     return index, hashlib.sha256(file.read_bytes()).hexdigest()
 
 
-def load_index(path: Path) -> RecordIndex:
-    """Read an index.json (or the folder holding one) back into a RecordIndex."""
-    if path.is_dir():
-        path = path / "index.json"
-    if publish.interrupted(path.parent) is not None:
-        raise IndexFileError(
-            f"{path.parent}: a run writing this index was stopped before it finished; its files may not belong "
-            "together.",
-            hint="Run `reportkit index` into that folder again (`reportkit draft` for a case's index).",
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise IndexFileError(f"{path}: not found.", hint="Run `reportkit index` first.") from None
-    except (OSError, ValueError) as exc:
-        raise IndexFileError(f"{path}: not a readable index.json.", detail=str(exc)) from None
-    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise IndexFileError(f"{path}: not a reportkit record index (schema {SCHEMA} expected).")
-    try:
-        return RecordIndex.from_dict(data)
-    except (KeyError, TypeError) as exc:
-        raise IndexFileError(f"{path}: the index is incomplete or damaged.", detail=repr(exc)) from None
-
-
 def bates_labels(index: RecordIndex, bates_map: dict[str, Any], path: Path) -> dict[int, str]:
     """Bundle page -> Bates number for the pages of ``index`` that the packet's map (read from ``path``)
     produced, matched through each file's SHA-256. Raises IndexFileError when none match or the map is damaged."""
@@ -560,7 +538,18 @@ def make_packet(
     record PDFs/folders or a case folder. See :mod:`reportkit.packet.build`."""
     from reportkit.packet.build import make_packet as build
 
-    return build(inputs, out_dir, options, progress)
+    return build(inputs, out_dir, options, progress, index_records=_packet_index)
+
+
+def _packet_index(
+    records: Sequence[Path], options: PacketOptions, progress: Progress | None
+) -> tuple[RecordIndex, list[str]]:
+    """The index a packet is made from, when it is given none: the records indexed as ``index`` does."""
+    index_options = IndexOptions(passwords=options.passwords, use_cache=options.use_cache, cache_dir=options.cache_dir)
+    if options.jobs:
+        index_options = replace(index_options, jobs=options.jobs)
+    index, bundle, _ = build_index(records, index_options, progress)
+    return index, bundle.debug
 
 
 def verify_packet(packet_dir: Path, inputs: Sequence[Path] = ()) -> Verification:

@@ -245,7 +245,8 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
             if summary.skipped:
                 problems.append("packet not built: a packet must hold every record")
             else:
-                from reportkit.packet.build import PacketOptions, make_packet
+                from reportkit.api import make_packet
+                from reportkit.packet.build import PacketOptions
 
                 packet = make_packet(
                     [spec.path / RECORDS],

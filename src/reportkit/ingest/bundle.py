@@ -15,7 +15,8 @@ from reportkit.ingest.pdf import FileInfo
 from reportkit.models import Page, Skipped, Source, TextSource
 
 if TYPE_CHECKING:  # OCR is imported where it is used: checking inputs (all a cached re-run does) needs none
-    from reportkit.ingest.ocr import OcrPage, OcrSettings
+    from reportkit.ingest.ocr import OcrSettings
+    from reportkit.ingest.ocrpage import OcrPage
     from reportkit.understand.documents import AnalysedPage
     from reportkit.workers import Limits, WorkerPool
 
@@ -364,7 +365,8 @@ def _ocr(
     progress: Progress | None,
 ) -> None:
     """OCR the pages that need it, one task per page, in parallel on the pool."""
-    from reportkit.ingest.ocr import OcrPage, cached_page, needs_ocr
+    from reportkit.ingest.ocr import cached_page, needs_ocr
+    from reportkit.ingest.ocrpage import OcrPage
     from reportkit.workers import Task
 
     if mode == "never":
@@ -439,3 +441,26 @@ def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) 
         bundle.sizes.append(info.page_sizes[offset] if offset < len(info.page_sizes) else None)
         bundle.analysed.append(None if text_source == "ocr" else analysed[offset])
     bundle.outline_starts.update(first + index for index in info.outline_pages)
+
+
+def ocr_summary(bundle: Bundle, unavailable: str) -> list[str]:
+    """Bundle-level warnings about OCR: pages not read and why, pages read with low confidence."""
+    from reportkit.ingest.ocr import LOW_CONFIDENCE
+
+    warnings = []
+    if unavailable and bundle.ocr_wanted:
+        warnings.append(f"{bundle.ocr_wanted} page(s) need OCR and were not read. {unavailable}")
+    read = [p for p in bundle.pages if p.text_source == "ocr"]
+    if read:
+        confidences = [p.confidence for p in read if p.confidence is not None]
+        mean = sum(confidences) / len(confidences) if confidences else 0.0
+        low = sum(1 for c in confidences if c < LOW_CONFIDENCE)
+        blank = sum(1 for p in read if not p.chars)
+        line = f"{len(read)} page(s) read by OCR, mean confidence {mean:.0f}%"
+        if blank:
+            line += f"; {blank} with no text found (blank?)"
+        if low:
+            line += f"; {low} under {LOW_CONFIDENCE:.0f}%: check values taken from them"
+        warnings.append(line)
+    warnings.extend(bundle.ocr_warnings)
+    return warnings

@@ -24,7 +24,7 @@ from reportkit.ingest.pdf import FileInfo
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from reportkit.ingest.ocr import OcrPage
+    from reportkit.ingest.ocrpage import OcrPage
 
 EXTRACT_VERSION = 3
 """Bump when extraction changes what it produces, so old cache entries are not reused."""
@@ -185,12 +185,12 @@ class OcrCache:
 
     def _path(self, key: str) -> Path:
         assert self.root is not None
-        from reportkit.ingest.ocr import OCR_VERSION
+        from reportkit.ingest.ocrpage import OCR_VERSION
 
         return self.root / f"ocr-v{OCR_VERSION}" / key[:2] / f"{key}.json.gz"
 
     def get(self, key: str) -> OcrPage | None:
-        from reportkit.ingest.ocr import OcrPage
+        from reportkit.ingest.ocrpage import OcrPage
 
         if self.root is None:
             return None
@@ -205,7 +205,7 @@ class OcrCache:
             return None
 
     def _alias_path(self, name: str) -> Path:
-        from reportkit.ingest.ocr import OCR_VERSION
+        from reportkit.ingest.ocrpage import OCR_VERSION
 
         assert self.root is not None
         return self.root / f"ocr-v{OCR_VERSION}" / "pages-of-files" / name[:2] / name

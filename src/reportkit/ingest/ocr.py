@@ -29,15 +29,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit.ingest.forms import fill_ocr_lines
+from reportkit.ingest.ocrpage import OCR_VERSION, OcrPage
 from reportkit.ingest.readingorder import Word
 from reportkit.workers import die_with_parent
 
 if TYPE_CHECKING:
-    from reportkit.ingest.bundle import Bundle
     from reportkit.models import Document, Page
 
-OCR_VERSION = 5
-"""Bump when what OCR produces for a page changes, so old cache entries are not reused."""
 LOW_CONFIDENCE = 70.0
 """Mean word confidence (0-100) under which a page's reading is doubtful: fields from it carry a warning."""
 RETRY_CONFIDENCE = 60.0
@@ -62,31 +60,6 @@ class OcrSettings:
     """A page holding a bigger image is not rendered (decoding it could exhaust memory)."""
     cache_dir: str | None = None
     """Folder of the OCR cache, or None for no cache (always None for password-protected files)."""
-
-
-@dataclass(frozen=True)
-class OcrPage:
-    """What OCR made of one page."""
-
-    text: str
-    confidence: float | None
-    """Mean word confidence, 0-100 (None: nothing was read)."""
-    rotation: int = 0
-    """Quarter turns, in degrees clockwise, the page needed to be upright."""
-    skew: float = 0.0
-    """Degrees the page was straightened by (counter-clockwise)."""
-    warning: str = ""
-    """Why the page was not read, or read at a lower resolution: for a person (no record text)."""
-    failed: bool = False
-    words: tuple[tuple[str, float, float, float, float, float], ...] = ()
-    """Each word read: text, left, top, right, bottom (image pixels, y down) and confidence; the searchable
-    copy's text layer and ``questions`` read lines from them in reading order."""
-    lines: tuple[tuple[str, float], ...] = ()
-    """Each line as read, with its mean word confidence: what a field's warning is judged by."""
-    image_size: tuple[int, int] = (0, 0)
-    """Pixel size of the image that was read (after rotation)."""
-    dpi: float = 0.0
-    cached: bool = False
 
 
 @dataclass(frozen=True)
@@ -574,24 +547,3 @@ def flag_low_confidence(
                 )
         out.append(replace(doc, warnings=[*doc.warnings, *notes]) if notes else doc)
     return out
-
-
-def ocr_summary(bundle: Bundle, unavailable: str) -> list[str]:
-    """Bundle-level warnings about OCR: pages not read and why, pages read with low confidence."""
-    warnings = []
-    if unavailable and bundle.ocr_wanted:
-        warnings.append(f"{bundle.ocr_wanted} page(s) need OCR and were not read. {unavailable}")
-    read = [p for p in bundle.pages if p.text_source == "ocr"]
-    if read:
-        confidences = [p.confidence for p in read if p.confidence is not None]
-        mean = sum(confidences) / len(confidences) if confidences else 0.0
-        low = sum(1 for c in confidences if c < LOW_CONFIDENCE)
-        blank = sum(1 for p in read if not p.chars)
-        line = f"{len(read)} page(s) read by OCR, mean confidence {mean:.0f}%"
-        if blank:
-            line += f"; {blank} with no text found (blank?)"
-        if low:
-            line += f"; {low} under {LOW_CONFIDENCE:.0f}%: check values taken from them"
-        warnings.append(line)
-    warnings.extend(bundle.ocr_warnings)
-    return warnings

@@ -21,7 +21,7 @@ from reportkit.ingest.readingorder import Word
 
 if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
-    from reportkit.ingest.ocr import OcrPage
+    from reportkit.ingest.ocrpage import OcrPage
 
 Matrix = tuple[float, float, float, float, float, float]
 """A PDF transformation (a b c d e f): a point (x, y) goes to (a x + c y + e, b x + d y + f)."""

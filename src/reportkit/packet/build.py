@@ -18,7 +18,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -32,6 +32,7 @@ from reportkit.errors import (
     ReportNotCurrentError,
     UsageError,
 )
+from reportkit.index.load import load_index
 from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
@@ -180,21 +181,26 @@ def _fingerprint(index: RecordIndex, settings: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
+IndexRecords = Callable[[Sequence[Path], "PacketOptions", "Progress | None"], tuple[RecordIndex, list[str]]]
+"""Indexes the records for a packet: (the index, parser messages for --debug). The library API passes its
+own (``reportkit.api``), so that this module needs nothing above it."""
+
+
 def _index(
     records: Sequence[Path],
     options: PacketOptions,
+    index_records: IndexRecords,
     progress: Progress | None = None,
     case_index: Path | None = None,
     notes: list[str] | None = None,
 ) -> RecordIndex:
     """The record index: ``--index``, else the case's own index when it matches the records (so corrections
     made by hand there are kept, as ``draft`` keeps them), else a fresh one."""
-    from reportkit import api
     from reportkit.ingest.bundle import check_inputs, expand_inputs
 
     if options.index_file is None and case_index is not None and case_index.is_file():
         try:
-            saved = api.load_index(case_index)
+            saved = load_index(case_index)
         except ReportkitError:
             saved = None
         files = check_inputs(records)
@@ -206,7 +212,7 @@ def _index(
                 "for the packet. Run `reportkit draft` or `reportkit index` to bring it up to date."
             )
     if options.index_file is not None:
-        index = api.load_index(options.index_file)
+        index = load_index(options.index_file)
         files = check_inputs(records)
         if [s.sha256 for s in index.sources] != [f.sha256 for f in files]:
             raise InputError(
@@ -216,12 +222,7 @@ def _index(
         _check_coverage(index, options.index_file)
         # The files are read where they are now (the index may have been made from another folder).
         return names.renamed(index, [f.path.as_posix() for f in files])
-    index_options = api.IndexOptions(
-        passwords=options.passwords, use_cache=options.use_cache, cache_dir=options.cache_dir
-    )
-    if options.jobs:
-        index_options = dataclasses.replace(index_options, jobs=options.jobs)
-    index, bundle, _ = api.build_index(records, index_options, progress)
+    index, debug = index_records(records, options, progress)
     if index.skipped:
         problems = {s.problem for s in index.skipped}
         error = EncryptedError if problems <= {"encrypted", "wrong_password"} else InputError
@@ -229,7 +230,7 @@ def _index(
             "A packet must hold every record, and these files could not be read: "
             + " ".join(s.reason for s in index.skipped),
             hint="Fix or remove them and run again (nothing was written).",
-            detail="\n".join(bundle.debug),
+            detail="\n".join(debug),
         )
     # the index names its files the same however they were typed; the packet reads them where they are
     return names.renamed(index, [p.as_posix() for p in expand_inputs(records)])
@@ -832,10 +833,16 @@ def _render_outputs(
 
 
 def make_packet(
-    inputs: Sequence[Path], out_dir: Path, options: PacketOptions | None = None, progress: Progress | None = None
+    inputs: Sequence[Path],
+    out_dir: Path,
+    options: PacketOptions | None = None,
+    progress: Progress | None = None,
+    *,
+    index_records: IndexRecords,
 ) -> PacketResult:
     """Build a packet from record PDFs/folders or a case folder. See the README for what is written.
-    ``progress(stage, done, total)`` is called while the records are read (as for ``index``)."""
+    ``progress(stage, done, total)`` is called while the records are read (as for ``index``);
+    ``index_records`` indexes them when no index is given (``reportkit.api.make_packet`` passes its own)."""
     options = options or PacketOptions()
     clock = time.perf_counter()
     _check_options(options)
@@ -858,7 +865,7 @@ def make_packet(
         _check_report(report_path, resolved.case_dir)
 
     notes: list[str] = []
-    index = _index(resolved.records, options, progress, resolved.index, notes)
+    index = _index(resolved.records, options, index_records, progress, resolved.index, notes)
     if report_path is not None:
         notes += _report_notes(report_path, index)
     _check_patients(index)

@@ -62,9 +62,32 @@ class PageLines:
         return joined
 
     def __getstate__(self) -> dict[str, object]:
+        """Pages cross between processes as one string each, not a string per line: the main process holds
+        every page's lines until the documents are built (at 5,000 pages, 20 MB as lines)."""
         state = dict(self.__dict__)
-        state.pop("_text", None)
+        joined = state.pop("_text", None)
+        if "lines" in state:  # (else the lines were never split from the text it came with)
+            lines = state.pop("lines")
+            joined = "\n".join(lines) if lines else None  # None: no lines at all
+        state["lines"] = joined
         return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = dict(state)
+        joined = state.pop("lines")
+        if joined is None:
+            state["lines"] = ()
+            state["_text"] = ""
+        else:
+            state["_text"] = joined  # the lines are split from it when first asked for
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> object:
+        if name == "lines" and "_text" in self.__dict__:
+            lines = tuple(self.__dict__["_text"].split("\n"))
+            object.__setattr__(self, "lines", lines)
+            return lines
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def top(self, n: int = 15) -> tuple[str, ...]:
         return self.lines[:n]

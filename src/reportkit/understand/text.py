@@ -53,8 +53,8 @@ class PageLines:
 
     @property
     def text(self) -> str:
-        """The lines joined by newlines; worked out once (document analysis asks for it several times) and
-        never pickled (pages cross between processes as their lines only)."""
+        """The lines joined by newlines; worked out once (document analysis asks for it several times). A
+        page that crossed between processes has it from the start, and splits its lines from it."""
         joined: str | None = self.__dict__.get("_text")
         if joined is None:
             joined = "\n".join(self.lines)
@@ -75,7 +75,9 @@ class PageLines:
     def __setstate__(self, state: dict[str, object]) -> None:
         state = dict(state)
         joined = state.pop("lines")
-        if joined is None:
+        if isinstance(joined, tuple):  # the lines themselves (as a page was pickled before)
+            state["lines"] = joined
+        elif joined is None:
             state["lines"] = ()
             state["_text"] = ""
         else:

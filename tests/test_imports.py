@@ -127,3 +127,19 @@ def test_a_cycle_is_found(tmp_path: Path) -> None:
     (package / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import d\n")
     (package / "d.py").write_text("import pkg.c\n")
     assert cycles(import_graph(package)) == [["pkg.a", "pkg.sub.b"]]
+
+
+def test_no_import_reaches_a_later_stage() -> None:
+    from reportkit.stages import STAGES
+
+    stage = {name: n for n, row in enumerate(STAGES) for name in row}
+
+    def top(module: str) -> str:
+        parts = module.split(".")
+        return parts[1] if len(parts) > 1 else parts[0]
+
+    graph = import_graph(PACKAGE)
+    unplaced = sorted({top(m) for m in graph} - set(stage))
+    assert unplaced == [], f"add these to reportkit/stages.py: {unplaced}"
+    upward = sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets if stage[top(b)] > stage[top(a)])
+    assert upward == []

@@ -27,9 +27,9 @@ from reportkit.api import IndexOptions, build_index, index_bundle
 from reportkit.cli import app
 from reportkit.errors import ExitCode
 from reportkit.ingest.ocr import find_tesseract, flag_low_confidence, needs_ocr, readable_share
+from reportkit.ingest.ocrfix import normalise_ocr
 from reportkit.ingest.ocrpage import OCR_VERSION, OcrPage
 from reportkit.models import Document, Evidence, Page
-from reportkit.understand.ocrfix import normalise_ocr
 
 sys.path.insert(0, str(ROOT / "samples"))
 from make_fax_copy import fax_page

@@ -131,3 +131,13 @@ def yaml_problem(exc: Exception) -> tuple[int | None, str]:
     PyYAML does not know it."""
     mark = getattr(exc, "problem_mark", None)
     return (mark.line + 1 if mark is not None else None), getattr(exc, "problem", None) or "not valid YAML"
+
+
+class PdfProblem(Exception):
+    """A file that cannot be read (raised by the PDF reader, :mod:`reportkit.ingest.pdf`; the worker pool
+    reports it for the file). ``problem`` is a short code; ``detail`` holds the parser's own words."""
+
+    def __init__(self, problem: str, detail: str = "") -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.detail = detail

@@ -90,7 +90,7 @@ class Outcome:
 
 TASKS: dict[str, str] = {
     "probe": "reportkit.ingest.bundle:probe_file",
-    "read": "reportkit.ingest.bundle:read_pages",
+    "read": "reportkit.understand.reading:read_and_analyse",
     "layout": "reportkit.ingest.pdf:layout_lines",
     "ocr": "reportkit.ingest.ocr:ocr_page",
     "pages": "reportkit.understand.documents:analyse_pages",
@@ -181,7 +181,7 @@ def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = ()
     # reports that file as crashed; a traceback dump inherited from the parent (pytest's) would only be noise.
     faulthandler.disable()
     _limit_memory(memory_mb)
-    from reportkit.ingest.pdf import PdfProblem
+    from reportkit.errors import PdfProblem
 
     _import_all(preload)  # while the parent gets its first tasks ready
 

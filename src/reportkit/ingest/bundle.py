@@ -200,27 +200,18 @@ def probe_file(path: str, passwords: Sequence[str]) -> tuple[FileInfo, list[str]
 
 
 def read_pages(
-    path: str, password: str | None, engine: str, start: int, stop: int, check: bool, first_page: int | None
-) -> tuple[list[str], list[int], list[AnalysedPage | None], list[str]]:
-    """Worker task: the text of pages ``start`` .. ``stop - 1``; when ``check``, which of them have no usable
-    text layer; when ``first_page`` (the bundle number of page ``start``) is given, the lines and split
-    signals of every page that OCR will not replace; and what the PDF libraries logged while reading (for
-    --debug only). Doing all this where the text is read uses every core and sends each text across once."""
+    path: str, password: str | None, engine: str, start: int, stop: int, check: bool
+) -> tuple[list[str], list[int], list[str]]:
+    """The text of pages ``start`` .. ``stop - 1``; when ``check``, which of them have no usable text layer;
+    and what the PDF libraries logged while reading (for --debug only). The worker task "read" is this and
+    the pages' analysis (:func:`reportkit.understand.reading.read_and_analyse`)."""
     from reportkit.ingest.ocr import needs_ocr
     from reportkit.ingest.pdf import extract, heard
 
     with heard() as messages:
         texts = extract(path, password, engine, start, stop)
     wanted = [start + k for k, text in enumerate(texts) if check and needs_ocr(text, MIN_CHARS)]
-    analysed: list[AnalysedPage | None] = [None] * len(texts)
-    if first_page is not None:
-        from reportkit.understand.documents import analyse_page
-
-        skip = set(wanted)
-        for k, text in enumerate(texts):
-            if start + k not in skip:
-                analysed[k] = analyse_page(first_page + k, text)
-    return texts, wanted, analysed, messages
+    return texts, wanted, messages
 
 
 def read_bundle(
@@ -408,7 +399,7 @@ def _ocr(
 
 
 def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) -> None:
-    from reportkit.understand.ocrfix import normalise_ocr
+    from reportkit.ingest.ocrfix import normalise_ocr
 
     assert state.info is not None
     info, ocr = state.info, state.ocr

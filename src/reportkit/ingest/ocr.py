@@ -505,7 +505,7 @@ def _fold(text: str) -> str:
 
 def line_confidence(reading: OcrPage, snippet: str) -> float | None:
     """Confidence of the OCR line(s) an evidence snippet was taken from (None: no line matches)."""
-    from reportkit.understand.ocrfix import normalise_ocr
+    from reportkit.ingest.ocrfix import normalise_ocr
 
     wanted = _fold(snippet.rstrip("…"))[:60]
     if not wanted:

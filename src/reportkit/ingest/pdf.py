@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
+from reportkit.errors import PdfProblem as PdfProblem  # raised here; defined below the worker pool
 from reportkit.ingest.forms import fill_blanks
 
 PDFIUM_PASSWORD_ERROR = 4
@@ -67,15 +68,6 @@ def heard() -> Iterator[list[str]]:
     finally:
         messages.extend(dict.fromkeys(kept))  # each once, in order
         kept.clear()
-
-
-class PdfProblem(Exception):
-    """A file that cannot be read. ``problem`` is a short code; ``detail`` holds the parser's own words."""
-
-    def __init__(self, problem: str, detail: str = "") -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.detail = detail
 
 
 @dataclass(frozen=True)

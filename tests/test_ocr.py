@@ -435,6 +435,38 @@ def test_searchable_copy_of_a_tilted_page_extracts_whole_words_in_order(tmp_path
     assert ink_under_text(copy, 0) >= 0.9  # measured: 0.98 (0.24 set level)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="file descriptor limits are POSIX")
+def test_searchable_copy_of_more_files_than_descriptors(tmp_path: Path) -> None:
+    """A bundle of more files than the process may hold open still gets its searchable copy, every page in
+    order (the copy used to keep every input open until it was written)."""
+    from reportlab.pdfgen import canvas
+
+    records = tmp_path / "records"
+    records.mkdir()
+    for n in range(260):
+        pdf = canvas.Canvas(str(records / f"{n:03d}.pdf"), invariant=1)
+        pdf.drawString(72, 720, f"Progress note {n:03d}: seen today for low back pain, improving.")
+        pdf.save()
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (200, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
+        "from reportkit.api import IndexOptions, index_bundle\n"
+        "index_bundle([Path(sys.argv[1])], Path(sys.argv[2]),"
+        " IndexOptions(ocr='never', use_cache=False, jobs=1, ocr_output=Path(sys.argv[3])))\n"
+    )
+    copy = tmp_path / "copy.pdf"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(records), str(tmp_path / "out"), str(copy)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    doc = pypdfium2.PdfDocument(copy)
+    assert len(doc) == 260
+    assert [f"{n:03d}" in doc[n].get_textpage().get_text_range() for n in (0, 127, 128, 259)] == [True] * 4
+    doc.close()
+
+
 def test_searchable_copy_is_deterministic(fax_run: dict[str, object]) -> None:
     tmp: Path = fax_run["tmp"]  # type: ignore[assignment]
     again = tmp / "again.pdf"
@@ -675,13 +707,15 @@ def test_text_layer_follows_page_rotation_crop_and_offset_boxes(fax_run: dict[st
     cropped.cropbox = RectangleObject([20, 30, 600, 780])
     shifted = writer.add_page(pages[3])
     shifted.mediabox = RectangleObject([-50, -40, 562, 752])
+    overhanging = writer.add_page(pages[1])  # a crop box wider than the page: readers show the page
+    overhanging.cropbox = RectangleObject([-100, -100, 800, 1000])
     odd = tmp_path / "odd-boxes.pdf"
     with odd.open("wb") as fh:
         writer.write(fh)
     index, bundle, _ = build_index([odd], IndexOptions(cache_dir=fax_run["cache"]))  # type: ignore[arg-type]
-    assert [p.text_source for p in index.pages] == ["ocr"] * 3
+    assert [p.text_source for p in index.pages] == ["ocr"] * 4
     searchable = write_searchable(bundle, tmp_path / "odd-searchable.pdf")
-    for i in range(3):
+    for i in range(4):
         assert ink_under_text(searchable, i) > 0.9
 
 

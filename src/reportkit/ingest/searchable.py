@@ -89,9 +89,18 @@ def _box(value: Any) -> tuple[float, float, float, float]:
 
 
 def _frame(page: Any) -> tuple[tuple[float, float, float, float], int]:
-    """A page's crop box (its media box when it has none) and its /Rotate."""
-    crop = _inherited(page, "/CropBox") or _inherited(page, "/MediaBox")
-    return _box(crop if crop is not None else [0, 0, 612, 792]), int(_inherited(page, "/Rotate") or 0)
+    """The part of a page a reader shows — its crop box within its media box (the whole media box when it
+    has no crop box) — and its /Rotate."""
+    media_box = _inherited(page, "/MediaBox")
+    media = _box(media_box if media_box is not None else [0, 0, 612, 792])
+    crop_box = _inherited(page, "/CropBox")
+    if crop_box is None:
+        return media, int(_inherited(page, "/Rotate") or 0)
+    crop = _box(crop_box)
+    shown = (max(crop[0], media[0]), max(crop[1], media[1]), min(crop[2], media[2]), min(crop[3], media[3]))
+    if shown[2] <= shown[0] or shown[3] <= shown[1]:  # boxes that do not meet: readers show the crop box
+        shown = crop
+    return shown, int(_inherited(page, "/Rotate") or 0)
 
 
 def _overlay(out: Any, page: Any, layer: bytes, reading: OcrPage) -> None:
@@ -105,12 +114,33 @@ def _overlay(out: Any, page: Any, layer: bytes, reading: OcrPage) -> None:
         size = (float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
         form = out.copy_foreign(text_page.as_form_xobject())
     crop, turn = _frame(page.obj)
-    taken = set(page.resources.get("/XObject", {}).keys()) if "/Resources" in page.obj else set()
+    existing = page.resources.get("/XObject") if "/Resources" in page.obj else None
+    taken = set(existing.keys()) if isinstance(existing, pikepdf.Dictionary) else set()
     name = next(n for n in (f"/RkText{k}" for k in range(len(taken) + 1)) if n not in taken)  # not random
     page.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(name))
     matrix = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in placement(crop, turn, size, reading))
     page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(out, f"\nQ\nq {matrix} cm {name} Do Q\n".encode()), prepend=False)
+
+
+FILES_PER_PASS = 128
+"""Input files held open at once. The copy reads their pages' streams only when it is written, so each
+stays open until then; past this many, the copy so far is written to memory and read back, and those files
+are closed (a bundle of thousands of files would otherwise run out of file descriptors: 1,024 on Linux by
+default, 256 on macOS)."""
+
+
+def _settled(copy: Any, opened: list[Any]) -> Any:
+    """The copy so far as a PDF of its own, in memory, with the files it was copied from closed."""
+    import pikepdf
+
+    buffer = io.BytesIO()
+    copy.save(buffer)
+    copy.close()
+    for pdf in opened:
+        pdf.close()
+    opened.clear()
+    return pikepdf.open(buffer)
 
 
 def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
@@ -120,9 +150,11 @@ def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
     if out.exists() and not force:
         raise OutputError(f"{out}: already exists.", hint="Use --force to replace it, or choose another name.")
     copy = pikepdf.new()
-    opened = []
+    opened: list[Any] = []
     try:
         for number, source in enumerate(bundle.sources):
+            if len(opened) >= FILES_PER_PASS:
+                copy = _settled(copy, opened)
             try:
                 pdf = pikepdf.open(bundle.files[number], password=bundle.passwords[number] or "")
                 opened.append(pdf)

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import glob
 import hashlib
 import io
 import json
 import os
-import re
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +33,7 @@ from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
 from reportkit.packet import case as case_mod
-from reportkit.packet import exhibit_list, geometry, ledger, manifest, names
+from reportkit.packet import exhibit_list, folder, geometry, ledger, manifest, names
 from reportkit.packet.exhibits import (
     Grouping,
     Numbering,
@@ -701,85 +697,6 @@ def _read_report(path: Path, passwords: Sequence[str]) -> bytes:
     return out.save("Report", TOOL)
 
 
-FILE_MODE = 0o600
-FOLDER_MODE = 0o700
-"""Modes of what a packet writes (it holds records, decrypted when they were encrypted): private to the user."""
-
-
-def _make_folders(folder: Path) -> None:
-    """Create ``folder`` and any missing parents, each 0700 (existing folders are left as they are)."""
-    missing = [p for p in [folder, *folder.parents] if not p.exists()]
-    for path in reversed(missing):
-        path.mkdir(mode=FOLDER_MODE)
-        os.chmod(path, FOLDER_MODE)  # mkdir's mode is cut by the umask; this one must be exact
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """A new 0600 file holding ``data``, synced to disk."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(fd, "wb") as fh:
-        os.fchmod(fh.fileno(), FILE_MODE)
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())  # on disk before the folder is renamed into place
-
-
-def _remove_stale(parent: Path, name: str) -> None:
-    """Remove the work folders (``.NAME.PID.*.tmp``, ``.NAME.old-PID``) of packet runs that were killed: each
-    names its run's process, and one whose process is gone is left over (it holds record text)."""
-    for path in parent.glob(f".{glob.escape(name)}.*"):
-        found = re.fullmatch(rf"\.{re.escape(name)}\.(?:(\d+)\..+\.tmp|old-(\d+))", path.name)
-        if found and path.is_dir() and not path.is_symlink() and not _alive(int(found[1] or found[2])):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process: alive
-    return True
-
-
-def _write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
-    """Write every file into a fresh folder beside ``out_dir`` and swap it in: all or nothing. Files are 0600
-    and folders 0700; an ``out_dir`` that exists keeps its mode (it is the user's folder)."""
-    parent = out_dir.absolute().parent
-    try:
-        _make_folders(parent)
-        _remove_stale(parent, out_dir.name)
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.{os.getpid()}.", suffix=".tmp"))  # 0700
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the packet folder ({exc.strerror}).") from None
-    old: Path | None = None
-    try:
-        for name, data in files.items():
-            path = tmp / name
-            _make_folders(path.parent)
-            _write_private(path, data)
-        if out_dir.is_dir():
-            os.chmod(tmp, out_dir.stat().st_mode & 0o7777)
-        if out_dir.exists():
-            if not force and any(out_dir.iterdir()):
-                raise OutputError(f"{out_dir}: the folder exists and is not empty.", hint="Use --force.")
-            old = parent / f".{out_dir.name}.old-{os.getpid()}"
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-    except OSError as exc:
-        if old is not None and not out_dir.exists():
-            os.replace(old, out_dir)
-            old = None
-        raise OutputError(
-            f"{out_dir}: cannot write the packet ({exc.strerror}).", hint="Check free space and permissions."
-        ) from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-
 def _render_outputs(
     options: PacketOptions,
     index: RecordIndex,
@@ -937,7 +854,7 @@ def make_packet(
         )
         if ledger_path is not None:  # reserve, publish, confirm: a crash in between never frees the numbers
             entries = ledger.reserve(ledger_path, entries, issued)
-        _write_folder(out_dir, outputs, options.force)
+        folder.write_folder(out_dir, outputs, options.force)
         if ledger_path is not None:
             ledger.record(ledger_path, entries, issued)
         return PacketResult(
@@ -1003,16 +920,5 @@ def stamp_pdf(
     output = OutputPdf()
     output.add_pages(builder.sources[0], range(n))
     data = output.save(f"{the_plan.pages[0].bates}-{the_plan.pages[-1].bates}", TOOL)
-    _write_folder_file(out, data)
+    folder.write_file(out, data)
     return [str(p.bates) for p in the_plan.pages], builder.crowded
-
-
-def _write_folder_file(path: Path, data: bytes) -> None:
-    try:
-        _make_folders(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror}).") from None

@@ -526,8 +526,10 @@ def load_bates_map(path: Path) -> dict[str, Any]:
         ) from None
     except (OSError, ValueError):
         raise IndexFileError(f"{path}: not a readable bates_map.json.") from None
-    if not isinstance(data, dict) or data.get("schema") != "reportkit/bates-map@1":
-        raise IndexFileError(f"{path}: not a reportkit Bates map (schema reportkit/bates-map@1 expected).")
+    from reportkit.packet.batesmap import SCHEMA
+
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise IndexFileError(f"{path}: not a reportkit Bates map (schema {SCHEMA} expected).")
     return data
 
 

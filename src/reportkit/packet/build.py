@@ -32,8 +32,8 @@ from reportkit.index.load import load_index
 from reportkit.ingest.bundle import Progress
 from reportkit.models import RecordIndex
 from reportkit.packet import bates as bates_mod
+from reportkit.packet import batesmap, exhibit_list, folder, geometry, ledger, manifest, names
 from reportkit.packet import case as case_mod
-from reportkit.packet import exhibit_list, folder, geometry, ledger, manifest, names
 from reportkit.packet.exhibits import (
     Grouping,
     Numbering,
@@ -41,7 +41,6 @@ from reportkit.packet.exhibits import (
     PlannedPage,
     check_label_format,
     plan,
-    source_ranges,
 )
 from reportkit.packet.pdf import (
     Bookmark,
@@ -56,7 +55,6 @@ from reportkit.packet.pdf import (
 from reportkit.version import __version__
 
 TOOL = f"reportkit {__version__}"
-BATES_MAP_SCHEMA = "reportkit/bates-map@1"
 Sticker = Literal["stamp", "cover", "none"]
 Files = Literal["both", "combined", "exhibits"]
 STICKER_FONT = 11.0
@@ -576,75 +574,6 @@ def _problem(path: Path, exc: PdfWriteProblem) -> ReportkitError:
     )
 
 
-def bates_map(index: RecordIndex, the_plan: Plan, settings: dict[str, Any], files: dict[int, str]) -> bytes:
-    """bates_map.json: every page, document, source file and exhibit with its Bates numbers."""
-    by_page = {p.page: p for p in the_plan.pages}
-    exhibits_of = {d.id: e.label for e in the_plan.exhibits for d in e.documents}
-    docs = []
-    for doc in sorted(index.documents, key=lambda d: by_page[d.first_page].bates.number):
-        first, last = by_page[doc.first_page].bates, by_page[doc.last_page].bates
-        docs.append(
-            {
-                "id": doc.id,
-                "first": str(first),
-                "last": str(last),
-                "pages": doc.page_count,
-                "bundle_pages": [doc.first_page, doc.last_page],
-                "exhibit": exhibits_of[doc.id],
-                "doc_type": doc.doc_type,
-                "date": doc.date,
-            }
-        )
-    sources = [
-        {
-            "source": i,
-            "sha256": source.sha256,
-            "pages": source.page_count,
-            "ranges": [
-                {"first": str(a), "last": str(b), "pages": b.number - a.number + 1}
-                for a, b in source_ranges(the_plan, i)
-            ],
-        }
-        for i, source in enumerate(index.sources)
-    ]
-    data = {
-        "schema": BATES_MAP_SCHEMA,
-        "generator": TOOL,
-        "prefix": settings["prefix"],
-        "digits": settings["digits"],
-        "first": str(the_plan.pages[0].bates),
-        "last": str(the_plan.pages[-1].bates),
-        "page_count": len(the_plan.pages),
-        "exhibits": [
-            {
-                "label": e.label,
-                "designation": e.designation,
-                "description": e.description,
-                "first": str(e.first),
-                "last": str(e.last),
-                "pages": e.page_count,
-                "dates": list(e.dates),
-                "documents": [d.id for d in e.documents],
-                "file": files.get(i),
-            }
-            for i, e in enumerate(the_plan.exhibits)
-        ],
-        "documents": docs,
-        "sources": sources,
-        "pages": [
-            {
-                "bates": str(p.bates),
-                "page": p.page,
-                "source": p.source,
-                "source_page": p.source_page,
-                "document": p.document,
-            }
-            for p in the_plan.pages
-        ],
-    }
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
 def _page_count(data: bytes) -> int:
     import pypdf
 
@@ -729,7 +658,7 @@ def _render_outputs(
     exhibit_files = (
         {i: f"exhibits/{e.first}.pdf" for i, e in enumerate(the_plan.exhibits)} if options.files != "combined" else {}
     )
-    outputs["bates_map.json"] = bates_map(index, the_plan, settings, exhibit_files)
+    outputs["bates_map.json"] = batesmap.bates_map(index, the_plan, settings, exhibit_files, TOOL)
     if options.chronology:
         from reportkit.index import export
 

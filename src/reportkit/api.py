@@ -213,7 +213,6 @@ def _build(
             known=bundle.analysed,
             sizes=bundle.sizes,
         )
-        bundle.analysed.clear()  # the pages' lines and signals: the most the main process holds, no longer needed
         index = _assemble(documents, stale, bundle, options, overrides, ocr_note, patients)
         if previous is not None:
             from reportkit.index.since import compare_since

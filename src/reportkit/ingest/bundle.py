@@ -57,8 +57,7 @@ class Bundle:
     """``sizes[i]``: page ``i + 1``'s size in points (None: not known)."""
     analysed: list[AnalysedPage | None] = field(default_factory=list)
     """``analysed[i]``: page ``i + 1``'s lines and split signals, when the reading worker worked them out
-    (None for a page read from the cache or by OCR: the analysis stage does those). Emptied once the documents
-    are built (``api``): it is the largest thing the main process holds."""
+    (None for a page read from the cache or by OCR: the analysis stage does those)."""
 
 
 def expand_inputs(inputs: Sequence[Path]) -> list[Path]:

@@ -390,9 +390,7 @@ BILEVEL_SHARE = 0.99
 
 
 def _bilevel(image: Any) -> bool:
-    if image.mode == "1":
-        return True
-    if image.mode != "L":
+    if image.mode != "L":  # pages are rendered in grey (``pdf.render_page``)
         return False
     counts: list[int] = image.histogram()
     return bool(counts[0] + counts[255] >= BILEVEL_SHARE * image.width * image.height)

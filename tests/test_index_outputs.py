@@ -424,7 +424,7 @@ def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: p
         monkeypatch.setattr(api, "_WORKER_OUTPUTS", (*api._WORKER_OUTPUTS, "index.unknown"))
         fallen_back = api._render(index, bundle.texts, pool)
         assert rendered_here[1:] == ["index.json", *api._WORKER_OUTPUTS[:3]]
-    assert list(shared) == list(here) == [*export.RENDERERS, "search.sqlite"]
+    assert list(shared) == list(here) == [*export.RENDERERS, "index.html", "search.sqlite"]
     assert shared == here
     assert fallen_back == here
 

@@ -625,7 +625,7 @@ def test_a_fax_cover_has_no_author() -> None:
 
 
 def test_each_value_has_a_confidence_and_doubtful_boundaries_are_listed_first() -> None:
-    from reportkit.index.export import _review_lines
+    from reportkit.index.export import review_lines
     from reportkit.models import RecordIndex
 
     strong = (
@@ -647,7 +647,7 @@ def test_each_value_has_a_confidence_and_doubtful_boundaries_are_listed_first() 
     assert second.confidence["boundary"] < 0.8 and second.confidence["date"] == 0.0
     assert any(w.startswith("uncertain start at page 2") for w in second.warnings)
     index = RecordIndex(sources=[], page_count=2, pages=pages, documents=docs, patients=patients)
-    review = _review_lines(index)
+    review = review_lines(index)
     assert "uncertain start at page 2" in review[0]
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportkit import models, publish
 from reportkit.errors import EncryptedError, ExitCode, IndexFileError, InputError, OutputError
-from reportkit.index import export
+from reportkit.index import export, htmlpage
 from reportkit.index.chronology import chronological, find_gaps
 from reportkit.index.load import load_index as load_index  # part of the library API
 from reportkit.index.summary import IndexSummary
@@ -71,6 +71,9 @@ class IndexOptions:
     """Replace existing outputs."""
     bates_map: Path | None = None
     """A packet's bates_map.json: index.md, .csv and .docx then cite Bates numbers (index.json is unchanged)."""
+    link_base: str | None = None
+    """Where index.html's links to the source files point: this URL or folder followed by each file's name in
+    the index (for a bundle that will move). By default, relative to the output folder."""
     ocr: str = "auto"
     """``auto``: OCR pages without a usable text layer; ``always``: OCR every page; ``never``."""
     ocr_lang: str = "eng"
@@ -291,7 +294,8 @@ def _render(index: RecordIndex, texts: Sequence[str], pool: WorkerPool | None = 
             rendered.update(outcome.value)
     missing = [name for name in export.RENDERERS if name not in rendered]
     rendered.update(export.render_some(index, missing))
-    return {name: rendered[name] for name in (*export.RENDERERS, search_db.FILE_NAME)}
+    rendered[htmlpage.FILE_NAME] = htmlpage.render(index)  # its links are put in when it is written
+    return {name: rendered[name] for name in (*export.RENDERERS, htmlpage.FILE_NAME, search_db.FILE_NAME)}
 
 
 def _settings(options: IndexOptions, overrides: Overrides | None) -> dict[str, object]:
@@ -430,7 +434,16 @@ def _index_locked(
     if bates_data is not None and options.bates_map is not None:
         if index is None:
             index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
-        outputs = {**outputs, **export.render_cited(index, bates_labels(index, bates_data, options.bates_map))}
+        lookup = bates_labels(index, bates_data, options.bates_map)
+        outputs = {**outputs, **export.render_cited(index, lookup), htmlpage.FILE_NAME: htmlpage.render(index, lookup)}
+    if htmlpage.FILE_NAME not in outputs:  # a result stored before index.html was written
+        index = index or RecordIndex.from_dict(json.loads(outputs["index.json"]))
+        outputs = {**outputs, htmlpage.FILE_NAME: htmlpage.render(index)}
+    names = [s.path for s in index.sources] if index is not None else [f.label for f in files if not f.skipped]
+    outputs = {
+        **outputs,
+        htmlpage.FILE_NAME: htmlpage.link(outputs[htmlpage.FILE_NAME], _hrefs(files, names, out_dir, options)),
+    }
     seconds = time.perf_counter() - clock
     run = export.run_record(
         {
@@ -454,6 +467,14 @@ def _index_locked(
     return IndexResult(
         summary, written, hits, seconds, debug, results.hit, notes, index_json=outputs["index.json"], built=index
     )
+
+
+def _hrefs(files: Sequence[InputFile], names: Sequence[str], out_dir: Path, options: IndexOptions) -> list[str]:
+    """Where index.html links each source file: ``--link-base`` + its name, else its path from ``out_dir``."""
+    if options.link_base:
+        return htmlpage.based(names, options.link_base)
+    paths = {f.label: f.path for f in files}
+    return htmlpage.hrefs([paths.get(name, Path(name)) for name in names], out_dir)
 
 
 def _since_texts_sha256(since: Path) -> str:

@@ -6,6 +6,7 @@ working password; 5 outputs exist (use --force) or cannot be written; 6 outputs 
 were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
 """
 
+import dataclasses
 import sys
 import time
 import traceback
@@ -154,7 +155,8 @@ def index(
         list[Path], typer.Argument(help="PDF files and/or folders (a folder: every *.pdf below it, by path).")
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for index.json, .csv, .md, .docx, search.sqlite and run.json.")
+        Path,
+        typer.Option("--out", "-o", help="Folder for index.json, .csv, .md, .docx, .html, search.sqlite and run.json."),
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace outputs that already exist.")] = False,
     password_file: Annotated[
@@ -229,6 +231,14 @@ def index(
         Path | None,
         typer.Option("--since", help="A previous index.json (or its folder): report new, changed and gone documents."),
     ] = None,
+    link_base: Annotated[
+        str | None,
+        typer.Option(
+            "--link-base",
+            help="index.html links files as LINK_BASE/their name in the index (for a bundle that will move) "
+            "[default: relative to --out].",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and parser messages.")] = False,
 ) -> None:
@@ -258,8 +268,10 @@ def index(
             ocr_timeout=ocr_timeout,
             ocr_output=ocr_output,
             since=since,
-            **({"jobs": jobs} if jobs else {}),
+            link_base=link_base,
         )
+        if jobs:
+            options = dataclasses.replace(options, jobs=jobs)
         with _Bar(enabled=not quiet and sys.stderr.isatty()) as bar:
             result = api.index_bundle(inputs, out, options, progress=bar)
         for skipped in result.skipped:

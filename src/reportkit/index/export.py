@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from reportkit import cite
 from reportkit.errors import OutputError
 from reportkit.index.chronology import chronological
-from reportkit.models import Document, RecordIndex
+from reportkit.models import Document, Finding, RecordIndex
 from reportkit.publish import replace_together
 from reportkit.understand.confidence import UNSURE_BOUNDARY
 from reportkit.understand.patients import OTHER_PATIENT
@@ -26,7 +26,8 @@ from reportkit.understand.patients import OTHER_PATIENT
 if TYPE_CHECKING:  # the DOCX writer is imported when a DOCX is written (a cached re-run writes none)
     from reportkit.index import wordml
 
-OUTPUT_NAMES = ("index.json", "index.csv", "index.md", "index.docx")
+OUTPUT_NAMES = ("index.json", "index.csv", "index.md", "index.docx", "index.html")
+"""What ``index`` writes besides search.sqlite and run.json (index.html by :mod:`reportkit.index.htmlpage`)."""
 SUMMARY_LABELS = (
     "IMPRESSION", "ASSESSMENT", "DIAGNOSES", "PROCEDURE", "RESULTS", "WORK STATUS", "RESTRICTIONS", "PLAN",
     "LETTER",
@@ -65,12 +66,16 @@ def to_json(index: RecordIndex) -> bytes:
 def summary(doc: Document, limit: int = SUMMARY_CHARS, leave_out: tuple[str, ...] = ()) -> str:
     """The document's key findings, verbatim, most telling first, cut at ``limit`` characters (without the
     labels in ``leave_out``: a draft shows a lab report's results as a table)."""
-    kept = [f for f in doc.findings if f.label not in leave_out]
-    ordered = sorted(kept, key=lambda f: (SUMMARY_LABELS.index(f.label), f.page))
-    text = " ".join(f"{f.label}: {f.text}" for f in ordered[:2])
+    text = " ".join(f"{f.label}: {f.text}" for f in key_findings(doc, leave_out))
     if not text and doc.diagnoses:
         text = "; ".join(f"{d.code or ''} {d.text}".strip() for d in doc.diagnoses[:3])
     return clip(text, limit)
+
+
+def key_findings(doc: Document, leave_out: tuple[str, ...] = ()) -> list[Finding]:
+    """The two findings :func:`summary` quotes: the most telling labels first, then by page."""
+    kept = [f for f in doc.findings if f.label not in leave_out]
+    return sorted(kept, key=lambda f: (SUMMARY_LABELS.index(f.label), f.page))[:2]
 
 
 def clip(text: str, limit: int) -> str:
@@ -186,7 +191,7 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
 
 
-def _review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
+def review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
     """A line per document warning, least certain first: documents of another patient (a misfiled record is a
     privacy problem before it is an accuracy one), then doubtful boundaries by their confidence, then the other
     warnings, documents with the least sure values first (chronological order among equals)."""
@@ -204,7 +209,7 @@ def _review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[
     return [line for *_, line in sorted(ranked, key=lambda r: r[:3])]
 
 
-def _headline(index: RecordIndex) -> str:
+def headline(index: RecordIndex) -> str:
     dups = sum(1 for d in index.documents if d.duplicate_of)
     misfiled = {d.id for d in index.misfiled()}  # another patient's record does not date this one's care
     dated = [d for d in index.documents if d.date and not d.duplicate_of and d.id not in misfiled]
@@ -219,7 +224,7 @@ def _headline(index: RecordIndex) -> str:
 
 def to_markdown(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """A readable chronology: one table row per document, then what needs review."""
-    out = ["# Record index", "", _headline(index), ""]
+    out = ["# Record index", "", headline(index), ""]
     out += [
         "## Chronology",
         "",
@@ -234,7 +239,7 @@ def to_markdown(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
         out += [f"- {g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})" for g in index.gaps]
         out.append("")
     out += _since_lines(index, bates)
-    review = _review_lines(index, bates) + list(index.warnings)
+    review = review_lines(index, bates) + list(index.warnings)
     if review:
         out += ["## For review", ""] + [f"- {_md_cell(line)}" for line in review] + [""]
     if index.skipped:
@@ -314,12 +319,12 @@ def docx_content(
         paragraphs.append(("New since the previous index", "Heading2"))
         paragraphs.append((summary_line(index.since) + ".", None))
         paragraphs += [(line, _BULLET) for line in since_items(index, bates)]
-    review = _review_lines(index, bates) + list(index.warnings) + [s.reason for s in index.skipped]
+    review = review_lines(index, bates) + list(index.warnings) + [s.reason for s in index.skipped]
     if review:
         paragraphs.append(("For review", "Heading2"))
         paragraphs += [(line, _BULLET) for line in review]
     widths = wordml.fitted_widths(headers, cells, headers.index("Key findings"))
-    return wordml.Body("Record index", _headline(index), headers, rows, paragraphs, case_header(index, case), widths)
+    return wordml.Body("Record index", headline(index), headers, rows, paragraphs, case_header(index, case), widths)
 
 
 def case_header(index: RecordIndex, case: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
@@ -329,7 +334,8 @@ def case_header(index: RecordIndex, case: Mapping[str, str] | None = None) -> li
     main = next((p for p in index.patients if p.main), None)
     name = case.get("name") or (main.name if main else None)
     dob = case.get("dob") or (main.date_of_birth if main else None)
-    dated = sorted(d.date for d in index.documents if d.date and not d.duplicate_of)
+    misfiled = {d.id for d in index.misfiled()}  # another patient's record does not date this one's care
+    dated = sorted(d.date for d in index.documents if d.date and not d.duplicate_of and d.id not in misfiled)
     out = [("Examinee", name or "not found in the records")]
     if dob:
         out.append(("Date of birth", dob))

@@ -42,6 +42,11 @@ def boundary_warnings(
     return out
 
 
+def near_miss_line(page: int, score: float, threshold: float) -> str:
+    """``--explain``'s line for the page inside a document that came nearest to starting another one."""
+    return f"page {page} came nearest to starting another document (confidence {start_only(score, threshold):.0%})"
+
+
 def start_only(score: float, threshold: float) -> float:
     return round(_logistic(score - threshold), 2)
 

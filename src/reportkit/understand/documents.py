@@ -159,7 +159,10 @@ def analyse_document(spec: DocSpec) -> Analysed:
     if where.page is not None:
         evidence["facility"] = Evidence(where.page, where.snippet, where.rule)
     explain = {
-        "boundary": [f"starts at page {first}: {'; '.join(spec.reasons)}"],
+        "boundary": [
+            f"starts at page {first}: {'; '.join(spec.reasons)}",
+            *([confidence.near_miss_line(*spec.near_miss, START_THRESHOLD)] if spec.near_miss else []),
+        ],
         "doc_type": [
             f"{kind.doc_type} by {kind.rule}" + (f" on page {kind.page}: {kind.snippet!r}" if kind.snippet else ""),
             *([f"body scores: {_scores(kind.scores)}"] if kind.scores else []),

@@ -213,9 +213,37 @@ def test_an_override_for_a_replaced_file_is_reported(tmp_path: Path, sample: Rec
     assert any(w.startswith("overrides line 2") and "not in the file with SHA-256" in w for w in index.warnings)
 
 
+def test_a_reviewer_marks_a_duplicate_and_a_document_that_is_not_one(tmp_path: Path, sample: RecordIndex) -> None:
+    copy = next(d for d in sample.documents if d.duplicate_of)
+    original = sample.document(copy.duplicate_of or "")
+    other = next(d for d in sample.documents if not d.duplicate_of and d.doc_type == "therapy")
+    single = next(d for d in sample.documents if d.page_count == 1 and d not in (copy, other))
+    overrides = tmp_path / "o.yaml"
+    overrides.write_text(
+        "documents:\n"
+        f"  - pages: {copy.first_page}-{copy.last_page}\n    duplicate_of: none\n"
+        f"  - pages: {other.first_page}-{other.last_page}\n"
+        f"    duplicate_of: {original.first_page}-{original.last_page}\n"
+        f"  - pages: {single.first_page}\n    duplicate_of: 900-901\n",
+        encoding="utf-8",
+    )
+    index = index_bundle([RECORDS], tmp_path / "out", IndexOptions(use_cache=False, overrides=overrides)).index
+    kept = _doc_at(index, copy.first_page)
+    assert kept.duplicate_of is None and kept.duplicate_similarity is None and "duplicate_of" in kept.overridden
+    assert not any("duplicate of" in w for w in kept.warnings)
+    marked = _doc_at(index, other.first_page)
+    assert marked.duplicate_of == _doc_at(index, original.first_page).id and "duplicate_of" in marked.overridden
+    assert any("as a reviewer marked it (overrides line 4)" in w for w in marked.warnings)
+    assert any(w.startswith("overrides line 6") and "900-901" in w for w in index.warnings)
+    md = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
+    assert f"duplicate of {marked.duplicate_of}" in md
+
+
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
+        ("documents:\n  - pages: 3\n    duplicate_of: D0003\n", 3, "give the pages of the document it copies"),
+        ("documents:\n  - pages: 3-4\n    duplicate_of: 3-4\n", 3, "duplicate of itself"),
         ("documents:\n  - pages: 3\n    doc_typ: imaging\n", 3, "unknown key(s) doc_typ"),
         ("documents:\n  - pages: 3\n    doc_type: xray\n", 3, "doc_type 'xray' is not one of"),
         ("documents:\n  - pages: 3\n  - pages: 5-4\n    doc_type: other\n", 2, "changes nothing"),

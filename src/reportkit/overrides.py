@@ -30,13 +30,16 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from reportkit import cite
 from reportkit.errors import InputError, yaml_problem
 from reportkit.models import DOC_TYPES, Document, Evidence, Source
 from reportkit.understand.patients import OTHER_PATIENT
 
 FIELDS = ("doc_type", "date", "date_role", "provider", "facility", "title")
 """Document fields a reviewer may set."""
-_KEYS = {"pages", "split_at", "merge", "note", "source_sha256", "patient_confirmed", *FIELDS}
+_KEYS = {"pages", "split_at", "merge", "note", "source_sha256", "patient_confirmed", "duplicate_of", *FIELDS}
+NOT_A_DUPLICATE = "none"
+"""``duplicate_of: none``: the reviewer says the document is not a copy of another."""
 _PAGES = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 _ROLE = re.compile(r"^[a-z_]{2,24}$")
 
@@ -58,6 +61,8 @@ class Override:
     patient_confirmed: bool = False
     """The reviewer confirms that this document of another patient than the bundle's main one belongs in the
     bundle (``packet`` refuses such a document otherwise)."""
+    duplicate_of: tuple[int, int] | None = None
+    """The pages of the document this one is a copy of; ``(0, 0)`` for ``none``: not a copy of any."""
 
     @property
     def where(self) -> str:
@@ -80,7 +85,7 @@ class Overrides:
 
     @property
     def fielded(self) -> list[Override]:
-        return [e for e in self.entries if e.fields or e.patient_confirmed]
+        return [e for e in self.entries if e.fields or e.patient_confirmed or e.duplicate_of]
 
 
 def _problem(path: Path, line: int, message: str) -> InputError:
@@ -157,10 +162,28 @@ def _parse_entry(path: Path, where: tuple[int, dict[str, int]], raw: Any) -> Ove
     confirmed = raw.get("patient_confirmed", False)
     if not isinstance(confirmed, bool):
         raise _problem(path, at("patient_confirmed"), "patient_confirmed must be true or false.")
-    if split_at and (fields or confirmed):
+    copy_of: tuple[int, int] | None = None
+    if "duplicate_of" in raw:
+        named = _text(raw["duplicate_of"])
+        span = _PAGES.match(str(named)) if named else None
+        if named is None or named.lower() == NOT_A_DUPLICATE:
+            copy_of = (0, 0)
+        elif span and 1 <= int(span.group(1)) <= int(span.group(2) or span.group(1)):
+            copy_of = (int(span.group(1)), int(span.group(2) or span.group(1)))
+        else:
+            raise _problem(
+                path,
+                at("duplicate_of"),
+                f"duplicate_of {named!r}: give the pages of the document it copies (e.g. 13-14), or none.",
+            )
+        if copy_of == (first, last):
+            raise _problem(path, at("duplicate_of"), "a document cannot be a duplicate of itself.")
+    if split_at and (fields or confirmed or copy_of):
         raise _problem(path, line, "a split entry cannot set fields; add an entry for each new document.")
-    if not (split_at or merge or fields or confirmed):
-        raise _problem(path, line, "the entry changes nothing: set a field, patient_confirmed, split_at or merge.")
+    if not (split_at or merge or fields or confirmed or copy_of):
+        raise _problem(
+            path, line, "the entry changes nothing: set a field, patient_confirmed, duplicate_of, split_at or merge."
+        )
     doc_type = fields.get("doc_type")
     if "doc_type" in fields and doc_type not in DOC_TYPES:
         raise _problem(path, at("doc_type"), f"doc_type {doc_type!r} is not one of: {', '.join(DOC_TYPES)}.")
@@ -179,7 +202,7 @@ def _parse_entry(path: Path, where: tuple[int, dict[str, int]], raw: Any) -> Ove
     if source and not re.fullmatch(r"[0-9a-f]{8,64}", source.lower()):
         raise _problem(path, at("source_sha256"), "source_sha256 must be at least 8 hex digits of the file's SHA-256.")
     note = _text(raw.get("note")) or ""
-    return Override(line, first, last, split_at, merge, fields, note, source.lower(), confirmed)
+    return Override(line, first, last, split_at, merge, fields, note, source.lower(), confirmed, copy_of)
 
 
 def read_overrides(path: Path) -> Overrides:
@@ -294,9 +317,36 @@ def apply_fields(
         if entry.patient_confirmed:
             warnings = [_confirmed(w, entry) if w.startswith(OTHER_PATIENT) else w for w in warnings]
             evidence["patient"] = Evidence(doc.first_page, entry.note, f"override ({entry.where})")
+        if entry.duplicate_of is not None:
+            copy = _copy_mark(entry, documents, by_span)
+            if isinstance(copy, str):
+                stale.append(copy)
+            else:
+                warnings = [w for w in warnings if "duplicate of " not in w] + copy[1]
+                changes.update(duplicate_of=copy[0], duplicate_similarity=None)
+                overridden = sorted({*overridden, "duplicate_of"})
         sure = {**doc.confidence, **dict.fromkeys(changes, 1.0)}  # what a reviewer set is certain
         out[n] = replace(doc, **changes, evidence=evidence, overridden=overridden, warnings=warnings, confidence=sure)
     return out, stale
+
+
+def _copy_mark(
+    entry: Override, documents: Sequence[Document], by_span: dict[tuple[int, int], int]
+) -> tuple[str | None, list[str]] | str:
+    """(duplicate_of, its warning) for a ``duplicate_of`` entry, or why it cannot be applied."""
+    assert entry.duplicate_of is not None
+    if entry.duplicate_of == (0, 0):
+        return None, []
+    m = by_span.get(entry.duplicate_of)
+    if m is None:
+        return (
+            f"{entry.where}: duplicate_of names pages {cite.page_range(*entry.duplicate_of)}, which are not one "
+            "document (the records may have changed); the override was not applied. Check the index and update "
+            "the overrides file."
+        )
+    original = documents[m]
+    where = cite.pages(original.first_page, original.last_page)
+    return original.id, [f"duplicate of {original.id} ({where}), as a reviewer marked it ({entry.where})"]
 
 
 def _confirmed(warning: str, entry: Override) -> str:

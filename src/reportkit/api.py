@@ -71,6 +71,9 @@ class IndexOptions:
     """Replace existing outputs."""
     bates_map: Path | None = None
     """A packet's bates_map.json: index.md, .csv and .docx then cite Bates numbers (index.json is unchanged)."""
+    names_from: Path | None = None
+    """The folder the files are named from in the index (their ``sources[].path``) [default: the folder that
+    holds every input]: to index again exactly the files an index names (``reportkit review`` does)."""
     link_base: str | None = None
     """Where index.html's links to the source files point: this URL or folder followed by each file's name in
     the index (for a bundle that will move). By default, relative to the output folder."""
@@ -394,7 +397,7 @@ def _index_locked(
     clock = time.perf_counter()
     overrides = _read_overrides(options)
     previous = load_previous(options.since) if options.since is not None else None
-    files = check_inputs(inputs)
+    files = check_inputs(inputs, options.names_from)
     results = ResultCache(_cache_root(options))
     key = None
     if results.root is not None and all(f.sha256 and not f.skipped for f in files):

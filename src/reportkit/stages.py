@@ -18,6 +18,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("packet",),  # Bates-stamped exhibits
     ("api",),  # the library API
     ("draft",),  # reports and letters
+    ("review",),  # the review page on a local server: corrections to the overrides file
     ("batch",),  # many cases
     ("cli", "__main__"),  # the command line
 )

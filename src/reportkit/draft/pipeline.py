@@ -32,6 +32,9 @@ from reportkit.publish import clean_stale, interrupted, replace_together
 
 RECORDS_DIR = "records"
 INDEX_DIR = "index"
+OVERRIDES_FILE = "overrides.yaml"
+"""A reviewer's corrections to the case's index (``reportkit review`` writes them): applied whenever the case
+is indexed."""
 DRAFTS_DIR = "drafts"
 DEFAULT_FORMATS = ("docx", "md", "html")
 
@@ -157,7 +160,8 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
             existing = None  # damaged or from another version: index again
         if existing is not None:
             known = sorted([s.sha256 for s in existing.sources] + [s.sha256 or "" for s in existing.skipped])
-            if known == shas:
+            corrected = existing.settings.get("overrides_sha256")
+            if known == shas and corrected == _overrides_sha256(case_dir):
                 return CaseIndex(existing, "reused", _skipped_warnings(existing))
         if not options.force and _hand_edited(index_dir):
             raise OutputError(
@@ -166,6 +170,8 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
                 hint="Move the index folder away to keep your corrections (then re-apply them), or use --force.",
             )
     kwargs: dict[str, object] = {"force": True, "use_cache": options.use_cache}
+    if (case_dir / OVERRIDES_FILE).is_file():
+        kwargs["overrides"] = case_dir / OVERRIDES_FILE
     if options.addendum and options.since is None and existing is not None:
         kwargs["since"] = index_dir / "index.json"  # the addendum lists what is new since this index
     if options.jobs:
@@ -179,6 +185,19 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
 
 _INDEX_STATE = ".reportkit-index.sha256"
 """SHA-256 of the index.json `draft` wrote, to tell a hand-corrected index from its own."""
+
+
+def _overrides_sha256(case_dir: Path) -> str | None:
+    """SHA-256 of the case's overrides file, None without one (as index.json's settings record it)."""
+    try:
+        return hashlib.sha256((case_dir / OVERRIDES_FILE).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def remember_index(index_dir: Path) -> None:
+    """Note index.json as reportkit's own (``review`` rebuilds the case's index, as ``draft`` does)."""
+    _remember(index_dir)
 
 
 def _remember(index_dir: Path) -> None:

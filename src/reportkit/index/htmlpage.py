@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import json
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -118,7 +119,7 @@ class _Pages:
         return out
 
 
-def _row(n: int, doc: Document, pages: _Pages, bates: BatesLookup | None) -> str:
+def _row(n: int, doc: Document, pages: _Pages, bates: BatesLookup | None, misfiled: set[str]) -> str:
     cells = chronology_cells(doc, bates)  # the same date and type wording as index.md
     reasons = review_reasons(doc)
     sure = min((r.sure for r in reasons), default=1.0)
@@ -135,7 +136,9 @@ def _row(n: int, doc: Document, pages: _Pages, bates: BatesLookup | None) -> str
     attrs = (
         f'id="{_t(doc.id)}" data-n="{n}" data-type="{_t(doc.doc_type)}" data-provider="{_t(doc.provider or "")}" '
         f'data-date="{_t(doc.date or "")}" data-review="{1 if reasons else 0}" data-rank="{rank}" '
-        f'data-sure="{sure:.2f}"'
+        f'data-sure="{sure:.2f}" data-first="{doc.first_page}" data-last="{doc.last_page}" '
+        f'data-facility="{_t(doc.facility or "")}" data-title="{_t(doc.title or "")}" '
+        f'data-dup="{_t(doc.duplicate_of or "")}" data-other="{1 if doc.id in misfiled else 0}"'
     )
     return (
         f"<tr {attrs}{' class=review' if reasons else ''}>"
@@ -225,6 +228,12 @@ def _sections(index: RecordIndex, pages: _Pages, bates: BatesLookup | None) -> l
     return out
 
 
+def _json(value: object) -> str:
+    """JSON that cannot end its script element: ``<``, ``>`` and ``&`` as \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def _csp_hash(script: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
 
@@ -235,15 +244,18 @@ def render(
     case: Mapping[str, str] | None = None,
     *,
     script: str = "",
+    data: object = None,
 ) -> bytes:
     """The page, with a marker where each source file's href goes (see :func:`link`). ``script``: more
-    script for the page (``reportkit review`` adds its editing)."""
+    script for the page, and ``data`` for it (as JSON in ``<script type="application/json" id="rk-data">``):
+    ``reportkit review`` adds its editing."""
     pages = _Pages(index, bates)
     docs = chronological(index.documents)
     code = _asset("page.js") + script
     header = "".join(f"<dt>{_t(k)}</dt><dd>{_t(v)}</dd>" for k, v in case_header(index, case))
     head_cells = "".join(f'<th scope="col"><button type="button">{h}</button></th>' for h in _HEADERS)
-    rows = "\n".join(_row(n, d, pages, bates) for n, d in enumerate(docs))
+    misfiled = {d.id for d in index.misfiled()}
+    rows = "\n".join(_row(n, d, pages, bates, misfiled) for n, d in enumerate(docs))
     policy = f"default-src 'none'; style-src 'unsafe-inline'; script-src '{_csp_hash(code)}'; connect-src 'self'"
     parts = [
         "<!DOCTYPE html>",
@@ -261,6 +273,7 @@ def render(
         rows,
         "</tbody></table>",
         *_sections(index, pages, bates),
+        *([f'<script type="application/json" id="rk-data">{_json(data)}</script>'] if data is not None else []),
         f"<script>{code}</script>",
         "</body></html>",
         "",

@@ -110,19 +110,23 @@ class InputFile:
         return self.name or self.path.as_posix()
 
 
-def check_inputs(inputs: Sequence[Path]) -> list[InputFile]:
-    """Expand folders, hash every file, and set aside what is missing, empty or not a PDF."""
+def check_inputs(inputs: Sequence[Path], names_from: Path | None = None) -> list[InputFile]:
+    """Expand folders, hash every file, and set aside what is missing, empty or not a PDF. ``names_from``:
+    the folder files are named from (see :func:`input_names`), to index again the files an index names."""
     files = expand_inputs(inputs)
-    names = input_names(inputs, files)
+    names = input_names(inputs, files, names_from)
     return [InputFile(path, *_check_file(path, name), name=name) for path, name in zip(files, names, strict=True)]
 
 
-def input_names(inputs: Sequence[Path], files: Sequence[Path]) -> list[str]:
+def input_names(inputs: Sequence[Path], files: Sequence[Path], names_from: Path | None = None) -> list[str]:
     """The name each file is recorded by: its path from the folder that holds every input (the parent of each
-    file or folder named), with forward slashes. The same files give the same names however their paths were
-    typed (relative or absolute, from any working folder); links are not followed, so names stay the user's."""
+    file or folder named; ``names_from`` when given), with forward slashes. The same files give the same names
+    however their paths were typed (relative or absolute, from any working folder); links are not followed, so
+    names stay the user's."""
     parents = [os.path.dirname(os.path.abspath(p)) for p in inputs]
     base = os.path.commonpath(parents) if parents else os.getcwd()
+    if names_from is not None:
+        base = os.path.abspath(names_from)
     return [Path(os.path.relpath(os.path.abspath(f), base)).as_posix() for f in files]
 
 

@@ -1,0 +1,223 @@
+"""``reportkit review``: the review page served on 127.0.0.1, with editing.
+
+The standard library's threading HTTP server is enough for one reviewer on one machine, and adds nothing to
+install or keep up to date. It listens on 127.0.0.1 only, on a port the system picks, and answers only under
+a random token (``http://127.0.0.1:PORT/TOKEN/``) and only to requests whose Host is that address (a page of
+another site cannot reach it through DNS rebinding). Changes come as JSON POSTs from the page itself (a form
+of another site cannot send JSON); each carries the version of the state the page was made from, and a
+change made from an out-of-date page (another tab, a hand edit of the overrides file, another run) is refused
+with a message, never applied to what the reviewer did not see.
+
+The page is index.html with an editing script; its links open the source PDFs through the server (a page
+served over http cannot open file:// links), which serves only the index's own files, and only while their
+SHA-256 is the index's. Nothing is logged: requests hold record text (the page) and the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import threading
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any
+
+from reportkit.errors import ReportkitError
+from reportkit.index import htmlpage
+from reportkit.models import DOC_TYPES
+from reportkit.review import edits
+from reportkit.review.target import Target
+
+MAX_BODY = 64 * 1024
+
+
+class Review:
+    """The state one review session serves: the target, its index as now, and the version pages carry."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.token = secrets.token_urlsafe(18)
+        self.lock = threading.Lock()
+        self.index = target.load()
+        self._checked: dict[int, tuple[float, int]] = {}
+        if self.index.settings.get("overrides_sha256") != target.overrides_sha256():
+            self.index = target.rebuild(self.index)  # the overrides file was changed by hand since
+
+    def version(self) -> str:
+        """Changes whenever the overrides file or the index does (a hand edit, another tab, another run)."""
+        digest = hashlib.sha256()
+        for path in (self.target.overrides, self.target.index_dir / "index.json"):
+            try:
+                digest.update(path.read_bytes())
+            except FileNotFoundError:
+                digest.update(b"-")
+        return digest.hexdigest()[:32]
+
+    def page(self) -> bytes:
+        script = resources.files("reportkit.review").joinpath("assets", "review.js").read_text(encoding="utf-8")
+        data = {
+            "version": self.version(),
+            "doc_types": list(DOC_TYPES),
+            "overrides": self.target.overrides.name,
+        }
+        page = htmlpage.render(self.index, script=script, data=data)
+        return htmlpage.link(page, [f"files/{i}" for i in range(len(self.index.sources))])
+
+    def source(self, n: int) -> bytes | None:
+        """Source file ``n``'s bytes while they are still the file the index read (by SHA-256)."""
+        if not 0 <= n < len(self.index.sources):
+            return None
+        try:
+            data = self.target.files(self.index)[n].read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == self.index.sources[n].sha256 else None
+
+    def edit(self, payload: Any) -> tuple[HTTPStatus, dict[str, Any]]:
+        """Apply one change from the page: to the overrides file, then the index made again."""
+        with self.lock:
+            if not isinstance(payload, dict) or payload.get("version") != self.version():
+                return HTTPStatus.CONFLICT, {
+                    "error": "This page is out of date: the index or the overrides file changed since it was "
+                    "loaded (another tab or window, or an edit by hand). Nothing was saved. Reload the page and "
+                    "make the change again."
+                }
+            try:
+                change = edits.parse_change(payload)
+                added = edits.entries(change, self.index)
+                if not added:
+                    return HTTPStatus.OK, {"version": self.version(), "saved": 0}
+                before = self._overrides_bytes()
+                edits.append(self.target.overrides, added)
+                try:
+                    self.index = self.target.rebuild(self.index)
+                except ReportkitError:
+                    self._restore(before)
+                    raise
+            except ReportkitError as exc:
+                return HTTPStatus.BAD_REQUEST, {"error": exc.message + (f" {exc.hint}" if exc.hint else "")}
+            return HTTPStatus.OK, {"version": self.version(), "saved": len(added)}
+
+    def _overrides_bytes(self) -> bytes | None:
+        try:
+            return self.target.overrides.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def _restore(self, before: bytes | None) -> None:
+        from reportkit.publish import replace_together
+
+        path = self.target.overrides
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            replace_together(path.parent, {path.name: before}, "the overrides file")
+
+
+def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "reportkit-review"
+        sys_version = ""
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # requests name the token and the page holds record text: nothing is logged
+
+        def _send(self, status: HTTPStatus, body: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.send_header("X-Frame-Options", "DENY")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, status: HTTPStatus, value: dict[str, Any]) -> None:
+            self._send(status, json.dumps(value).encode("utf-8"), "application/json")
+
+        def _route(self) -> str | None:
+            """The path under the token, or None (answered 404) for anything else or another Host."""
+            prefix = f"/{review.token}/"
+            if self.headers.get("Host") != host() or not self.path.startswith(prefix):
+                self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+                return None
+            return self.path[len(prefix) :].split("?", 1)[0]
+
+        def do_GET(self) -> None:
+            route = self._route()
+            if route is None:
+                return
+            if route == "":
+                with review.lock:
+                    page = review.page()
+                self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
+            elif route == "version":
+                self._json(HTTPStatus.OK, {"version": review.version()})
+            elif route.startswith("files/") and route[6:].isdigit():
+                data = review.source(int(route[6:]))
+                if data is None:
+                    message = b"This file changed or moved since it was indexed: index again to review it.\n"
+                    self._send(HTTPStatus.GONE, message, "text/plain; charset=utf-8")
+                else:
+                    self._send(HTTPStatus.OK, data, "application/pdf")
+            else:
+                self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+
+        def do_POST(self) -> None:
+            route = self._route()
+            if route is None:
+                return
+            origin = self.headers.get("Origin")
+            if route != "edit" or (origin is not None and origin != f"http://{host()}"):
+                self._send(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain")
+                return
+            if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+                self._json(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, {"error": "changes are sent as JSON"})
+                return
+            try:
+                size = int(self.headers.get("Content-Length", "0"))
+            except ValueError:
+                size = -1
+            if not 0 < size <= MAX_BODY:
+                self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "a change is at most 64 KB"})
+                return
+            try:
+                payload = json.loads(self.rfile.read(size))
+            except ValueError:
+                self._json(HTTPStatus.BAD_REQUEST, {"error": "not JSON"})
+                return
+            status, answer = review.edit(payload)
+            self._json(status, answer)
+
+    return Handler
+
+
+class Server:
+    """The review server, listening on 127.0.0.1 (``port`` 0: one the system picks)."""
+
+    def __init__(self, review: Review, port: int = 0) -> None:
+        self.review = review
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(review, lambda: self.host))
+        self.httpd.daemon_threads = True
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.httpd.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}/{self.review.token}/"
+
+    def serve(self) -> None:
+        """Until :meth:`stop` (or Ctrl-C in the caller)."""
+        try:
+            self.httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self.httpd.server_close()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()

@@ -1,0 +1,124 @@
+"""What ``reportkit review`` works on: an index, the files it names, and the overrides file its corrections go to.
+
+A case folder (``case.yaml``, ``records/``) means its ``index/`` and ``overrides.yaml``; an index folder or its
+index.json means that index, with ``overrides.yaml`` beside index.json unless ``--overrides`` names another.
+The index is made again from the same files, named the same way, with the same settings: so the files must
+be found where their names say (``records/a.pdf`` from the folder the index was made from).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reportkit.api import IndexOptions, index_bundle, load_index
+from reportkit.draft.case import CASE_FILE
+from reportkit.draft.pipeline import INDEX_DIR, OVERRIDES_FILE, RECORDS_DIR, remember_index
+from reportkit.errors import InputError, UsageError
+from reportkit.models import RecordIndex
+
+
+@dataclass(frozen=True)
+class Target:
+    index_dir: Path
+    base: Path
+    """The folder the index's files are named from (``sources[].path`` is relative to it)."""
+    overrides: Path
+    case_dir: Path | None = None
+    jobs: int | None = None
+
+    def load(self) -> RecordIndex:
+        return load_index(self.index_dir)
+
+    def files(self, index: RecordIndex) -> list[Path]:
+        """Each source file of ``index``, in its order."""
+        return [self.base / s.path for s in index.sources]
+
+    def overrides_sha256(self) -> str | None:
+        try:
+            return hashlib.sha256(self.overrides.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return None
+
+    def rebuild(self, index: RecordIndex) -> RecordIndex:
+        """Index the same files again with the same settings and the overrides file as it is now (the text
+        cache spares reading the pages again)."""
+        settings = index.settings
+        options = IndexOptions(
+            force=True,
+            overrides=self.overrides if self.overrides.is_file() else None,
+            names_from=self.base,
+            gap_days=int(settings.get("gap_days", 30)),
+            duplicate_threshold=float(settings.get("duplicate_threshold", IndexOptions.duplicate_threshold)),
+            ocr=str(settings.get("ocr", "auto")),
+            ocr_lang=str(settings.get("ocr_lang", "eng")),
+            ocr_dpi=int(settings.get("ocr_dpi", 300)),
+        )
+        if self.jobs:
+            options = replace(options, jobs=self.jobs)
+        inputs = self.files(index) + [self.base / s.path for s in index.skipped]
+        built = index_bundle(inputs, self.index_dir, options).index
+        if self.case_dir is not None:
+            remember_index(self.index_dir)  # `draft` reuses it as its own
+        return built
+
+
+def open_target(path: Path, overrides: Path | None = None, names_from: Path | None = None) -> Target:
+    """The index to review at ``path`` (a case folder, an index folder or an index.json)."""
+    case_dir = None
+    if path.is_file() and path.suffix == ".json":
+        index_dir = path.parent
+    elif path.is_dir() and not (path / "index.json").is_file() and ((path / CASE_FILE).is_file() or
+                                                                    (path / RECORDS_DIR).is_dir()):  # fmt: skip
+        case_dir, index_dir = path, path / INDEX_DIR
+        if not (index_dir / "index.json").is_file():
+            raise InputError(
+                f"{path}: the case has no index yet.",
+                hint=f"Run `reportkit draft {path}` or `reportkit index {path / RECORDS_DIR} --out {index_dir}` first.",
+            )
+    elif path.is_dir() and (path / "index.json").is_file():
+        index_dir = path
+    else:
+        raise InputError(
+            f"{path}: neither a case folder (case.yaml, records/) nor an index (index.json).",
+            hint="Name a case folder, the folder `reportkit index --out` wrote, or its index.json.",
+        )
+    index = load_index(index_dir)
+    if index.since:
+        raise UsageError(
+            f"{index_dir}: this index was made with --since (ids kept from a previous index); review cannot "
+            "make it again the same way.",
+            hint="Index without --since to review it, then use --since for the next delivery of records.",
+        )
+    if case_dir is not None:
+        base = case_dir
+    elif names_from is not None:
+        base = names_from
+    else:
+        base = _find_base(index_dir, index)
+    missing = [s.path for s in index.sources if not (base / s.path).is_file()]
+    if missing:
+        raise InputError(
+            f"{index_dir}: {len(missing)} of the index's files are not found from {base} (the first: {missing[0]}).",
+            hint="Give --records-base FOLDER: the folder the index's file names start from.",
+        )
+    place = overrides or (case_dir / OVERRIDES_FILE if case_dir else index_dir / OVERRIDES_FILE)
+    target = Target(index_dir, base, place, case_dir)
+    wanted = index.settings.get("overrides_sha256")
+    if wanted and target.overrides_sha256() is None:
+        raise UsageError(
+            f"{index_dir}: this index was made with an overrides file (SHA-256 {str(wanted)[:12]}…), and {place} "
+            "does not exist.",
+            hint="Name that file with --overrides FILE.",
+        )
+    return target
+
+
+def _find_base(index_dir: Path, index: RecordIndex) -> Path:
+    """The folder the index's file names start from: the index folder's parent (``reportkit index
+    case/records --out case/index``), or the working folder."""
+    for base in (index_dir.parent, Path.cwd(), index_dir.parent.parent):
+        if all((base / s.path).is_file() for s in index.sources):
+            return base
+    return index_dir.parent

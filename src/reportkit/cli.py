@@ -840,7 +840,8 @@ def review(
 ) -> None:
     """Review the index in your browser: a local page (127.0.0.1 only) where corrections go to the overrides file."""
     with _reporting(debug):
-        from reportkit.review import Review, Server, open_target
+        from reportkit.review.server import Review, Server
+        from reportkit.review.target import open_target
 
         chosen = open_target(target, overrides, records_base)
         if jobs:

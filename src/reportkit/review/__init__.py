@@ -1,6 +1,5 @@
-"""``reportkit review``: the review page on a local server, where corrections go to the overrides file."""
+"""``reportkit review``: the review page on a local server, where corrections go to the overrides file.
 
-from reportkit.review.server import Review, Server
-from reportkit.review.target import Target, open_target
-
-__all__ = ["Review", "Server", "Target", "open_target"]
+:mod:`reportkit.review.target` finds the index, its files and its overrides file; :mod:`.edits` turns a change
+into overrides entries; :mod:`.server` serves the page and takes the changes.
+"""

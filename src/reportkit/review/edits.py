@@ -112,7 +112,7 @@ def entries(change: Change, index: RecordIndex) -> list[Entry]:
     pages = cite.page_range(doc.first_page, doc.last_page)
     sha = index.sources[doc.source].sha256[:16]
     out: list[Entry] = []
-    changed = {k: v for k, v in change.fields.items() if v != getattr(doc, k)}
+    changed = {k: change.fields[k] for k in EDITABLE if k in change.fields and change.fields[k] != getattr(doc, k)}
     if changed:
         said = "; ".join(f"{k} {_shown(getattr(doc, k))} -> {_shown(v)}" for k, v in changed.items())
         out.append(Entry(f"{name} {said}", pages, {k: _quote(v) for k, v in changed.items()}, sha))

@@ -28,7 +28,7 @@ from typing import Any
 from reportkit.errors import ReportkitError
 from reportkit.index import htmlpage
 from reportkit.models import DOC_TYPES
-from reportkit.review import edits
+from reportkit.review.edits import append, entries, parse_change
 from reportkit.review.target import Target
 
 MAX_BODY = 64 * 1024
@@ -86,12 +86,12 @@ class Review:
                     "make the change again."
                 }
             try:
-                change = edits.parse_change(payload)
-                added = edits.entries(change, self.index)
+                change = parse_change(payload)
+                added = entries(change, self.index)
                 if not added:
                     return HTTPStatus.OK, {"version": self.version(), "saved": 0}
                 before = self._overrides_bytes()
-                edits.append(self.target.overrides, added)
+                append(self.target.overrides, added)
                 try:
                     self.index = self.target.rebuild(self.index)
                 except ReportkitError:

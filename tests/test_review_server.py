@@ -1,0 +1,282 @@
+"""``reportkit review`` (issue 18): the review page on 127.0.0.1, its edits in the overrides file and in the
+index made again; in a real headless Chromium where the page itself is tested."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import browser
+from conftest import SAMPLE_CASE
+from reportkit import IndexOptions, index_bundle
+from reportkit.cli import app
+from reportkit.index.load import load_index
+from reportkit.review import edits
+from reportkit.review.server import Review, Server
+from reportkit.review.target import open_target
+
+
+def _case(root: Path) -> Path:
+    case = root / "case"
+    shutil.copytree(SAMPLE_CASE / "records", case / "records")
+    shutil.copy(SAMPLE_CASE / "case.yaml", case / "case.yaml")
+    index_bundle([case / "records"], case / "index", IndexOptions(ocr="never", cache_dir=root / "cache"))
+    return case
+
+
+class Running:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.thread = threading.Thread(target=server.serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def request(
+        self, route: str, body: object = None, headers: dict[str, str] | None = None, *, raw: bytes | None = None
+    ) -> tuple[int, bytes]:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.url + route, data=data, headers=headers or {})
+        if data is not None and "Content-Type" not in (headers or {}):
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=60) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read()
+
+    def version(self) -> str:
+        return str(json.loads(self.request("version")[1])["version"])
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.thread.join(10)
+
+
+@pytest.fixture
+def running(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, Running]]:
+    case = _case(tmp_path)
+    monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    server = Running(Server(Review(open_target(case))))
+    yield case, server
+    server.stop()
+
+
+def _doc(case: Path, first_page: int) -> dict[str, Any]:
+    data = json.loads((case / "index" / "index.json").read_text(encoding="utf-8"))
+    return next(d for d in data["documents"] if d["first_page"] == first_page)
+
+
+def _change(doc: dict[str, Any], version: str, **what: Any) -> dict[str, Any]:
+    return {"version": version, "doc": doc["id"], "first": doc["first_page"], "last": doc["last_page"], **what}
+
+
+def test_the_server_answers_only_under_its_token_from_this_host_and_serves_only_the_indexs_files(
+    running: tuple[Path, Running],
+) -> None:
+    case, srv = running
+    host = srv.server.host
+    assert srv.url.startswith("http://127.0.0.1:") and len(srv.server.review.token) >= 20
+    status, page = srv.request("")
+    assert status == 200 and b'id="chronology"' in page and b'href="files/0#page=' in page
+    assert urllib.request.urlopen(f"http://{host}/{srv.server.review.token}/").status == 200
+    for url in (f"http://{host}/", f"http://{host}/wrong-token/", f"http://{host}/{srv.server.review.token[:-1]}/"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url)
+        assert refused.value.code == 404
+    # another Host (a page of another site rebinding its name to 127.0.0.1) is not answered
+    assert srv.request("", headers={"Host": "evil.example"})[0] == 404
+    # a change must come as JSON from the page's own origin
+    doc = _doc(case, 12)
+    change = _change(doc, srv.version(), fields={"provider": "X"})
+    assert srv.request("edit", change, {"Origin": "http://evil.example"})[0] == 403
+    form = json.dumps(change).encode()
+    assert srv.request("edit", raw=form, headers={"Content-Type": "text/plain"})[0] == 415
+    assert not (case / "overrides.yaml").exists()
+    # the index's own files, byte for byte; nothing else; not once changed
+    first = sorted((case / "records").glob("*.pdf"))[0]
+    assert srv.request("files/0") == (200, first.read_bytes())
+    assert srv.request("files/99")[0] == 410 and srv.request("files/../case.yaml")[0] == 404
+    first.write_bytes(first.read_bytes() + b"\n%changed\n")
+    assert srv.request("files/0")[0] == 410
+
+
+def test_each_change_is_an_entry_with_its_comment_and_the_index_is_made_again(running: tuple[Path, Running]) -> None:
+    case, srv = running
+    index = load_index(case / "index")
+    copy = next(d for d in index.documents if d.duplicate_of)
+    long = next(d for d in index.documents if d.page_count >= 3 and not d.duplicate_of)
+    pair = sorted((d for d in index.documents if d.doc_type == "therapy"), key=lambda d: d.first_page)[:2]
+    for page, what in (  # each against the index as the previous change left it (a split renumbers ids)
+        (12, {"fields": {"provider": 'Arjun Mehta, MD: "reads" #1', "date": "2024-02-05"}}),
+        (copy.first_page, {"duplicate_of": "none"}),
+        (long.first_page, {"split_at": long.first_page + 1}),
+        (pair[0].first_page, {"merge_next": True}),
+    ):
+        status, body = srv.request("edit", _change(_doc(case, page), srv.version(), **what))
+        assert status == 200 and json.loads(body)["saved"] == 1, body
+    text = (case / "overrides.yaml").read_text(encoding="utf-8")
+    assert text.count("# review: ") == 4 and text.count("  - pages: ") == 4
+    assert "# review: D0010 (p. 12) date 2024-02-06 -> 2024-02-05; provider Arjun Mehta, MD -> Arjun" in text
+    rebuilt = load_index(case / "index")
+    fixed = next(d for d in rebuilt.documents if d.first_page == 12)
+    assert fixed.provider == 'Arjun Mehta, MD: "reads" #1' and fixed.date == "2024-02-05"
+    assert fixed.overridden == ["date", "provider"] and rebuilt.settings["overrides_sha256"]
+    assert next(d for d in rebuilt.documents if d.first_page == copy.first_page).duplicate_of is None
+    spans = {(d.first_page, d.last_page) for d in rebuilt.documents}
+    assert (long.first_page, long.first_page) in spans and (long.first_page + 1, long.last_page) in spans
+    assert (pair[0].first_page, pair[1].last_page) in spans
+    assert rebuilt.warnings == [w for w in rebuilt.warnings if not w.startswith("overrides line")]  # all applied
+    # the case's draft takes the reviewed index as its own, corrections and all
+    from reportkit.draft.pipeline import case_index
+
+    assert case_index(case).how == "reused"
+
+
+def test_a_change_from_an_out_of_date_page_is_refused_and_changes_nothing(running: tuple[Path, Running]) -> None:
+    case, srv = running
+    seen = srv.version()  # two tabs open on the same state
+    doc = _doc(case, 12)
+    assert srv.request("edit", _change(doc, seen, fields={"provider": "First Tab, MD"}))[0] == 200
+    before = (case / "overrides.yaml").read_bytes()
+    status, body = srv.request("edit", _change(doc, seen, fields={"provider": "Second Tab, MD"}))
+    assert (
+        status == 409
+        and "out of date" in json.loads(body)["error"]
+        and "Nothing was saved" in json.loads(body)["error"]
+    )
+    assert (case / "overrides.yaml").read_bytes() == before
+    # a hand edit of the overrides file also makes every open page out of date
+    now = srv.version()
+    (case / "overrides.yaml").write_text(before.decode() + "# a note by hand\n", encoding="utf-8")
+    assert srv.version() != now
+
+
+@pytest.mark.parametrize(
+    ("what", "words"),
+    [
+        ({"fields": {"doc_type": "xray"}}, "type 'xray' is not one of"),
+        ({"fields": {"date": "14/03/2024"}}, "YYYY-MM-DD"),
+        ({"fields": {"patient": "P9"}}, "only doc_type, date, provider, facility, title can be changed"),
+        ({"split_at": 1}, "a split must be at a page after"),
+        ({"duplicate_of": "D9999"}, "is not another document"),
+    ],
+)
+def test_a_change_that_cannot_be_made_says_why_and_writes_nothing(
+    running: tuple[Path, Running], what: dict[str, Any], words: str
+) -> None:
+    case, srv = running
+    status, body = srv.request("edit", _change(_doc(case, 12), srv.version(), **what))
+    assert status == 400 and words in json.loads(body)["error"]
+    assert not (case / "overrides.yaml").exists()
+
+
+def test_entries_follow_a_hand_written_file_and_keep_its_comments(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    index = load_index(case / "index")
+    doc = next(d for d in index.documents if d.first_page == 12)
+    path = case / "overrides.yaml"
+    path.write_text("# my notes\ndocuments:\n- pages: 1-2   # zero-indented list\n  doc_type: progress_note\n")
+    change = edits.parse_change({"doc": doc.id, "first": 12, "last": 12, "fields": {"facility": "St. B"}})
+    edits.append(path, edits.entries(change, index))
+    text = path.read_text()
+    assert text.startswith("# my notes\ndocuments:\n- pages: 1-2   # zero-indented list\n")
+    assert '- pages: 12\n  facility: "St. B"\n' in text
+    flow = case / "flow.yaml"
+    flow.write_text("documents: [{pages: 3, doc_type: other}]\n")
+    with pytest.raises(edits.InputError, match="not written one '- pages:' entry per line"):
+        edits.append(flow, edits.entries(change, index))
+    assert flow.read_text() == "documents: [{pages: 3, doc_type: other}]\n"
+
+
+def test_review_command_errors_name_the_problem_and_exit_codes(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["review", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 3 and "neither a case folder" in missing.output
+    case = tmp_path / "c"
+    (case / "records").mkdir(parents=True)
+    empty = runner.invoke(app, ["review", str(case)])
+    assert empty.exit_code == 3 and "the case has no index yet" in empty.output and "reportkit draft" in empty.output
+    made = _case(tmp_path / "m")
+    (made / "overrides.yaml").write_text("documents:\n  - pages: 12\n    doc_type: imaging\n")
+    index_bundle([made / "records"], made / "index", IndexOptions(force=True, overrides=made / "overrides.yaml"))
+    moved = runner.invoke(app, ["review", str(made / "index"), "--overrides", str(tmp_path / "none.yaml")])
+    assert moved.exit_code == 2 and "made with an overrides file" in moved.output
+
+
+def test_an_index_folder_is_reviewed_with_the_files_named_from_where_it_was_made(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    target = open_target(case / "index" / "index.json")
+    assert target.case_dir is None and target.base == case and target.overrides == case / "index" / "overrides.yaml"
+    review = Review(target)
+    doc = next(d for d in review.index.documents if d.first_page == 12)
+    status, _ = review.edit({"version": review.version(), "doc": doc.id, "first": 12, "last": 12,
+                             "fields": {"doc_type": "consultation"}})  # fmt: skip
+    assert status == 200
+    again = load_index(case / "index")
+    assert [s.path for s in again.sources] == [s.path for s in load_index(case / "index").sources]
+    assert all(s.path.startswith("records/") for s in again.sources)
+    assert next(d for d in again.documents if d.first_page == 12).doc_type == "consultation"
+
+
+# -- in a real browser -----------------------------------------------------------------------------------------
+
+
+def _wait_reload(b: browser.Browser, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(e.get("method") == "Page.loadEventFired" for e in b.events):
+        try:
+            b.events.append(b._read(min(deadline, time.monotonic() + 1)))
+        except browser.BrowserError:
+            if time.monotonic() > deadline:
+                raise
+
+
+def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_index(
+    running: tuple[Path, Running], tmp_path: Path
+) -> None:
+    executable = browser.find()
+    if executable is None:
+        pytest.skip("Chromium is not installed (sudo apt-get install chromium)")
+    case, srv = running
+    with browser.Browser(executable) as b:
+        b.open(srv.url)
+        assert b.console_errors() == []
+        b.js("document.querySelector('#D0010 .rk-open').click()")
+        assert b.js("document.getElementById('rk-type').value") == "imaging"
+        b.js("(s => { s.value = 'consultation'; })(document.getElementById('rk-type'))")
+        b.events.clear()
+        b.js("document.getElementById('rk-save').click()")
+        _wait_reload(b)
+        assert b.js("document.getElementById('D0010').dataset.type") == "consultation"
+        assert "reviewer set: doc_type" in b.js("document.getElementById('D0010').cells[2].textContent")
+        # the same change again from a page that no longer shows the state: refused, said, nothing written
+        before = (case / "overrides.yaml").read_bytes()
+        (case / "overrides.yaml").write_bytes(before + b"# by hand\n")
+        b.js("document.querySelector('#D0010 .rk-open').click()")
+        b.js("document.getElementById('rk-provider').value = 'Someone Else, MD'")
+        b.js("document.getElementById('rk-save').click()")
+        deadline = time.monotonic() + 20
+        while "out of date" not in (b.js("document.getElementById('rk-message').textContent") or ""):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert b.js("document.getElementById('rk-stale').hidden") is False
+        shot = b.screenshot(tmp_path / "review-stale.png")
+        if os.environ.get("REPORTKIT_SCREENSHOTS"):
+            shutil.copy(shot, Path(os.environ["REPORTKIT_SCREENSHOTS"]) / "review-stale.png")
+    text = (case / "overrides.yaml").read_text(encoding="utf-8")
+    assert "# review: D0010 (p. 12) doc_type imaging -> consultation" in text and "Someone Else" not in text
+    assert _doc(case, 12)["doc_type"] == "consultation" and _doc(case, 12)["overridden"] == ["doc_type"]

@@ -115,6 +115,13 @@ def test_the_page_holds_the_chronology_and_its_sections_with_links_to_each_cited
     for doc in data["documents"]:
         source, at = where[doc["first_page"]]
         assert f"{sources[source]['path'].split('/')[-1]}#page={at}" in page.read_text(encoding="utf-8")
+    html_text = page.read_text(encoding="utf-8")
+    for section in ("review", "gaps", "duplicates", "other-patient"):  # each names its documents by a link to the row
+        body = html_text.split(f'id="{section}"', 1)[1].split("</ul>", 1)[0]
+        linked = body.count('<li><a href="#D')
+        assert linked == (sum(len(d["warnings"]) for d in data["documents"]) if section == "review" else
+                          body.count("<li>") if section != "gaps" else 0), section  # fmt: skip
+        assert '<a href="#D' in body, section
     text = "".join(parsed.text)
     assert "Records dated2024-02-06 to 2024-10-30" in text  # not to the other patient's lab of 2024-10-31
     assert os.stat(page).st_mode & 0o777 == os.stat(case / "out" / "index.md").st_mode & 0o777 == 0o600

@@ -203,6 +203,8 @@ def test_index_cites_bates_numbers_from_a_bates_map(sample_packet: Path, tmp_pat
     table = docx.Document(str(tmp_path / "ix" / "index.docx")).tables[0]
     assert table.rows[0].cells[-1].text == "Bates"
     assert "SMITH0000012" in [r.cells[-1].text for r in table.rows]
+    page = (tmp_path / "ix" / "index.html").read_text(encoding="utf-8")  # the Bates number beside each page link
+    assert '#page=1">pp. 1</a>–<a href=' in page and '<span class="bates">SMITH0000001-SMITH0000002</span>' in page
     # the packet's own chronology says the same, naming the files by exhibit and Bates range (not by name)
     packet_md = (sample_packet / "chronology" / "index.md").read_text()
     assert packet_md.split("## Files")[0] == md.split("## Files")[0]

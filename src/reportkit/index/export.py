@@ -191,22 +191,27 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
 
 
-def review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
-    """A line per document warning, least certain first: documents of another patient (a misfiled record is a
-    privacy problem before it is an accuracy one), then doubtful boundaries by their confidence, then the other
-    warnings, documents with the least sure values first (chronological order among equals)."""
-    ranked: list[tuple[int, float, int, str]] = []
+def review_items(index: RecordIndex) -> list[tuple[Document, str]]:
+    """Each document warning with its document, least certain first: documents of another patient (a
+    misfiled record is a privacy problem before it is an accuracy one), then doubtful boundaries by their
+    confidence, then the other warnings, documents with the least sure values first (chronological order
+    among equals)."""
+    ranked: list[tuple[int, float, int, int, Document, str]] = []
     for n, doc in enumerate(chronological(index.documents)):
         lowest = min(doc.confidence.values(), default=1.0)
-        for warning in doc.warnings:
-            line = f"{doc.id} ({cite_cell(doc, bates)}): {warning}"
+        for k, warning in enumerate(doc.warnings):
             if warning.startswith(OTHER_PATIENT):
-                ranked.append((0, 0.0, n, line))
+                ranked.append((0, 0.0, n, k, doc, warning))
             elif warning.startswith(UNSURE_BOUNDARY + " "):
-                ranked.append((1, doc.confidence.get("boundary", 1.0), n, line))
+                ranked.append((1, doc.confidence.get("boundary", 1.0), n, k, doc, warning))
             else:
-                ranked.append((2, lowest, n, line))
-    return [line for *_, line in sorted(ranked, key=lambda r: r[:3])]
+                ranked.append((2, lowest, n, k, doc, warning))
+    return [(doc, warning) for *_, doc, warning in sorted(ranked, key=lambda r: r[:4])]
+
+
+def review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
+    """A line per document warning (see :func:`review_items`): ``D0012 (pp. 4–6): warning``."""
+    return [f"{doc.id} ({cite_cell(doc, bates)}): {warning}" for doc, warning in review_items(index)]
 
 
 def headline(index: RecordIndex) -> str:

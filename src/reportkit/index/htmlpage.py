@@ -35,7 +35,7 @@ from reportkit.index.export import (
     chronology_cells,
     headline,
     key_findings,
-    review_lines,
+    review_items,
     since_items,
     summary,
 )
@@ -202,7 +202,12 @@ def _sections(index: RecordIndex, pages: _Pages, bates: BatesLookup | None) -> l
             dups.append(f"{ref(d)} repeats {other}{'' if alike >= 1.0 else f', {alike:.0%} alike'}")
     missing = [f"{ref(d)}: page(s) {_t(', '.join(map(str, d.missing_pages)))} of its numbering"
                for d in docs if d.missing_pages]  # fmt: skip
-    gaps = [_t(f"{g.days} days from {g.start} ({g.after}) to {g.end} ({g.before})") for g in index.gaps]
+
+    def named(doc_id: str) -> str:
+        return f'<a href="#{_t(doc_id)}">{_t(doc_id)}</a>' if doc_id in by_id else _t(doc_id)
+
+    gaps = [f"{g.days} days from {_t(g.start)} ({named(g.after)}) to {_t(g.end)} ({named(g.before)})"
+            for g in index.gaps]  # fmt: skip
     names = {p.id: p.name for p in index.patients}
     others = [f"{ref(d)}: {_t(d.patient or '')} {_t(names.get(d.patient or '') or '')}".rstrip()
               for d in index.misfiled()]  # fmt: skip
@@ -212,8 +217,8 @@ def _sections(index: RecordIndex, pages: _Pages, bates: BatesLookup | None) -> l
     out += _section("Documents of another patient", others, "other-patient")
     if index.since:
         out += _section("New since the previous index", [_t(x) for x in since_items(index, bates)], "since")
-    review = review_lines(index, bates) + list(index.warnings)
-    out += _section("For review", [_t(x) for x in review], "review")
+    review = [f"{ref(doc)}: {_t(warning)}" for doc, warning in review_items(index)]
+    out += _section("For review", review + [_t(w) for w in index.warnings], "review")
     out += _section("Files not indexed", [_t(s.reason) for s in index.skipped], "skipped")
     files = "".join(
         f'<tr><td><a href="\x00{i}\x00">{_t(s.path)}</a></td><td>{s.page_count}</td>'

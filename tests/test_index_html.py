@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from reportlab.lib.pagesizes import A4, letter
-from reportlab.pdfgen import canvas
+from reportlab.lib.pagesizes import A4
 
 import browser
+import textpdf
 from conftest import SAMPLE_CASE
 from reportkit import IndexOptions, index_bundle
 from reportkit.index import htmlpage
@@ -26,39 +26,24 @@ HANDLER = '<img src=x onerror="window.__injected = 2">'
 
 def _extra(path: Path) -> None:
     """A note whose assessment carries markup, and a misfiled lab report of another patient."""
-    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=True)
-
-    def page(lines: list[str], size: tuple[float, float] = letter) -> None:
-        pdf.setPageSize(size)
-        y = size[1] - 60
-        for line in lines:
-            pdf.drawString(50, y, line)
-            y -= 16
-        pdf.showPage()
-
-    page(
-        [
-            "LAKESHORE ORTHOPEDIC & SPINE",
-            "PROGRESS NOTE",
-            "Patient: Daniel R. Okafor DOB: 09/23/1981",
-            "Date of Service: 10/30/2024",
-            "Provider: Helen Castellano, MD",
-            f"ASSESSMENT: Lumbar radiculopathy {INJECTED} improving {HANDLER} & stable.",
-            "PLAN: home exercise program.",
-        ]
-    )
-    page(
-        [
-            "REGIONAL LABORATORY",
-            "LABORATORY REPORT",
-            "Patient: POE, MARK DOB: 12/03/1975",
-            "Collected: 10/31/2024",
-            "WBC 7.1 x10^3/uL Final",
-            "Reviewed by: Ann Lee, MD",
-        ],
-        A4,
-    )
-    pdf.save()
+    note = [
+        "LAKESHORE ORTHOPEDIC & SPINE",
+        "PROGRESS NOTE",
+        "Patient: Daniel R. Okafor DOB: 09/23/1981",
+        "Date of Service: 10/30/2024",
+        "Provider: Helen Castellano, MD",
+        f"ASSESSMENT: Lumbar radiculopathy {INJECTED} improving {HANDLER} & stable.",
+        "PLAN: home exercise program.",
+    ]
+    lab = [
+        "REGIONAL LABORATORY",
+        "LABORATORY REPORT",
+        "Patient: POE, MARK DOB: 12/03/1975",
+        "Collected: 10/31/2024",
+        "WBC 7.1 x10^3/uL Final",
+        "Reviewed by: Ann Lee, MD",
+    ]
+    textpdf.write(path, [note, (lab, A4)])
 
 
 @pytest.fixture(scope="module")

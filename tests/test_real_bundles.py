@@ -17,6 +17,7 @@ import pytest
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen import canvas
 
+import textpdf
 from reportkit.models import Page, Source
 from reportkit.understand.documents import build_documents
 from reportkit.understand.patients import compare, names_match, read_mark
@@ -409,41 +410,32 @@ def test_a_record_of_another_patient_is_never_a_copy() -> None:
 def _bundle(path: Path) -> None:
     """Three patients' records in one file: a two-page chart excerpt of the main patient, a misfiled lab
     report of another patient on A4, the main patient's letter."""
-    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=True)
-
-    def page(lines: Sequence[str], size: tuple[float, float] = letter) -> None:
-        pdf.setPageSize(size)
-        y = size[1] - 60
-        for line in lines:
-            pdf.drawString(50, y, line)
-            y -= 16
-        pdf.showPage()
-
     band = "Okafor, Daniel R. | DOB: 09/23/1981 | MRN: LOS-77120 {t}"
-    page([band.format(t="EMERGENCY DEPARTMENT NOTE"), "Date of Service: 03/01/2024", "CHIEF COMPLAINT: back pain."])
-    page([band.format(t="EMERGENCY DEPARTMENT NOTE"), "Assessment: lumbar strain.", "Page 2"])
-    page(
+    lab = [
+        "REGIONAL LABORATORY",
+        "LABORATORY REPORT",
+        "Patient: POE, MARK DOB: 12/03/1975",
+        "Collected: 03/02/2024",
+        "WBC 7.1 x10^3/uL Final",
+        "Reviewed by: Ann Lee, MD",
+    ]
+    letter_page = [
+        "LAKESHORE ORTHOPEDIC",
+        "Patient: Daniel R. Okafor DOB: 09/23/1981",
+        "Dear Adjuster,",
+        "I saw Mr. Okafor on 03/05/2024 for low back pain.",
+        "Sincerely,",
+        "Helen Castellano, MD",
+    ]
+    textpdf.write(
+        path,
         [
-            "REGIONAL LABORATORY",
-            "LABORATORY REPORT",
-            "Patient: POE, MARK DOB: 12/03/1975",
-            "Collected: 03/02/2024",
-            "WBC 7.1 x10^3/uL Final",
-            "Reviewed by: Ann Lee, MD",
+            [band.format(t="EMERGENCY DEPARTMENT NOTE"), "Date of Service: 03/01/2024", "CHIEF COMPLAINT: back pain."],
+            [band.format(t="EMERGENCY DEPARTMENT NOTE"), "Assessment: lumbar strain.", "Page 2"],
+            (lab, A4),
+            letter_page,
         ],
-        A4,
     )
-    page(
-        [
-            "LAKESHORE ORTHOPEDIC",
-            "Patient: Daniel R. Okafor DOB: 09/23/1981",
-            "Dear Adjuster,",
-            "I saw Mr. Okafor on 03/05/2024 for low back pain.",
-            "Sincerely,",
-            "Helen Castellano, MD",
-        ]
-    )
-    pdf.save()
 
 
 def test_a_bundle_of_several_patients_is_indexed_with_its_patients(tmp_path: Path) -> None:

@@ -280,3 +280,24 @@ def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_ind
     text = (case / "overrides.yaml").read_text(encoding="utf-8")
     assert "# review: D0010 (p. 12) doc_type imaging -> consultation" in text and "Someone Else" not in text
     assert _doc(case, 12)["doc_type"] == "consultation" and _doc(case, 12)["overridden"] == ["doc_type"]
+
+
+def test_a_document_of_another_patient_is_confirmed_from_the_page(tmp_path: Path) -> None:
+    import textpdf
+
+    case = _case(tmp_path)
+    textpdf.write(
+        case / "records" / "99-misfiled.pdf",
+        [["REGIONAL LABORATORY", "LABORATORY REPORT", "Patient: POE, MARK DOB: 12/03/1975", "Collected: 10/31/2024",
+          "WBC 7.1 x10^3/uL Final", "Reviewed by: Ann Lee, MD"]],
+    )  # fmt: skip
+    index_bundle([case / "records"], case / "index", IndexOptions(ocr="never", force=True))
+    review = Review(open_target(case))
+    (misfiled,) = review.index.misfiled()
+    status, _ = review.edit({"version": review.version(), "doc": misfiled.id, "first": misfiled.first_page,
+                             "last": misfiled.last_page, "confirm_patient": True})  # fmt: skip
+    assert status == 200
+    assert "patient_confirmed: true" in (case / "overrides.yaml").read_text(encoding="utf-8")
+    again = load_index(case / "index")
+    assert again.misfiled() == [] and "patient" in again.document(misfiled.id).overridden
+    assert any(w.startswith("reviewer confirmed (overrides line") for w in again.document(misfiled.id).warnings)

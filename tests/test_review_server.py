@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 import browser
@@ -92,6 +93,8 @@ def test_the_server_answers_only_under_its_token_from_this_host_and_serves_only_
     assert srv.url.startswith("http://127.0.0.1:") and len(srv.server.review.token) >= 20
     status, page = srv.request("")
     assert status == 200 and b'id="chronology"' in page and b'href="files/0#page=' in page
+    claim = str(yaml.safe_load((case / "case.yaml").read_text())["claim_number"])
+    assert f"<dt>Claim number</dt><dd>{claim}</dd>".encode() in page  # from case.yaml
     assert urllib.request.urlopen(f"http://{host}/{srv.server.review.token}/").status == 200
     for url in (f"http://{host}/", f"http://{host}/wrong-token/", f"http://{host}/{srv.server.review.token[:-1]}/"):
         with pytest.raises(urllib.error.HTTPError) as refused:

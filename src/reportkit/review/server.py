@@ -28,6 +28,7 @@ from typing import Any
 from reportkit.errors import ReportkitError
 from reportkit.index import htmlpage
 from reportkit.models import DOC_TYPES
+from reportkit.packet.case import read_header
 from reportkit.review.edits import append, entries, parse_change
 from reportkit.review.target import Target
 
@@ -63,7 +64,8 @@ class Review:
             "doc_types": list(DOC_TYPES),
             "overrides": self.target.overrides.name,
         }
-        page = htmlpage.render(self.index, script=script, data=data)
+        header = read_header(self.target.case_dir)  # a case's claim number and examinee from case.yaml
+        page = htmlpage.render(self.index, case=header, script=script, data=data)
         return htmlpage.link(page, [f"files/{i}" for i in range(len(self.index.sources))])
 
     def source(self, n: int) -> bytes | None:

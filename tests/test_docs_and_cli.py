@@ -66,7 +66,7 @@ def test_progress_bar_on_a_terminal_draws_without_a_thread_and_gives_the_same_in
     import os
     import threading
 
-    from reportkit.cli import _Bar
+    from reportkit.commands.common import ProgressBar as _Bar
 
     before = threading.active_count()
     with _Bar(True) as bar:

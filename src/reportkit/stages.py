@@ -20,5 +20,5 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("draft",),  # reports and letters
     ("review",),  # the review page on a local server: corrections to the overrides file
     ("batch",),  # many cases
-    ("cli", "__main__"),  # the command line
+    ("commands", "cli", "__main__"),  # the command line: the commands, then the app that lists them
 )

@@ -450,9 +450,9 @@ def test_worker_path_gives_the_same_packet(
     sample_packet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Large bundles read text boxes in worker processes; the result must not depend on which path ran."""
-    import reportkit.packet.build as build
+    import reportkit.packet.stamping as stamping
 
-    monkeypatch.setattr(build, "IN_PROCESS_PAGES", 0)
+    monkeypatch.setattr(stamping, "IN_PROCESS_PAGES", 0)
     out = tmp_path / "w"
     code, output = run("packet", RECORDS, "--out", out, "--prefix", "SMITH", "--no-ledger", "--chronology")
     assert code == 0, output

@@ -400,15 +400,15 @@ def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: p
     """A large index's index.md, .csv and .docx come from a worker while this process writes index.json and
     search.sqlite: the same bytes as rendering all here; a worker that fails to give them changes nothing."""
     from conftest import ROOT
-    from reportkit import api
     from reportkit.index import export
+    from reportkit.indexer import build as built  # where the index is built and rendered
     from reportkit.ingest.bundle import check_inputs
     from reportkit.workers import Limits, WorkerPool
 
     records = check_inputs(sorted((ROOT / "samples" / "ime-case" / "records").glob("*.pdf")))
-    index, bundle, _, _ = api._build(records, IndexOptions(use_cache=False), None, None, None, render=False)
-    here = api._render(index, bundle.texts)
-    monkeypatch.setattr(api, "PARALLEL_RENDER_PAGES", 1)
+    index, bundle, _, _ = built.build(records, IndexOptions(use_cache=False), None, None, None, render=False)
+    here = built.render_outputs(index, bundle.texts)
+    monkeypatch.setattr(built, "PARALLEL_RENDER_PAGES", 1)
     rendered_here: list[str] = []
     render_some = export.render_some
 
@@ -418,12 +418,12 @@ def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: p
 
     monkeypatch.setattr(export, "render_some", recorded)
     with WorkerPool(2, Limits()) as pool:
-        shared = api._render(index, bundle.texts, pool)
+        shared = built.render_outputs(index, bundle.texts, pool)
         assert rendered_here == ["index.json"]
         # the worker is asked for an output it does not know: its task fails, and this process renders its share
-        monkeypatch.setattr(api, "_WORKER_OUTPUTS", (*api._WORKER_OUTPUTS, "index.unknown"))
-        fallen_back = api._render(index, bundle.texts, pool)
-        assert rendered_here[1:] == ["index.json", *api._WORKER_OUTPUTS[:3]]
+        monkeypatch.setattr(built, "WORKER_OUTPUTS", (*built.WORKER_OUTPUTS, "index.unknown"))
+        fallen_back = built.render_outputs(index, bundle.texts, pool)
+        assert rendered_here[1:] == ["index.json", *built.WORKER_OUTPUTS[:3]]
     assert list(shared) == list(here) == [*export.RENDERERS, "index.html", "search.sqlite"]
     assert shared == here
     assert fallen_back == here

@@ -16,7 +16,8 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("understand", "overrides"),  # pages -> documents: splitting, typing, dates, people, a reviewer's corrections
     ("index", "draftfiles"),  # documents -> the index files; what a draft folder holds
     ("packet",),  # Bates-stamped exhibits
-    ("api",),  # the library API
+    ("indexer",),  # an index run's options; reading, understanding and rendering a bundle
+    ("api",),  # the library API: caches, locks and writing around the indexer; packets; search
     ("draft",),  # reports and letters
     ("review",),  # the review page on a local server: corrections to the overrides file
     ("batch",),  # many cases

@@ -1,0 +1,157 @@
+"""Reading, understanding and rendering a bundle: the index and its output files' bytes, written nowhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from reportkit import models
+from reportkit.errors import EncryptedError, InputError
+from reportkit.index import export, htmlpage
+from reportkit.index.chronology import chronological, find_gaps
+from reportkit.index.load import load_index as load_index  # part of the library API
+
+# OCR, overrides and search are imported where they are used: a re-run served from the result cache (and a
+# command that does not index) never needs them.
+from reportkit.indexer.options import TOOL, IndexOptions, cache_root, index_settings, ocr_setup
+from reportkit.ingest.bundle import Bundle, InputFile, Progress, read_bundle
+from reportkit.ingest.cache import PageCache
+from reportkit.models import SCHEMA, Patient, RecordIndex
+
+if TYPE_CHECKING:
+    from reportkit.models import Document
+    from reportkit.overrides import Overrides
+    from reportkit.workers import WorkerPool
+
+
+def build(
+    files: list[InputFile],
+    options: IndexOptions,
+    overrides: Overrides | None,
+    previous: tuple[RecordIndex, str] | None,
+    progress: Progress | None,
+    render: bool = True,
+) -> tuple[RecordIndex, Bundle, int, dict[str, bytes]]:
+    """Read, analyse and (with ``render``) render: the index, the bundle it was made from, how many files'
+    text came from the cache, and the output files' bytes."""
+    # imported when needed: a run served from the result cache never loads them
+    from reportkit.workers import Limits, WorkerPool, fewer_collections
+
+    cache = PageCache(cache_root(options))
+    limits = Limits(timeout=options.file_timeout, memory_mb=options.max_memory_mb)
+    preload = ("pypdfium2", "reportkit.ingest.bundle", "reportkit.understand.documents")
+    with fewer_collections(), WorkerPool(options.jobs, limits, preload=preload, fork=True) as pool:
+        pool.start()  # forked workers need nothing more; spawned ones start while this process finds Tesseract
+        ocr_settings, ocr_note = ocr_setup(options)
+        from reportkit.understand.documents import build_documents
+
+        bundle = read_bundle(
+            files,
+            passwords=options.passwords,
+            pool=pool,
+            cache=cache,
+            progress=progress,
+            ocr_mode=options.ocr,
+            ocr_settings=ocr_settings,
+            analyse=True,
+        )
+        if not bundle.sources:
+            problems = {s.problem for s in bundle.skipped}
+            reasons = [s.reason for s in bundle.skipped]
+            # one file: one line; several: a line each, so that each file's problem can be read
+            message = "Nothing could be indexed." + (
+                "".join(f"\n  {r}" for r in reasons) if len(reasons) > 1 else "".join(f" {r}" for r in reasons)
+            )
+            error = EncryptedError if problems <= {"encrypted", "wrong_password"} and problems else InputError
+            raise error(message, detail="\n".join(bundle.debug))
+        documents, stale, patients = build_documents(
+            bundle.texts,
+            bundle.pages,
+            bundle.sources,
+            bundle.outline_starts,
+            pool,
+            overrides=overrides,
+            duplicate_threshold=options.duplicate_threshold,
+            known=bundle.analysed,
+            sizes=bundle.sizes,
+        )
+        index = assemble(documents, stale, bundle, options, overrides, ocr_note, patients)
+        if previous is not None:
+            from reportkit.index.since import compare_since
+
+            assert options.since is not None
+            index = compare_since(index, options.since, previous, bundle.texts, options.duplicate_threshold)
+        pool.retire(keep=1)  # the other workers wind down while the outputs are written
+        outputs = render_outputs(index, bundle.texts, pool) if render else {}
+    return index, bundle, cache.hits, outputs
+
+
+def assemble(
+    documents: list[Document],
+    stale: list[str],
+    bundle: Bundle,
+    options: IndexOptions,
+    overrides: Overrides | None,
+    ocr_note: str,
+    patients: list[Patient] | None = None,
+) -> RecordIndex:
+    from reportkit.ingest.bundle import ocr_summary
+    from reportkit.ingest.ocr import flag_low_confidence
+
+    documents = flag_low_confidence(documents, bundle.pages, bundle.ocr)
+    warnings = list(stale)
+    no_text = sum(1 for p in bundle.pages if p.text_source == "none")
+    if no_text:
+        warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
+    warnings.extend(ocr_summary(bundle, ocr_note))
+    misfiled = models.misfiled(documents, list(patients or []))
+    if misfiled:
+        people = {d.patient for d in misfiled}
+        warnings.append(
+            f"{len(misfiled)} document(s) name {len(people)} patient(s) other than the bundle's main patient: check "
+            "each before citing or producing it (see the documents' warnings); they are left out of the treatment "
+            "gaps and of drafts, and packet refuses them, until a reviewer confirms them"
+        )
+    held_out = {d.id for d in misfiled}
+    return RecordIndex(
+        schema=SCHEMA,
+        generator=TOOL,
+        sources=bundle.sources,
+        page_count=len(bundle.pages),
+        pages=bundle.pages,
+        documents=chronological(documents),
+        gaps=find_gaps([d for d in documents if d.id not in held_out], options.gap_days),
+        skipped=bundle.skipped,
+        warnings=warnings,
+        settings=index_settings(options, overrides),
+        patients=list(patients or []),
+    )
+
+
+PARALLEL_RENDER_PAGES = 300
+"""From this many pages, index.md, .csv and .docx are rendered by a worker while this process writes
+index.json and search.sqlite (a tenth of a 2,000-page run's time, otherwise spent one output after another)."""
+WORKER_OUTPUTS = ("index.csv", "index.md", "index.docx")
+
+
+def render_outputs(index: RecordIndex, texts: Sequence[str], pool: WorkerPool | None = None) -> dict[str, bytes]:
+    """Every output file's bytes; the page texts go into search.sqlite (and with the outputs into the result
+    cache). With ``pool`` (and a large index), a worker renders part of them meanwhile; whatever it fails to
+    give is rendered here."""
+    from reportkit.index import search as search_db
+    from reportkit.workers import Outcome, Task
+
+    shared = pool is not None and pool.jobs > 1 and index.page_count >= PARALLEL_RENDER_PAGES
+    outcomes: Iterable[Outcome] = ()
+    if pool is not None and shared:
+        outcomes = pool.map([Task(0, "render", (index, WORKER_OUTPUTS))])
+    mine = [name for name in export.RENDERERS if not shared or name not in WORKER_OUTPUTS]
+    rendered = export.render_some(index, mine)
+    rendered[search_db.FILE_NAME] = search_db.build(index, rendered["index.json"], texts)
+    for outcome in outcomes:
+        if outcome.ok:
+            rendered.update(outcome.value)
+    missing = [name for name in export.RENDERERS if name not in rendered]
+    rendered.update(export.render_some(index, missing))
+    rendered[htmlpage.FILE_NAME] = htmlpage.render(index)  # its links are put in when it is written
+    return {name: rendered[name] for name in (*export.RENDERERS, htmlpage.FILE_NAME, search_db.FILE_NAME)}

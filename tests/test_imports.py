@@ -143,3 +143,14 @@ def test_no_import_reaches_a_later_stage() -> None:
     assert unplaced == [], f"add these to reportkit/stages.py: {unplaced}"
     upward = sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets if stage[top(b)] > stage[top(a)])
     assert upward == []
+
+
+MAX_LINES = 500
+"""A module that grows past this has more than one job: split it by job (issue 19)."""
+
+
+def test_no_source_file_is_over_500_lines() -> None:
+    sizes = {p.relative_to(PACKAGE).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+             for p in PACKAGE.rglob("*.py")}  # fmt: skip
+    assert len(sizes) > 50
+    assert {name: n for name, n in sizes.items() if n > MAX_LINES} == {}

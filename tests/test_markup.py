@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from reportkit.cite import MappedCitation, PageCitation
-from reportkit.draft.markup import clean, parse, to_docx, to_markdown
+from reportkit.draft.markup import clean, parse, to_markdown
+from reportkit.draft.markupdocx import to_docx
 from reportkit.draft.render import placeholder, written
 
 texts = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80).filter(lambda t: t.strip())

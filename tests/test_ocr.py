@@ -26,9 +26,10 @@ from conftest import ROOT, SAMPLE_CASE, copy_of
 from reportkit.api import IndexOptions, build_index, index_bundle
 from reportkit.cli import app
 from reportkit.errors import ExitCode
-from reportkit.ingest.ocr import find_tesseract, flag_low_confidence, needs_ocr, readable_share
+from reportkit.ingest.ocr import find_tesseract, flag_low_confidence
 from reportkit.ingest.ocrfix import normalise_ocr
 from reportkit.ingest.ocrpage import OCR_VERSION, OcrPage
+from reportkit.ingest.textquality import needs_ocr, readable_share
 from reportkit.models import Document, Evidence, Page
 
 sys.path.insert(0, str(ROOT / "samples"))

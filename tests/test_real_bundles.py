@@ -674,7 +674,7 @@ def test_a_bill_is_dated_by_its_service_lines_not_its_receipt_or_references() ->
 
 
 def test_a_failed_ocr_layer_is_taken_for_garbage_and_a_real_one_is_not() -> None:
-    from reportkit.ingest.ocr import garbled_share, needs_ocr
+    from reportkit.ingest.textquality import garbled_share, needs_ocr
 
     junk = (
         "HEALTH INSURANCE CLAIM FOAM Afl!FllfOlt!O BY HAT~N.. \\.INFCJIA ct.>Jt4 co.une NUCQ CQCI ~ rr A l'9lll'I "

@@ -25,7 +25,8 @@ from draft_helpers import (
 )
 from reportkit.cli import app
 from reportkit.draft import render, wordparts
-from reportkit.draft.markup import from_docx, parse, to_docx
+from reportkit.draft.markup import parse
+from reportkit.draft.markupdocx import from_docx, to_docx
 from reportkit.errors import ExitCode, TemplateError
 
 runner = CliRunner()

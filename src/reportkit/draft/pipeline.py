@@ -383,7 +383,7 @@ def init_case(case_dir: Path, kind: str) -> list[Path]:
 
 def export_templates(out_dir: Path, force: bool = False) -> list[Path]:
     """Copy the built-in templates (and a reference.docx for letterhead and styles) to ``out_dir``."""
-    from reportkit.draft.markup import to_docx
+    from reportkit.draft.markupdocx import to_docx
 
     names = [*render.TEMPLATE_NAMES.values(), render.STYLE_NAME, "README.md"]
     files = {n: resources.files("reportkit").joinpath("templates", n).read_bytes() for n in names}

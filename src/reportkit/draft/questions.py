@@ -276,7 +276,7 @@ _MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 def review(found: list[Extracted], lines: list[Line]) -> tuple[list[str], list[str]]:
     """Check a result against the letter: numbering that goes on past the last question read, numbers apart
     from their text, items that are not sentences or hold two questions; and note low OCR confidence."""
-    from reportkit.ingest.ocr import readable_share
+    from reportkit.ingest.textquality import readable_share
 
     problems: list[str] = []
     notes: list[str] = []

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.cite import PageCitation
-from reportkit.draft import markup, render
+from reportkit.draft import markupdocx, render
 from reportkit.draft.case import ImeCase, SecondOpinionCase, parse_case
 from reportkit.draft.context import addendum_context, build_context
 from reportkit.draft.profiles import builtin_names, load_profile
@@ -171,7 +171,7 @@ def _check_reference(folder: Path) -> list[TemplateReport]:
         reference = render.reference_of(folder)
         if reference is None:
             return []
-        markup.to_docx([], "check", reference)
+        markupdocx.to_docx([], "check", reference)
     except ReportkitError as exc:
         return [TemplateReport(render.REFERENCE_NAME, [exc.message], 1)]
     return [TemplateReport(render.REFERENCE_NAME, [reference.warning] if reference.warning else [], 1)]
@@ -199,7 +199,7 @@ def check_templates(folder: Path | None) -> list[TemplateReport]:
         for label, context in contexts:
             try:
                 rendered = render.render(kind, context, folder)
-                markup.to_docx(rendered.blocks, "check")
+                markupdocx.to_docx(rendered.blocks, "check")
             except ReportkitError as exc:
                 problems.append(f"{exc.message} [{label}]")
                 break  # the first failure says enough; later contexts would repeat it

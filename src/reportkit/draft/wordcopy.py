@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportkit.draft import markup, render, wordparts
+from reportkit.draft import markup, markupdocx, render, wordparts
 from reportkit.draftfiles import FINAL_NAME, finalized, read_record
 from reportkit.draftfiles import sha_bytes as sha
 from reportkit.errors import OutputError
@@ -68,7 +68,7 @@ def make(
     stem, title = render.OUTPUT_STEMS[rendered.kind], render.TITLES[rendered.kind]
     docx_name = f"{stem}.docx"
     reference = render.reference_of(templates)
-    fresh = markup.to_docx(rendered.blocks, title, reference, running=rendered.running)
+    fresh = markupdocx.to_docx(rendered.blocks, title, reference, running=rendered.running)
     record = read_record(out_dir)
     existing = out_dir / docx_name
     docx, word, made = fresh, False, Made({}, {})
@@ -107,7 +107,7 @@ def make(
                         hint="Rename or move the edited file to keep it, or use --force to replace it, or choose "
                         "--out.",
                     )
-    blocks = markup.from_docx(docx) if word else rendered.blocks
+    blocks = markupdocx.from_docx(docx) if word else rendered.blocks
     made.text = "\n".join(b.text for b in blocks)
     if word or {"docx", "pdf"} & set(formats):
         made.files[docx_name] = docx

@@ -208,8 +208,8 @@ def read_pages(
     """The text of pages ``start`` .. ``stop - 1``; when ``check``, which of them have no usable text layer;
     and what the PDF libraries logged while reading (for --debug only). The worker task "read" is this and
     the pages' analysis (:func:`reportkit.understand.reading.read_and_analyse`)."""
-    from reportkit.ingest.ocr import needs_ocr
     from reportkit.ingest.pdf import extract, heard
+    from reportkit.ingest.textquality import needs_ocr
 
     with heard() as messages:
         texts = extract(path, password, engine, start, stop)
@@ -359,8 +359,9 @@ def _ocr(
     progress: Progress | None,
 ) -> None:
     """OCR the pages that need it, one task per page, in parallel on the pool."""
-    from reportkit.ingest.ocr import cached_page, needs_ocr
+    from reportkit.ingest.ocr import cached_page
     from reportkit.ingest.ocrpage import OcrPage
+    from reportkit.ingest.textquality import needs_ocr
     from reportkit.workers import Task
 
     if mode == "never":

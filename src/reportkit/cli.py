@@ -1,6 +1,6 @@
 """The ``reportkit`` command: arguments in, one library call, messages and exit codes out.
 
-Exit codes (also in the README): 0 done; 1 internal error (a bug; --debug shows the traceback); 2 usage error;
+Exit codes (also in docs/exit-codes.md): 0 done; 1 internal error (a bug; --debug shows the traceback); 2 usage error;
 3 no input could be indexed, or an invalid case.yaml, overrides file or template; 4 encrypted input without a
 working password; 5 outputs exist (use --force) or cannot be written; 6 outputs written but some input files
 were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit codes of the ``reportkit`` command (also documented in the README)."""
+    """Process exit codes of the ``reportkit`` command (also documented in docs/exit-codes.md)."""
 
     OK = 0
     """Everything asked for was done."""

@@ -91,7 +91,7 @@ class Overrides:
 def _problem(path: Path, line: int, message: str) -> InputError:
     return InputError(
         f"{path}, line {line}: {message}",
-        hint="Fix the overrides file (see 'Overrides' under 'Reviewing an index' in the README for its format).",
+        hint="Fix the overrides file (see 'Overrides' in docs/review.md for its format).",
     )
 
 

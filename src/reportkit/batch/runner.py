@@ -228,7 +228,7 @@ def _run_dask(
         client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call,unused-ignore]
     except OSError as exc:
         raise UsageError(f"--scheduler {scheduler}: cannot reach the dask scheduler ({exc}).",
-                         hint="Start one with `dask scheduler` (see the README).") from None  # fmt: skip
+                         hint="Start one with `dask scheduler` (see docs/batch.md).") from None  # fmt: skip
     with client:
         futures = {}
         for spec in todo:

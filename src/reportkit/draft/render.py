@@ -115,7 +115,7 @@ def render_markup(kind: str, context: dict[str, Any], templates: Path | None = N
         what = exc.message if isinstance(exc, sandbox.LimitExceeded) else f"{type(exc).__name__}, the sandbox's limit"
         raise TemplateError(
             f"{where}: line {_line(exc, name)}stopped at a limit: {what}.",
-            hint="Look for a loop, macro or value that grows without end; the limits are in the README "
+            hint="Look for a loop, macro or value that grows without end; the limits are in docs/drafting.md "
             "('What the sandbox allows').",
         ) from None
     except jinja2.exceptions.SecurityError as exc:

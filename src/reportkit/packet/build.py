@@ -122,7 +122,7 @@ def make_packet(
     *,
     index_records: IndexRecords,
 ) -> PacketResult:
-    """Build a packet from record PDFs/folders or a case folder. See the README for what is written.
+    """Build a packet from record PDFs/folders or a case folder. See docs/packets.md for what is written.
     ``progress(stage, done, total)`` is called while the records are read (as for ``index``);
     ``index_records`` indexes them when no index is given (``reportkit.api.make_packet`` passes its own)."""
     options = options or PacketOptions()

@@ -23,7 +23,7 @@ from reportkit.publish import replace_together
 EDITABLE = ("doc_type", "date", "provider", "facility", "title")
 HEADER = (
     "# A reviewer's corrections to the record index. `reportkit review` adds an entry per change, each under a\n"
-    "# comment saying what it changed; you may edit this file by hand too (see 'Overrides' in the README).\n"
+    "# comment saying what it changed; you may edit this file by hand too (see 'Overrides' in docs/review.md).\n"
     "documents:\n"
 )
 
@@ -169,7 +169,7 @@ def append(path: Path, added: list[Entry]) -> None:
             raise InputError(
                 f"{path}: its 'documents:' list is not written one '- pages:' entry per line, so review cannot "
                 "add to it.",
-                hint="Write the list in block style (as the README shows), or move the file away to start anew.",
+                hint="Write the list in block style (as docs/review.md shows), or move the file away to start anew.",
             )
         head, indent = old.rstrip("\n") + "\n" + fit[0], fit[1]
     else:

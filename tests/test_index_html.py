@@ -142,6 +142,19 @@ def test_the_page_is_the_same_bytes_however_often_and_from_the_cache(case: Path,
     assert f'href="{rel}/99-extra.pdf#page=1"' in c  # links follow the folder the page is written to
 
 
+def test_a_relative_link_base_is_taken_from_the_working_folder(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(case)
+    index_bundle([case / "case" / "records"], tmp_path / "o" / "deep", IndexOptions(use_cache=False, ocr="never",
+                 link_base="case"))  # fmt: skip
+    parsed = _parse(tmp_path / "o" / "deep" / "index.html")
+    files = [a["href"] or "" for t, a in parsed.tags if t == "a" and not (a["href"] or "#").startswith("#")]
+    assert files
+    for href in files:  # each resolves, from the page's folder, to the file itself
+        assert (tmp_path / "o" / "deep" / unquote(href.partition("#")[0])).resolve().is_file(), href
+
+
 def test_link_base_points_every_file_link_under_it(case: Path, tmp_path: Path) -> None:
     records = case / "case" / "records"
     index_bundle([records], tmp_path / "o", IndexOptions(use_cache=False, ocr="never", link_base="/srv/case 7/"))
@@ -190,7 +203,7 @@ def test_in_chromium_the_table_renders_sorts_and_filters(case: Path, chromium: b
     chromium.open((case / "out" / "index.html").as_uri())
     assert chromium.console_errors() == []  # the page's own script ran under its policy
     assert _shown(chromium) == [d["id"] for d in docs]
-    assert chromium.js("document.getElementById('shown').textContent") == f"{len(docs)} of {len(docs)} documents shown"
+    assert chromium.js("document.getElementById('shown').textContent") == f"{len(docs)} of {len(docs)} rows shown"
     # sort by provider, then the other way
     chromium.js("document.querySelectorAll('#chronology th button')[4].click()")
     order = _shown(chromium)

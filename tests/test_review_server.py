@@ -133,7 +133,10 @@ def test_each_change_is_an_entry_with_its_comment_and_the_index_is_made_again(ru
         assert status == 200 and json.loads(body)["saved"] == 1, body
     text = (case / "overrides.yaml").read_text(encoding="utf-8")
     assert text.count("# review: ") == 4 and text.count("  - pages: ") == 4
-    assert "# review: D0010 (p. 12) date 2024-02-06 -> 2024-02-05; provider Arjun Mehta, MD -> Arjun" in text
+    assert (
+        "# review: p. 12 (imaging, 2024-02-06): date 2024-02-06 -> 2024-02-05; provider Arjun Mehta, MD -> Arjun"
+        in text
+    )
     rebuilt = load_index(case / "index")
     fixed = next(d for d in rebuilt.documents if d.first_page == 12)
     assert fixed.provider == 'Arjun Mehta, MD: "reads" #1' and fixed.date == "2024-02-05"
@@ -260,6 +263,9 @@ def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_ind
         assert b.console_errors() == []
         b.js("document.querySelector('#D0010 .rk-open').click()")
         assert b.js("document.getElementById('rk-type').value") == "imaging"
+        following = next(d for d in load_index(case / "index").documents if d.first_page == 13)
+        label = b.js("document.getElementById('rk-merge').parentElement.textContent")
+        assert f"next document by page, {following.id} (pp. 13–14, imaging" in label
         b.js("(s => { s.value = 'consultation'; })(document.getElementById('rk-type'))")
         b.events.clear()
         b.js("document.getElementById('rk-save').click()")
@@ -281,7 +287,9 @@ def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_ind
         if os.environ.get("REPORTKIT_SCREENSHOTS"):
             shutil.copy(shot, Path(os.environ["REPORTKIT_SCREENSHOTS"]) / "review-stale.png")
     text = (case / "overrides.yaml").read_text(encoding="utf-8")
-    assert "# review: D0010 (p. 12) doc_type imaging -> consultation" in text and "Someone Else" not in text
+    assert (
+        "# review: p. 12 (imaging, 2024-02-06): doc_type imaging -> consultation" in text and "Someone Else" not in text
+    )
     assert _doc(case, 12)["doc_type"] == "consultation" and _doc(case, 12)["overridden"] == ["doc_type"]
 
 
@@ -304,3 +312,63 @@ def test_a_document_of_another_patient_is_confirmed_from_the_page(tmp_path: Path
     again = load_index(case / "index")
     assert again.misfiled() == [] and "patient" in again.document(misfiled.id).overridden
     assert any(w.startswith("reviewer confirmed (overrides line") for w in again.document(misfiled.id).warnings)
+
+
+def test_a_split_and_a_value_in_one_change_give_the_value_to_the_first_part(running: tuple[Path, Running]) -> None:
+    case, srv = running
+    long = next(d for d in load_index(case / "index").documents if d.page_count >= 3 and not d.duplicate_of)
+    at = long.first_page + 1
+    change = _change(_doc(case, long.first_page), srv.version(), split_at=at, fields={"title": "First part"})
+    assert srv.request("edit", change)[0] == 200
+    text = (case / "overrides.yaml").read_text(encoding="utf-8")
+    assert text.index("split_at") < text.index("title:")  # the split first, then the value on what it leaves
+    rebuilt = load_index(case / "index")
+    head = next(d for d in rebuilt.documents if d.first_page == long.first_page)
+    assert (head.last_page, head.title) == (at - 1, "First part")
+    assert not [w for w in rebuilt.warnings if w.startswith("overrides line")]
+    both = _change(_doc(case, long.first_page), srv.version(), split_at=None, merge_next=True)
+    both["split_at"] = at
+    assert srv.request("edit", both)[0] == 400  # split or merge, not both
+
+
+def test_merge_joins_the_next_document_by_page(running: tuple[Path, Running]) -> None:
+    case, srv = running
+    index = load_index(case / "index")
+    by_page = sorted(index.documents, key=lambda d: d.first_page)
+    doc, nxt = by_page[5], by_page[6]
+    assert srv.request("edit", _change(_doc(case, doc.first_page), srv.version(), merge_next=True))[0] == 200
+    merged = next(d for d in load_index(case / "index").documents if d.first_page == doc.first_page)
+    assert merged.last_page == nxt.last_page
+    last = by_page[-1]
+    status, body = srv.request("edit", _change(_doc(case, last.first_page), srv.version(), merge_next=True))
+    assert status == 400 and "last document by page" in json.loads(body)["error"]
+
+
+def test_an_index_made_from_elsewhere_is_found_from_where_it_was_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reportkit index samples/ime-case/records --out sample-index`, then `reportkit review sample-index`."""
+    work = tmp_path / "work"
+    shutil.copytree(SAMPLE_CASE / "records", work / "samples" / "case" / "records")
+    monkeypatch.chdir(work)
+    index_bundle([Path("samples/case/records")], Path("sample-index"), IndexOptions(ocr="never"))
+    target = open_target(Path("sample-index"))
+    assert target.base == (work / "samples" / "case").resolve()
+    # --records-base may name the folder the names start from, or the records folder itself
+    assert open_target(Path("sample-index"), names_from=work / "samples" / "case" / "records").base == (
+        work / "samples" / "case"
+    )
+    (work / "samples" / "case" / "records" / "01-harborview-occupational-health.pdf").unlink()
+    with pytest.raises(edits.InputError, match="not found from") as missing:
+        open_target(Path("sample-index"))
+    assert "the one that holds records/" in missing.value.hint
+
+
+def test_a_hand_edit_of_the_overrides_file_shows_on_the_next_page_load(running: tuple[Path, Running]) -> None:
+    case, srv = running
+    (case / "overrides.yaml").write_text("documents:\n  - pages: 12\n    title: Set by hand\n", encoding="utf-8")
+    status, page = srv.request("")
+    assert status == 200 and b"Set by hand" in page
+    (case / "overrides.yaml").write_text("documents:\n  - pages: 12\n    doc_typ: x\n", encoding="utf-8")
+    status, page = srv.request("")
+    assert status == 409 and b"unknown key(s) doc_typ" in page and b"Traceback" not in page

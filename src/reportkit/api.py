@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -184,9 +185,14 @@ def _index_locked(
 
 
 def _hrefs(files: Sequence[InputFile], names: Sequence[str], out_dir: Path, options: IndexOptions) -> list[str]:
-    """Where index.html links each source file: ``--link-base`` + its name, else its path from ``out_dir``."""
+    """Where index.html links each source file: ``--link-base`` + its name, else its path from ``out_dir``. A
+    relative ``--link-base`` folder is taken from the working folder, as paths on the command line are (the
+    page holds it relative to ``out_dir``, where the browser reads it from)."""
     if options.link_base:
-        return htmlpage.based(names, options.link_base)
+        base = options.link_base
+        if "://" not in base and not os.path.isabs(base):
+            base = Path(os.path.relpath(os.path.abspath(base), os.path.abspath(out_dir))).as_posix()
+        return htmlpage.based(names, base)
     paths = {f.label: f.path for f in files}
     return htmlpage.hrefs([paths.get(name, Path(name)) for name in names], out_dir)
 

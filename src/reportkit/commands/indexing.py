@@ -99,8 +99,8 @@ def index(
         str | None,
         typer.Option(
             "--link-base",
-            help="index.html links files as LINK_BASE/their name in the index (for a bundle that will move) "
-            "[default: relative to --out].",
+            help="index.html links files as LINK_BASE/their name in the index, for a bundle that will move: a URL, "
+            "or a folder (relative to the working folder) [default: the files' paths from --out].",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,

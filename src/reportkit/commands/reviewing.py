@@ -34,7 +34,7 @@ def review(
         if jobs:
             chosen = dataclasses.replace(chosen, jobs=jobs)
         try:
-            server = Server(Review(chosen), port)
+            server = Server(Review(chosen), port, debug=debug)
         except OSError as exc:
             from reportkit.errors import UsageError
 
@@ -42,7 +42,8 @@ def review(
                 f"cannot listen on 127.0.0.1 port {port} ({exc.strerror}).", hint="Leave out --port, or choose another."
             ) from None
         say(f"Reviewing {chosen.index_dir}; corrections go to {chosen.overrides}.")
-        say(f"Open {server.url} in your browser (this machine only). Stop with Ctrl-C.")
+        say("Open this address in your browser (this machine only); stop with Ctrl-C:")
+        typer.echo(server.url)  # on stdout, for a script to read
         try:
             server.serve()
         except KeyboardInterrupt:

@@ -174,7 +174,8 @@ def _filters(docs: Sequence[Document]) -> str:
         f'<label>Provider <select id="f-provider">{options(providers, "all providers")}</select></label>'
         '<label>From <input id="f-from" type="date"></label>'
         '<label>To <input id="f-to" type="date"></label>'
-        '<label><input id="f-review" type="checkbox"> needs review, least sure first</label>'
+        '<label title="documents of another patient, then doubtful starts and ends, then the least sure values">'
+        '<input id="f-review" type="checkbox"> needs review, most urgent first</label>'
         '<output id="shown"></output></form>'
     )
 

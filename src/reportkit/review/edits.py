@@ -100,37 +100,49 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def named(doc: Document) -> str:
+    """How a comment names a document: by its pages, type and date (ids change when documents are split or
+    merged; pages do not): ``pp. 13–14 (imaging, 2024-03-12)``."""
+    return f"{cite.pages(doc.first_page, doc.last_page)} ({doc.doc_type.replace('_', ' ')}, {doc.date or 'undated'})"
+
+
 def entries(change: Change, index: RecordIndex) -> list[Entry]:
-    """The overrides lines for ``change`` against the index as it is (empty when it changes nothing).
-    Raises EditError when the document is not the one the page showed (the index changed meanwhile)."""
+    """The overrides entries for ``change`` against the index as it is (none when it changes nothing): a
+    split or merge first, then the values, which go to the document the split or merge leaves at these pages
+    (the first part of a split). Raises EditError when the document is not the one the page showed (the index
+    changed meanwhile) or the change cannot be made."""
     docs = sorted(index.documents, key=lambda d: d.first_page)
     at = next((n for n, d in enumerate(docs) if d.id == change.doc), None)
     if at is None or (docs[at].first_page, docs[at].last_page) != (change.first, change.last):
         raise EditError(f"{change.doc} is no longer pages {cite.page_range(change.first, change.last)}; reload")
+    if change.split_at is not None and change.merge_next:
+        raise EditError("split or merge a document, not both in one change")
     doc = docs[at]
-    name = f"{doc.id} ({cite.pages(doc.first_page, doc.last_page)})"
-    pages = cite.page_range(doc.first_page, doc.last_page)
+    name = named(doc)
     sha = index.sources[doc.source].sha256[:16]
     out: list[Entry] = []
+    first, last = doc.first_page, doc.last_page
+    if change.split_at is not None:
+        out.append(Entry(f"{name}: page {change.split_at} starts another document", cite.page_range(first, last),
+                         {"split_at": f"[{change.split_at}]"}, sha))  # fmt: skip
+        last = change.split_at - 1
+    if change.merge_next:
+        if at + 1 >= len(docs):
+            raise EditError(f"{doc.id} is the last document by page: nothing follows it to merge with")
+        nxt = docs[at + 1]
+        last = nxt.last_page
+        out.append(Entry(f"{name} and {named(nxt)} are one document", cite.page_range(first, last), {"merge": "true"},
+                         sha))  # fmt: skip
+    pages = cite.page_range(first, last)
     changed = {k: change.fields[k] for k in EDITABLE if k in change.fields and change.fields[k] != getattr(doc, k)}
     if changed:
         said = "; ".join(f"{k} {_shown(getattr(doc, k))} -> {_shown(v)}" for k, v in changed.items())
-        out.append(Entry(f"{name} {said}", pages, {k: _quote(v) for k, v in changed.items()}, sha))
+        out.append(Entry(f"{name}: {said}", pages, {k: _quote(v) for k, v in changed.items()}, sha))
     if change.confirm_patient:
-        out.append(
-            Entry(f"{name} belongs to this case (another patient's name)", pages, {"patient_confirmed": "true"}, sha)
-        )
+        said = f"{name} belongs to this case (another patient's name)"
+        out.append(Entry(said, pages, {"patient_confirmed": "true"}, sha))
     if change.duplicate_of is not None:
         out += _duplicate(change.duplicate_of, doc, docs, name, pages, sha)
-    if change.split_at is not None:
-        out.append(Entry(f"{name} split: page {change.split_at} starts another document", pages,
-                         {"split_at": f"[{change.split_at}]"}, sha))  # fmt: skip
-    if change.merge_next:
-        if at + 1 >= len(docs):
-            raise EditError(f"{doc.id} is the last document: nothing follows it to merge with")
-        nxt = docs[at + 1]
-        both = cite.page_range(doc.first_page, nxt.last_page)
-        out.append(Entry(f"{name} and {nxt.id} are one document", both, {"merge": "true"}, sha))
     return out
 
 
@@ -138,7 +150,8 @@ def _duplicate(copy_of: str, doc: Document, docs: list[Document], name: str, pag
     if copy_of.lower() == NOT_A_DUPLICATE:
         if not doc.duplicate_of:
             return []
-        said = f"{name} is not a duplicate of {doc.duplicate_of}"
+        first = next((d for d in docs if d.id == doc.duplicate_of), None)
+        said = f"{name} is not a duplicate of {named(first) if first else doc.duplicate_of}"
         return [Entry(said, pages, {"duplicate_of": NOT_A_DUPLICATE}, sha)]
     original = next((d for d in docs if d.id == copy_of), None)
     if original is None or original.id == doc.id:
@@ -146,7 +159,7 @@ def _duplicate(copy_of: str, doc: Document, docs: list[Document], name: str, pag
     if doc.duplicate_of == original.id:
         return []
     span = cite.page_range(original.first_page, original.last_page)
-    return [Entry(f"{name} is a duplicate of {original.id}", pages, {"duplicate_of": span}, sha)]
+    return [Entry(f"{name} is a duplicate of {named(original)}", pages, {"duplicate_of": span}, sha)]
 
 
 def _shown(value: str | None) -> str:

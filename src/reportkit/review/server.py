@@ -44,8 +44,6 @@ class Review:
         self.lock = threading.Lock()
         self.index = target.load()
         self._checked: dict[int, tuple[float, int]] = {}
-        if self.index.settings.get("overrides_sha256") != target.overrides_sha256():
-            self.index = target.rebuild(self.index)  # the overrides file was changed by hand since
 
     def version(self) -> str:
         """Changes whenever the overrides file or the index does (a hand edit, another tab, another run)."""
@@ -58,6 +56,8 @@ class Review:
         return digest.hexdigest()[:32]
 
     def page(self) -> bytes:
+        if self.index.settings.get("overrides_sha256") != self.target.overrides_sha256():
+            self.index = self.target.rebuild(self.index)  # the overrides file was edited by hand meanwhile
         script = resources.files("reportkit.review").joinpath("assets", "review.js").read_text(encoding="utf-8")
         data = {
             "version": self.version(),
@@ -154,8 +154,13 @@ def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHan
             if route is None:
                 return
             if route == "":
-                with review.lock:
-                    page = review.page()
+                try:
+                    with review.lock:
+                        page = review.page()
+                except ReportkitError as exc:  # e.g. an overrides file broken by a hand edit
+                    message = f"{exc.message} {exc.hint}\nFix it, then reload this page.\n".encode()
+                    self._send(HTTPStatus.CONFLICT, message, "text/plain; charset=utf-8")
+                    return
                 self._send(HTTPStatus.OK, page, "text/html; charset=utf-8")
             elif route == "version":
                 self._json(HTTPStatus.OK, {"version": review.version()})
@@ -198,12 +203,25 @@ def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHan
     return Handler
 
 
+class _Quiet(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One line on stderr, no traceback (it may show record text): the page gets no answer."""
+        import sys
+
+        print("error: the review server failed on a request (a bug); run with --debug to see why.", file=sys.stderr)
+        if self.debug:
+            super().handle_error(request, client_address)
+
+    debug = False
+
+
 class Server:
     """The review server, listening on 127.0.0.1 (``port`` 0: one the system picks)."""
 
-    def __init__(self, review: Review, port: int = 0) -> None:
+    def __init__(self, review: Review, port: int = 0, *, debug: bool = False) -> None:
         self.review = review
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(review, lambda: self.host))
+        self.httpd = _Quiet(("127.0.0.1", port), _handler(review, lambda: self.host))
+        self.httpd.debug = debug
         self.httpd.daemon_threads = True
 
     @property

@@ -93,15 +93,18 @@ def open_target(path: Path, overrides: Path | None = None, names_from: Path | No
         )
     if case_dir is not None:
         base = case_dir
-    elif names_from is not None:
-        base = names_from
+    elif names_from is not None:  # the folder the names start from; or the first folder of the names itself
+        first = Path(index.sources[0].path).parts[0] if index.sources else ""
+        base = names_from.parent if names_from.name == first and not (names_from / first).exists() else names_from
     else:
         base = _find_base(index_dir, index)
     missing = [s.path for s in index.sources if not (base / s.path).is_file()]
     if missing:
         raise InputError(
-            f"{index_dir}: {len(missing)} of the index's files are not found from {base} (the first: {missing[0]}).",
-            hint="Give --records-base FOLDER: the folder the index's file names start from.",
+            f"{index_dir}: {len(missing)} of the index's files are not found from {base.resolve()} (the first: "
+            f"{missing[0]}).",
+            hint="Give --records-base FOLDER: the folder the index's file names start from (the one that holds "
+            f"{Path(missing[0]).parts[0]}/).",
         )
     place = overrides or (case_dir / OVERRIDES_FILE if case_dir else index_dir / OVERRIDES_FILE)
     target = Target(index_dir, base, place, case_dir)
@@ -117,8 +120,25 @@ def open_target(path: Path, overrides: Path | None = None, names_from: Path | No
 
 def _find_base(index_dir: Path, index: RecordIndex) -> Path:
     """The folder the index's file names start from: the index folder's parent (``reportkit index
-    case/records --out case/index``), or the working folder."""
-    for base in (index_dir.parent, Path.cwd(), index_dir.parent.parent):
-        if all((base / s.path).is_file() for s in index.sources):
+    case/records --out case/index``), the working folder, a parent of either, or a folder up to three levels
+    below them that holds the first file under its name (``index samples/case/records --out out``, reviewed
+    from where it was run). The first file's SHA-256 must match."""
+    if not index.sources:
+        return index_dir.parent
+    first = index.sources[0]
+    roots = [index_dir.parent.resolve(), Path.cwd().resolve()]
+    near = [*roots, *(p for r in roots for p in r.parents)]
+    below = [hit.resolve().parents[len(Path(first.path).parts) - 1]
+             for r in roots for depth in range(1, 4) for hit in sorted(r.glob("*/" * depth + first.path))]  # fmt: skip
+    for base in dict.fromkeys([*near, *below]):
+        if all((base / s.path).is_file() for s in index.sources) and _sha256(base / first.path) == first.sha256:
             return base
-    return index_dir.parent
+    return index_dir.parent.resolve()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

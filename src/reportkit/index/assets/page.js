@@ -19,7 +19,7 @@
         (!review || d.review === "1");
       row.hidden = !ok; if (ok) { shown += 1; } body.appendChild(row);
     });
-    field("shown").textContent = shown + " of " + rows.length + " documents shown";
+    field("shown").textContent = shown + " of " + rows.length + " rows shown";
   }
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
     var button = th.querySelector("button");

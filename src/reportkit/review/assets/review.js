@@ -6,8 +6,14 @@
   var data = JSON.parse(document.getElementById("rk-data").textContent);
   var table = document.getElementById("chronology");
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-  var ids = rows.map(function (r) { return r.id; });
+  var byPage = rows.slice().sort(function (a, b) { return Number(a.dataset.first) - Number(b.dataset.first); });
   var saving = false;
+  var KEEP = "rk-review-state";
+  function named(r) {
+    var d = r.dataset, first = Number(d.first), last = Number(d.last);
+    return r.id + " (" + (last > first ? "pp. " + first + "–" + last : "p. " + first) + ", " +
+      d.type.replace(/_/g, " ") + ", " + (d.date || "undated") + ")";
+  }
 
   function el(tag, props, children) {
     var node = document.createElement(tag);
@@ -42,9 +48,10 @@
     var types = data.doc_types.map(function (t) { return [t, t.replace(/_/g, " ")]; });
     var splits = [["", "(no split)"]];
     for (var p = first + 1; p <= last; p += 1) { splits.push([String(p), "page " + p + " starts another document"]); }
-    var dups = [["", d.dup ? "(keep: duplicate of " + d.dup + ")" : "(not a duplicate)"]];
+    var dups = [["", d.dup ? "(as it is: a duplicate of " + d.dup + ")" : "(as it is: not a duplicate)"]];
     if (d.dup) { dups.push(["none", "not a duplicate"]); }
-    ids.forEach(function (i) { if (i !== row.id && i !== d.dup) { dups.push([i, "duplicate of " + i]); } });
+    byPage.forEach(function (r) { if (r !== row && r.id !== d.dup) { dups.push([r.id, "duplicate of " + named(r)]); } });
+    var next = byPage[byPage.indexOf(row) + 1];
     var f = {
       doc_type: select("rk-type", types, d.type),
       date: el("input", { id: "rk-date", type: "date", value: d.date }),
@@ -53,7 +60,7 @@
       title: el("input", { id: "rk-title", type: "text", value: d.title, size: 40 })
     };
     var split = select("rk-split", splits, "");
-    var merge = el("input", { id: "rk-merge", type: "checkbox", disabled: row === rows[rows.length - 1] });
+    var merge = el("input", { id: "rk-merge", type: "checkbox", disabled: !next });
     var dup = select("rk-dup", dups, "");
     var confirm = el("input", { id: "rk-confirm", type: "checkbox" });
     var message = el("p", { id: "rk-message", className: "warn", role: "alert" });
@@ -63,7 +70,9 @@
       el("h2", {}, ["Correct " + row.id + (last > first ? " (pages " + first + "–" + last + ")" : " (page " + first + ")")]),
       labelled("Type", f.doc_type), labelled("Date", f.date), labelled("Provider", f.provider),
       labelled("Facility", f.facility), labelled("Title", f.title),
-      labelled("Split", split), labelled("Merge with the next document", merge), labelled("Duplicate", dup)
+      labelled("Split", split),
+      labelled(next ? "Merge with the next document by page, " + named(next) : "Merge (no document follows)", merge),
+      labelled("Duplicate", dup)
     ]);
     if (d.other === "1") { form.appendChild(labelled("Belongs to this case (confirm the patient)", confirm)); }
     form.appendChild(message);
@@ -88,7 +97,7 @@
       fetch("edit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(change) })
         .then(function (r) { return r.json().then(function (body) { return [r.status, body]; }); })
         .then(function (answer) {
-          if (answer[0] === 200) { location.reload(); return; }
+          if (answer[0] === 200) { keep(row.id, answer[1].saved); location.reload(); return; }
           saving = false; save.disabled = false;
           message.textContent = answer[1].error || "The change was not saved.";
           if (answer[0] === 409) { stale.hidden = false; }
@@ -102,6 +111,29 @@
     dialog.showModal();
   }
 
+  function keep(id, saved) {  /* the filters and the place on the page, across the reload that shows the change */
+    var state = { id: id, saved: saved, y: window.scrollY, fields: {} };
+    ["f-type", "f-provider", "f-from", "f-to"].forEach(function (f) { state.fields[f] = document.getElementById(f).value; });
+    state.review = document.getElementById("f-review").checked;
+    sessionStorage.setItem(KEEP, JSON.stringify(state));
+  }
+  function restore() {
+    var raw = sessionStorage.getItem(KEEP);
+    if (!raw) { return; }
+    sessionStorage.removeItem(KEEP);
+    var state = JSON.parse(raw);
+    Object.keys(state.fields).forEach(function (f) {
+      var input = document.getElementById(f);
+      input.value = state.fields[f];
+      input.dispatchEvent(new Event("change"));
+    });
+    var box = document.getElementById("f-review");
+    if (box.checked !== state.review) { box.click(); }
+    window.scrollTo(0, state.y);
+    banner.textContent = (state.saved ? "Saved to " + data.overrides + "; the index was made again." :
+      "Nothing to save: the values were already so.") + " Each change is saved as you make it.";
+  }
+
   rows.forEach(function (row) {
     var button = el("button", { type: "button", className: "rk-open", title: "Correct this document" }, ["Edit"]);
     button.addEventListener("click", function () { open(row); });
@@ -109,6 +141,7 @@
     row.cells[0].appendChild(button);
   });
 
+  restore();
   setInterval(function () {
     if (saving) { return; }
     fetch("version").then(function (r) { return r.json(); }).then(function (v) {

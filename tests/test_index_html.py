@@ -257,3 +257,25 @@ def test_in_chromium_injected_markup_does_not_run_and_links_open_files_that_exis
     for href in hrefs:
         url = urlsplit(href)
         assert url.scheme == "file" and Path(unquote(url.path)).is_file() and url.fragment.startswith("page=")
+
+
+def test_a_cases_index_page_and_docx_carry_the_claim_number_from_case_yaml(tmp_path: Path) -> None:
+    import docx
+    import yaml
+
+    from reportkit.draft.pipeline import case_index
+
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE / "records", case / "records")
+    shutil.copy(SAMPLE_CASE / "case.yaml", case / "case.yaml")
+    claim = str(yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))["claim_number"])
+    assert case_index(case).how == "indexed"
+    page = (case / "index" / "index.html").read_text(encoding="utf-8")
+    assert f"<dt>Claim number</dt><dd>{claim}</dd>" in page
+    words = " ".join(c.text for t in docx.Document(str(case / "index" / "index.docx")).tables for r in t.rows
+                     for c in r.cells)  # fmt: skip
+    text = " ".join(p.text for p in docx.Document(str(case / "index" / "index.docx")).paragraphs) + words
+    assert claim in text
+    plain = tmp_path / "plain"
+    index_bundle([case / "records"], plain, IndexOptions(ocr="never"))  # no case: no claim number
+    assert "Claim number" not in (plain / "index.html").read_text(encoding="utf-8")

@@ -150,10 +150,13 @@ def _index_locked(
         if index is None:
             index = RecordIndex.from_dict(json.loads(outputs["index.json"]))
         lookup = bates_labels(index, bates_data, options.bates_map)
-        outputs = {**outputs, **export.render_cited(index, lookup), htmlpage.FILE_NAME: htmlpage.render(index, lookup)}
-    if htmlpage.FILE_NAME not in outputs:  # a result stored before index.html was written
+        case = options.case_header
+        cited = {**export.render_cited(index, lookup, case), htmlpage.FILE_NAME: htmlpage.render(index, lookup, case)}
+        outputs = {**outputs, **cited}
+    elif options.case_header or htmlpage.FILE_NAME not in outputs:  # a case's header; an older stored result
         index = index or RecordIndex.from_dict(json.loads(outputs["index.json"]))
-        outputs = {**outputs, htmlpage.FILE_NAME: htmlpage.render(index)}
+        page = htmlpage.render(index, case=options.case_header)
+        outputs = {**outputs, htmlpage.FILE_NAME: page, "index.docx": export.to_docx(index, None, options.case_header)}
     names = [s.path for s in index.sources] if index is not None else [f.label for f in files if not f.skipped]
     outputs = {
         **outputs,

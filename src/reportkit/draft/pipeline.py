@@ -172,6 +172,9 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
     kwargs: dict[str, object] = {"force": True, "use_cache": options.use_cache}
     if (case_dir / OVERRIDES_FILE).is_file():
         kwargs["overrides"] = case_dir / OVERRIDES_FILE
+    from reportkit.packet.case import read_header
+
+    kwargs["case_header"] = read_header(case_dir) or None  # index.html and index.docx name the examinee, claim
     if options.addendum and options.since is None and existing is not None:
         kwargs["since"] = index_dir / "index.json"  # the addendum lists what is new since this index
     if options.jobs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -53,6 +54,9 @@ class IndexOptions:
     """Replace existing outputs."""
     bates_map: Path | None = None
     """A packet's bates_map.json: index.md, .csv and .docx then cite Bates numbers (index.json is unchanged)."""
+    case_header: Mapping[str, str] | None = None
+    """The case's examinee, date of birth and claim number (``name``, ``dob``, ``claim_number``, from
+    case.yaml) for the case header of index.html and index.docx; without it, what the records say."""
     names_from: Path | None = None
     """The folder the files are named from in the index (their ``sources[].path``) [default: the folder that
     holds every input]: to index again exactly the files an index names (``reportkit review`` does)."""

@@ -17,6 +17,7 @@ from reportkit.draft.case import CASE_FILE
 from reportkit.draft.pipeline import INDEX_DIR, OVERRIDES_FILE, RECORDS_DIR, remember_index
 from reportkit.errors import InputError, UsageError
 from reportkit.models import RecordIndex
+from reportkit.packet.case import read_header
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Target:
             ocr=str(settings.get("ocr", "auto")),
             ocr_lang=str(settings.get("ocr_lang", "eng")),
             ocr_dpi=int(settings.get("ocr_dpi", 300)),
+            case_header=read_header(self.case_dir) or None,
         )
         if self.jobs:
             options = replace(options, jobs=self.jobs)

@@ -211,7 +211,10 @@ def test_entries_follow_a_hand_written_file_and_keep_its_comments(tmp_path: Path
 def test_review_command_errors_name_the_problem_and_exit_codes(tmp_path: Path) -> None:
     runner = CliRunner()
     missing = runner.invoke(app, ["review", str(tmp_path / "nowhere")])
-    assert missing.exit_code == 3 and "neither a case folder" in missing.output
+    assert missing.exit_code == 3 and "no such file or folder" in missing.output
+    (tmp_path / "other").mkdir()
+    other = runner.invoke(app, ["review", str(tmp_path / "other")])
+    assert other.exit_code == 3 and "neither a case folder" in other.output
     case = tmp_path / "c"
     (case / "records").mkdir(parents=True)
     empty = runner.invoke(app, ["review", str(case)])

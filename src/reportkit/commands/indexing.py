@@ -192,7 +192,10 @@ def _summary(result: api.IndexResult, out: Path) -> None:
     if ix.gaps:
         say(f"Treatment gaps over {ix.settings.get('gap_days')} days: {ix.gaps}.")
     if ix.review_items:
-        say(f"{ix.review_items} item(s) for review: see 'For review' in {out / 'index.md'}.")
+        say(
+            f"{ix.review_items} item(s) for review: see 'For review' in {out / 'index.md'}, or open "
+            f"{out / 'index.html'} (or `reportkit review`) for every row to check, most urgent first."
+        )
     if ix.earliest:
         when, doc_type, first, last = ix.earliest
         say(f"Earliest: {when} {doc_type.replace('_', ' ')} ({cite.pages(first, last)}).")

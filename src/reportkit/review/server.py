@@ -167,7 +167,10 @@ def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHan
             elif route.startswith("files/") and route[6:].isdigit():
                 data = review.source(int(route[6:]))
                 if data is None:
-                    message = b"This file changed or moved since it was indexed: index again to review it.\n"
+                    message = (
+                        b"This file changed or moved since the index was made. Save a change on the review "
+                        b"page (or start review again) to index it again, then reload.\n"
+                    )
                     self._send(HTTPStatus.GONE, message, "text/plain; charset=utf-8")
                 else:
                     self._send(HTTPStatus.OK, data, "application/pdf")

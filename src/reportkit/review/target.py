@@ -81,6 +81,8 @@ def open_target(path: Path, overrides: Path | None = None, names_from: Path | No
             )
     elif path.is_dir() and (path / "index.json").is_file():
         index_dir = path
+    elif not path.exists():
+        raise InputError(f"{path}: no such file or folder.", hint="Check the path: a case folder or an index folder.")
     else:
         raise InputError(
             f"{path}: neither a case folder (case.yaml, records/) nor an index (index.json).",

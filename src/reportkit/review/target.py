@@ -18,6 +18,7 @@ from reportkit.draft.pipeline import INDEX_DIR, OVERRIDES_FILE, RECORDS_DIR, rem
 from reportkit.errors import InputError, UsageError
 from reportkit.models import RecordIndex
 from reportkit.packet.case import read_header
+from reportkit.packet.manifest import sha256_file
 
 
 @dataclass(frozen=True)
@@ -135,14 +136,6 @@ def _find_base(index_dir: Path, index: RecordIndex) -> Path:
     below = [hit.resolve().parents[len(Path(first.path).parts) - 1]
              for r in roots for depth in range(1, 4) for hit in sorted(r.glob("*/" * depth + first.path))]  # fmt: skip
     for base in dict.fromkeys([*near, *below]):
-        if all((base / s.path).is_file() for s in index.sources) and _sha256(base / first.path) == first.sha256:
+        if all((base / s.path).is_file() for s in index.sources) and sha256_file(base / first.path) == first.sha256:
             return base
     return index_dir.parent.resolve()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -19,6 +19,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("indexer",),  # an index run's options; reading, understanding and rendering a bundle
     ("api",),  # the library API: caches, locks and writing around the indexer; packets; search
     ("draft",),  # reports and letters
+    ("citecheck",),  # a report's record citations checked against the index
     ("review",),  # the review page on a local server: corrections to the overrides file
     ("batch",),  # many cases
     ("commands", "cli", "__main__"),  # the command line: the commands, then the app that lists them

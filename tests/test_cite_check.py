@@ -162,3 +162,23 @@ def test_every_citation_of_our_own_draft_checks(tmp_path: Path) -> None:
         result = runner.invoke(app, ["cite-check", str(case / "drafts" / draft), "--index", str(case), "--json"])
         rows = json.loads(result.stdout)
         assert result.exit_code == 0 and len(rows) > 50, [r for r in rows if r["verdict"] != "ok"][:3]
+
+
+def test_check_fails_on_a_citation_of_the_draft_that_does_not_check(tmp_path: Path) -> None:
+    import shutil
+
+    import docx
+
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE, case, ignore=shutil.ignore_patterns("index", "drafts"))
+    assert runner.invoke(app, ["draft", str(case), "-q"]).exit_code == 0
+    before = runner.invoke(app, ["check", str(case)])
+    assert "FAIL citation" not in before.output
+    path = case / "drafts" / "ime-report.docx"
+    document = docx.Document(str(path))
+    document.add_paragraph("He was seen again by Dr. Castellano on 2024-02-06 (p. 12) and later (p. 99).")
+    document.save(str(path))
+    after = runner.invoke(app, ["check", str(case)])
+    failed = [line for line in after.output.splitlines() if line.startswith("FAIL citation")]
+    assert after.exit_code == 7 and len(failed) == 2, after.output
+    assert "p. 12: provider differs" in failed[0] and "p. 99: no such page" in failed[1]

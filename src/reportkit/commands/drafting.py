@@ -127,7 +127,8 @@ def check(
     from reportkit.draft.check import check_case
 
     with reporting(debug):
-        result = check_case(case_dir, final=final, options=DraftOptions(templates=templates), out=out)
+        result = check_case(case_dir, final=final, options=DraftOptions(templates=templates), out=out,
+                            citations=lambda draft: _citations(draft, case_dir))  # fmt: skip
         for finding in result.findings:
             typer.echo(f"FAIL {finding.rule}: {finding.message}" + (f"  [{finding.where}]" if finding.where else ""))
         summary = (f"{len(result.findings)} problem(s) in {case_dir} (profile {result.profile}; "
@@ -136,6 +137,15 @@ def check(
             summary += f" {result.placeholders} placeholder(s) left (--final fails on them)."
         say(summary)
         raise typer.Exit(int(ExitCode.FINDINGS if result.findings else ExitCode.OK))
+
+
+def _citations(draft: Path, case_dir: Path) -> list[str]:
+    """The draft's record citations that do not check against the case's index (`reportkit cite-check`)."""
+    from reportkit.citecheck.run import cite_check, failing
+
+    if not (case_dir / "index" / "index.json").is_file():
+        return []
+    return [f"{r.citation}: {r.detail}" for r in failing(cite_check(draft, case_dir))]
 
 
 templates_app = typer.Typer(

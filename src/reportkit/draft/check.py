@@ -8,6 +8,7 @@ else a fresh rendering of case.yaml and the records.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -336,10 +337,21 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().replace("’", "'").split())
 
 
+CitationCheck = Callable[[Path], list[str]]
+"""Checks a draft file's record citations against the case's index: a message per citation that does not
+check (``reportkit.citecheck``, a later stage, is passed in by the command)."""
+
+
 def check_case(
-    case_dir: Path, *, final: bool = False, options: DraftOptions | None = None, out: Path | None = None
+    case_dir: Path,
+    *,
+    final: bool = False,
+    options: DraftOptions | None = None,
+    out: Path | None = None,
+    citations: CitationCheck | None = None,
 ) -> CheckResult:
-    """Lint CASE_DIR's case.yaml and its draft against the case's jurisdiction profile."""
+    """Lint CASE_DIR's case.yaml and its draft against the case's jurisdiction profile; with ``citations``,
+    every record citation of the draft must check too."""
     options = options or DraftOptions()
     written = load_case(case_dir)
     case = written
@@ -364,6 +376,8 @@ def check_case(
         findings += [Finding("part-deleted", m, draft.source) for m in currency.deleted_parts(path, parts)]
         findings += [Finding("draft-stale", reason, draft.source) for reason in currency.stale(case_dir, path)]
         findings += [Finding("page-citation", m, draft.source) for m in currency.page_citations(case_dir, path, parts)]
+        if citations is not None:
+            findings += [Finding("citation", m, draft.source) for m in citations(path)]
         after = currency.changed_after_final(path)
         if after:
             findings.append(Finding("changed-after-final", after, draft.source))

@@ -487,3 +487,19 @@ def test_chronology_docx_has_a_case_header_fitted_columns_and_a_header_row_on_ev
     assert "Examinee: Okafor, Daniel R Date of birth: 1981-09-23 Records dated: 2024-02-06 to 2024-10-21" in pages[0]
     assert "Pages and documents: 57 pages, 39 documents" in pages[0]
     assert all("# Date Document Provider Facility Key findings Pages" in page for page in pages if "D00" in page)
+
+
+def test_the_headline_counts_in_words_and_leaves_out_duplicates_when_there_are_none(tmp_path: Path) -> None:
+    import dataclasses
+
+    from reportkit.index.export import headline
+
+    index = index_bundle([ROOT / "samples" / "ime-case" / "records"], tmp_path / "o", IndexOptions(ocr="never")).index
+    assert headline(index).startswith("5 files, 57 pages, 39 documents (and 1 re-sent duplicate, listed but not")
+    one = dataclasses.replace(
+        index,
+        sources=[Source("a.pdf", "0" * 64, 1, 1, 1)],
+        page_count=1,
+        documents=[dataclasses.replace(index.documents[0], first_page=1, last_page=1, duplicate_of=None)],
+    )
+    assert headline(one).startswith("1 file, 1 page, 1 document, dated ")

@@ -221,10 +221,16 @@ def headline(index: RecordIndex) -> str:
     first = min(d.date or "" for d in dated) if dated else ""
     last = max(d.end_date or "" for d in dated) if dated else ""
     span = f", dated {first} to {last}" if dated else ""
+    copies = f" (and {counted(dups, 're-sent duplicate')}, listed but not counted)" if dups else ""
     return (
-        f"{len(index.sources)} file(s), {index.page_count} pages, {len(index.documents) - dups} documents"
-        f" (and {dups} re-sent duplicate(s), listed but not counted){span}."
+        f"{counted(len(index.sources), 'file')}, {counted(index.page_count, 'page')}, "
+        f"{counted(len(index.documents) - dups, 'document')}{copies}{span}."
     )
+
+
+def counted(n: int, word: str) -> str:
+    """``1 page``, ``2 pages``, ``0 documents``."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def to_markdown(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
@@ -349,7 +355,12 @@ def case_header(index: RecordIndex, case: Mapping[str, str] | None = None) -> li
     if dated:
         out.append(("Records dated", f"{dated[0]} to {dated[-1]}"))
     dups = sum(1 for d in index.documents if d.duplicate_of)
-    out.append(("Pages and documents", f"{index.page_count} pages, {len(index.documents) - dups} documents"))
+    out.append(
+        (
+            "Pages and documents",
+            f"{counted(index.page_count, 'page')}, {counted(len(index.documents) - dups, 'document')}",
+        )
+    )
     return out
 
 

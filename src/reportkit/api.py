@@ -21,39 +21,21 @@ from reportkit.errors import IndexFileError, OutputError
 from reportkit.index import export, htmlpage
 from reportkit.index.load import load_index as load_index  # part of the library API
 from reportkit.index.summary import IndexSummary
-
-# OCR, overrides and search are imported where they are used: a re-run served from the result cache (and a
-# command that does not index) never needs them.
 from reportkit.indexer.build import build
-from reportkit.indexer.options import (  # part of the library API
-    OCR_MODES as OCR_MODES,
-)
-from reportkit.indexer.options import (
-    TOOL as TOOL,
-)
-from reportkit.indexer.options import (
-    IndexOptions as IndexOptions,
-)
-from reportkit.indexer.options import (
-    IndexResult as IndexResult,
-)
-from reportkit.indexer.options import (
-    cache_root,
-    engine_key,
-    index_settings,
-    read_options_overrides,
-)
-from reportkit.indexer.options import (
-    ocr_settings as ocr_settings,
-)
-from reportkit.indexer.options import (
-    read_password_file as read_password_file,
-)
+from reportkit.indexer.options import OCR_MODES as OCR_MODES  # part of the library API, as the next four
+from reportkit.indexer.options import TOOL as TOOL
+from reportkit.indexer.options import IndexOptions as IndexOptions
+from reportkit.indexer.options import IndexResult as IndexResult
+from reportkit.indexer.options import cache_root, engine_key, index_settings, read_options_overrides
+from reportkit.indexer.options import ocr_settings as ocr_settings
+from reportkit.indexer.options import read_password_file as read_password_file
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs
 from reportkit.ingest.cache import ResultCache
 from reportkit.locks import holding
 from reportkit.models import RecordIndex
 
+# OCR, overrides and search are imported where they are used: a re-run served from the result cache (and a
+# command that does not index) never needs them.
 if TYPE_CHECKING:
     from reportkit.index import search as search_db
     from reportkit.packet.build import PacketOptions, PacketResult

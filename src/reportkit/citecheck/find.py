@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 _DASH = r"\s*(?:-|–|—|to|through)\s*"
@@ -43,12 +43,13 @@ class Citation:
     kind: str
     """``pages``, ``bates`` or ``exhibit``."""
     spans: tuple[tuple[int, int], ...] = ()
-    """Bundle pages for ``pages``; Bates numbers' (prefix-less) integers for ``bates``; for ``exhibit``, the
-    exhibit number and its page range as one (exhibit, first, last) packed in ``exhibit``."""
+    """Ranges of bundle pages (``pages``) or of Bates numbers without their prefix (``bates``)."""
     prefix: str = ""
+    """The Bates prefix (``bates``)."""
     exhibit: tuple[int, int, int] | None = None
+    """(exhibit, first page, last page) for ``exhibit``."""
     quotes: tuple[str, ...] = ()
-    dates: tuple[str, ...] = field(default=())
+    dates: tuple[str, ...] = ()
 
 
 def sentences(text: str) -> list[str]:
@@ -71,15 +72,18 @@ def dates_in(text: str) -> tuple[str, ...]:
                 found.append(date.fromisoformat(m["iso"]))
             elif m["m"]:
                 found.append(date(int(m["y"]), int(m["m"]), int(m["d"])))
-            elif m["mon"] and m["mon"].lower()[:3] in {k[:3] for k in _MONTHS}:
-                month = next(v for k, v in _MONTHS.items() if k.startswith(m["mon"].lower()[:3]))
-                found.append(date(int(m["my"]), month, int(m["md"])))
-            elif m["dmon"] and m["dmon"].lower()[:3] in {k[:3] for k in _MONTHS}:
-                month = next(v for k, v in _MONTHS.items() if k.startswith(m["dmon"].lower()[:3]))
-                found.append(date(int(m["dy"]), month, int(m["dd"])))
+            elif m["mon"] and _month(m["mon"]):
+                found.append(date(int(m["my"]), _month(m["mon"]), int(m["md"])))
+            elif m["dmon"] and _month(m["dmon"]):
+                found.append(date(int(m["dy"]), _month(m["dmon"]), int(m["dd"])))
         except ValueError:
             continue
     return tuple(dict.fromkeys(d.isoformat() for d in found))
+
+
+def _month(name: str) -> int:
+    """1-12 for a month's name or its first three letters ("Mar", "March"); 0 for another word."""
+    return next((n for full, n in _MONTHS.items() if full.startswith(name.lower()[:3]) and len(name) >= 3), 0)
 
 
 def _page_spans(listed: str) -> tuple[tuple[int, int], ...]:

@@ -142,8 +142,9 @@ def check(
 def _citations(draft: Path, case_dir: Path) -> list[str]:
     """The draft's record citations that do not check against the case's index (`reportkit cite-check`)."""
     from reportkit.citecheck.run import cite_check, failing
+    from reportkit.draft.pipeline import INDEX_DIR
 
-    if not (case_dir / "index" / "index.json").is_file():
+    if not (case_dir / INDEX_DIR / "index.json").is_file():
         return []
     return [f"{r.citation}: {r.detail}" for r in failing(cite_check(draft, case_dir))]
 

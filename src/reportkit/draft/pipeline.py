@@ -181,7 +181,7 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
         kwargs["jobs"] = options.jobs
     unfinished = interrupted(index_dir) is not None
     result = index_bundle([records], index_dir, IndexOptions(**kwargs))  # type: ignore[arg-type]
-    _remember(index_dir)
+    remember_index(index_dir)
     found = [f"{index_dir}: an index left unfinished by a stopped run was found and made again."] if unfinished else []
     return CaseIndex(result.index, "indexed", [*found, *_skipped_warnings(result.index)])
 
@@ -199,11 +199,7 @@ def _overrides_sha256(case_dir: Path) -> str | None:
 
 
 def remember_index(index_dir: Path) -> None:
-    """Note index.json as reportkit's own (``review`` rebuilds the case's index, as ``draft`` does)."""
-    _remember(index_dir)
-
-
-def _remember(index_dir: Path) -> None:
+    """Note index.json as reportkit's own (``draft`` and ``review``, which rebuild the case's index, call it)."""
     digest = hashlib.sha256((index_dir / "index.json").read_bytes()).hexdigest()
     with contextlib.suppress(OutputError):  # without it the next change of records asks for --force; nothing lost
         replace_together(index_dir, {_INDEX_STATE: (digest + "\n").encode("ascii")}, "the index's checksum")

@@ -9,7 +9,6 @@ from reportkit import models
 from reportkit.errors import EncryptedError, InputError
 from reportkit.index import export, htmlpage
 from reportkit.index.chronology import chronological, find_gaps
-from reportkit.index.load import load_index as load_index  # part of the library API
 
 # OCR, overrides and search are imported where they are used: a re-run served from the result cache (and a
 # command that does not index) never needs them.

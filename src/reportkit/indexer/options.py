@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportkit.errors import ExitCode, InputError
-from reportkit.index.load import load_index as load_index  # part of the library API
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.cache import default_cache_dir, private_root
 from reportkit.models import RecordIndex, Skipped

@@ -161,7 +161,7 @@ def test_sample_check_lists_unanswered_questions_with_lines(tmp_path: Path) -> N
     lines = [line for line in result.stdout.splitlines() if line.startswith("FAIL")]
     assert lines == [
         f"FAIL unanswered: Question {n} has no answer.  [case.yaml line {line} (questions.{n - 1}.answer)]"
-        for n, line in ((2, 46), (3, 49), (5, 56), (6, 60), (7, 63))
+        for n, line in ((2, 53), (3, 56), (5, 63), (6, 67), (7, 70))
     ]
     assert "placeholder(s) left" in result.output
 

@@ -1,0 +1,114 @@
+"""The comparison as a Word document, Markdown or CSV (written atomically), and as lines for the terminal."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from reportkit.compare.model import TOPIC_TITLES, Comparison, Row
+from reportkit.errors import UsageError
+from reportkit.index.export import spreadsheet_safe
+from reportkit.publish import replace_together
+
+COLUMNS = ("topic", "side", "who", "date", "provider", "document", "citation", "text")
+HEADERS = ["Topic", "Who", "Date", "Provider", "Citation", "What the record says (verbatim)"]
+NOT_RECORDED = "not recorded"
+NEVER = (
+    "Every snippet is the record's own sentence (whitespace folded), or our case.yaml's own words; nothing is "
+    "summarised. A topic a side did not speak to shows 'not recorded'. Each difference names the rule that "
+    "raised it (docs/compare.md)."
+)
+
+
+def _cells(r: Row) -> list[str]:
+    return [TOPIC_TITLES[r.topic], r.who, r.date or "undated", r.provider, r.citation, r.text]
+
+
+def table(c: Comparison) -> list[list[str]]:
+    """The table's rows: each topic's rows, or one 'not recorded' row per side that said nothing of it."""
+    sides = ["treating", *(i.split(":")[0] for i in c.imes)]
+    out = []
+    for topic in c.topics:
+        rows = [r for r in c.rows if r.topic == topic]
+        out += [_cells(r) for r in rows]
+        said = {r.who for r in rows}
+        out += [[TOPIC_TITLES[topic], who, "", "", "", NOT_RECORDED] for who in sides if who not in said]
+    return out
+
+
+def summary(c: Comparison) -> str:
+    counts = ", ".join(f"{TOPIC_TITLES[t].lower()} {sum(r.topic == t for r in c.rows)}" for t in c.topics)
+    return f"{len(c.rows)} snippet(s) ({counts}); {len(c.flags)} difference(s) flagged."
+
+
+def _flag_lines(c: Comparison) -> list[str]:
+    return [f"{TOPIC_TITLES[f.topic]} [{f.rule}]: {f.detail}" for f in c.flags] or ["No difference flagged."]
+
+
+def _preamble(c: Comparison) -> list[str]:
+    lines = ["IMEs compared: " + ("; ".join(c.imes) if c.imes else "none (no IME in the records, no case.yaml)")]
+    if c.left_out:
+        lines.append("Left out: " + "; ".join(c.left_out))
+    return lines
+
+
+def to_lines(c: Comparison) -> list[str]:
+    """What the command prints: per topic, a line per snippet."""
+    out = _preamble(c)
+    for topic in c.topics:
+        out += ["", f"== {TOPIC_TITLES[topic]}"]
+        rows = [r for r in c.rows if r.topic == topic]
+        out += [f"{r.who:<22} {r.date or 'undated':<10} {r.citation:<12} {r.text}" for r in rows] or [NOT_RECORDED]
+    return [*out, "", "Differences:", *(f"  {line}" for line in _flag_lines(c))]
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(c: Comparison, title: str) -> bytes:
+    out = [f"# Treating records and IMEs compared: {title}", "", *_preamble(c), "", summary(c), ""]
+    out += ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    out += ["| " + " | ".join(_md(x) for x in cells) + " |" for cells in table(c)]
+    out += ["", "## Differences", "", *(f"- {_md(line)}" for line in _flag_lines(c)), "", NEVER, ""]
+    return "\n".join(out).encode("utf-8")
+
+
+def to_csv(c: Comparison) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for r in c.rows:
+        cells = (r.topic, r.side, r.who, r.date or "", r.provider, r.document, r.citation, r.text)
+        writer.writerow([spreadsheet_safe(x) for x in cells])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_docx(c: Comparison, title: str) -> bytes:
+    from reportkit.index import wordml
+
+    cells = table(c)
+    body = "".join(wordml.row_xml(row) for row in cells)
+    widths = wordml.fitted_widths(HEADERS, cells, 5)
+    paragraphs: list[tuple[str, str | None]] = [("Differences", "Heading2")]
+    paragraphs += [(line, "ListBullet") for line in _flag_lines(c)]
+    paragraphs.append((NEVER, None))
+    headline = "\n".join([*_preamble(c), summary(c)])
+    return wordml.write(wordml.Body(f"Treating records and IMEs compared: {title}", headline, HEADERS, body,
+                                    paragraphs, [], widths))  # fmt: skip
+
+
+def write(c: Comparison, out: Path, title: str) -> None:
+    """``out``: a .docx, .md or .csv file, written whole or not at all."""
+    kind = out.suffix.lower()
+    if kind == ".csv":
+        data = to_csv(c)
+    elif kind in (".md", ".markdown"):
+        data = to_markdown(c, title)
+    elif kind == ".docx":
+        data = to_docx(c, title)
+    else:
+        raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    replace_together(out.parent, {out.name: data}, "the comparison")

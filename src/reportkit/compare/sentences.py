@@ -1,7 +1,7 @@
 """Page texts cut into sentences, each under the heading it falls under.
 
-Lines are joined into a unit while they run to the page's full width (wrapped prose); a short line, a heading,
-a numbered item, a checkbox or a ``Label:`` starts or ends one. Units are split at sentence ends (not after an
+Lines are joined into a unit while they run to the page's full width (wrapped prose); a short line, a line
+ending a sentence, a heading, a numbered item, a checkbox or a ``Label:`` starts or ends one. Units are split at sentence ends (not after an
 initial, ``Dr.``, ``Mr.`` or a list number). The text is the page's own, whitespace folded; nothing is added.
 
 Left out: lines printed on three or more pages (letterheads, fax headers, a form's fine print; a running
@@ -34,6 +34,7 @@ _NOT_AN_END = re.compile(
 _LIST_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z])$")
 _LEADING_NUMBER = re.compile(r"^\(?\d{1,2}[.)]\s+")
 _DIGITS = re.compile(r"\d+")
+_ENDS = re.compile(r"[.!?:][\"”)]?$")
 
 
 def fold(text: str) -> str:
@@ -106,7 +107,7 @@ def units(text: str, boiler: frozenset[str]) -> Iterator[tuple[str, str, str]]:
             if _is_section_label(named):
                 section = named.upper()
         current.append(line)
-        if len(line) < WRAPPED * width or line.endswith(":"):
+        if len(line) < WRAPPED * width or _ENDS.search(line):
             yield section, label, " ".join(current)
             current, label = [], ""
     if current:

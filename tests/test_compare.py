@@ -72,7 +72,8 @@ def test_each_topic_shows_what_each_side_recorded(result: Comparison) -> None:
     said = {(r.topic, r.who, r.citation, r.text) for r in result.rows}
     treating, prior, ours = "treating", "prior IME (D0039)", "this IME (case.yaml)"
     expected = [
-        ("mmi", treating, "p. 36", "From a surgical standpoint he has reached maximum medical improvement as of today."),
+        ("mmi", treating, "p. 36", "From a surgical standpoint he has reached maximum medical improvement as of "
+                                   "today."),
         ("mmi", prior, "p. 54", "Maximum medical improvement: reached on September 10, 2024, the date of the surgeon's "
                                 "final visit."),
         ("mmi", ours, "case.yaml question 4, answer", "Yes. He reached maximum medical improvement on 2024-10-15."),

@@ -151,24 +151,30 @@ def _impairment_flags(a: list[tuple[int, Row]], b: list[tuple[int, Row]], rows: 
     return [Flag("impairment", "impairment-rating", detail, (ia, ib))]
 
 
+def _related(text: str) -> bool:
+    return bool(_RELATED.search(text)) and not _NOT_RELATED.search(text)
+
+
 def _first(rows: list[tuple[int, Row]], test: Callable[[str], bool]) -> int | None:
     return next((k for k, r in rows if test(r.text)), None)
 
 
 def _causation_flags(a: list[tuple[int, Row]], b: list[tuple[int, Row]], rows: Sequence[Row]) -> list[Flag]:
     out = []
-    related = lambda t: bool(_RELATED.search(t)) and not _NOT_RELATED.search(t)  # noqa: E731
     for x, y in ((a, b), (b, a)):
-        neg, pos = _first(x, lambda t: bool(_NOT_RELATED.search(t))), _first(y, related)
+        neg, pos = _first(x, lambda t: bool(_NOT_RELATED.search(t))), _first(y, _related)
         if neg is not None and pos is not None:
             detail = f"not related: {_said(rows[neg])}; related: {_said(rows[pos])}."
-            out.append(Flag("causation", "causation-not-related", detail, tuple(sorted((neg, pos)))))  # type: ignore[arg-type]
+            out.append(Flag("causation", "causation-not-related", detail, (min(neg, pos), max(neg, pos))))
     for x, y in ((a, b), (b, a)):
         share = _first(x, lambda t: bool(_APPORTION.search(t) and _PERCENT.search(t)))
         if share is None or not y or _first(y, lambda t: bool(_APPORTION.search(t))) is not None:
             continue
         other = y[0][0]
-        detail = f"apportions a share to a pre-existing condition: {_said(rows[share])}; none in the causation rows of {rows[other].who}."
+        detail = (
+            f"apportions a share to a pre-existing condition: {_said(rows[share])}; "
+            f"none in the causation rows of {rows[other].who}."
+        )
         out.append(Flag("causation", "apportionment", detail, (share, other)))
     return out
 

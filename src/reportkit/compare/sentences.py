@@ -1,8 +1,9 @@
 """Page texts cut into sentences, each under the heading it falls under.
 
 Lines are joined into a unit while they run to the page's full width (wrapped prose); a short line, a line
-ending a sentence, a heading, a numbered item, a checkbox or a ``Label:`` starts or ends one. Units are split at sentence ends (not after an
-initial, ``Dr.``, ``Mr.`` or a list number). The text is the page's own, whitespace folded; nothing is added.
+ending a sentence, a heading, a numbered item, a checkbox or a ``Label:`` starts or ends one. Units are split at
+sentence ends (not after an initial, ``Dr.``, ``Mr.`` or a list number). The text is the page's own,
+whitespace folded; nothing is added.
 
 Left out: lines printed on three or more pages (letterheads, fax headers, a form's fine print; a running
 header or footer that differs only in its numbers counts too) and unchecked boxes (``[ ] Full duty``).

@@ -91,7 +91,10 @@ def case_rows(case: ImeCase | SecondOpinionCase) -> tuple[list[Row], str | None]
     rows += _field(me, "causation", talk.apportionment, "discussion.apportionment")
     mmi = talk.mmi
     if mmi.reached is not None or mmi.date is not None:
-        said = [f"reached: {str(mmi.reached).lower()}" if mmi.reached is not None else "", f"date: {mmi.date}" if mmi.date else ""]
+        said = [
+            f"reached: {str(mmi.reached).lower()}" if mmi.reached is not None else "",
+            f"date: {mmi.date}" if mmi.date else "",
+        ]
         rows += _rows(me, ("mmi",), "; ".join(x for x in said if x), "discussion.mmi")
     rows += _field(me, "mmi", mmi.comment, "discussion.mmi.comment")
     imp = talk.impairment

@@ -38,17 +38,16 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "work-status": re.compile(
         r"\b(?:light|modified|sedentary|regular|full|restricted|transitional) duty\b|\boff work\b|"
-        r"return(?:ed)? to (?:work|full|regular|modified|light|his job|her job|the job)|\btemporar\w* (?:total|partial)\w* "
-        r"disab|\brestrictions?\b|\blifting limit|\blift(?:ing|s)?\b[^.;]{0,30}?" + _LB + r"|" + _LB +
-        r"\s*(?:maximum|max|limit|occasional|frequent|lifting)|\bwork (?:status|capacity|capacities|ability)\b|"
-        r"\bjob of injury\b|\bTTD\b",
+        r"return(?:ed)? to (?:work|full|regular|modified|light|his job|her job|the job)|"
+        r"\btemporar\w* (?:total|partial)\w* disab|\brestrictions?\b|\blifting limit|"
+        rf"\blift(?:ing|s)?\b[^.;]{{0,30}}?{_LB}|{_LB}\s*(?:maximum|max|limit|occasional|frequent|lifting)|"
+        r"\bwork (?:status|capacity|capacities|ability)\b|\bjob of injury\b|\bTTD\b",
         _I,
-    ),  # fmt: skip
-    "mmi": re.compile(
-        r"maximum medical improvement|\bMMI\b|\bplateau|permanent and stationary|\bP&S\b", _I
     ),
+    "mmi": re.compile(r"maximum medical improvement|\bMMI\b|\bplateau|permanent and stationary|\bP&S\b", _I),
     "impairment": re.compile(
-        r"whole[- ]person|\bWPI\b|AMA Guides|impairment rating|\bTable \d+-\d+|\d+\s*(?:%|percent)\s+(?:whole|impairment)",
+        r"whole[- ]person|\bWPI\b|AMA Guides|impairment rating|\bTable \d+-\d+|"
+        r"\d+\s*(?:%|percent)\s+(?:whole|impairment)",
         _I,
     ),
     "treatment": re.compile(
@@ -76,7 +75,9 @@ _RESTRICTION_WORDS = re.compile(r"\b(?:avoid|none|only|occasional|no)\b", _I)
 def narrative(sentence: Sentence) -> bool:
     """Whether the sentence is left out: under a history heading or label, or a signature or name line."""
     return bool(
-        NARRATIVE.search(sentence.section) or NARRATIVE.search(sentence.label) or SIGNATURE.search(sentence.text)
+        NARRATIVE.search(sentence.section)
+        or NARRATIVE.search(sentence.label)
+        or SIGNATURE.search(sentence.text)
         or NAME_LINE.match(sentence.text)
     )
 

@@ -25,15 +25,18 @@ def _cells(r: Row) -> list[str]:
     return [TOPIC_TITLES[r.topic], r.who, r.date or "undated", r.provider, r.citation, r.text]
 
 
+def _silent(c: Comparison, topic: str) -> list[str]:
+    """The sides (treating, each IME) with no row on ``topic``."""
+    said = {r.who for r in c.rows if r.topic == topic}
+    return [who for who in ("treating", *(i.split(":")[0] for i in c.imes)) if who not in said]
+
+
 def table(c: Comparison) -> list[list[str]]:
-    """The table's rows: each topic's rows, or one 'not recorded' row per side that said nothing of it."""
-    sides = ["treating", *(i.split(":")[0] for i in c.imes)]
+    """The table's rows: each topic's rows, and a 'not recorded' row for each side that said nothing of it."""
     out = []
     for topic in c.topics:
-        rows = [r for r in c.rows if r.topic == topic]
-        out += [_cells(r) for r in rows]
-        said = {r.who for r in rows}
-        out += [[TOPIC_TITLES[topic], who, "", "", "", NOT_RECORDED] for who in sides if who not in said]
+        out += [_cells(r) for r in c.rows if r.topic == topic]
+        out += [[TOPIC_TITLES[topic], who, "", "", "", NOT_RECORDED] for who in _silent(c, topic)]
     return out
 
 
@@ -58,8 +61,8 @@ def to_lines(c: Comparison) -> list[str]:
     out = _preamble(c)
     for topic in c.topics:
         out += ["", f"== {TOPIC_TITLES[topic]}"]
-        rows = [r for r in c.rows if r.topic == topic]
-        out += [f"{r.who:<22} {r.date or 'undated':<10} {r.citation:<12} {r.text}" for r in rows] or [NOT_RECORDED]
+        out += [f"{r.who:<22} {r.date or 'undated':<10} {r.citation:<12} {r.text}" for r in c.rows if r.topic == topic]
+        out += [f"{who:<22} {NOT_RECORDED}" for who in _silent(c, topic)]
     return [*out, "", "Differences:", *(f"  {line}" for line in _flag_lines(c))]
 
 

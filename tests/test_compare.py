@@ -235,7 +235,7 @@ def test_outputs_read_back_and_are_deterministic(case: Path, tmp_path: Path) -> 
             "I apportion 70 percent of the impairment to the industrial injury and 30 percent to pre-existing "
             "degenerative disease."] in cells  # fmt: skip
     paragraphs = [p.text for p in document.paragraphs]
-    assert any(p.startswith("Work status and restrictions [lifting-limit]: lifting limit 40 lb") for p in paragraphs)
+    assert "\n• Work status and restrictions [lifting-limit]: lifting limit 40 lb" in paragraphs[1]  # above the table
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it")
@@ -285,3 +285,38 @@ def test_bad_input_is_named_without_a_traceback(case: Path, tmp_path: Path) -> N
     assert runner.invoke(app, ["compare", str(case), "--topic", "prognosis"]).exit_code == 2
     wrong = runner.invoke(app, ["compare", str(case), "--out", str(tmp_path / "c.txt")])
     assert wrong.exit_code == 2 and not (tmp_path / "c.txt").exists()
+
+
+def test_draft_compare_adds_the_appendix_and_the_letters_section(case: Path, tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    from draft_helpers import docx_text
+    from reportkit.draft import wordparts
+
+    copy = tmp_path / "ime"
+    shutil.copytree(case, copy)
+    plain = runner.invoke(app, ["draft", str(copy), "-f", "docx", "-f", "md"])
+    assert plain.exit_code == 0, plain.output
+    assert "Appendix: the treating records and the IMEs compared" not in (copy / "drafts" / "ime-report.md").read_text()
+    made = runner.invoke(app, ["draft", str(copy), "-f", "docx", "-f", "md", "--compare", "--force"])
+    assert made.exit_code == 0, made.output
+    report = docx.Document(str(copy / "drafts" / "ime-report.docx"))
+    headings = [p.text for p in report.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert "Appendix: the treating records and the IMEs compared" in headings
+    rows = [[wordparts.text_of(tc) for tc in tr.iter(qn("w:tc"))] for tr in report.element.body.iter(qn("w:tr"))]
+    assert ["treating", "2024-09-10", "Helen M. Castellano, MD", "p. 36",
+            "From a surgical standpoint he has reached maximum medical improvement as of today."] in rows  # fmt: skip
+    text = docx_text(copy / "drafts" / "ime-report.docx")
+    assert "Maximum medical improvement [mmi-date]: MMI reached on 2024-09-10: treating Helen M. Castellano" in text
+    # our own draft's citations, the appendix's included, all check against the index
+    checked = runner.invoke(app, ["check", str(copy)])
+    assert "citation" not in checked.output, checked.output
+
+    letter = tmp_path / "so"
+    shutil.copytree(SAMPLE_CASE.parent / "second-opinion-case", letter)
+    said = runner.invoke(app, ["draft", str(letter), "-f", "md", "--compare"])
+    assert said.exit_code == 0, said.output
+    md = (letter / "drafts" / "second-opinion-letter.md").read_text(encoding="utf-8")
+    section = md.split("## What your doctors wrote", 1)[1].split("\n## ", 1)[0]
+    assert "(p. 3)" in section and "Physical therapy twice a week for 6 weeks" in section

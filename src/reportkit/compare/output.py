@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from reportkit.compare.model import TOPIC_TITLES, Comparison, Row
 from reportkit.errors import UsageError
@@ -94,10 +95,8 @@ def to_docx(c: Comparison, title: str) -> bytes:
     cells = table(c)
     body = "".join(wordml.row_xml(row) for row in cells)
     widths = wordml.fitted_widths(HEADERS, cells, 5)
-    paragraphs: list[tuple[str, str | None]] = [("Differences", "Heading2")]
-    paragraphs += [(line, "ListBullet") for line in _flag_lines(c)]
-    paragraphs.append((NEVER, None))
-    headline = "\n".join([*_preamble(c), summary(c)])
+    paragraphs: list[tuple[str, str | None]] = [(NEVER, None)]
+    headline = "\n".join([*_preamble(c), summary(c), "Differences:", *(f"• {line}" for line in _flag_lines(c))])
     return wordml.write(wordml.Body(f"Treating records and IMEs compared: {title}", headline, HEADERS, body,
                                     paragraphs, [], widths))  # fmt: skip
 
@@ -115,3 +114,21 @@ def write(c: Comparison, out: Path, title: str) -> None:
         raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
     out.parent.mkdir(parents=True, exist_ok=True)
     replace_together(out.parent, {out.name: data}, "the comparison")
+
+
+def appendix(at: Path, case_file: Path | None = None, bates_map: Path | None = None) -> dict[str, Any]:
+    """The comparison as the draft's templates take it (``comparison`` in their context: templates/README.md),
+    for ``reportkit draft --compare``: the index at ``at``, our answers from ``case_file``."""
+    from reportkit.compare.run import compare_index
+
+    c = compare_index(at, case_file, bates_map)
+    topics = []
+    for topic in c.topics:
+        rows = [
+            {"who": r.who, "side": r.side, "date": r.date or "undated", "provider": r.provider,
+             "citation": r.citation, "text": r.text}
+            for r in c.rows if r.topic == topic
+        ]  # fmt: skip
+        topics.append({"topic": topic, "title": TOPIC_TITLES[topic], "rows": rows, "not_recorded": _silent(c, topic)})
+    flags = [f"{TOPIC_TITLES[f.topic]} [{f.rule}]: {f.detail}" for f in c.flags]
+    return {"imes": list(c.imes), "left_out": list(c.left_out), "topics": topics, "flags": flags, "note": NEVER}

@@ -52,14 +52,22 @@ def ordered(rows: Sequence[Row], topics: Sequence[str]) -> list[Row]:
 
 def compare(where: Path, bates_map: Path | None = None, topics: Sequence[str] = TOPICS) -> Comparison:
     """Compare the records of an index (a folder, its index.json, or a case folder: then our answers too)."""
+    at = index_place(where)
+    case_file = where / CASE_FILE if where.is_dir() and (where / CASE_FILE).is_file() else None
+    if case_file is not None and at == where:
+        raise IndexFileError(f"{where}: the case has no index yet.", hint="Run `reportkit draft` on it first.")
+    return compare_index(at, case_file, bates_map, topics)
+
+
+def compare_index(
+    at: Path, case_file: Path | None = None, bates_map: Path | None = None, topics: Sequence[str] = TOPICS
+) -> Comparison:
+    """Compare the records of the index at ``at`` (a folder or its index.json) and, given ``case_file``, our
+    answers in that case.yaml."""
     unknown = [t for t in topics if t not in TOPICS]
     if unknown:
         raise UsageError(f"--topic {unknown[0]!r} is not one of: {', '.join(TOPICS)}.")
     chosen = tuple(t for t in TOPICS if t in topics)
-    at = index_place(where)
-    case_file = where / CASE_FILE if where.is_dir() else None
-    if case_file is not None and case_file.is_file() and at == where:
-        raise IndexFileError(f"{where}: the case has no index yet.", hint="Run `reportkit draft` on it first.")
     index = load_index(at)
     texts = stored_texts(at, index)
     if texts is None:
@@ -72,7 +80,7 @@ def compare(where: Path, bates_map: Path | None = None, topics: Sequence[str] = 
         labels = bates_labels(index, load_bates_map(bates_map), bates_map)
     rows = record_rows(index, texts, labels)
     _, imes, left_out = page_sources(index)
-    if case_file is not None and case_file.is_file():
+    if case_file is not None:
         ours, who = case_rows(load_case(case_file))
         rows += ours
         imes = imes + ([who] if who else [])

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from reportkit.compare.model import TOPIC_TITLES, Comparison, Row
-from reportkit.errors import UsageError
 from reportkit.index.export import spreadsheet_safe
-from reportkit.publish import replace_together
+from reportkit.publish import write_table
 
 COLUMNS = ("topic", "side", "who", "date", "provider", "document", "citation", "text")
 HEADERS = ["Topic", "Who", "Date", "Provider", "Citation", "What the record says (verbatim)"]
@@ -103,17 +102,8 @@ def to_docx(c: Comparison, title: str) -> bytes:
 
 def write(c: Comparison, out: Path, title: str) -> None:
     """``out``: a .docx, .md or .csv file, written whole or not at all."""
-    kind = out.suffix.lower()
-    if kind == ".csv":
-        data = to_csv(c)
-    elif kind in (".md", ".markdown"):
-        data = to_markdown(c, title)
-    elif kind == ".docx":
-        data = to_docx(c, title)
-    else:
-        raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    replace_together(out.parent, {out.name: data}, "the comparison")
+    makers = {".csv": lambda: to_csv(c), ".md": lambda: to_markdown(c, title), ".docx": lambda: to_docx(c, title)}
+    write_table(out, makers, "the comparison")
 
 
 def appendix(at: Path, case_file: Path | None = None, bates_map: Path | None = None) -> dict[str, Any]:

@@ -57,7 +57,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
 }
 SECTIONS: dict[str, re.Pattern[str]] = {
-    "diagnoses": re.compile(r"DIAGNOS|IMPRESSION", _I),
+    "diagnoses": re.compile(r"DIAGNOS[EI]S|IMPRESSION", _I),
     "causation": re.compile(r"CAUSATION|APPORTION", _I),
     "work-status": re.compile(r"^WORK\b|RESTRICTION|WORK CAPACITY", _I),
     "mmi": re.compile(r"MAXIMUM MEDICAL IMPROVEMENT|^MMI$", _I),

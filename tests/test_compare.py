@@ -199,6 +199,11 @@ def test_sentences_are_cut_at_their_ends_only() -> None:
     assert split("Seen by Helen M. Castellano, MD on 03/19/2024. Dr. Han injected. 2. Return in 4 weeks.") == [
         "Seen by Helen M. Castellano, MD on 03/19/2024.", "Dr. Han injected.", "Return in 4 weeks."]  # fmt: skip
     assert split("MMI on September 10, 2024. He works.") == ["MMI on September 10, 2024.", "He works."]
+    # cite-check reads each row of the appendix's Markdown table as a sentence of its own, initials included
+    from reportkit.citecheck.find import sentences
+
+    rows = "| treating | 2024-05-30 | Helen M. Castellano, MD | p. 22 |\n| IME | 2024-09-24 | Gerald P. Huang | p. 54 |"
+    assert sentences(rows) == rows.split("\n")
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -309,9 +314,12 @@ def test_draft_compare_adds_the_appendix_and_the_letters_section(case: Path, tmp
             "From a surgical standpoint he has reached maximum medical improvement as of today."] in rows  # fmt: skip
     text = docx_text(copy / "drafts" / "ime-report.docx")
     assert "Maximum medical improvement [mmi-date]: MMI reached on 2024-09-10: treating Helen M. Castellano" in text
-    # our own draft's citations, the appendix's included, all check against the index
+    # our own draft's citations, the appendix's included, all check against the index (in Word and Markdown)
     checked = runner.invoke(app, ["check", str(copy)])
     assert "citation" not in checked.output, checked.output
+    (copy / "drafts" / "ime-report.docx").unlink()
+    checked = runner.invoke(app, ["check", str(copy)])
+    assert "| p. 36 |" in (copy / "drafts" / "ime-report.md").read_text() and "citation" not in checked.output
 
     letter = tmp_path / "so"
     shutil.copytree(SAMPLE_CASE.parent / "second-opinion-case", letter)

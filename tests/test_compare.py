@@ -312,6 +312,10 @@ def test_draft_compare_adds_the_appendix_and_the_letters_section(case: Path, tmp
     rows = [[wordparts.text_of(tc) for tc in tr.iter(qn("w:tc"))] for tr in report.element.body.iter(qn("w:tr"))]
     assert ["treating", "2024-09-10", "Helen M. Castellano, MD", "p. 36",
             "From a surgical standpoint he has reached maximum medical improvement as of today."] in rows  # fmt: skip
+    # each column as wide as it needs: the sentences' column takes the room, a date is not broken
+    row = next(tr for tr in report.element.body.iter(qn("w:tr")) if "p. 36" in wordparts.text_of(tr))
+    widths = [int(tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").get(qn("w:w"))) for tc in row.iter(qn("w:tc"))]
+    assert widths[4] > 2 * widths[1] and widths[3] > 0.7 * widths[1], widths  # "Citation" unbroken too
     text = docx_text(copy / "drafts" / "ime-report.docx")
     assert "Maximum medical improvement [mmi-date]: MMI reached on 2024-09-10: treating Helen M. Castellano" in text
     # our own draft's citations, the appendix's included, all check against the index (in Word and Markdown)

@@ -19,6 +19,7 @@ NEVER = (
     "summarised. A topic a side did not speak to shows 'not recorded'. Each difference names the rule that "
     "raised it (docs/compare.md)."
 )
+NEVER_IN_DRAFT = NEVER.replace(" (docs/compare.md)", ", a mechanical comparison of the rows' words and figures")
 
 
 def _cells(r: Row) -> list[str]:
@@ -121,4 +122,6 @@ def appendix(at: Path, case_file: Path | None = None, bates_map: Path | None = N
         ]  # fmt: skip
         topics.append({"topic": topic, "title": TOPIC_TITLES[topic], "rows": rows, "not_recorded": _silent(c, topic)})
     flags = [f"{TOPIC_TITLES[f.topic]} [{f.rule}]: {f.detail}" for f in c.flags]
-    return {"imes": list(c.imes), "left_out": list(c.left_out), "topics": topics, "flags": flags, "note": NEVER}
+    return {
+        "imes": list(c.imes), "left_out": list(c.left_out), "topics": topics, "flags": flags, "note": NEVER_IN_DRAFT
+    }  # fmt: skip

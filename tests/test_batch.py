@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import os
@@ -112,6 +113,11 @@ def test_good_cases_finish_bad_ones_are_listed_and_a_rerun_does_nothing(tmp_path
     }
     assert cases["ime"]["pages"] == 57 and cases["opinion"]["pages"] == 3 and cases["bundle"]["pages"] == 1
     assert cases["bundle"]["kind"] == "bundle"
+    # each case's next deadline (the sample's report_due) with days left as of the run's day; none for a bundle
+    as_of = dt.date.fromisoformat(json.loads((out / "batch-summary.json").read_text())["as_of"])
+    assert cases["ime"]["next_due"] == {"date": "2024-12-12", "what": "Report due (requesting party's date)",
+                                        "days_left": (dt.date(2024, 12, 12) - as_of).days}  # fmt: skip
+    assert cases["bundle"]["next_due"] is None and cases["badyaml"]["next_due"] is None
     assert "damaged" in str(cases["corrupt"]["problems"]) and "records/scan.pdf" in str(cases["corrupt"]["problems"])
     assert "encrypted" in str(cases["locked"]["problems"]) and "--password-file" in str(cases["locked"]["problems"])
     assert "case.yaml" in str(cases["badyaml"]["problems"]) and "line" in str(cases["badyaml"]["problems"])

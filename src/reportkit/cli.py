@@ -6,7 +6,7 @@ working password; 5 outputs exist (use --force) or cannot be written; 6 outputs 
 were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
 """
 
-from reportkit.commands import batching, citing, comparing, drafting, indexing, packets, reviewing
+from reportkit.commands import batching, citing, comparing, drafting, indexing, packets, reviewing, tracking
 from reportkit.commands.common import app
 from reportkit.errors import stop_on_sigterm
 
@@ -20,6 +20,7 @@ app.command()(drafting.check)
 app.add_typer(drafting.templates_app, name="templates")
 app.command()(packets.packet)
 app.command()(drafting.finalize)
+app.command()(tracking.status)
 app.command()(packets.verify)
 app.command("cite-check")(citing.cite_check)
 app.command()(comparing.compare)

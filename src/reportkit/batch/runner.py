@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from reportkit.batch.task import (
@@ -139,8 +139,10 @@ def run_batch(
     executor: str = "local",
     scheduler: str | None = None,
     report: Report | None = None,
+    today: date | None = None,
 ) -> BatchResult:
-    """Run every case under ``root`` into ``out`` (see the module docstring for the resume rule)."""
+    """Run every case under ``root`` into ``out`` (see the module docstring for the resume rule). The summary
+    gives each case's next deadline and its days left as of ``today`` (default: the day of the run)."""
     started = datetime.now(UTC)
     clock = time.perf_counter()
     cases = find_cases(root)
@@ -185,7 +187,9 @@ def run_batch(
         ordered = [outcomes[c.name] for c in cases]
         seconds = time.perf_counter() - clock
         ran = frozenset(c.name for c in todo)
-        written = _write_summary(out, ordered, ran, settings, started, seconds, executor, jobs)
+        today = today or date.today()
+        due = {c.name: next_due(c, today) for c in cases}
+        written = _write_summary(out, ordered, ran, settings, started, seconds, executor, jobs, (today, due))
     return BatchResult(ordered, ran, seconds, written)
 
 
@@ -247,7 +251,29 @@ def _run_dask(
             yield replace(value, name=spec.name)
 
 
-def summary_rows(outcomes: Sequence[CaseOutcome]) -> list[dict[str, object]]:
+NextDue = tuple[str, str, int] | None
+"""A case's first open deadline: its due date, what is due, days left (negative: late); None when none is open."""
+
+
+def next_due(spec: CaseSpec, today: date) -> NextDue:
+    """The first open deadline of a case folder's case.yaml (``reportkit status``); None for a bundle or a case
+    whose case.yaml cannot be read (its problems are the case's own)."""
+    from reportkit.draft.timeline import status
+    from reportkit.errors import ReportkitError
+
+    if spec.kind != "case" or not (spec.path / CASE_FILE).is_file():
+        return None
+    try:
+        first = status(spec.path, today).next_due
+    except ReportkitError:
+        return None
+    if first is None or first.due is None:
+        return None
+    return first.due.isoformat(), first.what, (first.due - today).days
+
+
+def summary_rows(outcomes: Sequence[CaseOutcome], due: dict[str, NextDue] | None = None) -> list[dict[str, object]]:
+    due = due or {}
     return [
         {
             "case": o.name,
@@ -259,6 +285,7 @@ def summary_rows(outcomes: Sequence[CaseOutcome]) -> list[dict[str, object]]:
             "problems": list(o.problems),
             "inputs_sha256": o.inputs_sha256,
             "changes": o.changes,
+            "next_due": dict(zip(("date", "what", "days_left"), nd, strict=True)) if (nd := due.get(o.name)) else None,
         }
         for o in outcomes
     ]
@@ -273,25 +300,29 @@ def _write_summary(
     seconds: float,
     executor: str,
     jobs: int,
+    deadlines: tuple[date, dict[str, NextDue]],
 ) -> list[Path]:
     from reportkit.index.export import spreadsheet_safe
     from reportkit.publish import replace_together
 
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "partial", "failed")}
+    today, due = deadlines
     summary = {
         "schema": SUMMARY_SCHEMA,
         "generator": f"reportkit {__version__}",
         "steps": list(settings.steps),
         "settings_sha256": settings.fingerprint(),
         "counts": counts,
-        "cases": summary_rows(outcomes),
+        "as_of": today.isoformat(),
+        "cases": summary_rows(outcomes, due),
     }
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["case", "kind", "status", "pages", "documents", "steps", "problems", "inputs_sha256", "changes"])
+    writer.writerow(["case", "kind", "status", "pages", "documents", "steps", "problems", "inputs_sha256", "changes",
+                     "next_due", "due_for", "days_left"])  # fmt: skip
     for o in outcomes:
         cells = [o.name, o.kind, o.status, o.pages, o.documents, " ".join(o.steps), "; ".join(o.problems),
-                 o.inputs_sha256, o.changes]  # fmt: skip
+                 o.inputs_sha256, o.changes, *(due.get(o.name) or ("", "", ""))]  # fmt: skip
         # a cell starting with = + - @ TAB CR would run as a formula in Excel: quote it as text (as index.csv does)
         writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in cells])
     run = {

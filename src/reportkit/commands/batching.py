@@ -7,7 +7,18 @@ from typing import Annotated, Any
 import typer
 
 from reportkit import api
-from reportkit.commands.common import Debug, OcrMode, Quiet, choice, reporting, say, stop_code, stopped_by
+from reportkit.commands.common import (
+    Debug,
+    OcrMode,
+    Quiet,
+    Today,
+    as_of,
+    choice,
+    reporting,
+    say,
+    stop_code,
+    stopped_by,
+)
 
 
 def batch(
@@ -42,6 +53,7 @@ def batch(
         str | None, typer.Option("--scheduler", help="dask scheduler address, e.g. tcp://HOST:8786.")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the text cache.")] = False,
+    today: Today = None,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -98,7 +110,7 @@ def batch(
                 bar.start()
             try:
                 result = run_batch(root, out, settings, jobs=jobs, executor=executor, scheduler=scheduler,
-                                   report=progress)  # fmt: skip
+                                   report=progress, today=as_of(today))  # fmt: skip
             finally:
                 if bar is not None:
                     bar.stop()

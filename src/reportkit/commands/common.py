@@ -1,5 +1,6 @@
 """What every command shares: the Typer app, messages on stderr, errors to exit codes, the progress bar."""
 
+import datetime as dt
 import time
 import traceback
 from collections.abc import Iterator
@@ -147,3 +148,18 @@ def choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
 
         raise UsageError(f"{option} must be one of: {', '.join(allowed)} (not {value!r}).")
     return value
+
+
+Today = Annotated[
+    str | None, typer.Option("--today", help="Count days left to deadlines as of YYYY-MM-DD [default: today].")
+]
+
+
+def as_of(value: str | None) -> dt.date:
+    """The ``--today`` option's date (today when not given)."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD.", param_hint="--today") from None

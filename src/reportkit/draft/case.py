@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from reportkit.errors import CaseError, yaml_problem
 
@@ -132,6 +132,32 @@ class OtherRecord(_Model):
     summary: str | None = None
 
 
+class Timeline(_Model):
+    """The case's dates beyond the referral, the examination and the report date: what happened when, and
+    dates a deadline counts from or to. ``reportkit status`` prints them with the deadlines they fix."""
+
+    questions_received: dt.date | None = Field(None, description="The numbered questions arrived.")
+    records_received: dt.date | None = Field(None, description="The record bundle arrived (the last part of it).")
+    report_due: dt.date | None = Field(None, description="A due date the requesting party set (their letter's).")
+    report_sent: dt.date | None = Field(None, description="The report (or letter) was sent or served.")
+    addendum_requested: dt.date | None = Field(None, description="A supplemental report or addendum was asked for.")
+    addendum_due: dt.date | None = Field(None, description="A due date set for the addendum.")
+    addendum_sent: dt.date | None = None
+    pretrial_conference: dt.date | None = Field(
+        None, description="Ontario: the pre-trial conference; service deadlines count back from it."
+    )
+    holidays: list[dt.date] = Field(
+        default_factory=list,
+        description="Public holidays of the court or agency: a deadline counted in business days, or moved off a "
+        "day the office is closed, skips them (weekends are always skipped; reportkit knows no holiday calendar).",
+    )
+
+
+def _empty_mapping(value: Any) -> Any:
+    """``timeline:`` with nothing under it is an empty block, not an error."""
+    return {} if value is None else value
+
+
 class ImeCase(_Model):
     """An Independent Medical Examination: the report answers the requesting party's numbered questions."""
 
@@ -145,6 +171,7 @@ class ImeCase(_Model):
     exam: Exam = Exam()
     jurisdiction: str = Field("generic", description="Profile checked by `reportkit check`: generic, uk-cpr35 …")
     report_date: dt.date | None = Field(None, description="Date printed on the report (none: a placeholder).")
+    timeline: Annotated[Timeline, BeforeValidator(_empty_mapping)] = Timeline()
     questions: list[Question] = Field(default_factory=list)
     examiner: Examiner
     instructions: Text = Field(None, description="Substance of the instructions received (CPR Part 35).")
@@ -211,6 +238,7 @@ class SecondOpinionCase(_Model):
     examiner: Examiner
     jurisdiction: str = "generic"
     letter_date: dt.date | None = None
+    timeline: Annotated[Timeline, BeforeValidator(_empty_mapping)] = Timeline()
     records_not_available: Text = Field(None, description="Records asked for but not received.")
     letter: Letter = Letter()
     other_records: list[OtherRecord] = Field(default_factory=list)

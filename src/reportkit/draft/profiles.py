@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -22,6 +22,38 @@ from reportkit.errors import CaseError
 class Statement:
     heading: str
     paragraphs: tuple[str, ...]
+
+
+EVENTS: dict[str, str] = {
+    "injury": "date of injury",
+    "referral": "referral",
+    "questions_received": "questions received",
+    "records_received": "records received",
+    "exam": "examination",
+    "report_dated": "report dated",
+    "report_sent": "report sent",
+    "addendum_requested": "addendum requested",
+    "addendum_sent": "addendum sent",
+    "pretrial_conference": "pre-trial conference",
+}
+"""The case events a deadline counts from or is met by (``reportkit.draft.timeline`` reads them from case.yaml)."""
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date the rules fix: ``days`` after the ``start`` event (before it, when negative), met by ``met_by``."""
+
+    what: str
+    start: str
+    days: int
+    met_by: str
+    rule: str
+    """Where the rule is: the regulation or rule number and, after a semicolon, what it says in short."""
+    count: Literal["calendar", "business"] = "calendar"
+    roll: bool = False
+    """A due date on a weekend or a listed holiday moves to the next business day (the one before, counted back)."""
+    verified: str = ""
+    """Where the rule's text was read (empty: not checked against the text; ``status`` says so)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +70,7 @@ class Profile:
     statements: tuple[Statement, ...] = ()
     required_text: tuple[str, ...] = field(default=())
     """Phrases the final report must contain verbatim (whitespace-insensitive)."""
+    deadlines: tuple[Deadline, ...] = ()
     source: str = ""
 
     def to_context(self) -> dict[str, Any]:
@@ -102,7 +135,35 @@ def _parse(text: str, source: str) -> Profile:
                 for s in data.get("statements") or ()
             ),
             required_text=tuple(str(t) for t in data.get("required_text") or ()),
+            deadlines=tuple(_deadline(d, i, source) for i, d in enumerate(data.get("deadlines") or (), 1)),
             source=source,
         )
-    except (yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+    except (yaml.YAMLError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise CaseError(f"{source}: not a valid jurisdiction profile.", detail=repr(exc)) from None
+
+
+def _deadline(data: dict[str, Any], n: int, source: str) -> Deadline:
+    unknown = set(data) - {"what", "from", "days", "met_by", "rule", "count", "roll", "verified"}
+    problem = f"unknown key(s) {', '.join(sorted(unknown))}" if unknown else ""
+    for key in ("from", "met_by"):
+        if not problem and data.get(key) not in EVENTS:
+            problem = f"{key}: '{data.get(key)}' is not an event ({', '.join(EVENTS)})"
+    if not problem and data.get("count", "calendar") not in ("calendar", "business"):
+        problem = "count: must be 'calendar' or 'business'"
+    if not problem and (not isinstance(data.get("days"), int) or isinstance(data.get("days"), bool)):
+        problem = "days: a whole number of days (negative: before the event)"
+    if problem:
+        raise CaseError(
+            f"{source}: deadline {n}: {problem}.",
+            hint="A deadline has what, from, days, met_by and rule (count, roll and verified are optional).",
+        )
+    return Deadline(
+        what=str(data["what"]),
+        start=str(data["from"]),
+        days=int(data["days"]),
+        met_by=str(data["met_by"]),
+        rule=str(data["rule"]),
+        count=data.get("count", "calendar"),
+        roll=bool(data.get("roll", False)),
+        verified=str(data.get("verified") or ""),
+    )

@@ -6,7 +6,7 @@ working password; 5 outputs exist (use --force) or cannot be written; 6 outputs 
 were skipped; 7 `check` or `verify` found problems; 8 a needed program (LibreOffice) is missing; 130 interrupted.
 """
 
-from reportkit.commands import batching, citing, drafting, indexing, packets, reviewing, tracking
+from reportkit.commands import batching, citing, comparing, drafting, indexing, packets, reviewing, tracking
 from reportkit.commands.common import app
 from reportkit.errors import stop_on_sigterm
 
@@ -23,6 +23,7 @@ app.command()(drafting.finalize)
 app.command()(tracking.status)
 app.command()(packets.verify)
 app.command("cite-check")(citing.cite_check)
+app.command()(comparing.compare)
 app.command()(indexing.search)
 app.command()(reviewing.review)
 app.command()(batching.batch)

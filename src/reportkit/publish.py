@@ -14,9 +14,10 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from reportkit.errors import OutputError
+from reportkit.errors import OutputError, UsageError
 
 MARKER = ".reportkit-publishing"
 
@@ -52,6 +53,27 @@ def replace_together(out_dir: Path, files: dict[str, bytes], what: str) -> None:
     finally:
         for _, tmp in temps:
             tmp.unlink(missing_ok=True)
+
+
+TABLE_KINDS = (".docx", ".md", ".markdown", ".csv")
+"""What a command's ``--out`` table may be (``cite-check``, ``compare``)."""
+
+
+def table_kind(out: Path) -> str:
+    """``out``'s table kind (``.docx``, ``.md``, ``.csv``; ``.markdown`` is ``.md``), or UsageError: checked
+    before any work is done."""
+    kind = out.suffix.lower()
+    if kind not in TABLE_KINDS:
+        raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
+    return ".md" if kind == ".markdown" else kind
+
+
+def write_table(out: Path, makers: Mapping[str, Callable[[], bytes]], what: str) -> None:
+    """A command's ``--out`` table: ``makers`` maps each of ``.docx``, ``.md`` and ``.csv`` to what makes its
+    bytes; ``out``'s suffix picks one. Written whole or not at all."""
+    data = makers[table_kind(out)]()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    replace_together(out.parent, {out.name: data}, what)
 
 
 def interrupted(folder: Path) -> dict[str, str] | None:

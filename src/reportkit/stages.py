@@ -20,6 +20,7 @@ STAGES: tuple[tuple[str, ...], ...] = (
     ("api",),  # the library API: caches, locks and writing around the indexer; packets; search
     ("draft",),  # reports and letters
     ("citecheck",),  # a report's record citations checked against the index
+    ("compare",),  # per topic, what the treating records and the IMEs say, verbatim and cited
     ("review",),  # the review page on a local server: corrections to the overrides file
     ("batch",),  # many cases
     ("commands", "cli", "__main__"),  # the command line: the commands, then the app that lists them

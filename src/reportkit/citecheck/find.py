@@ -22,7 +22,8 @@ _EXHIBIT = re.compile(
     re.I,
 )
 _QUOTE = re.compile(r"[\"“]([^\"“”]{12,600})[\"”]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“])")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[A-Z(\"“])")
+"""A sentence end: not after an initial ("Helen M. Castellano")."""
 _NOT_OF_CARE = re.compile(r"\b(?:d\.?o\.?b|birth|born|d\.?o\.?i|injury|injured)\b\W*(?:on\W*)?$", re.I)
 _MONTHS = {m: i for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -53,9 +54,10 @@ class Citation:
 
 
 def sentences(text: str) -> list[str]:
-    """The text's sentences (paragraphs split at sentence ends), whitespace tidied."""
+    """The text's sentences (paragraphs split at sentence ends; a list item or a Markdown table row is one on
+    its own), whitespace tidied."""
     out = []
-    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-•*\d]+[.)]?\s)", text):
+    for paragraph in re.split(r"\n\s*\n|\n(?=\s*[-•*\d]+[.)]?\s)|\n(?=\s*\|)", text):
         flat = " ".join(paragraph.split())
         out += [s for s in _SENTENCE_END.split(flat) if s]
     return out

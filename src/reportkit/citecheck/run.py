@@ -14,7 +14,7 @@ from reportkit.citecheck.verify import OK, BatesPages, Row, check
 from reportkit.draft.pipeline import INDEX_DIR
 from reportkit.index.export import spreadsheet_safe
 from reportkit.index.search import stored_texts
-from reportkit.publish import replace_together
+from reportkit.publish import write_table
 
 COLUMNS = ("citation", "pages", "document", "verdict", "detail")
 
@@ -73,19 +73,12 @@ def summary(rows: Sequence[Row]) -> str:
 
 
 def write(rows: Sequence[Row], out: Path, report: str) -> None:
-    kind = out.suffix.lower()
-    if kind == ".csv":
-        data = to_csv(rows)
-    elif kind in (".md", ".markdown"):
-        data = to_markdown(rows, report)
-    elif kind == ".docx":
-        data = _docx(rows, report)
-    else:
-        from reportkit.errors import UsageError
-
-        raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    replace_together(out.parent, {out.name: data}, "the citation table")
+    makers = {
+        ".csv": lambda: to_csv(rows),
+        ".md": lambda: to_markdown(rows, report),
+        ".docx": lambda: _docx(rows, report),
+    }
+    write_table(out, makers, "the citation table")
 
 
 def _docx(rows: Sequence[Row], report: str) -> bytes:

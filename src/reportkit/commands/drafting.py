@@ -1,7 +1,9 @@
 """`reportkit init`, `draft`, `questions`, `check`, `templates` and `finalize`."""
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -21,6 +23,15 @@ def init(
         written = init_case(case_dir, kind)
         say(f"Created {written[0]} and {written[1]}/. Fill in case.yaml, put the record PDFs in records/, then run "
              f"`reportkit draft {case_dir}`.")  # fmt: skip
+
+
+def _comparison(case_dir: Path, bates_map: Path | None) -> Callable[[Path], dict[str, Any]]:
+    """What `draft --compare` gives the draft: the comparison of the index it drafts from (compare is a later
+    stage than draft, so the command passes it in)."""
+    from reportkit.compare.output import appendix
+    from reportkit.draft.case import CASE_FILE
+
+    return functools.partial(appendix, case_file=case_dir / CASE_FILE, bates_map=bates_map)
 
 
 def draft(
@@ -50,6 +61,14 @@ def draft(
         Path | None,
         typer.Option("--since", help="With --addendum: the index.json of the records the report reviewed."),
     ] = None,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare",
+            help="Add the treating records compared with the IMEs (`reportkit compare`): the report's appendix, "
+            "the letter's 'What your doctors wrote'.",
+        ),
+    ] = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -59,9 +78,10 @@ def draft(
     with reporting(debug):
         named = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
         chosen = tuple(dict.fromkeys(named)) if named else DraftOptions().formats
+        comparison = _comparison(case_dir, bates_map) if compare else None
         options = DraftOptions(out=out, formats=chosen, templates=templates, force=force, index=index_file,
                                jobs=jobs, use_cache=not no_cache, bates_map=bates_map, addendum=addendum,
-                               since=since)  # fmt: skip
+                               since=since, comparison=comparison)  # fmt: skip
         if since is not None and not addendum:
             raise UsageError("--since goes with --addendum.", hint="Add --addendum, or leave out --since.")
         result = draft_case(case_dir, options)

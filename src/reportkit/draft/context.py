@@ -328,6 +328,7 @@ def build_context(
         },
         "profile": profile.to_context(),
         "generator": f"reportkit {__version__}",
+        "comparison": None,
     }
     if isinstance(case, ImeCase):
         questions = []

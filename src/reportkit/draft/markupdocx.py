@@ -97,8 +97,28 @@ def to_docx(blocks: list[Block], title: str, reference: Reference | None = None,
     return normalise_zip(raw.getvalue())
 
 
+TABLE_CELL_CHARS = 50
+"""A column's share of a table's width: its typical cell (the 80th percentile of lengths, up to this many
+characters), and never less than its longest word: short values stay narrow and unbroken, sentences take the
+room."""
+
+
+def _column_widths(document: Any, rows: list[list[str]], width: int) -> list[int]:
+    """Column widths (EMU) across the text width of the first section, in proportion to what they hold."""
+    section = document.sections[0]
+    room = section.page_width - section.left_margin - section.right_margin
+    weights = []
+    for k in range(width):
+        texts = [r[k] for r in rows if k < len(r)] or [""]
+        lengths = sorted(len(t) for t in texts)
+        longest_word = max((len(w) for t in texts for w in t.split()), default=1)
+        weights.append(max(int(1.2 * longest_word) + 6, min(TABLE_CELL_CHARS, lengths[int(0.8 * (len(lengths) - 1))])))
+    return [int(room * w / sum(weights)) for w in weights]
+
+
 def _docx_table(document: Any, block: Block, styles: set[str]) -> Any:
-    """A small table (laboratory results): the header row bold and repeated, rows kept whole, 9 pt."""
+    """A table (laboratory results, the comparison appendix): the header row bold and repeated, rows kept
+    whole, 9 pt, each column as wide as its content asks."""
     from docx.oxml import OxmlElement
     from docx.shared import Pt
 
@@ -106,6 +126,10 @@ def _docx_table(document: Any, block: Block, styles: set[str]) -> Any:
     table = document.add_table(rows=0, cols=width)
     if "Table Grid" in styles:
         table.style = "Table Grid"
+    table.autofit = False
+    widths = _column_widths(document, block.rows, width)
+    for column, w in zip(table.columns, widths, strict=True):
+        column.width = w  # each row added takes its cells' widths from here
     for n, row in enumerate(block.rows):
         cells = table.add_row().cells
         for cell, text in zip(cells, row + [""] * (width - len(row)), strict=True):

@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -61,6 +62,9 @@ class DraftOptions:
     index as it was before the records changed."""
     since: Path | None = None
     """The previous index.json (or its folder) the addendum compares with."""
+    comparison: Callable[[Path], dict[str, Any]] | None = None
+    """Given the index's place, the treating-vs-IME comparison for the draft's appendix (``comparison`` in the
+    template context); the command layer passes it (``draft --compare``): draft does not import compare."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +237,9 @@ def render_case(
     profile = load_profile(case.jurisdiction, case_dir)
     ci = case_index(case_dir, options)
     context = build_context(case, ci.index, profile, _citation(options, ci.index))
+    at = _index_place(case_dir, options, ci.how)
+    if options.comparison is not None and at is not None:
+        context["comparison"] = options.comparison(at)
     return case, render.render(case.kind, context, options.templates), ci
 
 

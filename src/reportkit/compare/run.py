@@ -55,7 +55,10 @@ def compare(where: Path, bates_map: Path | None = None, topics: Sequence[str] = 
     at = index_place(where)
     case_file = where / CASE_FILE if where.is_dir() and (where / CASE_FILE).is_file() else None
     if case_file is not None and at == where:
-        raise IndexFileError(f"{where}: the case has no index yet.", hint="Run `reportkit draft` on it first.")
+        raise IndexFileError(
+            f"{where}: the case has no index yet.",
+            hint=f"Run `reportkit draft {where}` or `reportkit index {where / 'records'} --out {where / 'index'}` first.",
+        )
     return compare_index(at, case_file, bates_map, topics)
 
 

@@ -34,6 +34,10 @@ deadlines:
     days: 60
     met_by: addendum_sent
     rule: Test rule 2
+  - what: Written questions may be put
+    from: report_sent
+    days: 28
+    rule: Test rule 4
   - what: Report served before the conference
     from: pretrial_conference
     days: -90
@@ -62,6 +66,13 @@ def _case(tmp_path: Path, timeline: str = "", profile: str = PROFILE, name: str 
 
 def _rule(days: int, count: str = "calendar", roll: bool = False) -> Deadline:
     return Deadline("x", "exam", days, "report_sent", "r", count=count, roll=roll)  # type: ignore[arg-type]
+
+
+def test_every_event_can_start_a_deadline() -> None:
+    from reportkit.draft.profiles import EVENTS
+    from reportkit.draft.timeline import _AFTER
+
+    assert set(_AFTER) == set(EVENTS)
 
 
 def test_due_dates_count_calendar_and_business_days_and_move_off_closed_days() -> None:
@@ -103,6 +114,11 @@ def test_each_deadline_is_waiting_due_late_or_met(tmp_path: Path) -> None:
     # served 2024-12-20; due 90 days before Saturday 2025-03-08 (a Sunday), rolled back to Friday 2024-12-06
     assert (conference.state, conference.due, conference.days) == ("met late", D(2024, 12, 6), 14)
     assert status(done, D(2025, 6, 1)).next_due is None
+    # a time limit on someone else (no met_by): open until its date, then closed, never late
+    questions = rows["Written questions may be put"]
+    assert (questions.state, questions.due, questions.days) == ("closed", D(2025, 1, 17), 135)
+    early = {d.what: d for d in status(done, D(2025, 1, 10)).deadlines}["Written questions may be put"]
+    assert (early.state, early.days, early.describe()) == ("open", 7, "closes in 7 days")
 
 
 def test_status_command_prints_the_timeline_and_what_is_late(tmp_path: Path) -> None:
@@ -173,3 +189,15 @@ def test_a_profile_deadline_that_does_not_parse_is_named(tmp_path: Path, change:
 def test_a_date_that_is_not_a_date_is_a_usage_error(tmp_path: Path) -> None:
     result = _run("status", str(_case(tmp_path)), "--today", "12/20/2024")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_the_uk_profile_gives_the_time_for_written_questions(tmp_path: Path) -> None:
+    case = _case(tmp_path, "  report_sent: 2024-12-09\n")
+    text = (case / "case.yaml").read_text(encoding="utf-8").replace("jurisdiction: rules.yaml", "jurisdiction: uk-cpr35")
+    (case / "case.yaml").write_text(text, encoding="utf-8")
+
+    rows = {d.what: d for d in status(case, D(2024, 12, 20)).deadlines}
+
+    questions = rows["Written questions to the expert may be put"]
+    assert (questions.state, questions.due, questions.days) == ("open", D(2025, 1, 6), 17)  # CPR 35.6: 28 days
+    assert "CPR 35.6" in questions.rule and questions.verified

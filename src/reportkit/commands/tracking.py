@@ -97,7 +97,8 @@ def _print_case(folder: Path, s: "CaseStatus") -> None:
     typer.echo("\nDeadlines")
     for d in s.deadlines:
         typer.echo(f"  {d.state.upper():<9} {d.due or '-'!s:<10}  {d.what}: {d.describe()}")
-        typer.echo(f"            {d.basis}; {d.rule}" + ("" if d.verified else " (rule text not checked)"))
+        checked = f" (checked: {d.verified})" if d.verified else " (rule text not checked)"
+        typer.echo(f"            {d.basis}; {d.rule}" + ("" if d.rule == "case.yaml" else checked))
     if not s.deadlines:
         typer.echo(f"  (none: the {s.profile} profile fixes none and case.yaml sets no timeline.report_due)")
 

@@ -57,7 +57,8 @@ def compare(where: Path, bates_map: Path | None = None, topics: Sequence[str] = 
     if case_file is not None and at == where:
         raise IndexFileError(
             f"{where}: the case has no index yet.",
-            hint=f"Run `reportkit draft {where}` or `reportkit index {where / 'records'} --out {where / 'index'}` first.",
+            hint=f"Run `reportkit draft {where}` or `reportkit index {where / 'records'} --out {where / 'index'}` "
+            "first.",
         )
     return compare_index(at, case_file, bates_map, topics)
 

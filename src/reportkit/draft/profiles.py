@@ -41,12 +41,14 @@ EVENTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Deadline:
-    """A date the rules fix: ``days`` after the ``start`` event (before it, when negative), met by ``met_by``."""
+    """A date the rules fix: ``days`` after the ``start`` event (before it, when negative), met by ``met_by``.
+    Without ``met_by`` it is a time limit on someone else (written questions may be put until …): it closes
+    on its date and is never late."""
 
     what: str
     start: str
     days: int
-    met_by: str
+    met_by: str | None
     rule: str
     """Where the rule is: the regulation or rule number and, after a semicolon, what it says in short."""
     count: Literal["calendar", "business"] = "calendar"
@@ -146,7 +148,7 @@ def _deadline(data: dict[str, Any], n: int, source: str) -> Deadline:
     unknown = set(data) - {"what", "from", "days", "met_by", "rule", "count", "roll", "verified"}
     problem = f"unknown key(s) {', '.join(sorted(unknown))}" if unknown else ""
     for key in ("from", "met_by"):
-        if not problem and data.get(key) not in EVENTS:
+        if not problem and data.get(key) not in EVENTS and (key == "from" or data.get(key) is not None):
             problem = f"{key}: '{data.get(key)}' is not an event ({', '.join(EVENTS)})"
     if not problem and data.get("count", "calendar") not in ("calendar", "business"):
         problem = "count: must be 'calendar' or 'business'"
@@ -155,13 +157,13 @@ def _deadline(data: dict[str, Any], n: int, source: str) -> Deadline:
     if problem:
         raise CaseError(
             f"{source}: deadline {n}: {problem}.",
-            hint="A deadline has what, from, days, met_by and rule (count, roll and verified are optional).",
+            hint="A deadline has what, from, days and rule (met_by, count, roll and verified are optional).",
         )
     return Deadline(
         what=str(data["what"]),
         start=str(data["from"]),
         days=int(data["days"]),
-        met_by=str(data["met_by"]),
+        met_by=str(data["met_by"]) if data.get("met_by") is not None else None,
         rule=str(data["rule"]),
         count=data.get("count", "calendar"),
         roll=bool(data.get("roll", False)),

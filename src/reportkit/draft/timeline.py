@@ -16,9 +16,10 @@ from typing import Any, Literal
 from reportkit.draft.case import ImeCase, SecondOpinionCase, load_case
 from reportkit.draft.profiles import EVENTS, Deadline, Profile, load_profile
 
-State = Literal["waiting", "due", "late", "met", "met late"]
+State = Literal["waiting", "due", "late", "met", "met late", "open", "closed"]
 """waiting: the event it counts from has no date yet; due: open, not yet late; late: open after its due date;
-met / met late: the event that meets it happened on or before / after the due date."""
+met / met late: the event that meets it happened on or before / after the due date; open / closed: a time
+limit on someone else (no event meets it: written questions may be put until …) before / after its date."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,13 @@ class DeadlineStatus:
 
     def describe(self) -> str:
         if self.state == "waiting":
-            return f"starts when the {self.start} has a date"
+            return f"waiting for a date: {self.start}"
         days = f"{self.days} day{'' if self.days == 1 else 's'}"
         return {
             "due": f"due in {days}" if self.days else "due today",
             "late": f"late by {days}",
+            "open": f"closes in {days}" if self.days else "closes today",
+            "closed": f"closed {days} ago",
             "met": f"met on {self.met_on} ({days} early)" if self.days else f"met on {self.met_on} (on the day)",
             "met late": f"met on {self.met_on}, {days} late",
         }[self.state]
@@ -137,11 +140,26 @@ def due_date(start: dt.date, rule: Deadline, holidays: frozenset[dt.date]) -> dt
     return day
 
 
+_AFTER = {
+    "injury": "the injury",
+    "referral": "the referral",
+    "questions_received": "the questions were received",
+    "records_received": "the records were received",
+    "exam": "the examination",
+    "report_dated": "the report's date",
+    "report_sent": "the report was sent",
+    "addendum_requested": "the addendum was requested",
+    "addendum_sent": "the addendum was sent",
+    "pretrial_conference": "the pre-trial conference",
+}
+"""Each event as the end of '30 days after …'."""
+
+
 def _basis(rule: Deadline, start: dt.date | None) -> str:
     unit = "business days" if rule.count == "business" else "days"
     side = "after" if rule.days >= 0 else "before"
     when = f" ({start.isoformat()})" if start else ""
-    return f"{abs(rule.days)} {unit} {side} the {EVENTS[rule.start]}{when}"
+    return f"{abs(rule.days)} {unit} {side} {_AFTER[rule.start]}{when}"
 
 
 def _status(rule: Deadline, dates: dict[str, dt.date], today: dt.date, holidays: frozenset[dt.date]) -> DeadlineStatus:
@@ -149,7 +167,11 @@ def _status(rule: Deadline, dates: dict[str, dt.date], today: dt.date, holidays:
     waiting = DeadlineStatus(rule.what, _basis(rule, start), rule.rule, rule.verified, EVENTS[rule.start], "waiting")
     if start is None:
         return waiting
-    return _judge(waiting, due_date(start, rule, holidays), dates.get(rule.met_by), today)
+    due = due_date(start, rule, holidays)
+    if rule.met_by is None:
+        left = (due - today).days
+        return replace(waiting, state="open" if left >= 0 else "closed", due=due, days=abs(left))
+    return _judge(waiting, due, dates.get(rule.met_by), today)
 
 
 def _judge(row: DeadlineStatus, due: dt.date, met_on: dt.date | None, today: dt.date) -> DeadlineStatus:

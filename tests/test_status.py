@@ -193,7 +193,8 @@ def test_a_date_that_is_not_a_date_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_the_uk_profile_gives_the_time_for_written_questions(tmp_path: Path) -> None:
     case = _case(tmp_path, "  report_sent: 2024-12-09\n")
-    text = (case / "case.yaml").read_text(encoding="utf-8").replace("jurisdiction: rules.yaml", "jurisdiction: uk-cpr35")
+    text = (case / "case.yaml").read_text(encoding="utf-8")
+    text = text.replace("jurisdiction: rules.yaml", "jurisdiction: uk-cpr35")
     (case / "case.yaml").write_text(text, encoding="utf-8")
 
     rows = {d.what: d for d in status(case, D(2024, 12, 20)).deadlines}

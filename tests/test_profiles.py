@@ -43,7 +43,7 @@ def _case(tmp_path: Path, name: str, blank: str | None = None) -> Path:
         if here in (None, "", []):
             _set(data, dotted, _filled(dotted))
     if blank is not None:
-        _set(data, blank, None)
+        _set(data, blank, [] if isinstance(data.get(blank), list) else None)
     (case / "case.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return case
 
@@ -97,3 +97,13 @@ def test_each_required_wording_removed_fails(tmp_path: Path, index: Path, name: 
     found = _findings(_case(tmp_path, name), index, (phrase, "Words of the examiner's own."))
     assert ("missing-statement", f'{name} profile: required wording missing: "{phrase[:70]}…"') in found
     assert {rule for rule, _ in found} == {"missing-statement"}
+
+
+def test_the_california_declaration_is_a_gap_the_final_check_will_not_pass(tmp_path: Path, index: Path) -> None:
+    case = _case(tmp_path, "california-qme")
+    draft_case(case, DraftOptions(index=index, formats=("md",)))
+    assert "Labor Code § 4628(j)" in (case / "drafts" / "ime-report.md").read_text(encoding="utf-8")
+
+    result = check_case(case, final=True, options=DraftOptions(index=index))
+
+    assert any("4628(j)" in f.message for f in result.findings), [f.message for f in result.findings]

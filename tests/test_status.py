@@ -202,3 +202,14 @@ def test_the_uk_profile_gives_the_time_for_written_questions(tmp_path: Path) -> 
     questions = rows["Written questions to the expert may be put"]
     assert (questions.state, questions.due, questions.days) == ("open", D(2025, 1, 6), 17)  # CPR 35.6: 28 days
     assert "CPR 35.6" in questions.rule and questions.verified
+
+
+def test_the_ontario_profile_counts_back_from_the_pre_trial_conference(tmp_path: Path) -> None:
+    case = _case(tmp_path, "  pretrial_conference: 2025-06-02\n")
+    text = (case / "case.yaml").read_text(encoding="utf-8").replace("rules.yaml", "ontario-r53")
+    (case / "case.yaml").write_text(text, encoding="utf-8")
+
+    (served,) = status(case, D(2025, 3, 10)).deadlines
+
+    assert (served.state, served.due, served.days) == ("late", D(2025, 3, 4), 6)  # 90 days before 2025-06-02
+    assert "r. 53.03(1)" in served.rule and served.basis.startswith("90 days before the pre-trial conference")

@@ -33,11 +33,12 @@ from .blocks import (
     Title,
 )
 from .cast import CONTENT, Case, Cast
+from .charges import Charges, money, read_charges
 from .layout import FaxLine
 from .template import Context
 
 DOC_KEYS = ("key", "type", "title", "date", "date_role", "provider", "facility", "icd10", "pages")
-DOC_OPTIONAL = ("font", "running", "page_numbers", "footer", "missing_pages")
+DOC_OPTIONAL = ("font", "running", "page_numbers", "footer", "missing_pages", "charges")
 BLOCKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind: (required keys, optional keys)
     "title": (("title",), ("sub",)),
     "heading": (("heading",), ()),
@@ -51,6 +52,7 @@ BLOCKS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind: (require
     "stamp": (("stamp",), ()),
     "space": (("space",), ()),
     "big": (("big",), ("size",)),
+    "charges": (("charges", "header", "widths"), ("right",)),  # items of the document's charges, as a table
 }
 
 
@@ -68,8 +70,11 @@ class RecordFile:
 class Resolver:
     """Turns one file's raw YAML into blocks for one case; every error names the file and the place."""
 
-    def __init__(self, ctx: Context, path: Path, extra: Mapping[str, str]) -> None:
-        self.ctx, self.path, self.extra = ctx, path, extra
+    def __init__(self, ctx: Context, path: Path, extra: Mapping[str, str], charges: Charges | None = None) -> None:
+        self.ctx, self.path, self.extra, self.charges = ctx, path, extra, charges
+
+    def with_charges(self, charges: Charges) -> Resolver:
+        return Resolver(self.ctx, self.path, {**self.extra, **charges.values()}, charges)
 
     def text(self, value: object, where: str) -> str:
         place = f"{self.path}: {where}"
@@ -77,6 +82,16 @@ class Resolver:
 
     def texts(self, value: object, where: str) -> tuple[str, ...]:
         return tuple(self.text(v, f"{where}[{n}]") for n, v in enumerate(y.items(value, f"{self.path}: {where}")))
+
+    def charge_rows(self, span: object, place: str) -> list[tuple[str, ...]]:
+        items = self.charges.items if self.charges else ()
+        first, last = (y.integer(n, f"{place}.charges") for n in y.items(span, f"{place}.charges"))
+        if not items or not 1 <= first <= last <= len(items):
+            raise y.ContentError(f"{place}.charges: [first, last] items of the document's charges: 1..{len(items)}")
+        return [
+            (self.ctx.resolve(d, place), rev, cpt, desc, str(units), money(amount))
+            for d, rev, cpt, desc, units, amount in items[first - 1 : last]
+        ]
 
     def block(self, raw: object, where: str) -> Block:
         place = f"{self.path}: {where}"
@@ -100,8 +115,11 @@ class Resolver:
         if kind in ("numbered", "bullets", "stamp"):
             items = self.texts(b[kind], at)
             return Numbered(items) if kind == "numbered" else Bullets(items) if kind == "bullets" else Stamp(items)
-        if kind == "table":
-            rows = [self.texts(r, f"{at}[{n}]") for n, r in enumerate(y.items(b["table"], f"{self.path}: {at}"))]
+        if kind in ("table", "charges"):
+            if kind == "table":
+                rows = [self.texts(r, f"{at}[{n}]") for n, r in enumerate(y.items(b["table"], f"{self.path}: {at}"))]
+            else:
+                rows = [self.texts(b["header"], f"{where}.header"), *self.charge_rows(b["charges"], place)]
             widths = tuple(y.number(w, f"{place}.widths") for w in y.items(b["widths"], f"{place}.widths"))
             if not rows or any(len(r) != len(widths) for r in rows):
                 raise y.ContentError(f"{self.path}: {at}: a header row, then rows, each as wide as widths")
@@ -134,6 +152,8 @@ def build_doc(cast: Cast, r: Resolver, raw: object, where: str) -> Doc:
     key = y.text(d["key"], f"{place}.key")
     where = f"{where} ({key})"
     place = f"{r.path}: {where}"
+    if "charges" in d:
+        r = r.with_charges(read_charges(d["charges"], f"{place}.charges"))
     provider = None if d["provider"] is None else y.text(d["provider"], f"{place}.provider")
     if provider is not None and provider not in r.ctx.case.people:
         raise y.ContentError(f"{place}.provider: unknown role {provider!r} (the people of cast.yaml)")

@@ -14,6 +14,7 @@ Usage::
 
     python samples/generate.py                                    # regenerate samples/ime-case/
     python samples/generate.py --bench-pages 2000 --out big.pdf   # one large PDF for benchmarks
+    python samples/generate.py --content DIR --out CASE_DIR       # from a copy of the content
 
 The content -- the cast, the facilities and every document's text, fields and tables, with
 their dates -- is data: ``samples/content/cast.yaml`` and ``samples/content/records/*.yaml`` (one
@@ -35,9 +36,10 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
 from samplegen.blocks import Doc
-from samplegen.cast import load_cast, make_case
+from samplegen.cast import CONTENT, load_cast, make_case
 from samplegen.content import RecordFile, build_bundle, load_files
 from samplegen.layout import render
+from samplegen.yamlfile import ContentError
 
 SCHEMA = "reportkit/ground-truth@1"
 HERE = Path(__file__).resolve().parent
@@ -87,14 +89,15 @@ def label(doc: Doc, first: int, duplicate_of: int | None) -> dict[str, object]:
     }
 
 
-def write_case(out_dir: Path) -> dict[str, object]:
-    """Write the sample bundle and its ground truth; returns the ground truth."""
+def write_case(out_dir: Path, content: Path = CONTENT) -> dict[str, object]:
+    """Write the sample bundle and its ground truth; returns the ground truth. Nothing is written when the
+    content has an error (every document is resolved before the first file is touched)."""
+    cast, files = load_cast(content / "cast.yaml"), load_files(content / "records")
+    bundle = sorted(build_bundle(cast, make_case(cast, 0), files), key=lambda f: f.name)
     records = out_dir / "records"
     records.mkdir(parents=True, exist_ok=True)
     for stale in records.glob("*.pdf"):
         stale.unlink()
-    cast, files = load_cast(), load_files()
-    bundle = sorted(build_bundle(cast, make_case(cast, 0), files), key=lambda f: f.name)
     documents: list[dict[str, object]] = []
     first_seen: dict[str, int] = {}
     page = 1
@@ -115,11 +118,12 @@ def write_case(out_dir: Path) -> dict[str, object]:
     return truth
 
 
-def write_bench(path: Path, min_pages: int) -> int:
-    """One large PDF cycling the sample's builders with shifted dates and varied names."""
+def write_bench(path: Path, min_pages: int, content: Path = CONTENT) -> int:
+    """One large PDF cycling the sample's documents with shifted dates and varied names."""
+    cast, files = load_cast(content / "cast.yaml"), load_files(content / "records")
+    build_bundle(cast, make_case(cast, 0), files)  # content errors before the file is created
     path.parent.mkdir(parents=True, exist_ok=True)
     canvas = new_canvas(path, "reportkit benchmark bundle (synthetic)")
-    cast, files = load_cast(), load_files()
     pages, i = 0, 0
     while pages < min_pages:
         for f in build_bundle(cast, make_case(cast, i), files):
@@ -139,15 +143,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="write one synthetic PDF of at least N pages to --out (no ground truth)",
     )
     ap.add_argument("--out", type=Path, help="output: a .pdf with --bench-pages, else the case directory")
+    ap.add_argument("--content", type=Path, default=CONTENT, help="the content folder (default: %(default)s)")
     args = ap.parse_args(argv)
+    try:
+        return run(ap, args)
+    except ContentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def run(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.bench_pages is not None:
         if args.out is None:
             ap.error("--bench-pages needs --out PATH.pdf")
-        n = write_bench(args.out, args.bench_pages)
+        n = write_bench(args.out, args.bench_pages, args.content)
         print(f"wrote {args.out} ({n} pages)")
         return 0
     out_dir: Path = args.out or DEFAULT_CASE_DIR
-    truth = write_case(out_dir)
+    truth = write_case(out_dir, args.content)
     files = truth["files"]
     docs = truth["documents"]
     assert isinstance(files, list) and isinstance(docs, list)

@@ -147,11 +147,11 @@ def page_count(raw: Mapping[str, Any]) -> int:
 
 
 def build_doc(cast: Cast, r: Resolver, raw: object, where: str) -> Doc:
+    if isinstance(raw, Mapping) and isinstance(raw.get("key"), str):
+        where = f"{where} ({raw['key']})"  # name the document in every message
     place = f"{r.path}: {where}"
     d = y.mapping(raw, place, DOC_KEYS, DOC_OPTIONAL)
     key = y.text(d["key"], f"{place}.key")
-    where = f"{where} ({key})"
-    place = f"{r.path}: {where}"
     if "charges" in d:
         r = r.with_charges(read_charges(d["charges"], f"{place}.charges"))
     provider = None if d["provider"] is None else y.text(d["provider"], f"{place}.provider")

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: 10 times faster
+
 
 class ContentError(ValueError):
     """The sample content is wrong: the message names the file, the place and the key."""
@@ -16,7 +18,7 @@ class ContentError(ValueError):
 
 def load(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=LOADER)
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: not valid YAML: {exc}") from exc
 

@@ -14,24 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import blocks as blk
 from . import yamlfile as y
-from .blocks import (
-    FAMILIES,
-    Big,
-    Block,
-    Bullets,
-    Checks,
-    Doc,
-    Fields,
-    Heading,
-    Lines,
-    Numbered,
-    Para,
-    Space,
-    Stamp,
-    Table,
-    Title,
-)
+from .blocks import FAMILIES, Block, Doc
 from .cast import CONTENT, Case, Cast
 from .charges import Charges, money, read_charges
 from .layout import FaxLine
@@ -102,19 +87,25 @@ class Resolver:
         b = y.mapping(raw, f"{place} ({kind})", *BLOCKS[kind])
         at = f"{where}.{kind}"
         if kind == "title":
-            return Title(self.text(b["title"], at), self.text(b.get("sub", ""), f"{where}.sub"))
+            return blk.Title(self.text(b["title"], at), self.text(b.get("sub", ""), f"{where}.sub"))
         if kind == "heading":
-            return Heading(self.text(b["heading"], at))
+            return blk.Heading(self.text(b["heading"], at))
         if kind == "para":
-            return Para(self.text(b["para"], at), self.text(b.get("label", ""), f"{where}.label"))
+            return blk.Para(self.text(b["para"], at), self.text(b.get("label", ""), f"{where}.label"))
         if kind == "fields":
             pairs = [self.texts(p, f"{at}[{n}]") for n, p in enumerate(y.items(b["fields"], f"{self.path}: {at}"))]
             if any(len(p) != 2 for p in pairs):
                 raise y.ContentError(f"{self.path}: {at}: each field is [label, value]")
-            return Fields(tuple((p[0], p[1]) for p in pairs), y.integer(b.get("cols", 2), f"{place}.cols"))
+            return blk.Fields(tuple((p[0], p[1]) for p in pairs), y.integer(b.get("cols", 2), f"{place}.cols"))
         if kind in ("numbered", "bullets", "stamp"):
             items = self.texts(b[kind], at)
-            return Numbered(items) if kind == "numbered" else Bullets(items) if kind == "bullets" else Stamp(items)
+            return (
+                blk.Numbered(items)
+                if kind == "numbered"
+                else blk.Bullets(items)
+                if kind == "bullets"
+                else blk.Stamp(items)
+            )
         if kind in ("table", "charges"):
             if kind == "table":
                 rows = [self.texts(r, f"{at}[{n}]") for n, r in enumerate(y.items(b["table"], f"{self.path}: {at}"))]
@@ -124,22 +115,22 @@ class Resolver:
             if not rows or any(len(r) != len(widths) for r in rows):
                 raise y.ContentError(f"{self.path}: {at}: a header row, then rows, each as wide as widths")
             right = frozenset(y.integer(n, f"{place}.right") for n in y.items(b.get("right", []), f"{place}.right"))
-            return Table(rows[0], tuple(rows[1:]), widths, right)
+            return blk.Table(rows[0], tuple(rows[1:]), widths, right)
         if kind == "checks":
             checks = []
             for n, item in enumerate(y.items(b["checks"], f"{self.path}: {at}")):
                 if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], bool)):
                     raise y.ContentError(f"{self.path}: {at}[{n}]: a check is [true or false, text]")
                 checks.append((item[0], self.text(item[1], f"{at}[{n}]")))
-            return Checks(tuple(checks))
+            return blk.Checks(tuple(checks))
         if kind == "lines":
             bold = b.get("bold_first", False)
             if not isinstance(bold, bool):
                 raise y.ContentError(f"{place}.bold_first: true or false")
-            return Lines(self.texts(b["lines"], at), bold)
+            return blk.Lines(self.texts(b["lines"], at), bold)
         if kind == "space":
-            return Space(y.number(b["space"], f"{place}.space"))
-        return Big(self.text(b["big"], at), y.number(b.get("size", 30), f"{place}.size"))
+            return blk.Space(y.number(b["space"], f"{place}.space"))
+        return blk.Big(self.text(b["big"], at), y.number(b.get("size", 30), f"{place}.size"))
 
 
 def page_count(raw: Mapping[str, Any]) -> int:

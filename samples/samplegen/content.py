@@ -133,8 +133,15 @@ class Resolver:
         return blk.Big(self.text(b["big"], at), y.number(b.get("size", 30), f"{place}.size"))
 
 
-def page_count(raw: Mapping[str, Any]) -> int:
-    return len(raw.get("pages") or []) - len(raw.get("missing_pages") or [])
+def planned_pages(entry: object, built: Mapping[str, Doc]) -> int:
+    """The pages an entry will add to its file (a malformed entry counts 0: building it reports the error)."""
+    if not isinstance(entry, Mapping):
+        return 0
+    if "resend" in entry:
+        again = built.get(str(entry["resend"]))
+        return again.rendered_pages if again else 0
+    pages, missing = entry.get("pages"), entry.get("missing_pages")
+    return (len(pages) if isinstance(pages, list) else 0) - (len(missing) if isinstance(missing, list) else 0)
 
 
 def build_doc(cast: Cast, r: Resolver, raw: object, where: str) -> Doc:
@@ -195,11 +202,7 @@ def build_bundle(cast: Cast, case: Case, files: list[tuple[Path, dict[str, Any]]
     out: list[RecordFile] = []
     for path, top in files:
         entries = y.items(top["documents"], f"{path}: documents")
-        pages = sum(
-            built[e["resend"]].rendered_pages if isinstance(e, Mapping) and "resend" in e and e["resend"] in built
-            else page_count(e) if isinstance(e, Mapping) else 0
-            for e in entries
-        )  # fmt: skip
+        pages = sum(planned_pages(e, built) for e in entries)  # {file.pages}, before the documents are drawn
         r = Resolver(ctx, path, {"file.pages": str(pages)})
         docs: list[Doc] = []
         for n, entry in enumerate(entries):

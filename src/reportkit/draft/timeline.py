@@ -8,7 +8,6 @@ the holidays listed in case.yaml (``timeline.holidays``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -42,7 +41,7 @@ class DeadlineStatus:
     due: dt.date | None = None
     met_on: dt.date | None = None
     days: int | None = None
-    """due: days left; late: days late (positive); met: days early; met late: days late."""
+    """due / open: days left; late / met late: days late; closed: days since; met: days early (all positive)."""
 
     @property
     def open(self) -> bool:
@@ -202,10 +201,6 @@ def case_status(case: ImeCase | SecondOpinionCase, profile: Profile, today: dt.d
         today=today,
         profile=profile.name,
     )
-
-
-def late(statuses: Sequence[DeadlineStatus]) -> list[DeadlineStatus]:
-    return [d for d in statuses if d.state == "late"]
 
 
 def status(case_dir: Path, today: dt.date) -> CaseStatus:

@@ -65,6 +65,10 @@ def test_citation_forms_quotes_and_dates_are_found() -> None:
     assert dates_in("Referral for Daniel Okafor, DOB 09/23/1981, injured on 2024-02-06, seen 2024-03-14") == (
         "2024-03-14",
     )
+    # slash dates in either order: a day-first 25/03/2024 is 25 March; an ambiguous one is both readings
+    assert dates_in("seen on 25/03/2024") == ("2024-03-25",)
+    assert dates_in("seen on 04/03/2024") == ("2024-04-03", "2024-03-04")
+    assert dates_in("seen on 03/03/2024 and 13/13/2024") == ("2024-03-03",)
     assert find("no citations here, only 12 pages of notes") == []
 
 

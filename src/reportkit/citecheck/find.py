@@ -63,8 +63,20 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def _slash_date(year: int, first: int, second: int) -> list[date]:
+    """Month first, then day first: each reading that is a date."""
+    out = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            out.append(date(year, month, day))
+        except ValueError:
+            continue
+    return out
+
+
 def dates_in(text: str) -> tuple[str, ...]:
-    """ISO dates the text states (2024-03-12, 03/12/2024 month first, March 12, 2024, 12 March 2024)."""
+    """ISO dates the text states (2024-03-12, March 12, 2024, 12 March 2024, and slash dates: 03/12/2024 is
+    both 12 March and 3 December, as a report may write either order; 25/03/2024 is only 25 March)."""
     found = []
     for m in _DATES.finditer(text):
         if _NOT_OF_CARE.search(text[max(0, m.start() - 20) : m.start()]):
@@ -73,7 +85,7 @@ def dates_in(text: str) -> tuple[str, ...]:
             if m["iso"]:
                 found.append(date.fromisoformat(m["iso"]))
             elif m["m"]:
-                found.append(date(int(m["y"]), int(m["m"]), int(m["d"])))
+                found += _slash_date(int(m["y"]), int(m["m"]), int(m["d"]))
             elif m["mon"] and _month(m["mon"]):
                 found.append(date(int(m["my"]), _month(m["mon"]), int(m["md"])))
             elif m["dmon"] and _month(m["dmon"]):

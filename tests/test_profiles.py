@@ -28,6 +28,8 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 def _filled(dotted: str) -> Any:
+    if dotted == "services":
+        return [{"name": "Ana Reyes", "qualifications": "RN", "service": "took the vital signs"}]
     return True if dotted.endswith(".reached") else f"Written by the examiner for {dotted}."
 
 
@@ -43,7 +45,7 @@ def _case(tmp_path: Path, name: str, blank: str | None = None) -> Path:
         if here in (None, "", []):
             _set(data, dotted, _filled(dotted))
     if blank is not None:
-        _set(data, blank, [] if isinstance(data.get(blank), list) else None)
+        _set(data, blank, [] if isinstance(data.get(blank), list) else None)  # a list field: empty
     (case / "case.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return case
 

@@ -122,6 +122,14 @@ class Discussion(_Model):
     prognosis: Text = None
 
 
+class Service(_Model):
+    """Someone other than the signing physician who did work for the report (California: Labor Code § 4628)."""
+
+    name: str
+    qualifications: str | None = Field(None, description="e.g. 'RN', 'certified medical assistant'.")
+    service: str | None = Field(None, description="What they did: history outline, a test, record summaries …")
+
+
 class OtherRecord(_Model):
     """A record reviewed that is not in records/ (films viewed, a document seen on paper)."""
 
@@ -174,6 +182,10 @@ class ImeCase(_Model):
     timeline: Annotated[Timeline, BeforeValidator(_empty_mapping)] = Timeline()
     questions: list[Question] = Field(default_factory=list)
     examiner: Examiner
+    services: list[Service] = Field(
+        default_factory=list,
+        description="Everyone who performed services for the report and what they did (California: LC § 4628).",
+    )
     instructions: Text = Field(None, description="Substance of the instructions received (CPR Part 35).")
     summary_of_conclusions: Text = None
     history: Text = Field(None, description="Mechanism of injury, course, past medical, social and work history.")

@@ -36,6 +36,7 @@ questions:
     parts: [{number: a, text: "Apportion."}]
     answer: "Yes."
 examiner: {name: Dr Example, credentials: MD, specialty: PM&R, licence: L1, address: Street, qualifications: Q}
+services: [{name: A Nurse, qualifications: RN, service: Vital signs}]
 instructions: Instructed by letter.
 summary_of_conclusions: Summary.
 history: "History one.\\n\\nHistory two."

@@ -49,7 +49,7 @@ def _flags(c: Comparison) -> set[tuple[str, str, str]]:
 
 def test_the_sample_cases_disagreements_are_flagged_with_their_citations(result: Comparison) -> None:
     assert result.imes == (
-        "prior IME (D0039): Gerald P. Huang, MD, 2024-09-24 (pp. 52–55)",
+        "prior IME (pp. 52–55): Gerald P. Huang, MD, 2024-09-24 (pp. 52–55)",
         "this IME (case.yaml): Lorraine S. Voss, MD, 2024-11-12",
     )
     assert _flags(result) == {
@@ -70,7 +70,7 @@ def test_the_sample_cases_disagreements_are_flagged_with_their_citations(result:
 
 def test_each_topic_shows_what_each_side_recorded(result: Comparison) -> None:
     said = {(r.topic, r.who, r.citation, r.text) for r in result.rows}
-    treating, prior, ours = "treating", "prior IME (D0039)", "this IME (case.yaml)"
+    treating, prior, ours = "treating", "prior IME (pp. 52–55)", "this IME (case.yaml)"
     expected = [
         ("mmi", treating, "p. 36", "From a surgical standpoint he has reached maximum medical improvement as of "
                                    "today."),
@@ -131,7 +131,7 @@ def test_history_boilerplate_unchecked_boxes_and_duplicates_are_left_out(result:
     # the MRI re-sent as pp. 56-57 is cited at its original, pp. 13-14
     assert not [r for r in result.rows if r.page in (56, 57)]
     assert any(r.page == 14 and "disc extrusion with inferior migration" in r.text for r in result.rows)
-    assert result.left_out == ("D0040 (pp. 56–57): a re-sent copy of D0011; the original is cited",)
+    assert result.left_out == ("pp. 56–57: a re-sent copy of pp. 13–14; the original is cited",)
     # letters are not treating records: counsel's objection (p. 51) and the insurer's questions (pp. 49-50)
     assert not [r for r in result.rows if r.page in (48, 49, 50, 51)]
 
@@ -153,7 +153,7 @@ def test_another_patients_record_is_never_compared(case: Path, tmp_path: Path) -
     (copy / "index" / "index.json").write_text(json.dumps(data), encoding="utf-8")
     c = compare(copy)
     assert not [r for r in c.rows if r.page == 36]
-    assert "D0026 (p. 36): another patient's record (P2)" in c.left_out
+    assert "p. 36: another patient's record" in c.left_out
     assert ("lifting-limit", "p. 36", "p. 54") not in _flags(c) and ("mmi-date", "p. 36", "case.yaml question 4, "
                                                                       "answer") not in _flags(c)  # fmt: skip
 
@@ -181,13 +181,13 @@ def test_each_rule_on_a_small_bundle(tmp_path: Path) -> None:
     ]])  # fmt: skip
     index_bundle([records], tmp_path / "index", IndexOptions(ocr="never"))
     c = compare(tmp_path / "index")
-    assert c.imes == ("prior IME (D0002): Mara Quill, MD, 2024-04-20 (p. 2)",)
+    assert c.imes == ("prior IME (p. 2): Mara Quill, MD, 2024-04-20 (p. 2)",)
     assert {(f.rule, f.topic) for f in c.flags} == {
         ("mmi-state", "mmi"), ("work-off-vs-full", "work-status"), ("impairment-rating", "impairment"),
         ("causation-not-related", "causation"),
     }  # fmt: skip
     rated = next(f for f in c.flags if f.rule == "impairment-rating")
-    assert rated.detail.startswith("10%: treating Paul Grant, MD, 2024-03-05 (p. 1); 5%: prior IME (D0002)")
+    assert rated.detail.startswith("10%: treating Paul Grant, MD, 2024-03-05 (p. 1); 5%: prior IME (p. 2)")
     assert not [r for r in c.rows if "She was told" in r.text]  # the IME's history is no position of the IME's
     assert [r.text for r in c.rows if r.topic == "work-status" and r.side == "treating"] == [
         "Off work until the next visit.", "[X] Off work"]  # fmt: skip
@@ -230,13 +230,13 @@ def test_outputs_read_back_and_are_deterministic(case: Path, tmp_path: Path) -> 
            "2024-10-15: this IME (case.yaml)" in md  # fmt: skip
     rows = list(csv.DictReader(io.StringIO((tmp_path / "c.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0].keys() == {"topic", "side", "who", "date", "provider", "document", "citation", "text"}
-    assert {"topic": "impairment", "who": "prior IME (D0039)", "citation": "p. 55",
+    assert {"topic": "impairment", "who": "prior IME (pp. 52–55)", "citation": "p. 55",
             "text": "Impairment: 7% whole person, 5% after apportionment."}.items() <= next(
         r for r in rows if r["citation"] == "p. 55" and r["topic"] == "impairment").items()  # fmt: skip
     document = docx.Document(str(tmp_path / "c.docx"))
     cells = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert cells[0] == ["Topic", "Who", "Date", "Provider", "Citation", "What the record says (verbatim)"]
-    assert ["Causation", "prior IME (D0039)", "2024-09-24", "Gerald P. Huang, MD", "p. 54",
+    assert ["Causation", "prior IME (pp. 52–55)", "2024-09-24", "Gerald P. Huang, MD", "p. 54",
             "I apportion 70 percent of the impairment to the industrial injury and 30 percent to pre-existing "
             "degenerative disease."] in cells  # fmt: skip
     paragraphs = [p.text for p in document.paragraphs]

@@ -98,6 +98,8 @@ def test_each_deadline_is_waiting_due_late_or_met(tmp_path: Path) -> None:
     report = rows["Report served"]  # exam 2024-11-12 + 30
     assert (report.state, report.due, report.days) == ("due", D(2024, 12, 12), 7)
     assert report.verified == "read in the test" and report.basis == "30 days after the examination (2024-11-12)"
+    saturday = status(_case(tmp_path, "  holidays: [2024-12-12]\n", name="holiday"), D(2024, 12, 5)).deadlines[0]
+    assert saturday.due == D(2024, 12, 12) and "listed holiday (the profile does not move it" in saturday.basis
     assert rows["Report served before the conference"].state == "waiting"  # no pre-trial conference date
     assert "pre-trial conference" in rows["Report served before the conference"].describe()
     own = rows["Report due (requesting party's date)"]
@@ -175,6 +177,7 @@ def test_status_of_a_folder_of_cases_lists_the_next_deadline_of_each_and_a_broke
         ("    from: exam\n", "    from: exams\n"),
         ("    days: 30\n", "    days: thirty\n"),
         ("    rule: Test rule 1\n", "    rule: Test rule 1\n    cout: business\n"),
+        ("    rule: Test rule 1\n", ""),
     ],
 )
 def test_a_profile_deadline_that_does_not_parse_is_named(tmp_path: Path, change: str, message: str) -> None:
@@ -213,3 +216,13 @@ def test_the_ontario_profile_counts_back_from_the_pre_trial_conference(tmp_path:
 
     assert (served.state, served.due, served.days) == ("late", D(2025, 3, 4), 6)  # 90 days before 2025-06-02
     assert "r. 53.03(1)" in served.rule and served.basis.startswith("90 days before the pre-trial conference")
+
+
+def test_a_date_that_does_not_exist_in_case_yaml_is_named_with_its_line(tmp_path: Path) -> None:
+    case = _case(tmp_path, "  report_sent: 2024-02-30\n")
+    line = (case / "case.yaml").read_text(encoding="utf-8").splitlines().index("  report_sent: 2024-02-30") + 1
+
+    result = _run("status", str(case))
+
+    assert result.returncode == 3, result.stderr
+    assert f"case.yaml: line {line}: a date that does not exist" in result.stderr and "Traceback" not in result.stderr

@@ -45,7 +45,8 @@ def status(
             except ReportkitError as exc:  # one broken case.yaml never hides the others
                 if len(folders) == 1:
                     raise
-                found.append((folder, None, exc.message.splitlines()[0]))
+                found.append((folder, None, " ".join(line.strip() for line in exc.message.splitlines())))
+        found.sort(key=_urgency)
         if as_json:
             typer.echo(json.dumps([{"case": str(f), **(s.to_dict() if s else {"problem": p})} for f, s, p in found],
                                   indent=2, ensure_ascii=False))  # fmt: skip
@@ -103,16 +104,20 @@ def _print_case(folder: Path, s: "CaseStatus") -> None:
         typer.echo(f"  (none: the {s.profile} profile fixes none and case.yaml sets no timeline.report_due)")
 
 
-def _print_table(found: Found, on: dt.date) -> None:
-    def when(row: tuple[Path, "CaseStatus | None", str]) -> tuple[int, str, str]:
-        nxt = row[1].next_due if row[1] else None
-        return (0, str(nxt.due), row[0].name) if nxt else (1, "", row[0].name)
+def _urgency(row: tuple[Path, "CaseStatus | None", str]) -> tuple[int, str, str]:
+    """The next due date first (late ones are the earliest), then cases with nothing open, by name."""
+    nxt = row[1].next_due if row[1] else None
+    return (0, str(nxt.due), row[0].name) if nxt else (1, "", row[0].name)
 
+
+def _print_table(found: Found, on: dt.date) -> None:
     typer.echo(f"{'case':<24} {'next due':<10}  {'days left':>9}  what")
-    for folder, s, problem in sorted(found, key=when):
+    for folder, s, problem in found:
         nxt = s.next_due if s else None
         if nxt is None:
-            typer.echo(f"{folder.name:<24} {'-':<10}  {'':>9}  {problem or 'nothing open'}")
+            window = next((d for d in s.deadlines if d.state == "open"), None) if s else None
+            quiet = f"nothing due; open until {window.due}: {window.what}" if window else "nothing due"
+            typer.echo(f"{folder.name:<24} {'-':<10}  {'':>9}  {problem or quiet}")
             continue
         left = (nxt.due - on).days if nxt.due else 0
         typer.echo(f"{folder.name:<24} {nxt.due!s:<10}  {left:>9}  {nxt.what}" + (" (LATE)" if left < 0 else ""))

@@ -39,7 +39,7 @@ class Source:
     side: str
     """``treating`` or ``IME``."""
     who: str
-    """Which one, for the table: ``treating``, ``prior IME (D0039)``, ``this IME (case.yaml)``."""
+    """Which one, for the table: ``treating``, ``prior IME (pp. 52–55)``, ``this IME (case.yaml)``."""
     document: str
     """The document id (``D0039``), or ``case.yaml``."""
     doc_type: str

@@ -22,7 +22,7 @@ CASE_DOC = "case.yaml"
 
 def _source(doc: Document) -> Source:
     side = IME if doc.doc_type == "ime_report" else TREATING
-    who = f"prior IME ({doc.id})" if side == IME else TREATING
+    who = f"prior IME ({cite.pages(doc.first_page, doc.last_page)})" if side == IME else TREATING
     return Source(side, who, doc.id, doc.doc_type, doc.date, doc.provider or "")
 
 
@@ -31,13 +31,16 @@ def page_sources(index: RecordIndex) -> tuple[dict[int, Source], list[str], list
     other_patient = {d.id for d in misfiled(index.documents, index.patients)}
     by_page: dict[int, Source] = {}
     imes, left_out = [], []
+    by_id = {d.id: d for d in index.documents}
     for doc in sorted(index.documents, key=lambda d: d.first_page):
         pages = cite.pages(doc.first_page, doc.last_page)
-        if doc.duplicate_of:
-            left_out.append(f"{doc.id} ({pages}): a re-sent copy of {doc.duplicate_of}; the original is cited")
+        if doc.duplicate_of:  # named by pages: a report must not carry the index's ids (check --final)
+            first = by_id.get(doc.duplicate_of)
+            original = cite.pages(first.first_page, first.last_page) if first else "an earlier record"
+            left_out.append(f"{pages}: a re-sent copy of {original}; the original is cited")
             continue
         if doc.id in other_patient:
-            left_out.append(f"{doc.id} ({pages}): another patient's record ({doc.patient})")
+            left_out.append(f"{pages}: another patient's record")
             continue
         if doc.doc_type != "ime_report" and doc.doc_type not in TREATING_TYPES:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -280,12 +281,17 @@ def parse_case(text: str, name: str = CASE_FILE) -> ImeCase | SecondOpinionCase:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        line, problem = yaml_problem(exc)
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails to make it
+        if isinstance(exc, yaml.YAMLError):
+            raise _syntax_error(exc, name) from None
+        line = _impossible_date_line(text)
         where = f" line {line}" if line else ""
         raise CaseError(
-            f"{name}:{where}: {problem}.", hint="Fix the YAML syntax (indentation, a missing colon or quote)."
+            f"{name}:{where}: a date that does not exist (a 30 February, a month 13).",
+            hint="Write the real date as YYYY-MM-DD.",
         ) from None
+    except yaml.YAMLError as exc:
+        raise _syntax_error(exc, name) from None
     if not isinstance(data, dict):
         raise CaseError(f"{name}: expected a mapping of fields (kind: ime …).", hint="Run `reportkit init` for one.")
     try:
@@ -296,6 +302,26 @@ def parse_case(text: str, name: str = CASE_FILE) -> ImeCase | SecondOpinionCase:
             f"{name}: {len(problems)} problem(s):\n" + "\n".join(f"  {p}" for p in problems),
             hint="Fix the fields named above; `reportkit schema` prints every field and its type.",
         ) from None
+
+
+def _syntax_error(exc: yaml.YAMLError, name: str) -> CaseError:
+    line, problem = yaml_problem(exc)
+    where = f" line {line}" if line else ""
+    return CaseError(f"{name}:{where}: {problem}.", hint="Fix the YAML syntax (indentation, a missing colon or quote).")
+
+
+_DATE_LIKE = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+
+
+def _impossible_date_line(text: str) -> int | None:
+    """The first line holding a YYYY-MM-DD that is no date."""
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in _DATE_LIKE.finditer(line.split("#", 1)[0]):
+            try:
+                dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return n
+    return None
 
 
 def load_case(path: Path) -> ImeCase | SecondOpinionCase:

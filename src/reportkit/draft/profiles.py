@@ -146,7 +146,10 @@ def _parse(text: str, source: str) -> Profile:
 
 def _deadline(data: dict[str, Any], n: int, source: str) -> Deadline:
     unknown = set(data) - {"what", "from", "days", "met_by", "rule", "count", "roll", "verified"}
+    missing = [key for key in ("what", "from", "days", "rule") if key not in data]
     problem = f"unknown key(s) {', '.join(sorted(unknown))}" if unknown else ""
+    if not problem and missing:
+        problem = f"missing {', '.join(missing)}"
     for key in ("from", "met_by"):
         if not problem and data.get(key) not in EVENTS and (key == "from" or data.get(key) is not None):
             problem = f"{key}: '{data.get(key)}' is not an event ({', '.join(EVENTS)})"

@@ -167,6 +167,9 @@ def _status(rule: Deadline, dates: dict[str, dt.date], today: dt.date, holidays:
     if start is None:
         return waiting
     due = due_date(start, rule, holidays)
+    if closed(due, holidays):  # only without roll: say so rather than move it by a rule the profile lacks
+        waiting = replace(waiting, basis=waiting.basis + "; falls on a weekend or a listed holiday (the profile does "
+                          "not move it: check the rule)")  # fmt: skip
     if rule.met_by is None:
         left = (due - today).days
         return replace(waiting, state="open" if left >= 0 else "closed", due=due, days=abs(left))

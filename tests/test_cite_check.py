@@ -69,6 +69,9 @@ def test_citation_forms_quotes_and_dates_are_found() -> None:
     assert dates_in("seen on 25/03/2024") == ("2024-03-25",)
     assert dates_in("seen on 04/03/2024") == ("2024-04-03", "2024-03-04")
     assert dates_in("seen on 03/03/2024 and 13/13/2024") == ("2024-03-03",)
+    # a page of a book (the AMA Guides' tables and figures) is not a page of the records
+    guides = find("Rated with Table 17-4, p. 570, and Figure 17-2, page 563, of the Guides, 6th ed., p. 12 (p. 36).")
+    assert [c.text for c in guides] == ["p. 36"]
     assert find("no citations here, only 12 pages of notes") == []
 
 

@@ -28,6 +28,8 @@ def _set(data: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 def _filled(dotted: str) -> Any:
+    if dotted == "declaration":
+        return "I declare under penalty of perjury that this is a test. Signed in the County of Alameda."
     if dotted == "services":
         return [{"name": "Ana Reyes", "qualifications": "RN", "service": "took the vital signs"}]
     return True if dotted.endswith(".reached") else f"Written by the examiner for {dotted}."
@@ -78,7 +80,8 @@ def test_each_required_field_left_empty_fails(tmp_path: Path, index: Path, name:
     if field in ("examiner.name", "examinee.name"):
         pytest.skip("case.yaml itself requires it: an empty one is a case.yaml error, tested elsewhere")
     found = _findings(_case(tmp_path, name, blank=field), index)
-    assert found == [("required-field", f"{name} profile: '{field}' must be filled in.")]
+    assert found[0] == ("required-field", f"{name} profile: '{field}' must be filled in.")
+    assert {rule for rule, _ in found[1:]} <= {"missing-statement"}  # a field that holds required wording
 
 
 @pytest.mark.parametrize(
@@ -101,11 +104,28 @@ def test_each_required_wording_removed_fails(tmp_path: Path, index: Path, name: 
     assert {rule for rule, _ in found} == {"missing-statement"}
 
 
-def test_the_california_declaration_is_a_gap_the_final_check_will_not_pass(tmp_path: Path, index: Path) -> None:
-    case = _case(tmp_path, "california-qme")
+def test_the_california_declaration_is_the_physicians_to_write(tmp_path: Path, index: Path) -> None:
+    case = _case(tmp_path, "california-qme", blank="declaration")
     draft_case(case, DraftOptions(index=index, formats=("md",)))
-    assert "Labor Code § 4628(j)" in (case / "drafts" / "ime-report.md").read_text(encoding="utf-8")
+    assert "Labor Code § 4628(j)" in (case / "drafts" / "ime-report.md").read_text(encoding="utf-8")  # its gap
 
     result = check_case(case, final=True, options=DraftOptions(index=index))
 
-    assert any("4628(j)" in f.message for f in result.findings), [f.message for f in result.findings]
+    messages = [f.message for f in result.findings]
+    assert any("'declaration' must be filled in" in m for m in messages), messages
+    assert any("I declare under penalty of perjury" in m for m in messages), messages
+
+
+def test_the_declaration_written_in_word_is_kept_and_checks(tmp_path: Path, index: Path) -> None:
+    from draft_helpers import docx_text, write_in_word
+
+    case = _case(tmp_path, "california-qme", blank="declaration")
+    draft_case(case, DraftOptions(index=index, formats=("docx",)))
+    docx = case / "drafts" / "ime-report.docx"
+    write_in_word(docx, "physician:declaration", "I declare under penalty of perjury that this is a test, Marin.")
+
+    found = [(f.rule, f.message) for f in check_case(case, options=DraftOptions(index=index)).findings]
+
+    assert not [f for f in found if f[0] in PROFILE_RULES and ("'declaration'" in f[1] or "perjury" in f[1])], found
+    draft_case(case, DraftOptions(index=index, formats=("docx",)))  # drafted again: the Word text stays
+    assert "test, Marin." in docx_text(docx)

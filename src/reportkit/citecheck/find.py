@@ -53,6 +53,13 @@ class Citation:
     dates: tuple[str, ...] = ()
 
 
+_NOT_THE_RECORDS = re.compile(
+    r"\b(?:table|figure|fig\.|grid|chapter|guides|edition|ed\.)\s*[\w.\-–]*[,;:]?\s*(?:at\s+)?$", re.I
+)
+"""What a page number right after it belongs to: a book's page (the AMA Guides' Table 17-4, p. 570), not the
+record bundle's."""
+
+
 def sentences(text: str) -> list[str]:
     """The text's sentences (paragraphs split at sentence ends; a list item or a Markdown table row is one on
     its own), whitespace tidied."""
@@ -136,7 +143,7 @@ def find(text: str, prefixes: Sequence[str] = ()) -> list[Citation]:
             found.append((m.start(), cited))
             taken.append(m.span())
         for m in _PAGES.finditer(sentence):
-            if any(a <= m.start() < b for a, b in taken):
+            if any(a <= m.start() < b for a, b in taken) or _NOT_THE_RECORDS.search(sentence[: m.start()]):
                 continue
             found.append((m.start(), Citation(m.group(0), sentence, "pages", _page_spans(m["list"]), quotes=quotes,
                                               dates=stated)))  # fmt: skip

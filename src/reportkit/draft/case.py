@@ -196,6 +196,9 @@ class ImeCase(_Model):
     diagnoses: list[Diagnosis] = Field(default_factory=list)
     discussion: Discussion = Discussion()
     range_of_opinion: Text = Field(None, description="Where opinions differ and why (CPR Part 35).")
+    declaration: Text = Field(
+        None, description="A declaration the jurisdiction prescribes, in its words (California: LC § 4628(j))."
+    )
     other_records: list[OtherRecord] = Field(default_factory=list)
 
 

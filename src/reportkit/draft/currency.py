@@ -109,7 +109,13 @@ def with_word_text(case: ImeCase | SecondOpinionCase, texts: dict[str, str]) -> 
         if re.search(r"\bnot (?:been |yet )?reached\b", mmi_text, re.I):
             update["reached"] = False
         changes["mmi"] = dsc.mmi.model_copy(update=update)
-    return case.model_copy(update={"questions": updated, "discussion": dsc.model_copy(update=changes)})
+    written = {name: _written(texts[f"physician:{name}"]) for name in _WORD_FIELDS if f"physician:{name}" in texts}
+    return case.model_copy(update={"questions": updated, "discussion": dsc.model_copy(update=changes), **written})
+
+
+_WORD_FIELDS = ("history", "current_complaints", "examination", "diagnostic_studies", "instructions",
+                "summary_of_conclusions", "range_of_opinion", "declaration")  # fmt: skip
+"""case.yaml's own text fields that a DOCX part holds whole: what Word says replaces them too."""
 
 
 _PAGE_CITE = re.compile(r"\b(pp?)\.\s*(\d+)(?:\s*[-–]\s*(\d+))?")

@@ -43,6 +43,7 @@ def cite_check(
                     typer.echo(f"    {r.detail}")
         if out is not None:
             write(rows, out, report.name)
+            say(f"wrote {out}")
         say(summary(rows))
         if failing(rows):
             raise typer.Exit(int(ExitCode.FINDINGS))

@@ -50,4 +50,5 @@ def compare(
                 typer.echo(line)
         if out is not None:
             write(result, out, where.resolve().name)
+            say(f"wrote {out}")
         say(summary(result))

@@ -192,6 +192,8 @@ def test_a_profile_deadline_that_does_not_parse_is_named(tmp_path: Path, change:
 def test_a_date_that_is_not_a_date_is_a_usage_error(tmp_path: Path) -> None:
     result = _run("status", str(_case(tmp_path)), "--today", "12/20/2024")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+    wrong = _run("status", str(tmp_path / "case"), "--csv", str(tmp_path / "table.xlsx"))
+    assert wrong.returncode == 2 and ".csv" in wrong.stderr and not (tmp_path / "table.xlsx").exists()
 
 
 def test_the_uk_profile_gives_the_time_for_written_questions(tmp_path: Path) -> None:

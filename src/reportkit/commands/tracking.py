@@ -37,6 +37,8 @@ def status(
 
     on = as_of(today)
     with reporting(debug):
+        if csv_out is not None and csv_out.suffix.lower() != ".csv":
+            raise UsageError(f"{csv_out}: --csv must name a .csv file.")  # before any work
         folders = _case_folders(cases)
         found: Found = []
         for folder in folders:
@@ -57,8 +59,6 @@ def status(
         if csv_out is not None:
             from reportkit.publish import replace_together
 
-            if csv_out.suffix.lower() != ".csv":
-                raise UsageError(f"{csv_out}: --csv must name a .csv file.")
             csv_out.parent.mkdir(parents=True, exist_ok=True)
             replace_together(csv_out.parent, {csv_out.name: _csv(found)}, "the status table")
             say(f"wrote {csv_out}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,3 +41,18 @@ def copy_of(name: str, tmp_path: Path) -> Path:
     target = tmp_path / name
     target.write_bytes((CORPUS_COPIES / name).read_bytes())
     return target
+
+
+def office_pdf(document: Path, tmp_path: Path) -> Path:
+    """``document`` converted to PDF by LibreOffice headless (a profile of its own under ``tmp_path``): proof that
+    an office suite opens it. Skips when LibreOffice is not installed."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it")
+    out = tmp_path / "pdf"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir",
+         str(out), str(document)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return out / (document.stem + ".pdf")

@@ -8,14 +8,13 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import textpdf
-from conftest import SAMPLE_CASE
+from conftest import SAMPLE_CASE, office_pdf
 from reportkit import IndexOptions, index_bundle
 from reportkit.cli import app
 from reportkit.compare.model import Comparison
@@ -241,17 +240,10 @@ def test_outputs_read_back_and_are_deterministic(case: Path, tmp_path: Path) -> 
             "degenerative disease."] in cells  # fmt: skip
     paragraphs = [p.text for p in document.paragraphs]
     assert "\n• Work status and restrictions [lifting-limit]: lifting limit 40 lb" in paragraphs[1]  # above the table
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it")
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir",
-         str(tmp_path / "pdf"), str(tmp_path / "c.docx")],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
+    pdf = office_pdf(tmp_path / "c.docx", tmp_path)
     from pypdf import PdfReader
 
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(tmp_path / "pdf" / "c.pdf").pages)
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
     assert "Treating records and IMEs compared" in text and "From a surgical standpoint he has reached" in text
 
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from conftest import CORPUS_COPIES, ROOT, copy_of
+from conftest import CORPUS_COPIES, ROOT, copy_of, office_pdf
 from reportkit import IndexOptions, index_bundle, load_index
 from reportkit.cli import app
 from reportkit.index import export
@@ -457,8 +457,6 @@ def test_a_shared_cache_folder_keeps_its_mode_and_the_cache_goes_private_inside(
 def test_chronology_docx_has_a_case_header_fitted_columns_and_a_header_row_on_every_page(tmp_path: Path) -> None:
     """The sample's index.docx, laid out by LibreOffice: the case header on top, the column heads repeated on
     every page, rows whole, the key-findings column the widest (issue 14)."""
-    import shutil
-    import subprocess
 
     from docx.oxml.ns import qn
     from pypdf import PdfReader
@@ -474,15 +472,8 @@ def test_chronology_docx_has_a_case_header_fitted_columns_and_a_header_row_on_ev
     assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
     assert all(row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None for row in table.rows)
     assert "progress note\nINITIAL OCCUPATIONAL INJURY EVALUATION" in [c.text for r in table.rows for c in r.cells]
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui); .ci/run installs it")
-    subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir",
-         str(tmp_path / "pdf"), str(out / "index.docx")],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(str(tmp_path / "pdf" / "index.pdf")).pages]
+    pdf = office_pdf(out / "index.docx", tmp_path)
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
     assert len(pages) >= 3
     assert "Examinee: Okafor, Daniel R Date of birth: 1981-09-23 Records dated: 2024-02-06 to 2024-10-21" in pages[0]
     assert "Pages and documents: 57 pages, 39 documents" in pages[0]

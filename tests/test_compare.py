@@ -19,9 +19,10 @@ from reportkit import IndexOptions, index_bundle
 from reportkit.cli import app
 from reportkit.compare.model import Comparison
 from reportkit.compare.run import compare
-from reportkit.compare.sentences import fold, split
+from reportkit.compare.sentences import split
 from reportkit.index.load import load_index
 from reportkit.index.search import stored_texts
+from reportkit.understand.text import fold
 
 runner = CliRunner()
 

@@ -9,8 +9,6 @@ or memory limit, a bug) leave no state, so the next run tries those cases again.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import shutil
@@ -302,7 +300,7 @@ def _write_summary(
     jobs: int,
     deadlines: tuple[date, dict[str, NextDue]],
 ) -> list[Path]:
-    from reportkit.index.export import spreadsheet_safe
+    from reportkit.index.export import excel_csv
     from reportkit.publish import replace_together
 
     counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("done", "partial", "failed")}
@@ -316,15 +314,10 @@ def _write_summary(
         "as_of": today.isoformat(),
         "cases": summary_rows(outcomes, due),
     }
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["case", "kind", "status", "pages", "documents", "steps", "problems", "inputs_sha256", "changes",
-                     "next_due", "due_for", "days_left"])  # fmt: skip
-    for o in outcomes:
-        cells = [o.name, o.kind, o.status, o.pages, o.documents, " ".join(o.steps), "; ".join(o.problems),
-                 o.inputs_sha256, o.changes, *(due.get(o.name) or ("", "", ""))]  # fmt: skip
-        # a cell starting with = + - @ TAB CR would run as a formula in Excel: quote it as text (as index.csv does)
-        writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in cells])
+    header = ["case", "kind", "status", "pages", "documents", "steps", "problems", "inputs_sha256", "changes",
+              "next_due", "due_for", "days_left"]  # fmt: skip
+    cells = [[o.name, o.kind, o.status, o.pages, o.documents, " ".join(o.steps), "; ".join(o.problems),
+              o.inputs_sha256, o.changes, *(due.get(o.name) or ("", "", ""))] for o in outcomes]  # fmt: skip
     run = {
         "tool": f"reportkit {__version__}",
         "started": started.isoformat(timespec="seconds"),
@@ -343,7 +336,7 @@ def _write_summary(
     }
     files = {
         SUMMARY_JSON: (json.dumps(summary, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        SUMMARY_CSV: ("\ufeff" + text.getvalue()).encode("utf-8"),
+        SUMMARY_CSV: excel_csv(header, cells),
         RUN_RECORD: (json.dumps(run, indent=2) + "\n").encode("utf-8"),
     }
     replace_together(out, files, "the batch summary")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from reportkit.citecheck.find import find
 from reportkit.citecheck.read import report_text
 from reportkit.citecheck.verify import OK, BatesPages, Row, check
 from reportkit.draft.pipeline import INDEX_DIR
-from reportkit.index.export import spreadsheet_safe
+from reportkit.index.export import excel_csv
 from reportkit.index.search import stored_texts
 from reportkit.publish import write_table
 
@@ -56,13 +54,8 @@ def to_markdown(rows: Sequence[Row], report: str) -> bytes:
 
 
 def to_csv(rows: Sequence[Row]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for r in rows:
-        writer.writerow([spreadsheet_safe(c) for c in (r.citation, " ".join(map(str, r.pages)), r.document,
-                                                        r.verdict, r.detail)])  # fmt: skip
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return excel_csv(COLUMNS, ((r.citation, " ".join(map(str, r.pages)), r.document, r.verdict, r.detail)
+                               for r in rows))  # fmt: skip
 
 
 def summary(rows: Sequence[Row]) -> str:

@@ -1,8 +1,6 @@
 """`reportkit status`: a case's timeline and deadlines, or the next deadline of every case in a folder."""
 
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -124,16 +122,13 @@ def _print_table(found: Found, on: dt.date) -> None:
 
 
 def _csv(found: Found) -> bytes:
-    from reportkit.index.export import spreadsheet_safe
+    from reportkit.index.export import excel_csv
 
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["case", "profile", "next_due", "days_left", "what", "late", "problem"])
+    rows = []
     for folder, s, problem in found:
         nxt = s.next_due if s else None
         left = (nxt.due - s.today).days if s and nxt and nxt.due else ""
         late = sum(1 for d in s.deadlines if d.state == "late") if s else ""
-        cells = [folder.name, s.profile if s else "", str(nxt.due) if nxt else "", left, nxt.what if nxt else "",
-                 late, problem]  # fmt: skip
-        writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in cells])
-    return ("\ufeff" + text.getvalue()).encode("utf-8")
+        rows.append([folder.name, s.profile if s else "", str(nxt.due) if nxt else "", left, nxt.what if nxt else "",
+                     late, problem])  # fmt: skip
+    return excel_csv(["case", "profile", "next_due", "days_left", "what", "late", "problem"], rows)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Any
 
 from reportkit.compare.model import TOPIC_TITLES, Comparison, Row
-from reportkit.index.export import spreadsheet_safe
+from reportkit.index.export import excel_csv
 from reportkit.publish import write_table
 
 COLUMNS = ("topic", "side", "who", "date", "provider", "document", "citation", "text")
@@ -80,13 +78,8 @@ def to_markdown(c: Comparison, title: str) -> bytes:
 
 
 def to_csv(c: Comparison) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for r in c.rows:
-        cells = (r.topic, r.side, r.who, r.date or "", r.provider, r.document, r.citation, r.text)
-        writer.writerow([spreadsheet_safe(x) for x in cells])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return excel_csv(COLUMNS, ((r.topic, r.side, r.who, r.date or "", r.provider, r.document, r.citation, r.text)
+                               for r in c.rows))  # fmt: skip
 
 
 def to_docx(c: Comparison, title: str) -> bytes:

@@ -9,19 +9,20 @@ from reportkit import cite
 from reportkit.api import bates_labels, load_bates_map, load_index
 from reportkit.citecheck.run import index_place
 from reportkit.compare.flags import find_flags
-from reportkit.compare.model import TOPICS, TREATING, Comparison, Row
+from reportkit.compare.model import TOPICS, TREATING, Comparison, Row, Source
 from reportkit.compare.sentences import boilerplate, page_sentences
 from reportkit.compare.sides import case_rows, page_sources
 from reportkit.compare.topics import narrative, topics_of
 from reportkit.draft.case import CASE_FILE, load_case
 from reportkit.errors import IndexFileError, UsageError
 from reportkit.index.search import stored_texts
-from reportkit.models import RecordIndex
 
 
-def record_rows(index: RecordIndex, texts: Sequence[str], bates: Mapping[int, str] | None = None) -> list[Row]:
-    """A row per topic of each sentence of the compared documents (the same sentence once per document)."""
-    sources, _, _ = page_sources(index)
+def record_rows(
+    sources: Mapping[int, Source], texts: Sequence[str], bates: Mapping[int, str] | None = None
+) -> list[Row]:
+    """A row per topic of each sentence of the compared pages (``sources``: page → who recorded it; the same
+    sentence once per document)."""
     boiler = boilerplate(texts)
     rows: list[Row] = []
     seen: set[tuple[str, str, str]] = set()
@@ -82,8 +83,8 @@ def compare_index(
     labels = None
     if bates_map is not None:
         labels = bates_labels(index, load_bates_map(bates_map), bates_map)
-    rows = record_rows(index, texts, labels)
-    _, imes, left_out = page_sources(index)
+    sources, imes, left_out = page_sources(index)
+    rows = record_rows(sources, texts, labels)
     if case_file is not None:
         ours, who = case_rows(load_case(case_file))
         rows += ours

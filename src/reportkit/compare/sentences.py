@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from reportkit.compare.model import Sentence
+from reportkit.understand.text import fold  # whitespace folded: the only change a snippet's text undergoes
 
 REPEATED = 3
 """A line on this many pages or more is boilerplate."""
@@ -36,11 +37,6 @@ _LIST_NUMBER = re.compile(r"^\(?(?:\d{1,2}|[a-z])$")
 _LEADING_NUMBER = re.compile(r"^\(?\d{1,2}[.)]\s+")
 _DIGITS = re.compile(r"\d+")
 _ENDS = re.compile(r"[.!?:][\"”)]?$")
-
-
-def fold(text: str) -> str:
-    """Whitespace folded to single spaces (the only change a snippet's text undergoes)."""
-    return " ".join(text.split())
 
 
 def boilerplate(texts: Sequence[str]) -> frozenset[str]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from reportkit import cite
 from reportkit.compare.model import IME, TREATING, Row, Source
-from reportkit.compare.sentences import fold, split
+from reportkit.compare.sentences import split
 from reportkit.compare.topics import primary_topic, topics_of
 from reportkit.draft.case import ImeCase, SecondOpinionCase
 from reportkit.models import CLINICAL_TYPES, Document, RecordIndex, misfiled
+from reportkit.understand.text import fold
 
 TREATING_TYPES = (CLINICAL_TYPES - {"ime_report"}) | {"referral"}
 OURS = "this IME (case.yaml)"

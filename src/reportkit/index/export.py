@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -173,18 +173,22 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell[:1] in FORMULA_STARTS else cell
 
 
-def to_csv(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
-    """One row per document, chronological; UTF-8 with a byte-order mark so Excel reads accents right.
-    With a Bates map, a ``bates`` column follows ``pages``."""
+def excel_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV that Excel opens right: UTF-8 with a byte-order mark (accents), CRLF line ends, and every text
+    cell ``spreadsheet_safe`` (a cell starting with = + - @ would run as a formula)."""
     buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_csv(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
+    """One row per document, chronological. With a Bates map, a ``bates`` column follows ``pages``."""
     rows = [_row(d, index, bates) for d in chronological(index.documents)]
     fields = list(_row(index.documents[0], index, bates)) if rows else ["id"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        # A cell starting with = + - @ would run as a formula in Excel: quote it as text.
-        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return excel_csv(fields, ([row[k] for k in fields] for row in rows))
 
 
 def _md_cell(text: str) -> str:

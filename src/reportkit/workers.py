@@ -171,7 +171,17 @@ def die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
+_IN_WORKER: list[bool] = [False]
+
+
+def in_worker() -> bool:
+    """Whether this process is one of a pool's workers (they run only reportkit's tasks: a task may keep
+    state there, such as a loaded OCR engine, that would not belong in a program calling the library)."""
+    return _IN_WORKER[0]
+
+
 def _worker_main(conn: Connection, memory_mb: int, preload: tuple[str, ...] = (), parent: int = 0) -> None:
+    _IN_WORKER[0] = True
     die_with_parent()
     if parent and os.getppid() != parent:  # the parent died before the line above took effect
         os._exit(0)

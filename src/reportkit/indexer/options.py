@@ -181,6 +181,7 @@ def ocr_setup(options: IndexOptions) -> tuple[OcrSettings | None, str]:
         dpi=options.ocr_dpi,
         timeout=options.ocr_timeout,
         cache_dir=str(root) if root else None,
+        engine_version=engine.version,
     ), ""
 
 

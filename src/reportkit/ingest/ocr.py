@@ -59,6 +59,9 @@ class OcrSettings:
     """A page holding a bigger image is not rendered (decoding it could exhaust memory)."""
     cache_dir: str | None = None
     """Folder of the OCR cache, or None for no cache (always None for password-protected files)."""
+    engine_version: str = ""
+    """What ``tesseract --version`` said (workers then need not ask again); the library is used in its place
+    only when it is this version."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,28 @@ class OcrFailed(Exception):
         self.detail = detail
 
 
-def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, psm: int = 3) -> _Reading:
+def _tesseract(image: Any, dpi: float, settings: OcrSettings, work: Path, psm: int = 3) -> _Reading:
+    text, tsv = _run_tesseract(image, dpi, settings, work, psm)
+    return _parsed(text, tsv)
+
+
+def _run_tesseract(image: Any, dpi: float, settings: OcrSettings, work: Path, psm: int) -> tuple[str, str]:
+    """What ``tesseract page out --dpi D --psm P -l L txt tsv`` writes: through the library kept loaded in
+    this worker (:mod:`reportkit.ingest.tessapi`) when it can be, else by running the command."""
+    from reportkit.ingest import tessapi
+    from reportkit.workers import in_worker
+
+    lang, timeout = settings.lang, settings.timeout
+    version = settings.engine_version
+    if in_worker() and not version and (engine := find_tesseract()) is not None:
+        version = engine.version
+    if in_worker() and version and tessapi.available(lang, version):
+        try:
+            return tessapi.recognise(image, dpi, lang, psm, timeout)
+        except tessapi.RecogniseFailed as exc:
+            if exc.timed_out:
+                raise OcrFailed(f"OCR took longer than {timeout:g} s and was stopped") from None
+            raise OcrFailed("tesseract could not read the page") from None
     exe = os.environ.get("REPORTKIT_TESSERACT") or shutil.which("tesseract") or "tesseract"
     src = work / ("page.pbm" if image.mode == "1" else "page.pgm")
     image.save(src)
@@ -191,6 +215,10 @@ def _tesseract(image: Any, dpi: float, lang: str, timeout: float, work: Path, ps
         tsv = (base.with_suffix(".tsv")).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise OcrFailed("tesseract wrote no output", str(exc)) from None
+    return text, tsv
+
+
+def _parsed(text: str, tsv: str) -> _Reading:
     confidences = []
     read: list[tuple[str, float, float, float, float, float]] = []
     lines: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
@@ -329,13 +357,13 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
     with tempfile.TemporaryDirectory(prefix="reportkit-ocr-") as tmp:  # mode 0700
         work = Path(tmp)
         straight, skew = _straighten(image)
-        best = _tesseract(straight, dpi, settings.lang, settings.timeout, work)
+        best = _tesseract(straight, dpi, settings, work)
         best_turn, best_image, best_skew = 0, straight, skew
         if best.words >= 3 and _mostly_vertical(best.boxes):
             # Tesseract read the page's lines running up or down it: read it turned, so lines run across
             for turn in (90, 270):
                 turned, angle = _straighten(_turn(image, turn))
-                reading = _tesseract(turned, dpi, settings.lang, settings.timeout, work)
+                reading = _tesseract(turned, dpi, settings, work)
                 if not _mostly_vertical(reading.boxes) and (reading.confidence or 0) >= (best.confidence or 0) - 10:
                     best, best_turn, best_image, best_skew = reading, turn, turned, angle
                     break
@@ -345,7 +373,7 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
             turns = [90, 180, 270] if osd is None else [osd] if osd else []
             for turn in turns:
                 turned, angle = _straighten(_turn(image, turn))
-                reading = _tesseract(turned, dpi, settings.lang, settings.timeout, work)
+                reading = _tesseract(turned, dpi, settings, work)
                 if (reading.confidence or 0) > (best.confidence or 0) + 5:
                     best, best_turn, best_image, best_skew = reading, turn, turned, angle
                 if (best.confidence or 0) >= RETRY_CONFIDENCE:

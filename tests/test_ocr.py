@@ -586,6 +586,8 @@ def test_huge_pages_and_images_are_downscaled_or_skipped_with_a_warning(tmp_path
     pdf = canvas.Canvas(str(big), pagesize=(30 * 72, 30 * 72), invariant=1)
     pdf.setFont("Helvetica", 96)
     pdf.drawString(144, 1800, "Site plan")
+    for k in range(40):  # the plan's drawing: a page with more than its short text to read
+        pdf.line(144 + 40 * k, 144, 144 + 40 * k, 1600)
     pdf.showPage()
     pdf.save()
     huge = _huge_image_pdf(tmp_path / "huge-image.pdf", 35_000)

@@ -190,6 +190,8 @@ class _FileState:
     analysed: list[AnalysedPage | None] = field(default_factory=list)
     first_page: int = 0
     """The bundle number the reading workers gave this file's first page (0: none given)."""
+    only_text: set[int] = field(default_factory=set)
+    """0-based pages whose short text layer is all they hold (not OCR'd: ``OcrPage.only_text``)."""
 
 
 def probe_file(path: str, passwords: Sequence[str]) -> tuple[FileInfo, list[str]]:
@@ -385,12 +387,17 @@ def _ocr(
                 file_settings = settings if password is None else replace(settings, cache_dir=None)
                 # OCR may read a page up to five times (orientation retries): the task's limit allows that
                 timeout = settings.timeout * 6 + 60
-                args = (str(state.path), password, page, file_settings, state.sha256 if password is None else None)
+                sha256 = state.sha256 if password is None else None
+                has_text = mode == "auto" and bool((text or "").strip())  # short: else it would need no OCR
+                args = (str(state.path), password, page, file_settings, sha256, has_text)
                 tasks.append(Task((i, page), "ocr", args, timeout))
     for done, outcome in enumerate(pool.map(tasks), start=1):
         i, page = outcome.key
         state = states[i]
-        if outcome.ok:
+        if outcome.ok and outcome.value.only_text:
+            bundle.ocr_wanted -= 1  # a short page of text and nothing else: its text layer is all there is
+            state.only_text.add(page)
+        elif outcome.ok:
             state.ocr[page] = outcome.value
         else:
             reason = {"timeout": "OCR took too long and was stopped", "memory": "OCR ran out of memory"}.get(
@@ -416,7 +423,7 @@ def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) 
         analysed = [_renumbered(a, first + offset) if a else None for offset, a in enumerate(analysed)]
     for offset, text in enumerate(texts):
         chars = len("".join(text.split()))
-        text_source: TextSource = "embedded" if chars >= MIN_CHARS else "none"
+        text_source: TextSource = "embedded" if chars >= MIN_CHARS or offset in state.only_text else "none"
         confidence = None
         reading = ocr.get(offset)
         if reading is not None:

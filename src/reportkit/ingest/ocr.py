@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import itertools
 import os
 import re
 import shutil
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit.ingest.forms import fill_ocr_lines
+from reportkit.ingest.levelling import straighten
 from reportkit.ingest.ocrpage import OCR_VERSION, OcrPage
 from reportkit.ingest.readingorder import Word
 from reportkit.workers import die_with_parent
@@ -119,30 +119,6 @@ def _ask_tesseract(exe: str) -> OcrEngine | None:
 def missing_langs(engine: OcrEngine, lang: str) -> list[str]:
     """Languages of ``lang`` (``eng+deu``) that the engine lacks."""
     return [code for code in lang.split("+") if code and code not in engine.langs]
-
-
-def _row_sharpness(image: Any, angle: float) -> float:
-    from PIL import Image
-
-    turned = image.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
-    rows = turned.resize((1, turned.height), Image.Resampling.BOX).tobytes()  # mode L: one byte a row
-    return float(sum((a - b) ** 2 for a, b in itertools.pairwise(rows)))
-
-
-def find_skew(image: Any, limit: float = 5.0) -> float:
-    """Degrees (counter-clockwise) to rotate the page by so that its text rows are level."""
-    from PIL import Image, ImageOps
-
-    scale = max(1, round(min(image.size) / 600))
-    small = image.reduce(scale) if scale > 1 else image
-    ink = ImageOps.invert(small.convert("L")).point(lambda v: 255 if v > 96 else 0)
-    mean_ink = ink.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
-    if not isinstance(mean_ink, (int, float)) or mean_ink < 1:  # nearly blank
-        return 0.0
-    best = max((a / 2 for a in range(int(-limit * 2), int(limit * 2) + 1)), key=lambda a: _row_sharpness(ink, a))
-    fine = [best + d / 10 for d in range(-5, 6)]
-    angle = max(fine, key=lambda a: _row_sharpness(ink, a))
-    return round(angle, 1) if abs(angle) >= 0.3 else 0.0
 
 
 # --- tesseract ----------------------------------------------------------------------------------------------
@@ -312,33 +288,6 @@ def _turn(image: Any, clockwise: int) -> Any:
     return image.transpose(op[clockwise % 360])
 
 
-def _straighten(image: Any) -> tuple[Any, float]:
-    """The page levelled (see :func:`find_skew`). A black-and-white page (a fax, a 1-bit scan) that needs no
-    levelling goes on in 1 bit: Tesseract then skips its own thresholding (12 % less CPU on 200-dpi faxes,
-    the same pixels read). A levelled page stays grey: Tesseract's recogniser reads the grey edges of the
-    turned strokes better than any 1-bit version of them (measured on faxes: "3/19/24" read "3/1 9/24" in
-    1 bit, and 0.4 points fewer words)."""
-    from PIL import Image
-
-    angle = find_skew(image)
-    if angle:
-        return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255), angle
-    if _bilevel(image):
-        return image.convert("1", dither=Image.Dither.NONE), 0.0
-    return image, 0.0
-
-
-BILEVEL_SHARE = 0.99
-"""A page whose pixels are black or white but for this share is a black-and-white scan."""
-
-
-def _bilevel(image: Any) -> bool:
-    if image.mode != "L":  # pages are rendered in grey (``pdf.render_page``)
-        return False
-    counts: list[int] = image.histogram()
-    return bool(counts[0] + counts[255] >= BILEVEL_SHARE * image.width * image.height)
-
-
 def _mostly_vertical(boxes: tuple[tuple[str, float, float, float, float, float], ...]) -> bool:
     """Most words of three letters or more are taller than wide: the page's lines run up or down it."""
     long = [(right - left, bottom - top) for text, left, top, right, bottom, _ in boxes if len(text) >= 3]
@@ -356,13 +305,13 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
     """OCR one page image: straighten it, read it, and when it reads poorly try it turned."""
     with tempfile.TemporaryDirectory(prefix="reportkit-ocr-") as tmp:  # mode 0700
         work = Path(tmp)
-        straight, skew = _straighten(image)
+        straight, skew = straighten(image)
         best = _tesseract(straight, dpi, settings, work)
         best_turn, best_image, best_skew = 0, straight, skew
         if best.words >= 3 and _mostly_vertical(best.boxes):
             # Tesseract read the page's lines running up or down it: read it turned, so lines run across
             for turn in (90, 270):
-                turned, angle = _straighten(_turn(image, turn))
+                turned, angle = straighten(_turn(image, turn))
                 reading = _tesseract(turned, dpi, settings, work)
                 if not _mostly_vertical(reading.boxes) and (reading.confidence or 0) >= (best.confidence or 0) - 10:
                     best, best_turn, best_image, best_skew = reading, turn, turned, angle
@@ -372,7 +321,7 @@ def read_image(image: Any, dpi: float, settings: OcrSettings) -> OcrPage:
             # orientation detection sure the page is upright: it is just a poor page; unsure: try every turn
             turns = [90, 180, 270] if osd is None else [osd] if osd else []
             for turn in turns:
-                turned, angle = _straighten(_turn(image, turn))
+                turned, angle = straighten(_turn(image, turn))
                 reading = _tesseract(turned, dpi, settings, work)
                 if (reading.confidence or 0) > (best.confidence or 0) + 5:
                     best, best_turn, best_image, best_skew = reading, turn, turned, angle
@@ -408,16 +357,32 @@ def cached_page(file_sha256: str, index: int, settings: OcrSettings) -> OcrPage 
 
 
 def ocr_page(
-    path: str, password: str | None, index: int, settings: OcrSettings, file_sha256: str | None = None
+    path: str,
+    password: str | None,
+    index: int,
+    settings: OcrSettings,
+    file_sha256: str | None = None,
+    has_text: bool = False,
 ) -> OcrPage:
-    """Worker task: render page ``index`` (0-based) of a file and OCR it, through the cache."""
+    """Worker task: render page ``index`` (0-based) of a file and OCR it, through the cache. ``has_text``: the
+    page has a text layer, too short to trust; when the page holds nothing else to read, it is not read
+    (``OcrPage.only_text``)."""
     from reportkit.ingest.cache import OcrCache
-    from reportkit.ingest.pdf import RenderRefused, render_page
+    from reportkit.ingest.pdf import OnlyText, RenderRefused, render_page
 
     try:
         rendered = render_page(
-            path, password, index, settings.dpi, settings.max_pixels, settings.max_image_pixels, settings.scan_dpi
+            path,
+            password,
+            index,
+            settings.dpi,
+            settings.max_pixels,
+            settings.max_image_pixels,
+            settings.scan_dpi,
+            unless_only_text=has_text,
         )
+    except OnlyText:
+        return OcrPage("", None, only_text=True)
     except RenderRefused as exc:
         return OcrPage("", None, warning=exc.reason, failed=True)
     cache = OcrCache(Path(settings.cache_dir) if settings.cache_dir else None)

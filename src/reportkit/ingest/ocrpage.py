@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-OCR_VERSION = 5
+OCR_VERSION = 6
 """Bump when what OCR produces for a page changes, so old cache entries are not reused."""
 
 
@@ -32,3 +32,5 @@ class OcrPage:
     """Pixel size of the image that was read (after rotation)."""
     dpi: float = 0.0
     cached: bool = False
+    only_text: bool = False
+    """Not read: the page has a (short) text layer and nothing else to read (no image, next to no drawing)."""

@@ -338,6 +338,16 @@ class Rendered:
     """Set when the page was rendered below the asked resolution (a huge page)."""
 
 
+class OnlyText(Exception):
+    """The page's only ink is its text layer: no image and next to no drawing, so OCR could read nothing that
+    the text layer does not already hold."""
+
+
+MAX_DRAWN_PATHS = 10
+"""A page with text, no image and at most this many drawn paths (rules, boxes, underlines) is not OCR'd for
+being short: text drawn as outlines (a "print as curves" PDF) takes hundreds of paths."""
+
+
 class RenderRefused(Exception):
     """A page that must not be rendered (too large to render safely). ``reason`` is for a person."""
 
@@ -363,6 +373,18 @@ def _scan_dpi(scans: list[tuple[int, int, float, float]], width_pt: float, heigh
     return round(own) if MIN_SCAN_DPI <= own < dpi else dpi
 
 
+def _only_text(page: Any) -> bool:
+    raw = _pdfium().raw
+    paths = 0
+    for obj in page.get_objects(max_depth=3):
+        if obj.type in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_SHADING):
+            return False
+        paths += obj.type == raw.FPDF_PAGEOBJ_PATH
+        if paths > MAX_DRAWN_PATHS:
+            return False
+    return True
+
+
 def render_page(
     path: str,
     password: str | None,
@@ -371,12 +393,14 @@ def render_page(
     max_pixels: int,
     max_image_pixels: int,
     scan_dpi: bool = True,
+    unless_only_text: bool = False,
 ) -> Rendered:
     """Render page ``index`` (0-based) in grayscale at ``dpi``, for OCR.
 
     A page whose rendering would exceed ``max_pixels`` is rendered at a lower resolution (with a warning); a
     page holding an image of more than ``max_image_pixels`` pixels, or so large that even 70 dpi exceeds the
-    budget, is refused: decoding it could exhaust memory.
+    budget, is refused: decoding it could exhaust memory. ``unless_only_text``: a page whose only ink is text
+    (no image or shading, at most :data:`MAX_DRAWN_PATHS` paths) raises :class:`OnlyText` instead.
     """
     pdfium = _pdfium()
     doc = _open_pdfium(path, password)
@@ -384,6 +408,8 @@ def render_page(
         page = doc[index]
         try:
             width_pt, height_pt = page.get_size()
+            if unless_only_text and _only_text(page):
+                raise OnlyText
             scans = []
             for obj in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
                 try:

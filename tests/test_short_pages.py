@@ -1,0 +1,78 @@
+"""A page with a text layer too short to trust is OCR'd only when it holds something else to read: an image, a
+shading, or text drawn as outlines. A short page of text and nothing else (a report's last line spilling onto
+a page of its own) keeps its text layer and costs no OCR. A tesseract that records each run shows which
+pages went to it (each run fails, so a page read by it says so in the index)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.pagesizes import letter
+from reportlab.pdfgen import canvas
+from typer.testing import CliRunner
+
+from reportkit.cli import app
+from reportkit.errors import ExitCode
+
+NOTE = "Patient seen today for follow-up of low back pain; improving with therapy, continue home exercises."
+
+
+def bundle(path: Path, tmp_path: Path) -> Path:
+    """Four pages: a note, its last word alone on a page, the same short line beside a logo image, and the
+    same short line beside a signature drawn as 300 little paths (text as outlines looks like this)."""
+    logo = tmp_path / "logo.png"
+    Image.new("L", (120, 60), 90).save(logo)
+    pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+    pdf.drawString(72, 700, NOTE)
+    pdf.showPage()
+    pdf.drawString(72, 700, "contact.")
+    pdf.showPage()
+    pdf.drawString(72, 700, "contact.")
+    pdf.drawImage(str(logo), 72, 600, 120, 60)
+    pdf.showPage()
+    pdf.drawString(72, 700, "contact.")
+    for k in range(300):
+        pdf.line(72 + k, 600, 73 + k, 602 + k % 7)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def recording_tesseract(tmp_path: Path) -> dict[str, str]:
+    script = tmp_path / "tesseract"
+    script.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in --version) echo "tesseract 5.3.0";; --list-langs) printf "List of languages\\neng\\nosd\\n";; '
+        f'*) echo run >> "{tmp_path}/runs"; exit 1;; esac\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return {"REPORTKIT_TESSERACT": str(script)}
+
+
+def test_a_short_page_of_text_alone_keeps_its_text_layer_and_is_not_ocrd(tmp_path: Path) -> None:
+    pdf = bundle(tmp_path / "records.pdf", tmp_path)
+    env = recording_tesseract(tmp_path)
+    result = CliRunner().invoke(app, ["index", str(pdf), "--no-cache", "--out", str(tmp_path / "o")], env=env)
+    assert result.exit_code == ExitCode.OK, result.output
+    index = json.loads((tmp_path / "o" / "index.json").read_text())
+    pages = {p["page"]: p for p in index["pages"]}
+    assert pages[1]["text_source"] == "embedded"
+    assert pages[2]["text_source"] == "embedded" and pages[2]["chars"] == len("contact.")
+    failed = [w for w in index["warnings"] if "OCR failed" in w]
+    # the logo page and the outlined page went to OCR (and, this tesseract failing, say so); page 2 did not
+    assert sorted(w.split(" page ")[1].split(":")[0] for w in failed) == ["3", "4"]
+    assert (tmp_path / "runs").read_text().split() == ["run", "run"]
+    said = [w for d in index["documents"] for w in d["warnings"] if "no text layer" in w]
+    assert said == ["page(s) 3-4 have no text layer (scanned?): they need OCR"]  # not page 2
+    assert "2 of 4 pages have no text layer and need OCR" in index["warnings"]
+
+
+def test_ocr_always_still_reads_a_short_page_of_text(tmp_path: Path) -> None:
+    pdf = bundle(tmp_path / "records.pdf", tmp_path)
+    env = recording_tesseract(tmp_path)
+    args = ["index", str(pdf), "--ocr", "always", "--no-cache", "--out", str(tmp_path / "o")]
+    assert CliRunner().invoke(app, args, env=env).exit_code == ExitCode.OK
+    assert len((tmp_path / "runs").read_text().split()) == 4

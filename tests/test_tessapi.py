@@ -48,10 +48,12 @@ def fax_pages(tmp_path: Path, count: int = 2) -> list[Path]:
 
 def in_fresh_python(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
     """Run ``code`` (which prints JSON) in a new interpreter: loading the library and OpenMP into pytest's own
-    process would change it for the tests after this one."""
+    process would change it for the tests after this one. Nothing may be said on stderr: the library's own
+    messages (its debug lines, its leak report at exit) would reach the user's terminal."""
     run = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env or dict(os.environ), check=True
     )
+    assert run.stderr == ""
     return json.loads(run.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -119,7 +121,8 @@ def test_an_index_reads_its_scans_through_the_library_with_the_commands_results(
     env = {k: v for k, v in os.environ.items() if k not in ("REPORTKIT_TESSERACT", "OMP_THREAD_LIMIT")}
     env["PATH"] = f"{shim}{os.pathsep}{env.get('PATH', '')}"
     base = [sys.executable, "-m", "reportkit", "index", str(scan), "--no-cache", "-q", "-j", "2"]
-    subprocess.run([*base, "--out", str(tmp_path / "library")], env=env, check=True, capture_output=True)
+    run = subprocess.run([*base, "--out", str(tmp_path / "library")], env=env, check=True, capture_output=True)
+    assert run.stderr == b""  # -q, and the library's own messages kept off the terminal
     asked = (tmp_path / "runs").read_text().split("\n")
     assert asked and all(line in ("--version", "--list-langs", "") for line in asked)  # no page went to it
     # the command itself (REPORTKIT_TESSERACT names a binary: the library is not used)

@@ -108,6 +108,8 @@ def _handle(library: _Library, lang: str) -> int | None:
         handle = library.lib.TessBaseAPICreate()
         if not handle or library.lib.TessBaseAPIInit3(handle, None, lang.encode()) != 0:
             handle = None  # a language it cannot load: the command will say what is wrong
+        else:  # what the library says as it reads ("Detected 348 diacritics") would land on the terminal
+            library.lib.TessBaseAPISetVariable(handle, b"debug_file", os.devnull.encode())
         handles[lang] = handle
     return handles[lang]
 

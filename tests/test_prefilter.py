@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportkit.understand.body import FEATURES, body_type, heading_lines
-from reportkit.understand.prefilter import prefiltered, required_strings
+from reportkit.understand.prefilter import alternatives, prefiltered, required_strings
 
 PHRASES = [p for _, _, h, q in FEATURES for p in (h, q) if p is not None]
 WORDS = [
@@ -76,3 +76,35 @@ def test_never_skips_a_text_that_matches(data: st.DataObject, k: int) -> None:
     text = data.draw(st.from_regex(phrase.pattern, fullmatch=True))
     if phrase.pattern.search(text):  # (a lookaround can refuse what the generator wrote)
         assert phrase.search(text) is not None
+
+
+POOL = ["a", "ab", "b+", "ba", r"\bab", "a(?=b)", "(?<=b)a", "^b", "b$", r"a\s+b", "(a|b)b"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(POOL), min_size=2, max_size=4), st.text(alphabet="ab \n", max_size=12))
+def test_alternatives_find_the_joined_patterns_match(parts: list[str], text: str) -> None:
+    """The leftmost match of any part, a tie to the first part: what the parts joined with | find."""
+    found = alternatives(parts, re.M)
+    got, want = found.search(text), found.pattern.search(text)
+    assert (got and (got.span(), got.group(0))) == (want and (want.span(), want.group(0)))
+
+
+def test_alternatives_leftmost_then_first() -> None:
+    assert alternatives(["b+", "a"]).search("xab").group(0) == "a"  # type: ignore[union-attr]
+    assert alternatives(["ab", "a"]).search("abc").group(0) == "ab"  # type: ignore[union-attr]
+    assert alternatives(["a", "ab"]).search("abc").group(0) == "a"  # type: ignore[union-attr]
+
+
+MULTI = [p for p in PHRASES if len(p.parts) >= 2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.sampled_from(range(len(MULTI))))
+def test_a_text_matching_two_alternatives_of_a_rule_gets_the_joined_patterns_match(data: st.DataObject, k: int) -> None:
+    phrase = MULTI[k]
+    i, j = data.draw(st.lists(st.sampled_from(range(len(phrase.parts))), min_size=2, max_size=2, unique=True))
+    pieces = [data.draw(st.from_regex(phrase.parts[n].pattern, fullmatch=True)) for n in (i, j)]
+    text = data.draw(st.sampled_from([" ", "\n", ""])).join(pieces)
+    got, want = phrase.search(text), phrase.pattern.search(text)
+    assert (got and (got.span(), got.group(0))) == (want and (want.span(), want.group(0)))

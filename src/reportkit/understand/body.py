@@ -14,9 +14,10 @@ A heading is a phrase at the start of a line followed by a colon (``HOSPITAL COU
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reportkit.understand.prefilter import Prefiltered, prefiltered
+from reportkit.understand.prefilter import Alternatives, alternatives
 
 # (doc_type, weight, pattern). "H:" marks a heading: the phrase opens a line and is followed by a colon.
 _FEATURES: list[tuple[str, int, str]] = [
@@ -194,7 +195,7 @@ _FEATURES: list[tuple[str, int, str]] = [
 ]
 
 
-def _compile(pattern: str) -> tuple[Prefiltered | None, Prefiltered | None]:
+def _compile(pattern: str) -> tuple[Alternatives | None, Alternatives | None]:
     """(heading part, phrase part) of a feature. "H:phrase" alternatives become one pattern run on the
     document's heading lines only (the phrase opening a line, then a colon or the line's end); the other
     alternatives run on the whole text."""
@@ -207,10 +208,11 @@ def _compile(pattern: str) -> tuple[Prefiltered | None, Prefiltered | None]:
             phrases.append(alt)
     # Both run on lower-cased text with lower-cased patterns: the same as re.IGNORECASE, and faster.
     assert not re.search(r"\\[A-Z]", pattern), "upper-case escapes would change meaning when lower-cased"
-    # Each runs only when the text holds one of the words every match needs (:mod:`.prefilter`).
+    # Each alternative runs only when the text holds one of the words every match of it needs, and the
+    # leftmost match of them is the joined pattern's (:mod:`.prefilter`).
     return (
-        prefiltered(re.compile("|".join(f"(?:{h})" for h in heads).lower(), re.M)) if heads else None,
-        prefiltered(re.compile("|".join(f"(?:{p})" for p in phrases).lower(), re.M)) if phrases else None,
+        alternatives([h.lower() for h in heads], re.M) if heads else None,
+        alternatives([p.lower() for p in phrases], re.M) if phrases else None,
     )
 
 
@@ -350,6 +352,16 @@ def body_type(text: str, header_roles: frozenset[str] = frozenset()) -> BodyType
         why = "a full new-patient work-up" if new_patient else "a visit note's sections"
         return BodyType(doc_type, scores, tuple(matched), f"body:shape ({why})")
     # Clinical words but no convention at all: most such records in a bundle are visit notes.
-    if len({m.group(1).lower() for m in _CLINICAL.finditer(text)}) >= 4:
+    if _distinct_at_least(_CLINICAL.finditer(text), 4):
         return BodyType("progress_note", scores, tuple(matched), "body:clinical text (no type-specific sign)")
     return BodyType(None, scores, tuple(matched), "no signal")
+
+
+def _distinct_at_least(matches: Iterator[re.Match[str]], count: int) -> bool:
+    """Whether the matches hold ``count`` different words (case folded); stops reading at the ``count``th."""
+    seen: set[str] = set()
+    for m in matches:
+        seen.add(m.group(1).lower())
+        if len(seen) >= count:
+            return True
+    return False

@@ -46,11 +46,49 @@ class Prefiltered:
 
 
 def _may_match(needles: Needles, text: str) -> bool:
-    return any(all(any(s in text for s in group) for group in alternative) for alternative in needles)
+    """Whether, for some alternative, every group has one of its strings in ``text`` (plain loops: this runs
+    for every rule on every document, and generator expressions cost more than the tests they make)."""
+    for alternative in needles:
+        for group in alternative:
+            for string in group:
+                if string in text:
+                    break
+            else:  # a group without any of its strings: this alternative cannot match
+                break
+        else:
+            return True
+    return False
 
 
 def prefiltered(pattern: re.Pattern[str]) -> Prefiltered:
     return Prefiltered(pattern, required_strings(pattern))
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """Patterns searched one by one for the leftmost match of any of them, a tie going to the first: the match
+    of ``pattern``, which joins them with ``|`` (at each position the joined pattern tries its alternatives in
+    order, and the first position where one matches is the leftmost start of them all). Found faster: each
+    alternative keeps its own prefilter, and the regex engine's scan for a literal prefix or a set of first
+    characters, which the engine gives up for a pattern whose alternatives begin with groups."""
+
+    pattern: re.Pattern[str]
+    parts: tuple[Prefiltered, ...]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        best: re.Match[str] | None = None
+        for part in self.parts:
+            m = part.search(text)
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+
+def alternatives(patterns: list[str], flags: int = 0) -> Alternatives:
+    """:class:`Alternatives` of ``patterns`` (each a whole alternative: no ``|`` outside its parentheses, no
+    reference to another's groups)."""
+    joined = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+    return Alternatives(joined, tuple(prefiltered(re.compile(p, flags)) for p in patterns))
 
 
 def required_strings(pattern: re.Pattern[str]) -> Needles | None:

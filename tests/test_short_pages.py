@@ -1,14 +1,17 @@
-"""A page with a text layer too short to trust is OCR'd only when it holds something else to read: an image, a
-shading, or text drawn as outlines. A short page of text and nothing else (a report's last line spilling onto
-a page of its own) keeps its text layer and costs no OCR. A tesseract that records each run shows which
-pages went to it (each run fails, so a page read by it says so in the index)."""
+"""Which pages go to OCR, and in what order. A page with a text layer too short to trust is OCR'd only when it
+holds something else to read: an image, a shading, or text drawn as outlines. A short page of text and nothing
+else (a report's last line spilling onto a page of its own) keeps its text layer and costs no OCR. A tesseract
+that records each run shows which pages went to it (each run fails, so a page read by it says so in the
+index). Scanned pages go to OCR most ink first."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
@@ -76,3 +79,31 @@ def test_ocr_always_still_reads_a_short_page_of_text(tmp_path: Path) -> None:
     args = ["index", str(pdf), "--ocr", "always", "--no-cache", "--out", str(tmp_path / "o")]
     assert CliRunner().invoke(app, args, env=env).exit_code == ExitCode.OK
     assert len((tmp_path / "runs").read_text().split()) == 4
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Tesseract (apt-get install tesseract-ocr)")
+def test_the_scanned_pages_with_the_most_ink_are_ocrd_first(tmp_path: Path) -> None:
+    """Workers that start on the longest pages end together; a scan's stored size foretells its ink."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.load_default(size=28)
+    pages = []
+    for name, lines in (("Alpha", 1), ("Bravo", 24), ("Charlie", 8)):
+        image = Image.new("L", (1700, 2200), 255)
+        draw = ImageDraw.Draw(image)
+        for k in range(lines):
+            draw.text((150, 150 + 70 * k), f"{name} note line {k}: pain improving with therapy", fill=0, font=font)
+        pages.append(image.convert("1"))
+    scan = tmp_path / "scan.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=200)
+    script = tmp_path / "tesseract"
+    real = shutil.which("tesseract")
+    script.write_text(  # the real tesseract, noting the first word it read of each page
+        f'#!/bin/sh\n"{real}" "$@" || exit $?\ncase "$1" in -*) exit 0;; esac\n'
+        f'awk \'NF {{print $1; exit}}\' "$2.txt" >> "{tmp_path}/order"\n'
+    )
+    script.chmod(0o755)
+    env = {"REPORTKIT_TESSERACT": str(script)}
+    args = ["index", str(scan), "--no-cache", "-j", "1", "--out", str(tmp_path / "o")]
+    assert CliRunner().invoke(app, args, env=env).exit_code == ExitCode.OK
+    assert (tmp_path / "order").read_text().split() == ["Bravo", "Charlie", "Alpha"]

@@ -187,6 +187,8 @@ class _FileState:
     """OCR readings by 0-based page index."""
     wanted: set[int] | None = None
     """0-based pages without a usable text layer, as the reading workers found (None: not checked yet)."""
+    scan_sizes: dict[int, int] = field(default_factory=dict)
+    """Of those pages, the stored size of their images: the pages OCR takes longest on go first."""
     analysed: list[AnalysedPage | None] = field(default_factory=list)
     first_page: int = 0
     """The bundle number the reading workers gave this file's first page (0: none given)."""
@@ -206,17 +208,19 @@ def probe_file(path: str, passwords: Sequence[str]) -> tuple[FileInfo, list[str]
 
 def read_pages(
     path: str, password: str | None, engine: str, start: int, stop: int, check: bool
-) -> tuple[list[str], list[int], list[str]]:
-    """The text of pages ``start`` .. ``stop - 1``; when ``check``, which of them have no usable text layer;
-    and what the PDF libraries logged while reading (for --debug only). The worker task "read" is this and
-    the pages' analysis (:func:`reportkit.understand.reading.read_and_analyse`)."""
-    from reportkit.ingest.pdf import extract, heard
+) -> tuple[list[str], dict[int, int], list[str]]:
+    """The text of pages ``start`` .. ``stop - 1``; when ``check``, which of them have no usable text layer
+    (with the stored size of their images: see :func:`reportkit.ingest.pdf.scan_sizes`); and what the PDF
+    libraries logged while reading (for --debug only). The worker task "read" is this and the pages'
+    analysis (:func:`reportkit.understand.reading.read_and_analyse`)."""
+    from reportkit.ingest.pdf import extract, heard, scan_sizes
     from reportkit.ingest.textquality import needs_ocr
 
     with heard() as messages:
         texts = extract(path, password, engine, start, stop)
-    wanted = [start + k for k, text in enumerate(texts) if check and needs_ocr(text, MIN_CHARS)]
-    return texts, wanted, messages
+        wanted = [start + k for k, text in enumerate(texts) if check and needs_ocr(text, MIN_CHARS)]
+        sizes = scan_sizes(path, password, wanted) if engine != "pypdf" else dict.fromkeys(wanted, 0)
+    return texts, sizes, messages
 
 
 def read_bundle(
@@ -296,6 +300,7 @@ def read_bundle(
                 state.analysed[start : start + len(texts)] = analysed
                 if state.wanted is not None:
                     state.wanted.update(wanted)
+                    state.scan_sizes.update(wanted)
                 done += len(texts)
             elif not state.problem:
                 state.problem = outcome.problem
@@ -391,6 +396,9 @@ def _ocr(
                 has_text = mode == "auto" and bool((text or "").strip())  # short: else it would need no OCR
                 args = (str(state.path), password, page, file_settings, sha256, has_text)
                 tasks.append(Task((i, page), "ocr", args, timeout))
+    # The longest pages first (a scan's stored size foretells its ink): the workers then end together, not
+    # one of them reading a page of dense notes while the other waits. Results are kept by page either way.
+    tasks.sort(key=lambda task: -states[task.key[0]].scan_sizes.get(task.key[1], 0))
     for done, outcome in enumerate(pool.map(tasks), start=1):
         i, page = outcome.key
         state = states[i]

@@ -217,6 +217,31 @@ def extract(path: str, password: str | None, engine: str, start: int, stop: int)
     return texts
 
 
+def scan_sizes(path: str, password: str | None, pages: Sequence[int]) -> dict[int, int]:
+    """For each page (0-based), the bytes its images take as stored: a scan compresses less the more ink it
+    holds, so this foretells which pages OCR will take longest on (0: no image, or none pdfium can size)."""
+    if not pages:
+        return {}
+    raw = _pdfium().raw
+    kept = _KEPT[0][1] if _KEPT and _KEPT[0][0] == (path, password) else None
+    doc = kept or _open_pdfium(path, password)
+    sizes: dict[int, int] = {}
+    try:
+        for index in pages:
+            page = doc[index]
+            try:
+                images = page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3)
+                sizes[index] = sum(raw.FPDFImageObj_GetImageDataRaw(obj.raw, None, 0) for obj in images)
+            finally:
+                page.close()
+    except Exception:  # only an order of work rides on this
+        return {index: sizes.get(index, 0) for index in pages}
+    finally:
+        if kept is None:
+            doc.close()
+    return sizes
+
+
 def _page_text(textpage: Any) -> str:
     """A page's text; on a page with labelled blanks ("Date: ____"), the values typed over them moved beside
     their labels by where they sit (:mod:`reportkit.ingest.forms`)."""

@@ -11,7 +11,7 @@ from reportkit.understand.documents import AnalysedPage, analyse_page
 
 def read_and_analyse(
     path: str, password: str | None, engine: str, start: int, stop: int, check: bool, first_page: int | None
-) -> tuple[list[str], list[int], list[AnalysedPage | None], list[str]]:
+) -> tuple[list[str], dict[int, int], list[AnalysedPage | None], list[str]]:
     """Worker task "read": the pages' text, which of them need OCR, and — when ``first_page`` (the bundle
     number of page ``start``) is given — the lines and split signals of every page OCR will not replace."""
     texts, wanted, messages = read_pages(path, password, engine, start, stop, check)

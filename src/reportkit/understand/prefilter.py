@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 try:  # the parser behind re.compile (a private module; without it the prefilter stands aside)
@@ -72,8 +73,13 @@ class Alternatives:
     alternative keeps its own prefilter, and the regex engine's scan for a literal prefix or a set of first
     characters, which the engine gives up for a pattern whose alternatives begin with groups."""
 
-    pattern: re.Pattern[str]
     parts: tuple[Prefiltered, ...]
+    flags: int = 0
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The joined pattern (compiled when first asked for: the search never needs it)."""
+        return re.compile("|".join(f"(?:{part.pattern.pattern})" for part in self.parts), self.flags)
 
     def search(self, text: str) -> re.Match[str] | None:
         best: re.Match[str] | None = None
@@ -87,8 +93,7 @@ class Alternatives:
 def alternatives(patterns: list[str], flags: int = 0) -> Alternatives:
     """:class:`Alternatives` of ``patterns`` (each a whole alternative: no ``|`` outside its parentheses, no
     reference to another's groups)."""
-    joined = re.compile("|".join(f"(?:{p})" for p in patterns), flags)
-    return Alternatives(joined, tuple(prefiltered(re.compile(p, flags)) for p in patterns))
+    return Alternatives(tuple(prefiltered(re.compile(p, flags)) for p in patterns), flags)
 
 
 def required_strings(pattern: re.Pattern[str]) -> Needles | None:

@@ -1,6 +1,6 @@
 """OCR side by side: `reportkit index --ocr-output` against `ocrmypdf --force-ocr` on the same scanned file.
 
-    python bench/vs_ocrmypdf.py [--pages 14] [--rounds 3] [--jobs N] [--ocrmypdf PATH] [--sample]
+    python bench/vs_ocrmypdf.py [--pages 14] [--rounds 3] [--jobs N] [--ocrmypdf PATH] [--sample] [--deskew]
 
 The scan: 14 pages of dense clinical notes (bench/dense.py, MTSamples reports) made fax-like with
 samples/make_fax_copy.py (200 dpi, 1-bit, up to 2 degrees of skew, specks): what a faxed bundle is. Without
@@ -10,7 +10,8 @@ Rounds alternate the two programs (a slow spell of a shared machine hits both); 
 seconds (all processes); the summary gives medians, their ratio, seconds and CPU seconds per page, the size
 of each searchable PDF, and how well each PDF's text layer (read back with pdftotext) holds the born-digital
 text: word recall (words found, as a multiset) and pair recall (adjacent word pairs found: words in reading
-order). reportkit also writes its index; OCRmyPDF only the PDF.
+order). reportkit also writes its index; OCRmyPDF only the PDF. ``--deskew`` has OCRmyPDF straighten each page before
+reading it, as reportkit does (without it OCRmyPDF reads tilted fax pages as they are, faster and worse).
 
 OCRmyPDF is not a dependency of reportkit: install it in an environment of its own, e.g.
 ``python3 -m venv /tmp/ocrv && /tmp/ocrv/bin/pip install ocrmypdf`` (it needs Ghostscript:
@@ -87,6 +88,9 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--ocrmypdf", default=shutil.which("ocrmypdf"), help="the ocrmypdf command")
     parser.add_argument("--sample", action="store_true", help="fax the sample case, not dense notes")
+    parser.add_argument(
+        "--deskew", action="store_true", help="OCRmyPDF straightens pages too (--deskew), as reportkit does"
+    )
     args = parser.parse_args()
     for tool in ("tesseract", "pdftotext"):
         if not shutil.which(tool):
@@ -107,6 +111,7 @@ def main() -> None:
         reportkit += ["-j", str(args.jobs), "--force", "--out", str(work / "index"), "--ocr-output"]
         ours, theirs = work / "reportkit.pdf", work / "ocrmypdf.pdf"
         ocrmypdf = [str(args.ocrmypdf), "--force-ocr", "-j", str(args.jobs), "--output-type", "pdf", "-q"]
+        ocrmypdf += ["--deskew"] if args.deskew else []
         ocrmypdf += [str(scan), str(theirs)]
         tree_peak([*reportkit, str(ours)], env)  # compiles reportkit's bytecode; not counted
         rk, om = [], []

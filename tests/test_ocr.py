@@ -475,6 +475,24 @@ def test_searchable_copy_is_deterministic(fax_run: dict[str, object]) -> None:
     assert again.read_bytes() == (tmp / "searchable.pdf").read_bytes()
 
 
+def test_the_ocr_task_makes_the_text_layer_and_the_cache_keeps_none(fax_run: dict[str, object], tmp_path: Path) -> None:
+    """The searchable copy's text layer is made beside the reading (the copy above was written from those);
+    the cache stores the reading alone, and a page found there gets the same layer."""
+    import gzip
+
+    from reportkit.ingest.ocr import OcrSettings, ocr_page
+
+    settings = OcrSettings(cache_dir=str(tmp_path / "cache"))
+    fax = str(fax_run["fax_pdf"])
+    reading = ocr_page(fax, None, 0, settings, None, False, True)
+    assert reading.layer.startswith(b"%PDF") and not reading.cached
+    stored = list((tmp_path / "cache").rglob("*.json.gz"))
+    assert stored and all(b'"layer"' not in gzip.decompress(path.read_bytes()) for path in stored)
+    again = ocr_page(fax, None, 0, settings, None, False, True)
+    assert again.cached and again.layer == reading.layer
+    assert not ocr_page(fax, None, 0, settings).layer  # no copy asked for: no layer made
+
+
 def test_a_page_is_ocrd_once_even_inside_another_file(fax_run: dict[str, object]) -> None:
     tmp: Path = fax_run["tmp"]  # type: ignore[assignment]
     cache: Path = fax_run["cache"]  # type: ignore[assignment]

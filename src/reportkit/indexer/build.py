@@ -53,6 +53,7 @@ def build(
             ocr_mode=options.ocr,
             ocr_settings=ocr_settings,
             analyse=True,
+            text_layers=options.ocr_output is not None,
         )
         if not bundle.sources:
             problems = {s.problem for s in bundle.skipped}

@@ -233,12 +233,14 @@ def read_bundle(
     ocr_mode: str = "never",
     ocr_settings: OcrSettings | None = None,
     analyse: bool = False,
+    text_layers: bool = False,
 ) -> Bundle:
     """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle.
 
     ``ocr_mode``: ``auto`` OCRs pages without a usable text layer, ``always`` every page, ``never`` none;
     ``ocr_settings`` None means OCR is unavailable (the pages needing it are only counted). ``analyse``: the
     reading workers also split each page they read into lines and split signals (``Bundle.analysed``).
+    ``text_layers``: the OCR workers also make each page's text layer for a searchable copy.
     """
     from reportkit.workers import Task, guided_runs
 
@@ -312,7 +314,8 @@ def read_bundle(
         if not state.problem and state.info is not None and state.info.password_index is None:
             cache.put(state.sha256, state.info, [t or "" for t in state.texts])
 
-    _ocr(bundle, [s for s in states if isinstance(s, _FileState)], passwords, pool, ocr_mode, ocr_settings, progress)
+    files_read = [s for s in states if isinstance(s, _FileState)]
+    _ocr(bundle, files_read, passwords, pool, ocr_mode, ocr_settings, progress, text_layers)
 
     for entry in states:
         if isinstance(entry, Skipped):
@@ -364,6 +367,7 @@ def _ocr(
     mode: str,
     settings: OcrSettings | None,
     progress: Progress | None,
+    text_layers: bool = False,
 ) -> None:
     """OCR the pages that need it, one task per page, in parallel on the pool."""
     from reportkit.ingest.ocr import cached_page
@@ -394,7 +398,7 @@ def _ocr(
                 timeout = settings.timeout * 6 + 60
                 sha256 = state.sha256 if password is None else None
                 has_text = mode == "auto" and bool((text or "").strip())  # short: else it would need no OCR
-                args = (str(state.path), password, page, file_settings, sha256, has_text)
+                args = (str(state.path), password, page, file_settings, sha256, has_text, text_layers)
                 tasks.append(Task((i, page), "ocr", args, timeout))
     # The longest pages first (a scan's stored size foretells its ink): the workers then end together, not
     # one of them reading a page of dense notes while the other waits. Results are kept by page either way.

@@ -231,4 +231,5 @@ class OcrCache:
             return
         path = self._path(key)
         data = {**asdict(page), "cached": False}
+        data.pop("layer", None)  # made afresh for each searchable copy
         _store(self.root, path, gzip.compress(json.dumps(data).encode("utf-8"), mtime=0))

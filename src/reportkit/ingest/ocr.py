@@ -363,10 +363,12 @@ def ocr_page(
     settings: OcrSettings,
     file_sha256: str | None = None,
     has_text: bool = False,
+    layer: bool = False,
 ) -> OcrPage:
     """Worker task: render page ``index`` (0-based) of a file and OCR it, through the cache. ``has_text``: the
     page has a text layer, too short to trust; when the page holds nothing else to read, it is not read
-    (``OcrPage.only_text``)."""
+    (``OcrPage.only_text``). ``layer``: the page's text layer for the searchable copy is made here too
+    (``OcrPage.layer``), beside the other pages' OCR instead of after all of it."""
     from reportkit.ingest.cache import OcrCache
     from reportkit.ingest.pdf import OnlyText, RenderRefused, render_page
 
@@ -391,7 +393,8 @@ def ocr_page(
         cache.put_alias(page_of_file(file_sha256, index, settings), key)
     hit = cache.get(key)
     if hit is not None:
-        return OcrPage(**{**hit.__dict__, "warning": rendered.warning or hit.warning, "cached": True})
+        found = OcrPage(**{**hit.__dict__, "warning": rendered.warning or hit.warning, "cached": True})
+        return with_layer(found) if layer else found
     try:
         result = read_image(rendered.image, rendered.dpi, settings)
     except OcrFailed as exc:
@@ -399,7 +402,19 @@ def ocr_page(
     if rendered.warning:
         result = OcrPage(**{**result.__dict__, "warning": rendered.warning})
     cache.put(key, result)
-    return result
+    return with_layer(result) if layer else result
+
+
+def with_layer(reading: OcrPage) -> OcrPage:
+    """The reading with its page's text layer (:func:`reportkit.ingest.textlayer.page_pdf`), if it read words."""
+    from dataclasses import replace
+
+    from reportkit.ingest import textlayer
+
+    if reading.failed or not reading.words:
+        return reading
+    words = [Word(*w) for w in reading.words]
+    return replace(reading, layer=textlayer.page_pdf(words, reading.image_size, reading.dpi, reading.skew))
 
 
 # --- what the index says about OCR ------------------------------------------------------------------------

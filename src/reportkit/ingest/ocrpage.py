@@ -34,3 +34,6 @@ class OcrPage:
     cached: bool = False
     only_text: bool = False
     """Not read: the page has a (short) text layer and nothing else to read (no image, next to no drawing)."""
+    layer: bytes = b""
+    """The searchable copy's text layer for this page (a one-page PDF), when the run makes a copy; made by the
+    OCR worker beside its reading, never cached."""

@@ -171,8 +171,10 @@ def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
                 if reading is None or reading.failed or not reading.words:
                     continue
                 try:
-                    words = [Word(*w) for w in reading.words]
-                    layer = textlayer.page_pdf(words, reading.image_size, reading.dpi, reading.skew)
+                    layer = reading.layer  # made by the OCR worker (not for a page found in the OCR cache)
+                    if not layer:
+                        words = [Word(*w) for w in reading.words]
+                        layer = textlayer.page_pdf(words, reading.image_size, reading.dpi, reading.skew)
                     _overlay(copy, copy.pages[first + offset], layer, reading)
                 except Exception as exc:
                     raise OutputError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,3 +57,16 @@ def office_pdf(document: Path, tmp_path: Path) -> Path:
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     return out / (document.stem + ".pdf")
+
+
+def fake_tesseract(tmp_path: Path, body: str) -> dict[str, str]:
+    """The environment for a ``tesseract`` that says it is 5.3.0 with English and runs the shell ``body`` for a
+    page (``REPORTKIT_TESSERACT`` names it, so the command, never the library, is used)."""
+    script = tmp_path / "tesseract"
+    script.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in --version) echo "tesseract 5.3.0";; --list-langs) printf "List of languages\\neng\\nosd\\n";; '
+        f"*) {body};; esac\n"
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return {"REPORTKIT_TESSERACT": str(script)}

@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 from typer.testing import CliRunner
 
-from conftest import ROOT, SAMPLE_CASE, copy_of
+from conftest import ROOT, SAMPLE_CASE, copy_of, fake_tesseract
 from reportkit.api import IndexOptions, build_index, index_bundle
 from reportkit.cli import app
 from reportkit.errors import ExitCode
@@ -246,19 +246,8 @@ def test_ocr_never_does_not_look_for_tesseract(tmp_path: Path) -> None:
     assert code == ExitCode.OK and "apt-get" not in out
 
 
-def _fake_tesseract(tmp_path: Path, body: str) -> dict[str, str]:
-    script = tmp_path / "tesseract"
-    script.write_text(
-        "#!/bin/sh\n"
-        'case "$1" in --version) echo "tesseract 5.3.0";; --list-langs) printf "List of languages\\neng\\nosd\\n";; '
-        f"*) {body};; esac\n"
-    )
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    return {"REPORTKIT_TESSERACT": str(script)}
-
-
 def test_a_page_whose_ocr_hangs_is_marked_and_the_bundle_goes_on(tmp_path: Path) -> None:
-    env = _fake_tesseract(tmp_path, "sleep 30")
+    env = fake_tesseract(tmp_path, "sleep 30")
     code, out = run(
         copy_of("ccitt.pdf", tmp_path),
         copy_of("UD_sample.pdf", tmp_path),
@@ -279,7 +268,7 @@ def test_a_page_whose_ocr_hangs_is_marked_and_the_bundle_goes_on(tmp_path: Path)
 
 
 def test_a_page_whose_ocr_fails_is_marked(tmp_path: Path) -> None:
-    env = _fake_tesseract(tmp_path, "echo 'Error in pixReadStream' >&2; exit 1")
+    env = fake_tesseract(tmp_path, "echo 'Error in pixReadStream' >&2; exit 1")
     code, _ = run(copy_of("ccitt.pdf", tmp_path), "--no-cache", "--out", tmp_path / "o", env=env)
     assert code == ExitCode.OK
     index = json.loads((tmp_path / "o" / "index.json").read_text())
@@ -290,7 +279,7 @@ def test_a_page_whose_ocr_fails_is_marked(tmp_path: Path) -> None:
 
 
 def test_missing_language_pack_is_a_clear_message(tmp_path: Path) -> None:
-    env = _fake_tesseract(tmp_path, "exit 1")
+    env = fake_tesseract(tmp_path, "exit 1")
     code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr-lang", "deu", "--out", tmp_path / "o", env=env)
     assert code == ExitCode.OK
     assert "Tesseract has no language data for deu" in out and "tesseract-ocr-deu" in out
@@ -654,7 +643,7 @@ def test_real_scan_at_four_rotations_all_read(corpus: Path, tmp_path: Path) -> N
 
 
 def test_worker_environment_limits_tesseract_to_one_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    env = _fake_tesseract(tmp_path, 'printf "%s" "$OMP_THREAD_LIMIT" > "$(dirname "$0")/omp"; exit 1')
+    env = fake_tesseract(tmp_path, 'printf "%s" "$OMP_THREAD_LIMIT" > "$(dirname "$0")/omp"; exit 1')
     monkeypatch.setenv("REPORTKIT_TESSERACT", env["REPORTKIT_TESSERACT"])
     monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
     build_index([copy_of("ccitt.pdf", tmp_path)], IndexOptions(use_cache=False, jobs=1))
@@ -678,7 +667,7 @@ def test_ctrl_c_during_ocr_leaves_no_tesseract_running(tmp_path: Path) -> None:
     import subprocess
     import time
 
-    env = {**os.environ, **_fake_tesseract(tmp_path, "exec sleep 60"), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, **fake_tesseract(tmp_path, "exec sleep 60"), "PYTHONUNBUFFERED": "1"}
     out_dir = tmp_path / "out"
     proc = subprocess.Popen(
         [
@@ -751,7 +740,7 @@ def test_a_stored_result_is_reused_with_another_ocr_engine_only_if_no_page_wante
     unread = index_bundle(scanned, tmp_path / "b", opts)
     assert [p.text_source for p in unread.index.pages] == ["none"]
 
-    failing = _fake_tesseract(tmp_path, "exit 1")["REPORTKIT_TESSERACT"]
+    failing = fake_tesseract(tmp_path, "exit 1")["REPORTKIT_TESSERACT"]
     monkeypatch.setenv("REPORTKIT_TESSERACT", failing)  # now there is an engine (one that fails)
     assert index_bundle(digital, tmp_path / "a", opts).from_cache
     tried = index_bundle(scanned, tmp_path / "b", opts)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import stat
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
+from conftest import fake_tesseract
 from reportkit.cli import app
 from reportkit.errors import ExitCode
 
@@ -45,14 +45,7 @@ def bundle(path: Path, tmp_path: Path) -> Path:
 
 
 def recording_tesseract(tmp_path: Path) -> dict[str, str]:
-    script = tmp_path / "tesseract"
-    script.write_text(
-        "#!/bin/sh\n"
-        'case "$1" in --version) echo "tesseract 5.3.0";; --list-langs) printf "List of languages\\neng\\nosd\\n";; '
-        f'*) echo run >> "{tmp_path}/runs"; exit 1;; esac\n'
-    )
-    script.chmod(script.stat().st_mode | stat.S_IEXEC)
-    return {"REPORTKIT_TESSERACT": str(script)}
+    return fake_tesseract(tmp_path, f'echo run >> "{tmp_path}/runs"; exit 1')
 
 
 def test_a_short_page_of_text_alone_keeps_its_text_layer_and_is_not_ocrd(tmp_path: Path) -> None:

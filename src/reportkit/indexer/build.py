@@ -167,6 +167,7 @@ def render_outputs(index: RecordIndex, texts: Sequence[str], pool: WorkerPool | 
     cache). With ``pool`` (and a large index), a worker renders part of them meanwhile; whatever it fails to
     give is rendered here."""
     from reportkit.index import search as search_db
+
     shared = pool is not None and pool.jobs > 1 and index.page_count >= PARALLEL_RENDER_PAGES
     outcomes: Iterable[Outcome] = ()
     if pool is not None and shared:

@@ -145,29 +145,37 @@ def _document(template_document: bytes, body: Body) -> bytes:
         for h, w in zip(body.headers, widths, strict=False)
     )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    table = (
+    table_start = (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:type="dxa" w:w="{sum(widths)}"/>'
         '<w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
         'w:noVBand="1" w:val="04A0"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
-        f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>{body.rows_xml}</w:tbl>"
+        f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header_cells}</w:tr>"
     )  # the header row repeats on every page; no row is split across two
     section = (
         f'<w:sectPr><w:pgSz w:w="{PAGE_WIDTH}" w:h="{PAGE_HEIGHT}" w:orient="landscape"/>'
         f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" w:header="720" '
         'w:footer="720" w:gutter="0"/><w:cols w:space="720"/><w:docGrid w:linePitch="360"/></w:sectPr>'
     )
-    parts = [
+    head = [
         paragraph_xml(body.title, "Heading1"),
         *(_label_xml(label, value) for label, value in body.case),
         paragraph_xml(body.headline),
-        table,
-        *(paragraph_xml(text, style) for text, style in body.paragraphs),
-        section,
+        table_start,
     ]
+    tail = ["</w:tbl>", *(paragraph_xml(text, style) for text, style in body.paragraphs), section]
     xml = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-    return xml.encode() + root.group(0) + f"<w:body>{''.join(parts)}</w:body></w:document>".encode()
+    # encoded piece by piece and joined once: the table's rows are most of a large index's DOCX, copied once
+    return b"".join(
+        (
+            xml.encode(),
+            root.group(0),
+            f"<w:body>{''.join(head)}".encode(),
+            body.rows_xml.encode(),
+            f"{''.join(tail)}</w:body></w:document>".encode(),
+        )
+    )
 
 
 def _label_xml(label: str, value: str) -> str:

@@ -76,6 +76,9 @@ SHORT_CELL = 10
 """A cell's left and right margins (Table Grid: 0.08 inch each) and a little air."""
 
 
+_BREAKS = re.compile(r"\s+|(?<=\d-)(?=[A-Za-z])")
+
+
 def _word_width(word: str) -> int:
     """The width of a word in the 9 pt body font (Calibri, or what stands in for it), generously: capitals
     wider than digits, digits than lower case."""
@@ -90,8 +93,10 @@ def fitted_widths(headers: list[str], rows: list[list[str]], widest: int, table:
     for j, header in enumerate(headers):
         texts = [row[j] for row in rows if j < len(row)] or [""]
         # a Bates range may break after its hyphen (OKAFOR0000001-|OKAFOR0000009); a date or a word may not
-        pieces = [w for t in [*texts, header] for w in re.split(r"\s+|(?<=\d-)(?=[A-Za-z])", t) if w]
-        pieces += [t for t in texts if len(t) <= SHORT_CELL]  # "Exhibit 12", "p. 12" stay on one line
+        # each distinct cell and word measured once (a large index repeats most of them)
+        distinct = set(texts)
+        pieces = {w for t in (*distinct, header) for w in _BREAKS.split(t) if w}
+        pieces.update(t for t in distinct if len(t) <= SHORT_CELL)  # "Exhibit 12", "p. 12" stay on one line
         longest = max(_word_width(w) for w in pieces)
         typical = sorted(max(map(len, t.split("\n"))) for t in texts)[int(0.8 * (len(texts) - 1))]
         least.append(min(longest, 36 * CHAR))

@@ -439,9 +439,14 @@ def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: p
         monkeypatch.setattr(built, "WORKER_OUTPUTS", (*built.WORKER_OUTPUTS, "index.unknown"))
         fallen_back = built.render_outputs(index, bundle.texts, pool)
         assert rendered_here[1:] == ["index.json", *built.WORKER_OUTPUTS[:3]]
+        # from PARALLEL_RENDER_MAX_PAGES, no worker: all is rendered here
+        monkeypatch.setattr(built, "PARALLEL_RENDER_MAX_PAGES", 2)
+        sent.clear()
+        alone = built.render_outputs(index, bundle.texts, pool)
+        assert rendered_here[5:] == list(export.RENDERERS) and not sent
     assert list(shared) == list(here) == [*export.RENDERERS, "index.html", "search.sqlite"]
     assert shared == here
-    assert fallen_back == here
+    assert fallen_back == alone == here
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

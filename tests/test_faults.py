@@ -155,5 +155,8 @@ def test_a_cache_entry_cut_off_by_a_full_disk_leaves_no_partial_file(
     monkeypatch.setattr(cache_module.os, "fdopen", Full)
     pages = cache_module.PageCache(tmp_path / "cache")
     pages.put("ab" * 32, FileInfo(1, "pdfium", None, ()), ["text"])
+    results = cache_module.ResultCache(tmp_path / "cache")  # written straight to its file, as the text is
+    results.put("cd" * 32, {"index.json": b"{}\n", "index.md": b"# Record index\n"}, None)
     assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert pages.get("ab" * 32) is None
+    assert results.get("cd" * 32, lambda: "") is None

@@ -396,14 +396,20 @@ def test_a_stored_result_with_an_unreadable_summary_is_not_reused(tmp_path: Path
     assert index_bundle([pdf], tmp_path / "c", opts).from_cache  # stored anew
 
 
-def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("fork", [False, True])
+def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
     """A large index's index.md, .csv and .docx come from a worker while this process writes index.json and
-    search.sqlite: the same bytes as rendering all here; a worker that fails to give them changes nothing."""
+    search.sqlite: the same bytes as rendering all here; a worker that fails to give them changes nothing.
+    Where workers are forked, the render worker is forked holding the index: no task carries it."""
     from conftest import ROOT
     from reportkit.index import export
     from reportkit.indexer import build as built  # where the index is built and rendered
     from reportkit.ingest.bundle import check_inputs
-    from reportkit.workers import Limits, WorkerPool
+    from reportkit.models import RecordIndex
+    from reportkit.workers import Limits, Task, WorkerPool, can_fork
+
+    if fork and not can_fork():
+        pytest.skip("workers cannot be forked here")
 
     records = check_inputs(sorted((ROOT / "samples" / "ime-case" / "records").glob("*.pdf")))
     index, bundle, _, _ = built.build(records, IndexOptions(use_cache=False), None, None, None, render=False)
@@ -417,16 +423,30 @@ def test_outputs_rendered_by_a_worker_are_the_bytes_rendered_here(monkeypatch: p
         return render_some(index, names)  # type: ignore[arg-type]
 
     monkeypatch.setattr(export, "render_some", recorded)
-    with WorkerPool(2, Limits()) as pool:
+    with WorkerPool(2, Limits(), fork=fork) as pool:
+        sent: list[object] = []
+        pool_map = pool.map
+
+        def recorded_map(tasks: list[Task]) -> object:
+            sent.extend(arg for task in tasks for arg in task.args)
+            return pool_map(tasks)
+
+        monkeypatch.setattr(pool, "map", recorded_map)
         shared = built.render_outputs(index, bundle.texts, pool)
+        assert any(isinstance(arg, RecordIndex) for arg in sent) is not fork
         assert rendered_here == ["index.json"]
         # the worker is asked for an output it does not know: its task fails, and this process renders its share
         monkeypatch.setattr(built, "WORKER_OUTPUTS", (*built.WORKER_OUTPUTS, "index.unknown"))
         fallen_back = built.render_outputs(index, bundle.texts, pool)
         assert rendered_here[1:] == ["index.json", *built.WORKER_OUTPUTS[:3]]
+        # from PARALLEL_RENDER_MAX_PAGES, no worker: all is rendered here
+        monkeypatch.setattr(built, "PARALLEL_RENDER_MAX_PAGES", 2)
+        sent.clear()
+        alone = built.render_outputs(index, bundle.texts, pool)
+        assert rendered_here[5:] == list(export.RENDERERS) and not sent
     assert list(shared) == list(here) == [*export.RENDERERS, "index.html", "search.sqlite"]
     assert shared == here
-    assert fallen_back == here
+    assert fallen_back == alone == here
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -51,16 +51,23 @@ def to_json(index: RecordIndex) -> bytes:
     """index.json bytes: one top-level key per line, and one source, page, document or gap per line inside
     its list; UTF-8, newline at the end; load → dump gives the same bytes."""
     # Encoded item by item and joined as bytes: one large str would take 2-4 bytes a character as soon as one
-    # character is not ASCII, and be copied twice more on the way to bytes (~20 MB at 2,000 pages).
-    parts = []
+    # character is not ASCII, and be copied twice more on the way to bytes (~20 MB at 2,000 pages). The pieces
+    # are joined once, at the end: a join per list would copy the index.json bytes twice more.
+    parts: list[bytes] = []
+    encode = _COMPACT.encode
     for key, value in index.top_level().items():
-        name = _COMPACT.encode(key).encode("utf-8")
+        parts += (b",\n  " if parts else b"{\n  ", encode(key).encode("utf-8"))
         if isinstance(value, list) and value:
-            items = b",\n".join(b"    " + _COMPACT.encode(item).encode("utf-8") for item in value)
-            parts.append(b"  " + name + b": [\n" + items + b"\n  ]")
+            parts.append(b": [\n    ")
+            for k, item in enumerate(value):
+                if k:
+                    parts.append(b",\n    ")
+                parts.append(encode(item).encode("utf-8"))
+            parts.append(b"\n  ]")
         else:
-            parts.append(b"  " + name + b": " + _COMPACT.encode(value).encode("utf-8"))
-    return b"{\n" + b",\n".join(parts) + b"\n}\n"
+            parts += (b": ", encode(value).encode("utf-8"))
+    parts.append(b"\n}\n")
+    return b"".join(parts)
 
 
 def summary(doc: Document, limit: int = SUMMARY_CHARS, leave_out: tuple[str, ...] = ()) -> str:
@@ -176,18 +183,25 @@ def spreadsheet_safe(cell: str) -> str:
 def excel_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """A CSV that Excel opens right: UTF-8 with a byte-order mark (accents), CRLF line ends, and every text
     cell ``spreadsheet_safe`` (a cell starting with = + - @ would run as a formula)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    buffer = io.BytesIO()
+    # encoded as it is written (a large index's table is not held as text, then as a copy with the BOM,
+    # then as bytes); BytesIO hands over its buffer without a copy
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    text.write("\ufeff")
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
         writer.writerow([spreadsheet_safe(c) if isinstance(c, str) else c for c in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    text.flush()
+    data = buffer.getvalue()
+    text.detach()
+    return data
 
 
 def to_csv(index: RecordIndex, bates: BatesLookup | None = None) -> bytes:
     """One row per document, chronological. With a Bates map, a ``bates`` column follows ``pages``."""
-    rows = [_row(d, index, bates) for d in chronological(index.documents)]
-    fields = list(_row(index.documents[0], index, bates)) if rows else ["id"]
+    fields = list(_row(index.documents[0], index, bates)) if index.documents else ["id"]
+    rows = (_row(d, index, bates) for d in chronological(index.documents))  # made as they are written
     return excel_csv(fields, ([row[k] for k in fields] for row in rows))
 
 

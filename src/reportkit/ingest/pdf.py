@@ -279,6 +279,11 @@ def _close_kept() -> None:
         doc.close()
 
 
+def close_kept_file() -> None:
+    """Close the document kept open for a next run of pages (the reading is over): pdfium frees what it parsed."""
+    _close_kept()
+
+
 def _pypdf_page_text(reader: Any, index: int) -> str:
     try:
         return clean_text(reader.pages[index].extract_text() or "")

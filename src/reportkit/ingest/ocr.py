@@ -1,8 +1,10 @@
-"""OCR of pages without a usable text layer: render with pypdfium2, read with the Tesseract command.
+"""OCR of pages without a usable text layer: render with pypdfium2, read with Tesseract.
 
-Each page is one task on the worker pool (see :mod:`reportkit.workers`), and each task runs one ``tesseract``
-process limited to one thread (``OMP_THREAD_LIMIT=1``): pages run in parallel across cores, which is several
-times faster than Tesseract's own threading on one page at a time. Results are cached by the SHA-256 of the
+Each page is one task on the worker pool (see :mod:`reportkit.workers`), read by Tesseract on one thread
+(``OMP_THREAD_LIMIT=1``): pages run in parallel across cores, which is several times faster than Tesseract's
+own threading on one page at a time. In a worker Tesseract is its library, kept loaded across pages
+(:mod:`reportkit.ingest.tessapi`); elsewhere, or when the library cannot be used, the ``tesseract`` command
+with the same settings (the same readings). Results are cached by the SHA-256 of the
 rendered page (see :class:`reportkit.ingest.cache.OcrCache`), so a page is read once even when it comes back
 inside another file.
 

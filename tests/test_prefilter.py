@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportkit.understand.body import FEATURES, body_type, heading_lines
-from reportkit.understand.prefilter import alternatives, prefiltered, required_strings
+from reportkit.understand.prefilter import alternatives, folded, prefiltered, required_strings
 
 PHRASES = [p for _, _, h, q in FEATURES for p in (h, q) if p is not None]
 WORDS = [
@@ -108,3 +109,31 @@ def test_a_text_matching_two_alternatives_of_a_rule_gets_the_joined_patterns_mat
     text = data.draw(st.sampled_from([" ", "\n", ""])).join(pieces)
     got, want = phrase.search(text), phrase.pattern.search(text)
     assert (got and (got.span(), got.group(0))) == (want and (want.span(), want.group(0)))
+
+
+FOLD_WORDS = [
+    "Valley", "PHYSICAL", "therapy", "Associates", "P.C.", "pc", "Inc.", "LLC", "report", "Note", "X-Ray", "x ray",
+    "ſurgical", "Kelvin", "\u212aelvin", "\u0130nstitute", "hospital", "HOSPİTAL", "Lab", "laborator", "ies", "-",
+    "Centre", "\u00e9", "Mutual", "casualty", "ortho", "pedics", "orthopaedics", "rehabilitation", "law", ",", ".",
+    "MRI", "ct", "scan", "dept", "department of", "group", "Partners", "urgent care", "spine", "\t", "ST.",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(FOLD_WORDS), max_size=12), st.sampled_from([" ", "", "  "]), st.booleans())
+def test_folded_search_same_answer_as_the_pattern(words: list[str], sep: str, document: bool) -> None:
+    """Lower-casing an ASCII line and matching case-sensitively finds a match exactly when the
+    case-insensitive pattern does (non-ASCII lines take the pattern itself)."""
+    from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS
+
+    pattern = DOCUMENT_WORDS if document else FACILITY_WORDS
+    text = sep.join(words)
+    assert folded(pattern).found(text) == (pattern.search(text) is not None)
+
+
+def test_folded_refuses_what_lower_casing_would_change() -> None:
+    for source, flags in [(r"abc", 0), (r"\Sabc", re.I), (r"ABC", re.I), (r"(?-i:abc)", re.I), (r"(?i)abc", re.I)]:
+        with pytest.raises(ValueError):
+            folded(re.compile(source, flags))
+    assert folded(re.compile(r"(?:ab|c)(?<![x])\bd", re.I)).found("AB D") is False
+    assert folded(re.compile(r"(?:ab|c)\s+\bd", re.I)).found("xAB D")

@@ -11,6 +11,7 @@ from reportkit.understand.body import BodyType, body_type
 from reportkit.understand.dates import candidates, find_dates
 from reportkit.understand.patients import PATIENT_HEADER
 from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, SIGNOFF, credentialed_name
+from reportkit.understand.prefilter import folded
 from reportkit.understand.text import PageLines, snippet
 
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
@@ -149,10 +150,13 @@ _SALUTATION = re.compile(r"^dear\b", re.I)
 _SUBJECT = re.compile(r"^(re|subject)\s*:\s*(?P<s>.+)$", re.I)
 
 
+_FACILITY_FOLDED, _DOCUMENT_FOLDED = folded(FACILITY_WORDS), folded(DOCUMENT_WORDS)
+
+
 @lru_cache(maxsize=1 << 14)
 def is_letterhead(line: str) -> bool:
     """A facility's name (letterhead), which names no document: 'Valley Physical Therapy Associates'."""
-    return bool(FACILITY_WORDS.search(line)) and not DOCUMENT_WORDS.search(line)
+    return _FACILITY_FOLDED.found(line) and not _DOCUMENT_FOLDED.found(line)
 
 
 _BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*$")

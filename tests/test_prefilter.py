@@ -137,3 +137,13 @@ def test_folded_refuses_what_lower_casing_would_change() -> None:
             folded(re.compile(source, flags))
     assert folded(re.compile(r"(?:ab|c)(?<![x])\bd", re.I)).found("AB D") is False
     assert folded(re.compile(r"(?:ab|c)\s+\bd", re.I)).found("xAB D")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ 09:-.\u00b2\u0663\u00e9\uff15\t"), max_size=20))
+def test_has_digit_is_any_isdigit(line: str) -> None:
+    """The ASCII shortcut for "has a digit" agrees with str.isdigit (superscripts and other scripts' digits
+    take the slow path)."""
+    from reportkit.understand.text import has_digit
+
+    assert has_digit(line) == any(c.isdigit() for c in line)

@@ -12,7 +12,7 @@ from reportkit.understand.dates import candidates, find_dates
 from reportkit.understand.patients import PATIENT_HEADER
 from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, SIGNOFF, credentialed_name
 from reportkit.understand.prefilter import folded
-from reportkit.understand.text import PageLines, snippet
+from reportkit.understand.text import PageLines, has_digit, snippet
 
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
 # among equally early lines).
@@ -196,7 +196,7 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     a sentence); ("stamp", band title, …) for a signature, phone or date line (only a patient band's section
     title can name the document there); else ("line", None, in capitals, words, has digits, type it names,
     has a label's value)."""
-    if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
+    if line.rstrip().endswith(":") or is_letterhead(line):  # a section heading, not a title
         return None
     if credentialed_name(line) or _PHONE.search(line) or find_dates(line, False):
         band = _BAND_TITLE.search(line) if PATIENT_HEADER.search(line) else None
@@ -206,7 +206,7 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
         return None  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title
     words = len(line.split())
     caps = looks_like_title(line)
-    digits = any(c.isdigit() for c in line)
+    digits = has_digit(line)
     named = title_type(line) if caps or words <= 6 else None
     return "line", None, caps, words, digits, named, bool(_LABEL_VALUE.search(line))
 

@@ -223,6 +223,16 @@ def lines_with(pattern: re.Pattern[str], pl: PageLines) -> list[int]:
     return found
 
 
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def has_digit(line: str) -> bool:
+    """``any(c.isdigit() for c in line)``, found faster: in an ASCII line the only digits are 0-9."""
+    if line.isascii():
+        return _ASCII_DIGIT.search(line) is not None
+    return any(c.isdigit() for c in line)
+
+
 def snippet(line: str, limit: int = 120) -> str:
     """A short verbatim snippet: whitespace folded, cut at ``limit`` characters."""
     line = _SPACES.sub(" ", line).strip()

@@ -147,3 +147,16 @@ def test_has_digit_is_any_isdigit(line: str) -> None:
     from reportkit.understand.text import has_digit
 
     assert has_digit(line) == any(c.isdigit() for c in line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Page", "PAGE", "pAge", "pa ge", "p\u0101ge", ":", "2", "of", "/", "3", " ", "x"]), max_size=12
+    )
+)
+def test_page_word_is_in_every_page_of_match(words: list[str]) -> None:
+    from reportkit.understand.text import _PAGE_OF, _PAGE_WORD
+
+    line = " ".join(words)
+    assert _PAGE_WORD.search(line) or not _PAGE_OF.search(line)

@@ -13,6 +13,8 @@ _FAX_STAMP = re.compile(
     re.I,
 )
 _PAGE_OF = re.compile(r"\bpage\s*:?\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
+_PAGE_WORD = re.compile("page", re.I)
+"""What every match of :data:`_PAGE_OF` holds: a cheap test before it (most lines have no "page")."""
 _BARE_OF = re.compile(r"(?<![\w/.-])(\d{1,3})\s+of\s+(\d{1,3})\s*$", re.I)
 _SPACES = re.compile(r"\s+")
 _PAGE_ALONE = re.compile(r"^(?:page\s+(\d{1,3})|-\s*(\d{1,3})\s*-)$", re.I)
@@ -147,7 +149,7 @@ def page_lines(page: int, text: str) -> PageLines:
         kept.append(line)
     page_of = None
     for line in reversed(kept):
-        match = _PAGE_OF.search(line)
+        match = _PAGE_OF.search(line) if _PAGE_WORD.search(line) else None
         if match:
             k, n = int(match.group(1)), int(match.group(2))
             if 1 <= k <= n <= 500:

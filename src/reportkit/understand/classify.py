@@ -198,7 +198,8 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     has a label's value)."""
     if line.rstrip().endswith(":") or is_letterhead(line):  # a section heading, not a title
         return None
-    if credentialed_name(line) or _PHONE.search(line) or find_dates(line, False):
+    digits = has_digit(line)  # a phone number or a date has a digit: without one, neither is looked for
+    if credentialed_name(line) or (digits and (_PHONE.search(line) or find_dates(line, False))):
         band = _BAND_TITLE.search(line) if PATIENT_HEADER.search(line) else None
         named = band.group("t") if band and title_type(band.group("t")) else None
         return "stamp", named, False, 0, False, None, False
@@ -206,7 +207,6 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
         return None  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title
     words = len(line.split())
     caps = looks_like_title(line)
-    digits = has_digit(line)
     named = title_type(line) if caps or words <= 6 else None
     return "line", None, caps, words, digits, named, bool(_LABEL_VALUE.search(line))
 

@@ -183,3 +183,25 @@ def test_no_phone_or_date_without_a_digit(line: str) -> None:
     if not has_digit(line):
         assert _PHONE.search(line) is None
         assert find_dates(line, False) == ()
+
+
+SIGNAL_WORDS = ["Patient:", "Name :", "PT:", "MRN", "D.O.B", "dob", "Date of Birth", "FAX", "Cover", "Sheet",
+                "transmittal", "(continued)", "Progress Note - continued", "cont'd", "continued from", "x", "the",
+                "\n", "\n", " ", "page 2"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SIGNAL_WORDS), max_size=20), st.sampled_from(range(3)))
+def test_page_signal_searches_only_lines_with_a_needle(words: list[str], k: int) -> None:
+    """The split signals search only the lines holding one of a pattern's words: the same answer as searching
+    every line (so the words are in every match, and no line that holds one is skipped)."""
+    from reportkit.understand import split
+
+    pattern, needles = [
+        (split._PATIENT_BLOCK, split._PATIENT_NEEDLES),
+        (split._FAX_COVER, ("cover", "transmittal")),
+        (split._CONTINUED, ("cont",)),
+    ][k]
+    lines = [ln.strip() for ln in " ".join(words).split("\n")]
+    want = any(pattern.search(ln.lower()) for ln in lines)
+    assert split._on_any(pattern, lines, needles) == want

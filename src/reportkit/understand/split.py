@@ -67,12 +67,13 @@ def _on_any(
         return pattern.search(text) is not None
     if not any(needle in text for needle in needles):
         return False
-    return any(pattern.search(low) for low in _lines_holding(text, needles))
-
-
-def _lines_holding(text: str, needles: Sequence[str]) -> list[str]:
-    """The lines of a newline-joined text that hold one of ``needles``."""
-    return [low for low in text.split("\n") if any(needle in low for needle in needles)]
+    for low in text.split("\n"):  # (plain loops, stopping at the first match: this runs on every page)
+        for needle in needles:
+            if needle in low:
+                if pattern.search(low):
+                    return True
+                break
+    return False
 
 
 _PATIENT_NEEDLES = ("patient", "name", "pt", "mrn", "dob", "d.o", "do.", "birth")

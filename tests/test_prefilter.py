@@ -205,3 +205,21 @@ def test_page_signal_searches_only_lines_with_a_needle(words: list[str], k: int)
     lines = [ln.strip() for ln in " ".join(words).split("\n")]
     want = any(pattern.search(ln.lower()) for ln in lines)
     assert split._on_any(pattern, lines, needles) == want
+
+
+PASSAGE_WORDS = ["Electronically", "SIGNED", "signed", "Signature", "dictated", "TRANSCRIBED", "Page", "2", "of",
+                 "Very", "Sincerely", "\u017figned", "\u0130", "Dr", "DR.", "dr", "Dr.", "Jane", "Roe", "D", "r.",
+                 "\t", ":", "x"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PASSAGE_WORDS), max_size=10), st.sampled_from([" ", "", "  "]))
+def test_passage_end_and_dr_name_shortcuts(words: list[str], sep: str) -> None:
+    """A passage's signature words, folded, are found exactly where the case-insensitive pattern finds them;
+    a "Dr. Name" match always holds "Dr" (find_provider looks only at lines that do)."""
+    from reportkit.understand.findings import _SIGNATURE, _SIGNATURE_FOLDED
+    from reportkit.understand.people import DR_NAME
+
+    line = sep.join(words)
+    assert _SIGNATURE_FOLDED.found(line) == (_SIGNATURE.search(line) is not None)
+    assert "Dr" in line or DR_NAME.search(line) is None

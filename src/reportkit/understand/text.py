@@ -131,7 +131,7 @@ def fill_form_line(line: str) -> str:
 def page_lines(page: int, text: str) -> PageLines:
     """Split a page into non-empty stripped lines; drop fax headers among the first three lines; pair the
     values typed into a form's blanks with their labels (:func:`fill_form_line`)."""
-    lines = [ln for ln in (raw.strip() for raw in text.split("\n")) if ln]
+    lines = [ln for raw in text.split("\n") if (ln := raw.strip())]
     if "___" in text:
         lines = [fill_form_line(ln) for ln in lines]
     fax = False

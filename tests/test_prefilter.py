@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportkit.understand.body import FEATURES, body_type, heading_lines
-from reportkit.understand.prefilter import alternatives, prefiltered, required_strings
+from reportkit.understand.prefilter import alternatives, folded, prefiltered, required_strings
+from reportkit.understand.text import has_digit
 
 PHRASES = [p for _, _, h, q in FEATURES for p in (h, q) if p is not None]
 WORDS = [
@@ -108,3 +110,116 @@ def test_a_text_matching_two_alternatives_of_a_rule_gets_the_joined_patterns_mat
     text = data.draw(st.sampled_from([" ", "\n", ""])).join(pieces)
     got, want = phrase.search(text), phrase.pattern.search(text)
     assert (got and (got.span(), got.group(0))) == (want and (want.span(), want.group(0)))
+
+
+FOLD_WORDS = [
+    "Valley", "PHYSICAL", "therapy", "Associates", "P.C.", "pc", "Inc.", "LLC", "report", "Note", "X-Ray", "x ray",
+    "ſurgical", "Kelvin", "\u212aelvin", "\u0130nstitute", "hospital", "HOSPİTAL", "Lab", "laborator", "ies", "-",
+    "Centre", "\u00e9", "Mutual", "casualty", "ortho", "pedics", "orthopaedics", "rehabilitation", "law", ",", ".",
+    "MRI", "ct", "scan", "dept", "department of", "group", "Partners", "urgent care", "spine", "\t", "ST.",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(FOLD_WORDS), max_size=12), st.sampled_from([" ", "", "  "]), st.booleans())
+def test_folded_search_same_answer_as_the_pattern(words: list[str], sep: str, document: bool) -> None:
+    """Lower-casing an ASCII line and matching case-sensitively finds a match exactly when the
+    case-insensitive pattern does (non-ASCII lines take the pattern itself)."""
+    from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS
+
+    pattern = DOCUMENT_WORDS if document else FACILITY_WORDS
+    text = sep.join(words)
+    assert folded(pattern).found(text) == (pattern.search(text) is not None)
+
+
+def test_folded_refuses_what_lower_casing_would_change() -> None:
+    for source, flags in [(r"abc", 0), (r"\Sabc", re.I), (r"ABC", re.I), (r"(?-i:abc)", re.I), (r"(?i)abc", re.I)]:
+        with pytest.raises(ValueError):
+            folded(re.compile(source, flags))
+    assert folded(re.compile(r"(?:ab|c)(?<![x])\bd", re.I)).found("AB D") is False
+    assert folded(re.compile(r"(?:ab|c)\s+\bd", re.I)).found("xAB D")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ 09:-.\u00b2\u0663\u00e9\uff15\t"), max_size=20))
+def test_has_digit_is_any_isdigit(line: str) -> None:
+    """The ASCII shortcut for "has a digit" agrees with str.isdigit (superscripts and other scripts' digits
+    take the slow path)."""
+
+    assert has_digit(line) == any(c.isdigit() for c in line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Page", "PAGE", "pAge", "pa ge", "p\u0101ge", ":", "2", "of", "/", "3", " ", "x"]), max_size=12
+    )
+)
+def test_page_word_is_in_every_page_of_match(words: list[str]) -> None:
+    from reportkit.understand.text import _PAGE_OF, _PAGE_WORD
+
+    line = " ".join(words)
+    assert _PAGE_WORD.search(line) or not _PAGE_OF.search(line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("M5A4.1 0xZ_U-\n(é"), max_size=24))
+def test_icd10_pattern_same_matches_as_the_word_boundary_form(text: str) -> None:
+    from reportkit.understand.findings import ICD10
+
+    plain = re.compile(r"\b(?P<code>[A-TV-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\b")
+    assert [m.span("code") for m in ICD10.finditer(text)] == [m.span("code") for m in plain.finditer(text)]
+    fast, slow = ICD10.match(text), plain.match(text)
+    assert (fast and fast.span()) == (slow and slow.span())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("Mar 12, 2024/-.()555\u0663\u00b2\u0669Oct\t:x"), max_size=30))
+def test_no_phone_or_date_without_a_digit(line: str) -> None:
+    """find_title looks for a phone number or a date only on a line with a digit: neither can match without."""
+    from reportkit.understand.classify import _PHONE
+    from reportkit.understand.dates import find_dates
+
+    if not has_digit(line):
+        assert _PHONE.search(line) is None
+        assert find_dates(line, False) == ()
+
+
+SIGNAL_WORDS = ["Patient:", "Name :", "PT:", "MRN", "D.O.B", "dob", "Date of Birth", "FAX", "Cover", "Sheet",
+                "transmittal", "(continued)", "Progress Note - continued", "cont'd", "continued from", "x", "the",
+                "\n", "\n", " ", "page 2"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SIGNAL_WORDS), max_size=20), st.sampled_from(range(3)))
+def test_page_signal_searches_only_lines_with_a_needle(words: list[str], k: int) -> None:
+    """The split signals search only the lines holding one of a pattern's words: the same answer as searching
+    every line (so the words are in every match, and no line that holds one is skipped)."""
+    from reportkit.understand import split
+
+    pattern, needles = [
+        (split._PATIENT_BLOCK, split._PATIENT_NEEDLES),
+        (split._FAX_COVER, ("cover", "transmittal")),
+        (split._CONTINUED, ("cont",)),
+    ][k]
+    lines = [ln.strip() for ln in " ".join(words).split("\n")]
+    want = any(pattern.search(ln.lower()) for ln in lines)
+    assert split._on_any(pattern, lines, needles) == want
+
+
+PASSAGE_WORDS = ["Electronically", "SIGNED", "signed", "Signature", "dictated", "TRANSCRIBED", "Page", "2", "of",
+                 "Very", "Sincerely", "\u017figned", "\u0130", "Dr", "DR.", "dr", "Dr.", "Jane", "Roe", "D", "r.",
+                 "\t", ":", "x"]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PASSAGE_WORDS), max_size=10), st.sampled_from([" ", "", "  "]))
+def test_passage_end_and_dr_name_shortcuts(words: list[str], sep: str) -> None:
+    """A passage's signature words, folded, are found exactly where the case-insensitive pattern finds them;
+    a "Dr. Name" match always holds "Dr" (find_provider looks only at lines that do)."""
+    from reportkit.understand.findings import _SIGNATURE, _SIGNATURE_FOLDED
+    from reportkit.understand.people import DR_NAME
+
+    line = sep.join(words)
+    assert _SIGNATURE_FOLDED.found(line) == (_SIGNATURE.search(line) is not None)
+    assert "Dr" in line or DR_NAME.search(line) is None

@@ -11,7 +11,8 @@ from reportkit.understand.body import BodyType, body_type
 from reportkit.understand.dates import candidates, find_dates
 from reportkit.understand.patients import PATIENT_HEADER
 from reportkit.understand.people import DOCUMENT_WORDS, FACILITY_WORDS, SIGNOFF, credentialed_name
-from reportkit.understand.text import PageLines, snippet
+from reportkit.understand.prefilter import folded
+from reportkit.understand.text import PageLines, has_digit, snippet
 
 # Title phrases: a match in a document's title region decides its type (first match in this order wins
 # among equally early lines).
@@ -149,10 +150,13 @@ _SALUTATION = re.compile(r"^dear\b", re.I)
 _SUBJECT = re.compile(r"^(re|subject)\s*:\s*(?P<s>.+)$", re.I)
 
 
+_FACILITY_FOLDED, _DOCUMENT_FOLDED = folded(FACILITY_WORDS), folded(DOCUMENT_WORDS)
+
+
 @lru_cache(maxsize=1 << 14)
 def is_letterhead(line: str) -> bool:
     """A facility's name (letterhead), which names no document: 'Valley Physical Therapy Associates'."""
-    return bool(FACILITY_WORDS.search(line)) and not DOCUMENT_WORDS.search(line)
+    return _FACILITY_FOLDED.found(line) and not _DOCUMENT_FOLDED.found(line)
 
 
 _BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*$")
@@ -192,9 +196,10 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     a sentence); ("stamp", band title, …) for a signature, phone or date line (only a patient band's section
     title can name the document there); else ("line", None, in capitals, words, has digits, type it names,
     has a label's value)."""
-    if is_letterhead(line) or line.rstrip().endswith(":"):  # a section heading, not a title
+    if line.rstrip().endswith(":") or is_letterhead(line):  # a section heading, not a title
         return None
-    if credentialed_name(line) or _PHONE.search(line) or find_dates(line, False):
+    digits = has_digit(line)  # a phone number or a date has a digit: without one, neither is looked for
+    if credentialed_name(line) or (digits and (_PHONE.search(line) or find_dates(line, False))):
         band = _BAND_TITLE.search(line) if PATIENT_HEADER.search(line) else None
         named = band.group("t") if band and title_type(band.group("t")) else None
         return "stamp", named, False, 0, False, None, False
@@ -202,7 +207,6 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
         return None  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title
     words = len(line.split())
     caps = looks_like_title(line)
-    digits = any(c.isdigit() for c in line)
     named = title_type(line) if caps or words <= 6 else None
     return "line", None, caps, words, digits, named, bool(_LABEL_VALUE.search(line))
 

@@ -201,7 +201,7 @@ def find_provider(pages: Sequence[PageLines], doc_type: str = "", exclude: Seque
     if not ranked:
         for pl in pages:
             for line in pl.lines:
-                dr = DR_NAME.search(line)
+                dr = DR_NAME.search(line) if "Dr" in line else None  # (every match holds "Dr")
                 prose = dr is not None and bool(_PROSE_BEFORE.search(line[: dr.start()]))
                 if dr and not prose and not _ADDRESSEE_LINE.match(line) and not _NOT_AUTHOR.search(line[: dr.start()]):
                     return Found(

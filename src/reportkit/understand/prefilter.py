@@ -164,3 +164,37 @@ def _of_branches(branches: list[Any]) -> set[str] | None:
 def _selectivity(group: AbstractSet[str]) -> tuple[int, int]:
     """Sort key, most selective first: the longer the group's shortest string (then the fewer strings)."""
     return (-min(len(x) for x in group), len(group))
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A case-insensitive pattern tested faster: an ASCII text is lower-cased and searched with the pattern
+    compiled case-sensitively (about three times faster than ignoring case), any other text with the pattern
+    itself. The same answers: the pattern's source is all lower case (no literal, class or escape that tells
+    the cases apart, no inline flag turning case back on), and an ASCII text's only case variants are ASCII
+    letters, which ``str.lower`` folds one for one (so ``ſ``, ``K`` or ``İ``, which case-insensitive matching
+    also folds, never come up)."""
+
+    pattern: re.Pattern[str]
+    folded: re.Pattern[str]
+
+    def found(self, text: str) -> bool:
+        if text.isascii():
+            return self.folded.search(text.lower()) is not None
+        return self.pattern.search(text) is not None
+
+
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
+
+
+def folded(pattern: re.Pattern[str]) -> Folded:
+    """:class:`Folded` of a case-insensitive pattern whose source is all lower case."""
+    source = pattern.pattern
+    if (
+        not pattern.flags & re.IGNORECASE
+        or not isinstance(source, str)
+        or source != source.lower()
+        or _INLINE_FLAGS.search(source)
+    ):
+        raise ValueError(f"not a lower-case, case-insensitive pattern without inline flags: {source!r}")
+    return Folded(pattern, re.compile(source, pattern.flags & ~re.IGNORECASE))

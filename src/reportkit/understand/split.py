@@ -67,12 +67,13 @@ def _on_any(
         return pattern.search(text) is not None
     if not any(needle in text for needle in needles):
         return False
-    return any(pattern.search(low) for low in _lines_holding(text, needles))
-
-
-def _lines_holding(text: str, needles: Sequence[str]) -> list[str]:
-    """The lines of a newline-joined text that hold one of ``needles``."""
-    return [low for low in text.split("\n") if any(needle in low for needle in needles)]
+    for low in text.split("\n"):  # (plain loops, stopping at the first match: this runs on every page)
+        for needle in needles:
+            if needle in low:
+                if pattern.search(low):
+                    return True
+                break
+    return False
 
 
 _PATIENT_NEEDLES = ("patient", "name", "pt", "mrn", "dob", "d.o", "do.", "birth")
@@ -192,7 +193,12 @@ def _signed(lines: Sequence[str]) -> bool:
     if not any(needle in text for needle in _SIGNED_NEEDLES):
         return False
     for i, low in enumerate(text.split("\n")):
-        if not any(needle in low for needle in _SIGNED_NEEDLES) or not _SIGNED.search(low):
+        for needle in _SIGNED_NEEDLES:  # (a plain loop: cheaper than any() over a generator, on every page)
+            if needle in low:
+                break
+        else:
+            continue
+        if not _SIGNED.search(low):
             continue  # (one short line searched, not the page's last twelve)
         line = lines[i]
         if any(c.isdigit() for c in line) or _SIGNATURE_WORDS.sub(" ", line).split():

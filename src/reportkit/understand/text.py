@@ -13,6 +13,8 @@ _FAX_STAMP = re.compile(
     re.I,
 )
 _PAGE_OF = re.compile(r"\bpage\s*:?\s*(\d{1,4})\s*(?:of|/)\s*(\d{1,4})\b", re.I)
+_PAGE_WORD = re.compile("page", re.I)
+"""What every match of :data:`_PAGE_OF` holds: a cheap test before it (most lines have no "page")."""
 _BARE_OF = re.compile(r"(?<![\w/.-])(\d{1,3})\s+of\s+(\d{1,3})\s*$", re.I)
 _SPACES = re.compile(r"\s+")
 _PAGE_ALONE = re.compile(r"^(?:page\s+(\d{1,3})|-\s*(\d{1,3})\s*-)$", re.I)
@@ -129,7 +131,7 @@ def fill_form_line(line: str) -> str:
 def page_lines(page: int, text: str) -> PageLines:
     """Split a page into non-empty stripped lines; drop fax headers among the first three lines; pair the
     values typed into a form's blanks with their labels (:func:`fill_form_line`)."""
-    lines = [ln for ln in (raw.strip() for raw in text.split("\n")) if ln]
+    lines = [ln for raw in text.split("\n") if (ln := raw.strip())]
     if "___" in text:
         lines = [fill_form_line(ln) for ln in lines]
     fax = False
@@ -147,7 +149,7 @@ def page_lines(page: int, text: str) -> PageLines:
         kept.append(line)
     page_of = None
     for line in reversed(kept):
-        match = _PAGE_OF.search(line)
+        match = _PAGE_OF.search(line) if _PAGE_WORD.search(line) else None
         if match:
             k, n = int(match.group(1)), int(match.group(2))
             if 1 <= k <= n <= 500:
@@ -221,6 +223,16 @@ def lines_with(pattern: re.Pattern[str], pl: PageLines) -> list[int]:
         if not found or found[-1] != line:
             found.append(line)
     return found
+
+
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
+def has_digit(line: str) -> bool:
+    """``any(c.isdigit() for c in line)``, found faster: in an ASCII line the only digits are 0-9."""
+    if line.isascii():
+        return _ASCII_DIGIT.search(line) is not None
+    return any(c.isdigit() for c in line)
 
 
 def snippet(line: str, limit: int = 120) -> str:

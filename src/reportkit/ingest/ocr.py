@@ -408,15 +408,14 @@ def ocr_page(
 
 
 def with_layer(reading: OcrPage) -> OcrPage:
-    """The reading with its page's text layer (:func:`reportkit.ingest.textlayer.page_pdf`), if it read words."""
+    """The reading with its page's text layer (:func:`reportkit.ingest.textlayer.reading_pdf`), if it read words."""
     from dataclasses import replace
 
     from reportkit.ingest import textlayer
 
     if reading.failed or not reading.words:
         return reading
-    words = [Word(*w) for w in reading.words]
-    return replace(reading, layer=textlayer.page_pdf(words, reading.image_size, reading.dpi, reading.skew))
+    return replace(reading, layer=textlayer.reading_pdf(reading))
 
 
 # --- what the index says about OCR ------------------------------------------------------------------------

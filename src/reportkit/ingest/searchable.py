@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from reportkit.errors import OutputError
 from reportkit.ingest import textlayer
-from reportkit.ingest.readingorder import Word
 
 if TYPE_CHECKING:
     from reportkit.ingest.bundle import Bundle
@@ -171,10 +170,8 @@ def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
                 if reading is None or reading.failed or not reading.words:
                     continue
                 try:
-                    layer = reading.layer  # made by the OCR worker (not for a page found in the OCR cache)
-                    if not layer:
-                        words = [Word(*w) for w in reading.words]
-                        layer = textlayer.page_pdf(words, reading.image_size, reading.dpi, reading.skew)
+                    # made by the OCR worker (not for a page found in the OCR cache without rendering)
+                    layer = reading.layer or textlayer.reading_pdf(reading)
                     _overlay(copy, copy.pages[first + offset], layer, reading)
                 except Exception as exc:
                     raise OutputError(

@@ -17,9 +17,12 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportkit.ingest.readingorder import Word, reading_lines
+
+if TYPE_CHECKING:
+    from reportkit.ingest.ocrpage import OcrPage
 
 FONT = "Helvetica"
 BASELINE = 0.22
@@ -97,3 +100,9 @@ def page_pdf(words: Sequence[Word], image_size: tuple[int, int], dpi: float, ske
     pdf.showPage()
     pdf.save()
     return out.getvalue()
+
+
+def reading_pdf(reading: OcrPage) -> bytes:
+    """The text page of an OCR reading (:func:`page_pdf` of its words, image size, resolution and skew)."""
+    words = [Word(*w) for w in reading.words]
+    return page_pdf(words, reading.image_size, reading.dpi, reading.skew)

@@ -265,7 +265,7 @@ def render(
     # str (2 bytes a character from the first "…") then a copy with the rest then bytes they were held 4 times
     rows = [_row(n, d, pages, bates, misfiled).encode("utf-8") for n, d in enumerate(docs)] or [b""]
     policy = f"default-src 'none'; style-src 'unsafe-inline'; script-src '{_csp_hash(code)}'; connect-src 'self'"
-    parts = [
+    before = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
@@ -278,7 +278,8 @@ def render(
         f'<dl class="case">{header}</dl>',
         _filters(docs),
         '<table id="chronology"><thead><tr>' + head_cells + "</tr></thead><tbody>",
-        None,  # the rows
+    ]
+    after = [
         "</tbody></table>",
         *_sections(index, pages, bates),
         *([f'<script type="application/json" id="rk-data">{_json(data)}</script>'] if data is not None else []),
@@ -286,9 +287,7 @@ def render(
         "</body></html>",
         "",
     ]
-    at = parts.index(None)
-    head = [p.encode("utf-8") for p in parts[:at] if p is not None]
-    return b"\n".join([*head, *rows, *(p.encode("utf-8") for p in parts[at + 1 :] if p is not None)])
+    return b"\n".join([*(p.encode("utf-8") for p in before), *rows, *(p.encode("utf-8") for p in after)])
 
 
 def link(page: bytes, hrefs: Sequence[str]) -> bytes:

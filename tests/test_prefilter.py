@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportkit.understand.body import FEATURES, body_type, heading_lines
-from reportkit.understand.prefilter import alternatives, folded, prefiltered, required_strings
+from reportkit.understand.prefilter import alternatives, folded, literal_led, prefiltered, required_strings
 from reportkit.understand.text import has_digit
 
 PHRASES = [p for _, _, h, q in FEATURES for p in (h, q) if p is not None]
@@ -223,3 +223,42 @@ def test_passage_end_and_dr_name_shortcuts(words: list[str], sep: str) -> None:
     line = sep.join(words)
     assert _SIGNATURE_FOLDED.found(line) == (_SIGNATURE.search(line) is not None)
     assert "Dr" in line or DR_NAME.search(line) is None
+
+
+def test_literal_led_moves_the_boundary_behind_the_word() -> None:
+    assert literal_led(r"\bviews?\s+of") == r"view(?<!\wview)s?\s+of"  # the quantified letter stays after
+    assert literal_led(r"\bab{2}") == r"a(?<!\wa)b{2}"
+    assert literal_led(r"\b(returns?|is\s+back)\b") == r"(return(?<!\wreturn)s?|is(?<!\wis)\s+back)\b"
+    assert literal_led(r"\b((?:a|b)c)") == r"((?:a(?<!\wa)|b(?<!\wb))c)"
+    assert literal_led(r"\b(a|)x") == r"(a(?<!\wa)|\b)x"  # an empty branch keeps its boundary
+    # what it cannot move: a class, an escape, a quantified or flagged group, a verbose pattern
+    for source in (r"\b[a-z]+", r"\b\d+", r"\b(a|b)?c", r"\b(a|b){2}", r"\b(?i:abc)", r"\b(?P<x>a)", r"x\bab"):
+        assert literal_led(source) == source
+    assert literal_led(r"\bab", re.VERBOSE) == r"\bab"
+
+
+LED = [
+    r"\bab", r"\ba_b", r"\bab\b", r"\ba?b", r"\bab*", r"\b(ab|b)", r"\b(?:a|ba)b", r"\b(a(b|a)|b)a",
+    r"\b(a|[ab])", r"\b1a", r"\b(é|a)b", r"\bab|ba", r"\b(a|b)(?=a)", r"\bab{2,}",
+]  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.sampled_from(LED), st.text(alphabet="ab1_é \n-", max_size=14), st.sampled_from([0, re.I, re.A, re.M]))
+def test_literal_led_finds_what_the_pattern_finds(source: str, text: str, flags: int) -> None:
+    """Same match, span and groups, with word characters of every kind (digits, _, é) around the word."""
+    want = re.compile(source, flags)
+    got = re.compile(literal_led(source, flags), flags)
+    assert [(m.span(), m.groups()) for m in got.finditer(text)] == [(m.span(), m.groups()) for m in want.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*WORDS, "_", "é", "x", "is", "seen", "views", "of", "ref.", "u/l"]), max_size=30))
+def test_body_rules_as_searched_find_what_they_say(words: list[str]) -> None:
+    """Each body rule's alternatives as searched (boundaries moved) against the sources they were written as."""
+    text = "".join(words[:1]) + "".join(w if k % 3 else " " + w for k, w in enumerate(words[1:]))
+    for phrase in PHRASES:
+        for source, part in zip(phrase.sources, phrase.parts, strict=True):
+            want = re.compile(source, phrase.flags).search(text)
+            got = part.pattern.search(text)
+            assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reportkit.understand.body import FEATURES, body_type, heading_lines
@@ -262,3 +262,28 @@ def test_body_rules_as_searched_find_what_they_say(words: list[str]) -> None:
             want = re.compile(source, phrase.flags).search(text)
             got = part.pattern.search(text)
             assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))
+
+
+DATE_ALPHABET = st.sampled_from([*"0123456789/.- ", "19", "20", "2024", "12", "\u0663", "ab", "Mar", "\n"])
+
+
+DATE_SHAPED = st.one_of(
+    st.from_regex(r"[0-9/.\- a]{0,3}\d{1,3}\s?[/.-]\s?\d{1,3}\s?[/.-]\s?\d{2,5}[0-9/.\- a]{0,3}", fullmatch=True),
+    st.from_regex(r"[0-9/.\- a]{0,2}(19|20|1|2)\d{1,3}-\d{1,3}-\d{1,3}[0-9/.\- a]{0,2}", fullmatch=True),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(DATE_ALPHABET, max_size=16), DATE_SHAPED, st.booleans())
+@example([], "/1999-03-04 /2020-1-2 5/2024-03-04 .3/4/24 -3/4/24 13/4/24", True)
+def test_date_patterns_as_searched_find_what_they_were_written_to(pieces: list[str], shaped: str, both: bool) -> None:
+    """The date hint and the all-digit date patterns, their leading digit or look-behind moved for speed,
+    against the patterns as written: the same lines hinted, the same matches and groups."""
+    from reportkit.understand import dates
+
+    line = "".join(pieces) + (shaped if both else "")
+    written = re.compile(dates._DATE_HINT_AS_WRITTEN)
+    assert (dates._DATE_HINT.search(line) is None) == (written.search(line) is None)
+    for source, searched in zip(dates._DIGIT_DATES_AS_WRITTEN, dates._DATE_PATTERNS, strict=False):
+        want = [(m.span(), m.groupdict()) for m in re.compile(source).finditer(line)]
+        assert [(m.span(), m.groupdict()) for m in searched.finditer(line)] == want

@@ -287,3 +287,14 @@ def test_date_patterns_as_searched_find_what_they_were_written_to(pieces: list[s
     for source, searched in zip(dates._DIGIT_DATES_AS_WRITTEN, dates._DATE_PATTERNS, strict=False):
         want = [(m.span(), m.groupdict()) for m in re.compile(source).finditer(line)]
         assert [(m.span(), m.groupdict()) for m in searched.finditer(line)] == want
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["Date", "DOB", ":", " ", "\n", "\t", "_", "___", "x.", "(", "é"]), max_size=14))
+def test_a_labelled_blank_always_holds_the_blank_hint(pieces: list[str]) -> None:
+    """fill_blanks looks for labelled blanks only on a page where the quick hint finds ":" then "___"."""
+    from reportkit.ingest import forms
+
+    text = "".join(pieces)
+    if forms._BLANK.search(text):
+        assert forms._BLANK_HINT.search(text)

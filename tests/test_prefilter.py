@@ -298,3 +298,29 @@ def test_a_labelled_blank_always_holds_the_blank_hint(pieces: list[str]) -> None
     text = "".join(pieces)
     if forms._BLANK.search(text):
         assert forms._BLANK_HINT.search(text)
+
+
+LINE_WORDS = ["Dear Dr. Roe,", "IMPRESSION:", "1. Assessment", "Test  Result  Flag", "to whom it may concern",
+              "plan", "x", " ", "\t", "é", "", "Component result", "-", ":"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(LINE_WORDS), max_size=4), max_size=8))
+def test_lines_with_a_line_start_pattern_finds_the_lines_a_plain_search_finds(rows: list[list[str]]) -> None:
+    """The findings' line-start patterns run as newline-led searches (:func:`text._newline_led`): the same
+    lines as searching the page's text with the pattern itself."""
+    from reportkit.understand import findings, text
+
+    pl = text.PageLines(1, tuple(" ".join(row) for row in rows), False, None)
+    for pattern in (findings._LABEL_START_LINES, findings._SALUTATION, findings._LAB_HEADER_LINES):
+        assert text._newline_led(pattern) is not None
+        want = sorted({pl.text.count("\n", 0, m.start()) for m in pattern.finditer(pl.text)})
+        assert text.lines_with(pattern, pl) == want
+
+
+def test_newline_led_only_for_one_line_start_alternative() -> None:
+    from reportkit.understand import text
+
+    for source, flags in ((r"^ab|cd", re.M), (r"ab", re.M), (r"^ab", 0), (r"^(?<=x)ab", re.M), (r"^a", re.M | re.X)):
+        assert text._newline_led(re.compile(source, flags)) is None
+    assert text._newline_led(re.compile(r"^(a|b)[|]", re.M)) is not None

@@ -124,7 +124,7 @@ def literal_led(source: str, flags: int = 0) -> str:
         end = _closing(rest)
         if not opening or end is None or rest[end + 1 : end + 2] in tuple(_QUANTIFIERS):
             return source
-        branches = _top_level_split(rest[len(opening) : end])
+        branches = top_level_split(rest[len(opening) : end])
         if branches is None:
             return source
         inner = "|".join(literal_led(r"\b" + branch, flags) for branch in branches)
@@ -179,7 +179,7 @@ def _closing(source: str) -> int | None:
     return None
 
 
-def _top_level_split(source: str) -> list[str] | None:
+def top_level_split(source: str) -> list[str] | None:
     """``source`` cut at its bars outside any group (None: its parentheses do not balance)."""
     parts, depth, start = [], 0, 0
     for i, ch in _structure(source):

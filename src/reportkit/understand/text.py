@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportkit.understand.prefilter import top_level_split
+
 _FAX_WORD = re.compile(r"\bfax\b|\bfrom\b.*\bto\b", re.I)
 _FAX_TIME_OR_PAGE = re.compile(r"\d{1,2}:\d{2}|\bP(?:age|G)?\.?\s*\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?\b", re.I)
 _FAX_STAMP = re.compile(
@@ -214,15 +216,39 @@ def line_pattern(source: str, flags: int = 0) -> re.Pattern[str]:
 def lines_with(pattern: re.Pattern[str], pl: PageLines) -> list[int]:
     """Indexes of the page's lines where ``pattern`` (a :func:`line_pattern`, or one that never matches a line
     end) matches, found with one search over the whole page."""
-    text = pl.text
+    led = _newline_led(pattern)
+    text = pl.text if led is None else "\n" + pl.text
     found: list[int] = []
     line = last = 0
-    for m in pattern.finditer(text):
+    for m in (pattern if led is None else led).finditer(text):
         line += text.count("\n", last, m.start())  # counted on from the match before, not from the top
         last = m.start()
         if not found or found[-1] != line:
             found.append(line)
     return found
+
+
+_NEWLINE_LED: dict[re.Pattern[str], re.Pattern[str] | None] = {}
+
+
+def _newline_led(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A line pattern that opens with ``^`` (and has no other alternative, no look-behind), written to match
+    the newline before its line instead, for a search of the page's text with a newline put in front: the
+    regex engine then skips from newline to newline in C, where ``^`` has it try every character (3-5x faster
+    over a page of prose). Its matches start where the pattern's lines do, one character earlier in that
+    text, which counts the same newlines before them. None when the pattern is not of that form."""
+    if pattern not in _NEWLINE_LED:
+        source = pattern.pattern
+        plain = (
+            isinstance(source, str)
+            and pattern.flags & re.M
+            and not pattern.flags & re.X
+            and source.startswith("^")
+            and "(?<" not in source
+            and len(top_level_split(source) or ()) == 1
+        )
+        _NEWLINE_LED[pattern] = re.compile("\n" + source[1:], pattern.flags) if plain else None
+    return _NEWLINE_LED[pattern]
 
 
 _ASCII_DIGIT = re.compile("[0-9]")

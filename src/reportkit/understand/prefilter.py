@@ -102,7 +102,8 @@ def alternatives(patterns: list[str], flags: int = 0) -> Alternatives:
 
 
 _WORD_RUN = re.compile(r"[A-Za-z0-9]+")
-_QUANTIFIERS = "?*+{"
+_QUANTIFIERS = ("?", "*", "+", "{")
+"""What may follow a character or a group to repeat it (a slice of the source is tested against them)."""
 
 
 def literal_led(source: str, flags: int = 0) -> str:
@@ -122,7 +123,7 @@ def literal_led(source: str, flags: int = 0) -> str:
     if rest.startswith("("):
         opening = "(?:" if rest.startswith("(?:") else "" if rest.startswith("(?") else "("
         end = _closing(rest)
-        if not opening or end is None or rest[end + 1 : end + 2] in tuple(_QUANTIFIERS):
+        if not opening or end is None or rest[end + 1 : end + 2] in _QUANTIFIERS:
             return source
         branches = top_level_split(rest[len(opening) : end])
         if branches is None:
@@ -133,7 +134,7 @@ def literal_led(source: str, flags: int = 0) -> str:
     if m is None:
         return source
     run = m.group()
-    if rest[m.end() : m.end() + 1] in tuple(_QUANTIFIERS):
+    if rest[m.end() : m.end() + 1] in _QUANTIFIERS:
         run = run[:-1]  # the quantifier applies to the last character
     if not run:
         return source

@@ -296,13 +296,13 @@ def read_bundle(
             i, start = outcome.key
             state = to_read[i]
             if outcome.ok:
-                texts, wanted, analysed, messages = outcome.value
+                texts, scans, analysed, messages = outcome.value  # scans: the pages OCR wants, their images' size
                 _heard(bundle, state, messages)
                 state.texts[start : start + len(texts)] = texts
                 state.analysed[start : start + len(texts)] = analysed
                 if state.wanted is not None:
-                    state.wanted.update(wanted)
-                    state.scan_sizes.update(wanted)
+                    state.wanted.update(scans)
+                    state.scan_sizes.update(scans)
                 done += len(texts)
             elif not state.problem:
                 state.problem = outcome.problem

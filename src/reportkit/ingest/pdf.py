@@ -212,7 +212,7 @@ def extract(path: str, password: str | None, engine: str, start: int, stop: int)
                     reader, _ = _open_pypdf(path, [password] if password else [])
                 texts.append(_pypdf_page_text(reader, i))
     except BaseException:
-        _close_kept()
+        close_kept_file()
         raise
     return texts
 
@@ -266,22 +266,19 @@ def _open_for_reading(path: str, password: str | None) -> Any:
     if _KEPT and _KEPT[0][0] == key and _KEPT_USES[0] < KEEP_FOR:
         _KEPT_USES[0] += 1
         return _KEPT[0][1]
-    _close_kept()
+    close_kept_file()
     doc = _open_pdfium(path, password)
     _KEPT.append((key, doc))
     _KEPT_USES[0] = 1
     return doc
 
 
-def _close_kept() -> None:
+def close_kept_file() -> None:
+    """Close the document kept open for a next run of pages (another file's run, or the reading is over):
+    pdfium frees what it parsed."""
     while _KEPT:
         _, doc = _KEPT.pop()
         doc.close()
-
-
-def close_kept_file() -> None:
-    """Close the document kept open for a next run of pages (the reading is over): pdfium frees what it parsed."""
-    _close_kept()
 
 
 def _pypdf_page_text(reader: Any, index: int) -> str:

@@ -273,6 +273,9 @@ def test_page_analyses_are_renumbered_when_a_file_before_them_drops_out() -> Non
     assert second.first_page == first.page_count + 1 > 1
     assert alone.analysed == analyse_pages(1, texts)
     assert [pl.page for pl, _ in alone.analysed if pl] == list(range(1, second.page_count + 1))
+    # the analyses are handed over to the document analysis whole, and the bundle holds them no longer
+    held = alone.analysed
+    assert alone.take_analysed() is held and alone.analysed == []
 
 
 def test_docx_keeps_clinical_symbols_and_drops_control_characters() -> None:

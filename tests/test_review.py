@@ -80,6 +80,29 @@ def test_shingles_are_kept_compact_and_give_the_same_copies_as_sets() -> None:
     assert jaccard(compact[0], compact[2]) == jaccard(as_sets[0], as_sets[2]) > 0.5
 
 
+def test_exact_copies_are_found_by_digest_and_confirmed_shingle_by_shingle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Identical shingle sets are looked up by a digest; a digest two different sets share (forced here) does
+    not make them copies: the sets themselves are compared."""
+    from reportkit.understand import duplicates
+
+    class Collides:
+        def __init__(self, data: object, digest_size: int = 16) -> None:
+            self.size = digest_size
+
+        def digest(self) -> bytes:
+            return b"\0" * self.size
+
+    note = shingles(NOTE)
+    unrelated = shingles(
+        "Screening colonoscopy to the cecum with good preparation. The terminal ileum was intubated and looked "
+        "normal. No polyps, masses or diverticula were seen. Retroflexion showed small internal hemorrhoids."
+    )
+    assert [(c.index, c.original, c.similarity) for c in find_copies([note, unrelated, note])] == [(2, 0, 1.0)]
+    monkeypatch.setattr(duplicates, "hashlib", type("H", (), {"blake2b": Collides}))
+    assert find_copies([note, unrelated]) == []
+    assert [(c.index, c.original, c.similarity) for c in find_copies([note, unrelated, note])] == [(2, 0, 1.0)]
+
+
 def test_a_copy_of_a_copy_points_at_the_first_copy() -> None:
     a = shingles(NOTE)
     copies = find_copies([a, a, a])

@@ -11,14 +11,13 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit import cite
 from reportkit.errors import OutputError
 from reportkit.index.chronology import chronological
-from reportkit.models import Document, Finding, RecordIndex
+from reportkit.models import Document, Finding, RecordIndex, field_values
 from reportkit.publish import replace_together
 from reportkit.understand.confidence import UNSURE_BOUNDARY
 from reportkit.understand.patients import OTHER_PATIENT
@@ -36,10 +35,11 @@ SUMMARY_CHARS = 300
 
 
 def _fields(value: object) -> dict[str, Any]:
-    """A record's fields, in their order (a dataclass's ``__dict__`` is filled in field order)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return vars(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    """A record's fields, in their order."""
+    found = field_values(value)
+    if found is None:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return found
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_fields)

@@ -78,10 +78,9 @@ def build(
             pool,
             overrides=overrides,
             duplicate_threshold=options.duplicate_threshold,
-            known=bundle.analysed,
+            known=bundle.take_analysed(),  # handed over: the pages' split signals go once documents are split
             sizes=bundle.sizes,
         )
-        bundle.analysed = []  # the pages' lines and signals (~17 MB at 5,000 pages): the documents hold what counts
         index = assemble(documents, stale, bundle, options, overrides, ocr_note, patients)
         if previous is not None:
             from reportkit.index.since import compare_since

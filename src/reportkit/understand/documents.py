@@ -255,6 +255,7 @@ def build_documents(
     documents, a message for each override that matched nothing, and the patients the documents name."""
     parallel = pool is not None and pool.jobs > 1 and len(texts) >= PARALLEL_MIN_PAGES
     analysed = _analyse_missing(texts, known or [None] * len(texts), pool)
+    del known  # (a list handed over is freed here: ``analysed`` holds the pages, and goes once they are split)
     pls = [pl for pl, _ in analysed]
     titles = [(sig.title, sig.title_type) for _, sig in analysed]
     layouts = [
@@ -282,6 +283,7 @@ def build_documents(
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]
     page_marks = [sig.patient for _, sig in analysed]
+    del analysed, pls, titles  # the split signals (the specs hold the pages' lines)
     read = [document_mark(page_marks[first - 1 : last]) for first, last, _ in spans]
     marks = [mark for mark, _ in read]
 

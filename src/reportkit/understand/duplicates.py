@@ -15,6 +15,7 @@ Which copy counts as the original is decided by bundle order, never by date: the
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from array import array
@@ -128,6 +129,8 @@ class CopyFinder:
         self._dates: list[str | None] = []
         self._postings: dict[int, list[int]] = defaultdict(list)
         self._exact: dict[tuple[bytes, str | None], int] = {}
+        """The first original with each shingle set and date, by a digest of the set (the sets' bytes as keys
+        held every shingle twice: ~5 MB at 5,000 pages)."""
 
     @property
     def seen(self) -> int:
@@ -151,9 +154,10 @@ class CopyFinder:
     def _match(self, i: int, current: array[int], date: str | None) -> Copy | None:
         if len(current) < MIN_SHINGLES:
             return None
-        exact = (current.tobytes(), date)
-        if exact in self._exact:
-            return Copy(i, self._exact[exact], 1.0)
+        exact = (hashlib.blake2b(current, digest_size=16).digest(), date)
+        same = self._exact.get(exact)
+        if same is not None and self._sets[same] == current:
+            return Copy(i, same, 1.0)
         postings, threshold = self._postings, self.threshold
         sample = current[: bisect_left(current, SAMPLE_BELOW)]
         informative = [h for h in sample if len(postings.get(h, ())) < BOILERPLATE]

@@ -85,7 +85,7 @@ _CUT = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PatientMark:
     """Who a page says it is about. Each part is None when the page does not print it."""
 

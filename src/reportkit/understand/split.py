@@ -80,7 +80,7 @@ _PATIENT_NEEDLES = ("patient", "name", "pt", "mrn", "dob", "d.o", "do.", "birth"
 """What every match of the patient block pattern holds."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageSignals:
     """What a page says about where documents start; also the reasons, for review."""
 

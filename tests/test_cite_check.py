@@ -146,6 +146,21 @@ def test_the_table_is_written_as_docx_markdown_or_csv_and_bad_input_is_named(ind
         )
         assert result.exit_code == 7 and (tmp_path / name).is_file()
     assert "| pp. 10-11 | 10, 11 |" in (tmp_path / "t.md").read_text(encoding="utf-8")
+    # a table that exists (the reader may have annotated it) is replaced only with --force; a folder never
+    (tmp_path / "t.md").write_text("my notes", encoding="utf-8")
+    kept = runner.invoke(app, ["cite-check", str(report), "--index", str(index_dir), "--out", str(tmp_path / "t.md")])
+    assert kept.exit_code == 5 and "already exists" in kept.output and "Traceback" not in kept.output
+    assert (tmp_path / "t.md").read_text(encoding="utf-8") == "my notes"
+    (tmp_path / "folder.md").mkdir()
+    for force in ([], ["--force"]):
+        blocked = runner.invoke(
+            app, ["cite-check", str(report), "--index", str(index_dir), "--out", str(tmp_path / "folder.md"), *force]
+        )
+        assert blocked.exit_code == 5 and "is not a file" in blocked.output
+    replaced = runner.invoke(
+        app, ["cite-check", str(report), "--index", str(index_dir), "--out", str(tmp_path / "t.md"), "--force"]
+    )
+    assert replaced.exit_code == 7 and "| pp. 10-11 | 10, 11 |" in (tmp_path / "t.md").read_text(encoding="utf-8")
     assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()[
         0
     ] == "citation,pages,document,verdict,detail"

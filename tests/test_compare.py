@@ -219,7 +219,9 @@ def test_outputs_read_back_and_are_deterministic(case: Path, tmp_path: Path) -> 
         first = runner.invoke(app, ["compare", str(case), "--out", str(tmp_path / name)])
         assert first.exit_code == 0, first.output
         data = (tmp_path / name).read_bytes()
-        again = runner.invoke(app, ["compare", str(case), "--out", str(tmp_path / name)])
+        kept = runner.invoke(app, ["compare", str(case), "--out", str(tmp_path / name)])
+        assert kept.exit_code == 5 and "already exists" in kept.output and "--force" in kept.output, name
+        again = runner.invoke(app, ["compare", str(case), "--out", str(tmp_path / name), "--force"])
         assert again.exit_code == 0 and (tmp_path / name).read_bytes() == data, name
     assert _digest(case) == before  # the inputs are never touched
     assert "difference(s) flagged" in first.stderr

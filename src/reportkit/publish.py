@@ -59,19 +59,24 @@ TABLE_KINDS = (".docx", ".md", ".markdown", ".csv")
 """What a command's ``--out`` table may be (``cite-check``, ``compare``)."""
 
 
-def table_kind(out: Path) -> str:
-    """``out``'s table kind (``.docx``, ``.md``, ``.csv``; ``.markdown`` is ``.md``), or UsageError: checked
-    before any work is done."""
+def table_kind(out: Path, force: bool = False) -> str:
+    """``out``'s table kind (``.docx``, ``.md``, ``.csv``; ``.markdown`` is ``.md``), checked before any work
+    is done: UsageError for another suffix; OutputError for a folder, or for a file that exists unless
+    ``force`` (a table the reader may have annotated is never replaced unasked)."""
     kind = out.suffix.lower()
     if kind not in TABLE_KINDS:
         raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
+    if out.exists() and not out.is_file():
+        raise OutputError(f"{out}: exists and is not a file.", hint="Choose another --out file.")
+    if out.exists() and not force:
+        raise OutputError(f"{out}: already exists.", hint="Use --force to replace it, or choose another --out file.")
     return ".md" if kind == ".markdown" else kind
 
 
-def write_table(out: Path, makers: Mapping[str, Callable[[], bytes]], what: str) -> None:
+def write_table(out: Path, makers: Mapping[str, Callable[[], bytes]], what: str, force: bool = False) -> None:
     """A command's ``--out`` table: ``makers`` maps each of ``.docx``, ``.md`` and ``.csv`` to what makes its
-    bytes; ``out``'s suffix picks one. Written whole or not at all."""
-    data = makers[table_kind(out)]()
+    bytes; ``out``'s suffix picks one. Written whole or not at all; an existing file only with ``force``."""
+    data = makers[table_kind(out, force)]()
     out.parent.mkdir(parents=True, exist_ok=True)
     replace_together(out.parent, {out.name: data}, what)
 

@@ -25,13 +25,17 @@ def cite_check(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the table to FILE.docx, FILE.md or FILE.csv.")
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
     debug: Debug = False,
 ) -> None:
     """Check a report's record citations against the index: the page exists; its date, provider and quotes fit."""
     with reporting(debug):
         from reportkit.citecheck.run import cite_check as run
         from reportkit.citecheck.run import failing, summary, write
+        from reportkit.publish import table_kind
 
+        if out is not None:
+            table_kind(out, force)  # a wrong --out (or one that exists) is said before any work
         rows = run(report, index, bates_map)
         if as_json:
             typer.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
@@ -42,7 +46,7 @@ def cite_check(
                 if r.detail:
                     typer.echo(f"    {r.detail}")
         if out is not None:
-            write(rows, out, report.name)
+            write(rows, out, report.name, force)
             say(f"wrote {out}")
         say(summary(rows))
         if failing(rows):

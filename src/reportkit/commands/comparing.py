@@ -31,6 +31,7 @@ def compare(
             help="Only this topic (repeatable): diagnoses, causation, work-status, mmi, impairment, treatment.",
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
     debug: Debug = False,
 ) -> None:
     """Per topic, what each treating record and each IME says, verbatim with its page, and where they differ."""
@@ -41,7 +42,7 @@ def compare(
         from reportkit.publish import table_kind
 
         if out is not None:
-            table_kind(out)  # a wrong --out is said before any work
+            table_kind(out, force)  # a wrong --out (or one that exists) is said before any work
         result = run(where, bates_map, tuple(topic) if topic else TOPICS)
         if as_json:
             typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -49,6 +50,6 @@ def compare(
             for line in to_lines(result):
                 typer.echo(line)
         if out is not None:
-            write(result, out, where.resolve().name)
+            write(result, out, where.resolve().name, force)
             say(f"wrote {out}")
         say(summary(result))

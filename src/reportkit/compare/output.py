@@ -94,10 +94,10 @@ def to_docx(c: Comparison, title: str) -> bytes:
                                     paragraphs, [], widths))  # fmt: skip
 
 
-def write(c: Comparison, out: Path, title: str) -> None:
-    """``out``: a .docx, .md or .csv file, written whole or not at all."""
+def write(c: Comparison, out: Path, title: str, force: bool = False) -> None:
+    """``out``: a .docx, .md or .csv file, written whole or not at all (an existing one only with ``force``)."""
     makers = {".csv": lambda: to_csv(c), ".md": lambda: to_markdown(c, title), ".docx": lambda: to_docx(c, title)}
-    write_table(out, makers, "the comparison")
+    write_table(out, makers, "the comparison", force)
 
 
 def appendix(at: Path, case_file: Path | None = None, bates_map: Path | None = None) -> dict[str, Any]:

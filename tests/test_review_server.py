@@ -171,6 +171,52 @@ def test_a_change_from_an_out_of_date_page_is_refused_and_changes_nothing(runnin
     assert srv.version() != now
 
 
+def _page_data(srv: Running) -> dict[str, Any]:
+    page = srv.request("")[1].decode("utf-8")
+    start = page.index('id="rk-data">') + len('id="rk-data">')
+    return dict(json.loads(page[start : page.index("</script>", start)]))
+
+
+def test_the_latest_changes_are_undone_one_by_one_back_to_where_review_started(running: tuple[Path, Running]) -> None:
+    case, srv = running
+    overrides = case / "overrides.yaml"
+    original = load_index(case / "index")
+    status, body = srv.request("undo", {"version": srv.version()})
+    assert status == 400 and "Nothing to undo" in json.loads(body)["error"] and not overrides.exists()
+    assert _page_data(srv)["undo"] is None
+    assert (
+        srv.request("edit", _change(_doc(case, 12), srv.version(), fields={"provider": "Undone Later, MD"}))[0] == 200
+    )
+    first = overrides.read_bytes()
+    long = next(d for d in original.documents if d.page_count >= 3 and not d.duplicate_of)
+    split = _change(_doc(case, long.first_page), srv.version(), split_at=long.first_page + 1)
+    assert srv.request("edit", split)[0] == 200
+    said = _page_data(srv)["undo"]
+    assert said.endswith(f"page {long.first_page + 1} starts another document") and said in overrides.read_text()
+    # from a page that does not show the state as it is: refused, nothing changes
+    second = overrides.read_bytes()
+    status, body = srv.request("undo", {"version": "stale"})
+    assert status == 409 and "out of date" in json.loads(body)["error"] and overrides.read_bytes() == second
+    status, body = srv.request("undo", {"version": srv.version()})
+    assert status == 200 and json.loads(body)["undone"] == said and overrides.read_bytes() == first
+    spans = {(d.first_page, d.last_page) for d in load_index(case / "index").documents}
+    assert (long.first_page, long.last_page) in spans  # whole again
+    assert _doc(case, 12)["provider"] == "Undone Later, MD"
+    assert srv.request("undo", {"version": srv.version()})[0] == 200 and not overrides.exists()  # as review found it
+    again = load_index(case / "index")
+    assert _doc(case, 12)["overridden"] == [] and [d.provider for d in again.documents] == [
+        d.provider for d in original.documents
+    ]
+    assert srv.request("undo", {"version": srv.version()})[0] == 400
+    # a hand edit after a change: that change is undone by hand, never by putting back what the page last saw
+    assert srv.request("edit", _change(_doc(case, 12), srv.version(), fields={"facility": "By Page"}))[0] == 200
+    edited = overrides.read_bytes() + b"# a note by hand\n"
+    overrides.write_bytes(edited)
+    status, body = srv.request("undo", {"version": srv.version()})
+    assert status == 409 and "remove its entries by hand" in json.loads(body)["error"]
+    assert overrides.read_bytes() == edited and _page_data(srv)["undo"] is None
+
+
 @pytest.mark.parametrize(
     ("what", "words"),
     [
@@ -294,6 +340,34 @@ def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_ind
         "# review: p. 12 (imaging, 2024-02-06): doc_type imaging -> consultation" in text and "Someone Else" not in text
     )
     assert _doc(case, 12)["doc_type"] == "consultation" and _doc(case, 12)["overridden"] == ["doc_type"]
+
+
+def test_in_chromium_the_last_change_is_undone_from_the_page(running: tuple[Path, Running], tmp_path: Path) -> None:
+    executable = browser.find()
+    if executable is None:
+        pytest.skip("Chromium is not installed (sudo apt-get install chromium)")
+    case, srv = running
+    with browser.Browser(executable) as b:
+        b.open(srv.url)
+        assert b.js("document.getElementById('rk-undo').hidden") is True  # nothing done yet
+        b.js("document.querySelector('#D0010 .rk-open').click()")
+        b.js("document.getElementById('rk-title').value = 'A Title To Take Back'")
+        b.events.clear()
+        b.js("document.getElementById('rk-save').click()")
+        _wait_reload(b)
+        assert "A Title To Take Back" in b.js("document.getElementById('D0010').cells[3].textContent")
+        assert "title" in b.js("document.getElementById('rk-undo').textContent")
+        shot = b.screenshot(tmp_path / "review-undo.png")
+        if os.environ.get("REPORTKIT_SCREENSHOTS"):
+            shutil.copy(shot, Path(os.environ["REPORTKIT_SCREENSHOTS"]) / "review-undo.png")
+        b.events.clear()
+        b.js("document.getElementById('rk-undo-button').click()")
+        _wait_reload(b)
+        assert "A Title To Take Back" not in b.js("document.getElementById('D0010').cells[3].textContent")
+        assert b.js("document.getElementById('rk-banner').textContent").startswith("Undone: p. 12")
+        assert b.js("document.getElementById('rk-undo').hidden") is True
+        assert b.console_errors() == []
+    assert not (case / "overrides.yaml").exists() and _doc(case, 12)["overridden"] == []
 
 
 def test_a_document_of_another_patient_is_confirmed_from_the_page(tmp_path: Path) -> None:

@@ -6,7 +6,8 @@ a random token (``http://127.0.0.1:PORT/TOKEN/``) and only to requests whose Hos
 another site cannot reach it through DNS rebinding). Changes come as JSON POSTs from the page itself (a form
 of another site cannot send JSON); each carries the version of the state the page was made from, and a
 change made from an out-of-date page (another tab, a hand edit of the overrides file, another run) is refused
-with a message, never applied to what the reviewer did not see.
+with a message, never applied to what the reviewer did not see. The session's latest change can be undone
+(the overrides file put back as it was before it), while the file is still as that change left it.
 
 The page is index.html with an editing script; its links open the source PDFs through the server (a page
 served over http cannot open file:// links), which serves only the index's own files, and only while their
@@ -20,6 +21,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -44,6 +46,8 @@ class Review:
         self.lock = threading.Lock()
         self.index = target.load()
         self._checked: dict[int, tuple[float, int]] = {}
+        self._done: list[Done] = []
+        """This session's changes, oldest first, for undoing the latest."""
 
     def version(self) -> str:
         """Changes whenever the overrides file or the index does (a hand edit, another tab, another run)."""
@@ -63,6 +67,7 @@ class Review:
             "version": self.version(),
             "doc_types": list(DOC_TYPES),
             "overrides": self.target.overrides.name,
+            "undo": self._undoable(),
         }
         header = read_header(self.target.case_dir)  # a case's claim number and examinee from case.yaml
         page = htmlpage.render(self.index, case=header, script=script, data=data)
@@ -81,12 +86,8 @@ class Review:
     def edit(self, payload: Any) -> tuple[HTTPStatus, dict[str, Any]]:
         """Apply one change from the page: to the overrides file, then the index made again."""
         with self.lock:
-            if not isinstance(payload, dict) or payload.get("version") != self.version():
-                return HTTPStatus.CONFLICT, {
-                    "error": "This page is out of date: the index or the overrides file changed since it was "
-                    "loaded (another tab or window, or an edit by hand). Nothing was saved. Reload the page and "
-                    "make the change again."
-                }
+            if not self._current(payload):
+                return HTTPStatus.CONFLICT, {"error": OUT_OF_DATE + " Reload the page and make the change again."}
             try:
                 change = parse_change(payload)
                 added = entries(change, self.index)
@@ -99,9 +100,48 @@ class Review:
                 except ReportkitError:
                     self._restore(before)
                     raise
+                written = self._overrides_bytes() or b""  # (append wrote it)
+                self._done.append(Done("; ".join(entry.comment for entry in added), before, written))
             except ReportkitError as exc:
-                return HTTPStatus.BAD_REQUEST, {"error": exc.message + (f" {exc.hint}" if exc.hint else "")}
+                return HTTPStatus.BAD_REQUEST, {"error": _said(exc)}
             return HTTPStatus.OK, {"version": self.version(), "saved": len(added)}
+
+    def undo(self, payload: Any) -> tuple[HTTPStatus, dict[str, Any]]:
+        """Take back this session's latest change: the overrides file as it was before it, then the index made
+        again. Refused when the file changed since (an edit by hand): the change is then undone by hand."""
+        with self.lock:
+            if not self._current(payload):
+                return HTTPStatus.CONFLICT, {"error": OUT_OF_DATE + " Reload the page before undoing."}
+            if not self._done:
+                return HTTPStatus.BAD_REQUEST, {"error": "Nothing to undo: no change was made since review started."}
+            done = self._done[-1]
+            if self._overrides_bytes() != done.after:
+                self._done.clear()  # what came before no longer follows from the file as it is
+                return HTTPStatus.CONFLICT, {
+                    "error": f"{self.target.overrides.name} changed since that change was saved, so it cannot be "
+                    f"undone here: remove its entries by hand (under '# review: {done.what}')."
+                }
+            try:
+                self._restore(done.before)
+                try:
+                    self.index = self.target.rebuild(self.index)
+                except ReportkitError:
+                    self._restore(done.after)
+                    raise
+            except ReportkitError as exc:
+                return HTTPStatus.BAD_REQUEST, {"error": _said(exc)}
+            self._done.pop()
+            return HTTPStatus.OK, {"version": self.version(), "undone": done.what}
+
+    def _undoable(self) -> str | None:
+        """What undo would take back, while it can (the overrides file is still as that change left it)."""
+        if self._done and self._overrides_bytes() == self._done[-1].after:
+            return self._done[-1].what
+        return None
+
+    def _current(self, payload: Any) -> bool:
+        """Whether a request comes from a page that shows the state as it is now."""
+        return isinstance(payload, dict) and payload.get("version") == self.version()
 
     def _overrides_bytes(self) -> bytes | None:
         try:
@@ -117,6 +157,26 @@ class Review:
             path.unlink(missing_ok=True)
         else:
             replace_together(path.parent, {path.name: before}, "the overrides file")
+
+
+OUT_OF_DATE = (
+    "This page is out of date: the index or the overrides file changed since it was loaded (another tab or "
+    "window, or an edit by hand). Nothing was saved."
+)
+
+
+@dataclass(frozen=True)
+class Done:
+    """A change this session saved: what it changed (its entries' comments), and the overrides file's bytes
+    before it (None: there was no file) and after it."""
+
+    what: str
+    before: bytes | None
+    after: bytes
+
+
+def _said(exc: ReportkitError) -> str:
+    return exc.message + (f" {exc.hint}" if exc.hint else "")
 
 
 def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHandler]:
@@ -182,7 +242,7 @@ def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHan
             if route is None:
                 return
             origin = self.headers.get("Origin")
-            if route != "edit" or (origin is not None and origin != f"http://{host()}"):
+            if route not in ("edit", "undo") or (origin is not None and origin != f"http://{host()}"):
                 self._send(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain")
                 return
             if self.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
@@ -200,7 +260,7 @@ def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHan
             except ValueError:
                 self._json(HTTPStatus.BAD_REQUEST, {"error": "not JSON"})
                 return
-            status, answer = review.edit(payload)
+            status, answer = review.edit(payload) if route == "edit" else review.undo(payload)
             self._json(status, answer)
 
     return Handler

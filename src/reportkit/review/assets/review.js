@@ -37,6 +37,31 @@
   var stale = el("p", { id: "rk-stale", className: "rk-stale", hidden: true },
     ["This page is out of date: the index or " + data.overrides + " changed (another tab, or an edit by hand). " +
      "Reload before changing anything."]);
+  var undo = el("p", { id: "rk-undo", className: "rk-banner", hidden: !data.undo });
+  if (data.undo) {
+    var undoButton = el("button", { id: "rk-undo-button", type: "button" }, ["Undo the last change"]);
+    var undoMessage = el("span", { id: "rk-undo-message", className: "warn", role: "alert" });
+    undo.replaceChildren(undoButton, " (" + data.undo + ") ", undoMessage);
+    undoButton.addEventListener("click", function () {
+      saving = true;
+      undoButton.disabled = true;
+      undoMessage.textContent = "Undoing and indexing again…";
+      fetch("undo", { method: "POST", headers: { "Content-Type": "application/json" },
+                      body: JSON.stringify({ version: data.version }) })
+        .then(function (r) { return r.json().then(function (body) { return [r.status, body]; }); })
+        .then(function (answer) {
+          if (answer[0] === 200) { keep(null, 0, answer[1].undone); location.reload(); return; }
+          saving = false; undoButton.disabled = false;
+          undoMessage.textContent = answer[1].error || "The change was not undone.";
+          if (answer[0] === 409) { stale.hidden = false; }
+        })
+        .catch(function () {
+          saving = false; undoButton.disabled = false;
+          undoMessage.textContent = "The review server does not answer (stopped?): nothing was undone.";
+        });
+    });
+  }
+  document.body.insertBefore(undo, document.body.firstChild);
   document.body.insertBefore(stale, document.body.firstChild);
   document.body.insertBefore(banner, document.body.firstChild);
 
@@ -111,8 +136,8 @@
     dialog.showModal();
   }
 
-  function keep(id, saved) {  /* the filters and the place on the page, across the reload that shows the change */
-    var state = { id: id, saved: saved, y: window.scrollY, fields: {} };
+  function keep(id, saved, undone) {  /* the filters and the place on the page, across the reload that shows it */
+    var state = { id: id, saved: saved, undone: undone || "", y: window.scrollY, fields: {} };
     ["f-type", "f-provider", "f-from", "f-to"].forEach(function (f) { state.fields[f] = document.getElementById(f).value; });
     state.review = document.getElementById("f-review").checked;
     sessionStorage.setItem(KEEP, JSON.stringify(state));
@@ -130,7 +155,8 @@
     var box = document.getElementById("f-review");
     if (box.checked !== state.review) { box.click(); }
     window.scrollTo(0, state.y);
-    banner.textContent = (state.saved ? "Saved to " + data.overrides + "; the index was made again." :
+    banner.textContent = (state.undone ? "Undone: " + state.undone + "; the index was made again." :
+      state.saved ? "Saved to " + data.overrides + "; the index was made again." :
       "Nothing to save: the values were already so.") + " Each change is saved as you make it.";
   }
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 
 import browser
@@ -279,3 +281,15 @@ def test_a_cases_index_page_and_docx_carry_the_claim_number_from_case_yaml(tmp_p
     plain = tmp_path / "plain"
     index_bundle([case / "records"], plain, IndexOptions(ocr="never"))  # no case: no claim number
     assert "Claim number" not in (plain / "index.html").read_text(encoding="utf-8")
+
+
+@settings(max_examples=300)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs",))) | st.sampled_from(["", "a&b", "<x>", "\"'", "a\x07b", "\x7f"])
+)
+def test_page_text_is_escaped_and_stripped_of_control_characters_whatever_it_holds(text: str) -> None:
+    """The quick path for values with nothing to change gives what escaping every value gives."""
+    import html as std_html
+    import re
+
+    assert htmlpage._t(text) == std_html.escape(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text), quote=True)

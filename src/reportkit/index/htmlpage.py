@@ -53,9 +53,17 @@ _MARKER = re.compile(rb"\x00(\d+)\x00")
 one (control characters are dropped from it), so :func:`link` replaces only markers."""
 
 
+_TO_ESCAPE = re.compile(r"[&<>\"'\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""What :func:`_t` changes: the characters ``html.escape`` replaces, and the control characters."""
+
+
 def _t(text: object) -> str:
-    """Record or tool text as HTML text or attribute value: escaped, without control characters."""
-    return html.escape(_CONTROL.sub("", str(text)), quote=True)
+    """Record or tool text as HTML text or attribute value: escaped, without control characters (most values,
+    nine in ten on a large index, hold nothing to change: one search, then as they are)."""
+    value = str(text)
+    if _TO_ESCAPE.search(value) is None:
+        return value
+    return html.escape(_CONTROL.sub("", value), quote=True)
 
 
 def _asset(name: str) -> str:

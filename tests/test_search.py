@@ -52,6 +52,36 @@ def test_index_writes_a_private_search_file_built_from_its_index(cases: Path) ->
     assert pages == json.loads((folder / "index.json").read_text())["page_count"] == 57
 
 
+def test_the_search_file_is_the_same_built_in_memory_or_in_the_output_folder(
+    cases: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """index builds search.sqlite as a temporary file in its output folder (half the memory of an in-memory
+    database, and removed after); the bytes are those of one built in memory, which is also what a folder
+    that cannot take the file falls back to."""
+    import tempfile
+
+    from reportkit.index import search as search_db
+    from reportkit.index.load import load_index
+
+    folder = cases / "ime" / "index"
+    index, index_json = load_index(folder), (folder / "index.json").read_bytes()
+    texts = search_db.stored_texts(folder, index)
+    assert texts is not None
+    in_memory = search_db.build(index, index_json, texts)
+    scratch = tmp_path / "out"
+    scratch.mkdir()
+    assert search_db.build(index, index_json, texts, scratch) == in_memory
+    assert list(scratch.iterdir()) == []
+    assert (folder / FILE_NAME).read_bytes() == in_memory  # what index wrote
+    assert in_memory[24:28] == bytes(4) and in_memory[92:100] == bytes(8)  # no library version in the bytes
+
+    def no_room(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_room)
+    assert search_db.build(index, index_json, texts, scratch) == in_memory
+
+
 def test_phrase_query_finds_the_right_pages(cases: Path) -> None:
     folder = cases / "ime" / "index"
     hits = search([folder], '"lumbar MRI"')

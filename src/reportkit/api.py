@@ -111,7 +111,7 @@ def _index_locked(
     if outputs is not None and summary is not None:
         hits = len(summary.sources)
     else:
-        index, bundle, hits, outputs = build(files, options, overrides, previous, progress)
+        index, bundle, hits, outputs = build(files, options, overrides, previous, progress, scratch=out_dir)
         summary = IndexSummary.of(index)
         debug = bundle.debug
         if bundle.ocr:
@@ -125,9 +125,10 @@ def _index_locked(
             from reportkit.ingest.searchable import write_searchable
 
             searchable = write_searchable(bundle, options.ocr_output, force=options.force)
-        if key and not bundle.encrypted and not index.skipped:
-            stored = {**outputs, _SUMMARY: summary.to_json()}
-            results.put(key, stored, engine=engine_key(options) if bundle.ocr_wanted else None)
+        if key and not bundle.encrypted and not index.skipped:  # (no name holds the stored set after: its
+            # index.html is replaced by the linked one below, and the first need not stay in memory meanwhile)
+            engine = engine_key(options) if bundle.ocr_wanted else None
+            results.put(key, {**outputs, _SUMMARY: summary.to_json()}, engine=engine)
     if bates_data is not None and options.bates_map is not None:
         if index is None:
             index = RecordIndex.from_dict(json.loads(outputs["index.json"]))

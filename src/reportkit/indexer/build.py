@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportkit import models
@@ -32,9 +33,12 @@ def build(
     previous: tuple[RecordIndex, str] | None,
     progress: Progress | None,
     render: bool = True,
+    scratch: Path | None = None,
 ) -> tuple[RecordIndex, Bundle, int, dict[str, bytes]]:
-    """Read, analyse and (with ``render``) render: the index, the bundle it was made from, how many files'
-    text came from the cache, and the output files' bytes."""
+    """Read, analyse and (with ``render``) render: the index, the bundle it was made from (without its page
+    texts once rendered: they are in search.sqlite's bytes), how many files' text came from the cache, and
+    the output files' bytes. ``scratch``: a private folder search.sqlite may be built in (see
+    :func:`reportkit.index.search.build`)."""
     # imported when needed: a run served from the result cache never loads them
     from reportkit.workers import Limits, Task, WorkerPool, fewer_collections
 
@@ -89,7 +93,9 @@ def build(
             index = compare_since(index, options.since, previous, bundle.texts, options.duplicate_threshold)
         pool.retire(keep=1)  # the other workers wind down while the outputs are written
         release_free_memory()  # what the analysis freed: neither kept here nor copied into a forked worker
-        outputs = render_outputs(index, bundle.texts, pool) if render else {}
+        outputs = render_outputs(index, bundle.texts, pool, scratch) if render else {}
+    if render:
+        bundle.texts = []  # in search.sqlite now: what is left to do never reads them (~20 MB at 10,000 pages)
     return index, bundle, cache.hits, outputs
 
 
@@ -204,10 +210,12 @@ def render_forked(names: Sequence[str]) -> dict[str, bytes]:
     return export.render_some(_FORKED_INDEX, names)
 
 
-def render_outputs(index: RecordIndex, texts: Sequence[str], pool: WorkerPool | None = None) -> dict[str, bytes]:
-    """Every output file's bytes; the page texts go into search.sqlite (and with the outputs into the result
-    cache). With ``pool`` (and a large index), a worker renders part of them meanwhile; whatever it fails to
-    give is rendered here."""
+def render_outputs(
+    index: RecordIndex, texts: Sequence[str], pool: WorkerPool | None = None, scratch: Path | None = None
+) -> dict[str, bytes]:
+    """Every output file's bytes; the page texts go into search.sqlite (built in ``scratch``, a private
+    folder, when given), and with the outputs into the result cache. With ``pool`` (and a large index), a
+    worker renders part of them meanwhile; whatever it fails to give is rendered here."""
     from reportkit.index import search as search_db
 
     shared = (
@@ -220,7 +228,7 @@ def render_outputs(index: RecordIndex, texts: Sequence[str], pool: WorkerPool | 
         pool.retire(keep=0)  # no worker renders: the one kept for it goes now
     mine = [name for name in export.RENDERERS if not shared or name not in WORKER_OUTPUTS]
     rendered = export.render_some(index, mine)
-    rendered[search_db.FILE_NAME] = search_db.build(index, rendered["index.json"], texts)
+    rendered[search_db.FILE_NAME] = search_db.build(index, rendered["index.json"], texts, scratch)
     for outcome in outcomes:
         if outcome.ok:
             rendered.update(outcome.value)

@@ -125,9 +125,9 @@ def _index_locked(
             from reportkit.ingest.searchable import write_searchable
 
             searchable = write_searchable(bundle, options.ocr_output, force=options.force)
-        if key and not bundle.encrypted and not index.skipped:  # (no name holds the stored set after: its
-            # index.html is replaced by the linked one below, and the first need not stay in memory meanwhile)
+        if key and not bundle.encrypted and not index.skipped:
             engine = engine_key(options) if bundle.ocr_wanted else None
+            # the stored set is not kept under a name: its unlinked index.html goes once the linked one is made
             results.put(key, {**outputs, _SUMMARY: summary.to_json()}, engine=engine)
     if bates_data is not None and options.bates_map is not None:
         if index is None:

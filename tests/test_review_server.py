@@ -196,7 +196,7 @@ def test_the_latest_changes_are_undone_one_by_one_back_to_where_review_started(r
     # from a page that does not show the state as it is: refused, nothing changes
     second = overrides.read_bytes()
     status, body = srv.request("undo", {"version": "stale"})
-    assert status == 409 and "out of date" in json.loads(body)["error"] and overrides.read_bytes() == second
+    assert status == 409 and "Nothing was undone" in json.loads(body)["error"] and overrides.read_bytes() == second
     status, body = srv.request("undo", {"version": srv.version()})
     assert status == 200 and json.loads(body)["undone"] == said and overrides.read_bytes() == first
     spans = {(d.first_page, d.last_page) for d in load_index(case / "index").documents}

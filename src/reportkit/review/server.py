@@ -87,7 +87,9 @@ class Review:
         """Apply one change from the page: to the overrides file, then the index made again."""
         with self.lock:
             if not self._current(payload):
-                return HTTPStatus.CONFLICT, {"error": OUT_OF_DATE + " Reload the page and make the change again."}
+                return HTTPStatus.CONFLICT, {
+                    "error": OUT_OF_DATE + " Nothing was saved. Reload the page and make the change again."
+                }
             try:
                 change = parse_change(payload)
                 added = entries(change, self.index)
@@ -111,7 +113,9 @@ class Review:
         again. Refused when the file changed since (an edit by hand): the change is then undone by hand."""
         with self.lock:
             if not self._current(payload):
-                return HTTPStatus.CONFLICT, {"error": OUT_OF_DATE + " Reload the page before undoing."}
+                return HTTPStatus.CONFLICT, {
+                    "error": OUT_OF_DATE + " Nothing was undone. Reload the page before undoing."
+                }
             if not self._done:
                 return HTTPStatus.BAD_REQUEST, {"error": "Nothing to undo: no change was made since review started."}
             done = self._done[-1]
@@ -161,7 +165,7 @@ class Review:
 
 OUT_OF_DATE = (
     "This page is out of date: the index or the overrides file changed since it was loaded (another tab or "
-    "window, or an edit by hand). Nothing was saved."
+    "window, or an edit by hand)."
 )
 
 

@@ -300,14 +300,18 @@ def _wait_reload(b: browser.Browser, timeout: float = 60) -> None:
                 raise
 
 
-def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_index(
-    running: tuple[Path, Running], tmp_path: Path
-) -> None:
+def _chromium() -> str:
     executable = browser.find()
     if executable is None:
         pytest.skip("Chromium is not installed (sudo apt-get install chromium)")
+    return executable
+
+
+def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_index(
+    running: tuple[Path, Running], tmp_path: Path
+) -> None:
     case, srv = running
-    with browser.Browser(executable) as b:
+    with browser.Browser(_chromium()) as b:
         b.open(srv.url)
         assert b.console_errors() == []
         b.js("document.querySelector('#D0010 .rk-open').click()")
@@ -343,11 +347,8 @@ def test_in_chromium_an_edit_on_the_page_lands_in_the_overrides_file_and_the_ind
 
 
 def test_in_chromium_the_last_change_is_undone_from_the_page(running: tuple[Path, Running], tmp_path: Path) -> None:
-    executable = browser.find()
-    if executable is None:
-        pytest.skip("Chromium is not installed (sudo apt-get install chromium)")
     case, srv = running
-    with browser.Browser(executable) as b:
+    with browser.Browser(_chromium()) as b:
         b.open(srv.url)
         assert b.js("document.getElementById('rk-undo').hidden") is True  # nothing done yet
         b.js("document.querySelector('#D0010 .rk-open').click()")

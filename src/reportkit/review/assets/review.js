@@ -43,22 +43,9 @@
     var undoMessage = el("span", { id: "rk-undo-message", className: "warn", role: "alert" });
     undo.replaceChildren(undoButton, " (" + data.undo + ") ", undoMessage);
     undoButton.addEventListener("click", function () {
-      saving = true;
-      undoButton.disabled = true;
       undoMessage.textContent = "Undoing and indexing again…";
-      fetch("undo", { method: "POST", headers: { "Content-Type": "application/json" },
-                      body: JSON.stringify({ version: data.version }) })
-        .then(function (r) { return r.json().then(function (body) { return [r.status, body]; }); })
-        .then(function (answer) {
-          if (answer[0] === 200) { keep(null, 0, answer[1].undone); location.reload(); return; }
-          saving = false; undoButton.disabled = false;
-          undoMessage.textContent = answer[1].error || "The change was not undone.";
-          if (answer[0] === 409) { stale.hidden = false; }
-        })
-        .catch(function () {
-          saving = false; undoButton.disabled = false;
-          undoMessage.textContent = "The review server does not answer (stopped?): nothing was undone.";
-        });
+      send("undo", { version: data.version }, undoButton, undoMessage, "undone",
+           function (answer) { keep(null, 0, answer.undone); });
     });
   }
   document.body.insertBefore(undo, document.body.firstChild);
@@ -116,24 +103,30 @@
         split_at: split.value ? Number(split.value) : null, merge_next: merge.checked,
         duplicate_of: dup.value || null, confirm_patient: confirm.checked
       };
-      saving = true;
-      save.disabled = true;
       message.textContent = "Saving and indexing again…";
-      fetch("edit", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(change) })
-        .then(function (r) { return r.json().then(function (body) { return [r.status, body]; }); })
-        .then(function (answer) {
-          if (answer[0] === 200) { keep(row.id, answer[1].saved); location.reload(); return; }
-          saving = false; save.disabled = false;
-          message.textContent = answer[1].error || "The change was not saved.";
-          if (answer[0] === 409) { stale.hidden = false; }
-        })
-        .catch(function () {
-          saving = false; save.disabled = false;
-          message.textContent = "The review server does not answer (stopped?): nothing was saved.";
-        });
+      send("edit", change, save, message, "saved", function (answer) { keep(row.id, answer.saved); });
     });
     dialog.replaceChildren(form);
     dialog.showModal();
+  }
+
+  /* POST a change (or an undo) to the server; on success remember the page's state and reload, else say why
+     in ``message`` ("not saved", "nothing was undone"...) and let ``button`` be pressed again. */
+  function send(route, body, button, message, what, done) {
+    saving = true;
+    button.disabled = true;
+    fetch(route, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json().then(function (answer) { return [r.status, answer]; }); })
+      .then(function (answer) {
+        if (answer[0] === 200) { done(answer[1]); location.reload(); return; }
+        saving = false; button.disabled = false;
+        message.textContent = answer[1].error || "The change was not " + what + ".";
+        if (answer[0] === 409) { stale.hidden = false; }
+      })
+      .catch(function () {
+        saving = false; button.disabled = false;
+        message.textContent = "The review server does not answer (stopped?): nothing was " + what + ".";
+      });
   }
 
   function keep(id, saved, undone) {  /* the filters and the place on the page, across the reload that shows it */

@@ -156,7 +156,19 @@ def test_the_table_is_written_as_docx_markdown_or_csv_and_bad_input_is_named(ind
         blocked = runner.invoke(
             app, ["cite-check", str(report), "--index", str(index_dir), "--out", str(tmp_path / "folder.md"), *force]
         )
-        assert blocked.exit_code == 5 and "is not a file" in blocked.output
+        assert blocked.exit_code == 5 and "is a folder" in blocked.output
+    # a folder without a suffix is named as a folder; a place under a file, and the report itself, are refused
+    # before any work (the report is never replaced by its own table, even with --force)
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for out, said in (("plain", "is a folder"), ("afile/t.md", "is a file, not a folder"),
+                      ("report.md", "is the file being read")):  # fmt: skip
+        refused = runner.invoke(
+            app, ["cite-check", str(report), "--index", str(index_dir), "--out", str(tmp_path / out), "--force"]
+        )
+        assert refused.exit_code == 5 and said in " ".join(refused.output.split()), (out, refused.output)
+        assert "Traceback" not in refused.output
+    assert REPORT[0][0] in report.read_text(encoding="utf-8")
     replaced = runner.invoke(
         app, ["cite-check", str(report), "--index", str(index_dir), "--out", str(tmp_path / "t.md"), "--force"]
     )

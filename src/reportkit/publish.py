@@ -59,25 +59,49 @@ TABLE_KINDS = (".docx", ".md", ".markdown", ".csv")
 """What a command's ``--out`` table may be (``cite-check``, ``compare``)."""
 
 
-def table_kind(out: Path, force: bool = False) -> str:
+def check_table_out(out: Path, force: bool = False, inputs: tuple[Path, ...] = ()) -> str:
     """``out``'s table kind (``.docx``, ``.md``, ``.csv``; ``.markdown`` is ``.md``), checked before any work
-    is done: UsageError for another suffix; OutputError for a folder, or for a file that exists unless
-    ``force`` (a table the reader may have annotated is never replaced unasked)."""
+    is done: OutputError for a folder, for a place under a file, for one of the command's ``inputs`` (the
+    report being checked is never replaced by its table), or for a file that exists unless ``force`` (a table
+    the reader may have annotated is never replaced unasked); UsageError for another suffix."""
+    if out.is_dir():
+        raise OutputError(f"{out}: is a folder; --out names the table's file.", hint="Choose a file, e.g. table.md.")
     kind = out.suffix.lower()
     if kind not in TABLE_KINDS:
         raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
+    above = next((p for p in out.absolute().parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise OutputError(f"{out}: {above} is a file, not a folder.", hint="Choose another --out file.")
     if out.exists() and not out.is_file():
         raise OutputError(f"{out}: exists and is not a file.", hint="Choose another --out file.")
+    if out.exists() and any(_same(out, given) for given in inputs):
+        raise OutputError(f"{out}: is the file being read; its table would replace it.",
+                          hint="Choose another --out file.")  # fmt: skip
     if out.exists() and not force:
         raise OutputError(f"{out}: already exists.", hint="Use --force to replace it, or choose another --out file.")
     return ".md" if kind == ".markdown" else kind
 
 
-def write_table(out: Path, makers: Mapping[str, Callable[[], bytes]], what: str, force: bool = False) -> None:
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def write_table(
+    out: Path, makers: Mapping[str, Callable[[], bytes]], what: str, force: bool = False, inputs: tuple[Path, ...] = ()
+) -> None:
     """A command's ``--out`` table: ``makers`` maps each of ``.docx``, ``.md`` and ``.csv`` to what makes its
-    bytes; ``out``'s suffix picks one. Written whole or not at all; an existing file only with ``force``."""
-    data = makers[table_kind(out, force)]()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    bytes; ``out``'s suffix picks one. Written whole or not at all; an existing file only with ``force``, and
+    never one of ``inputs``."""
+    data = makers[check_table_out(out, force, inputs)]()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"{out}: cannot make its folder ({exc.strerror}).", hint="Choose another --out file."
+        ) from None
     replace_together(out.parent, {out.name: data}, what)
 
 

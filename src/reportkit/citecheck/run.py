@@ -65,14 +65,15 @@ def summary(rows: Sequence[Row]) -> str:
     return f"{len(rows)} citation(s): {len(rows) - len(bad)} check, {len(bad)} do not."
 
 
-def write(rows: Sequence[Row], out: Path, report: str, force: bool = False) -> None:
-    """``out``: a .docx, .md or .csv file, written whole or not at all (an existing one only with ``force``)."""
+def write(rows: Sequence[Row], out: Path, report: str, force: bool = False, inputs: tuple[Path, ...] = ()) -> None:
+    """``out``: a .docx, .md or .csv file, written whole or not at all (an existing one only with ``force``,
+    and never one of ``inputs``: the report checked)."""
     makers = {
         ".csv": lambda: to_csv(rows),
         ".md": lambda: to_markdown(rows, report),
         ".docx": lambda: _docx(rows, report),
     }
-    write_table(out, makers, "the citation table", force)
+    write_table(out, makers, "the citation table", force, inputs)
 
 
 def _docx(rows: Sequence[Row], report: str) -> bytes:

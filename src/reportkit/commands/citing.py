@@ -32,10 +32,10 @@ def cite_check(
     with reporting(debug):
         from reportkit.citecheck.run import cite_check as run
         from reportkit.citecheck.run import failing, summary, write
-        from reportkit.publish import table_kind
+        from reportkit.publish import check_table_out
 
         if out is not None:
-            table_kind(out, force)  # a wrong --out (or one that exists) is said before any work
+            check_table_out(out, force, (report,))  # a wrong --out (or one that exists) is said before any work
         rows = run(report, index, bates_map)
         if as_json:
             typer.echo(json.dumps([r.to_dict() for r in rows], indent=2, ensure_ascii=False))
@@ -46,7 +46,7 @@ def cite_check(
                 if r.detail:
                     typer.echo(f"    {r.detail}")
         if out is not None:
-            write(rows, out, report.name, force)
+            write(rows, out, report.name, force, (report,))
             say(f"wrote {out}")
         say(summary(rows))
         if failing(rows):

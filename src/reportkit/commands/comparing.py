@@ -39,10 +39,10 @@ def compare(
         from reportkit.compare.model import TOPICS
         from reportkit.compare.output import summary, to_lines, write
         from reportkit.compare.run import compare as run
-        from reportkit.publish import table_kind
+        from reportkit.publish import check_table_out
 
         if out is not None:
-            table_kind(out, force)  # a wrong --out (or one that exists) is said before any work
+            check_table_out(out, force)  # a wrong --out (or one that exists) is said before any work
         result = run(where, bates_map, tuple(topic) if topic else TOPICS)
         if as_json:
             typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

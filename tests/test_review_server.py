@@ -207,7 +207,8 @@ def test_the_latest_changes_are_undone_one_by_one_back_to_where_review_started(r
     assert _doc(case, 12)["overridden"] == [] and [d.provider for d in again.documents] == [
         d.provider for d in original.documents
     ]
-    assert srv.request("undo", {"version": srv.version()})[0] == 400
+    status, body = srv.request("undo", {"version": srv.version()})
+    assert status == 400 and "Nothing more to undo" in json.loads(body)["error"]
     # a hand edit after a change: that change is undone by hand, never by putting back what the page last saw
     assert srv.request("edit", _change(_doc(case, 12), srv.version(), fields={"facility": "By Page"}))[0] == 200
     edited = overrides.read_bytes() + b"# a note by hand\n"
@@ -215,6 +216,47 @@ def test_the_latest_changes_are_undone_one_by_one_back_to_where_review_started(r
     status, body = srv.request("undo", {"version": srv.version()})
     assert status == 409 and "remove its entries by hand" in json.loads(body)["error"]
     assert overrides.read_bytes() == edited and _page_data(srv)["undo"] is None
+    status, body = srv.request("undo", {"version": srv.version()})
+    assert status == 400 and "changed by hand after this session's changes" in json.loads(body)["error"]
+
+
+def test_a_record_file_gone_since_the_index_is_named_and_nothing_is_saved(running: tuple[Path, Running]) -> None:
+    case, srv = running
+    index_json = (case / "index" / "index.json").read_bytes()
+    moved = case / "records" / load_index(case / "index").sources[-1].path.split("/")[-1]
+    moved.rename(case / "elsewhere.pdf")
+    status, body = srv.request("edit", _change(_doc(case, 12), srv.version(), fields={"provider": "Not Saved"}))
+    assert status == 400 and f"{moved.name}: a file of the index is no longer there" in json.loads(body)["error"]
+    assert not (case / "overrides.yaml").exists() and (case / "index" / "index.json").read_bytes() == index_json
+    (case / "elsewhere.pdf").rename(moved)
+    assert srv.request("edit", _change(_doc(case, 12), srv.version(), fields={"provider": "Saved"}))[0] == 200
+    assert len(load_index(case / "index").documents) == len(json.loads(index_json)["documents"])
+
+
+def test_a_rebuild_that_fails_for_any_reason_leaves_the_overrides_file_in_step_with_the_index(
+    running: tuple[Path, Running], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportkit.review.target import Target
+
+    case, srv = running
+    overrides, index_json = case / "overrides.yaml", case / "index" / "index.json"
+
+    def full_disk(self: Target, index: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Target, "rebuild", full_disk)
+        status, body = srv.request("edit", _change(_doc(case, 12), srv.version(), fields={"provider": "Lost"}))
+    assert status == 500 and "No space left on device" in json.loads(body)["error"]
+    assert not overrides.exists() and _page_data(srv)["undo"] is None
+    assert srv.request("edit", _change(_doc(case, 12), srv.version(), fields={"provider": "Kept"}))[0] == 200
+    saved, made = overrides.read_bytes(), index_json.read_bytes()
+    with monkeypatch.context() as patched:
+        patched.setattr(Target, "rebuild", full_disk)
+        status, body = srv.request("undo", {"version": srv.version()})
+    assert status == 500 and "Nothing was undone" in json.loads(body)["error"]
+    assert overrides.read_bytes() == saved and index_json.read_bytes() == made
+    assert srv.request("undo", {"version": srv.version()})[0] == 200 and not overrides.exists()  # still undoable
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,7 @@ class Review:
         self._checked: dict[int, tuple[float, int]] = {}
         self._done: list[Done] = []
         """This session's changes, oldest first, for undoing the latest."""
+        self._nothing_to_undo = "Nothing to undo: no change was made since review started."
 
     def version(self) -> str:
         """Changes whenever the overrides file or the index does (a hand edit, another tab, another run)."""
@@ -97,15 +98,13 @@ class Review:
                     return HTTPStatus.OK, {"version": self.version(), "saved": 0}
                 before = self._overrides_bytes()
                 append(self.target.overrides, added)
-                try:
-                    self.index = self.target.rebuild(self.index)
-                except ReportkitError:
-                    self._restore(before)
-                    raise
                 written = self._overrides_bytes() or b""  # (append wrote it)
+                self._rebuilt_or_restored(before)
                 self._done.append(Done("; ".join(entry.comment for entry in added), before, written))
             except ReportkitError as exc:
                 return HTTPStatus.BAD_REQUEST, {"error": _said(exc)}
+            except OSError as exc:
+                return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": _failed(exc, "Nothing was saved.")}
             return HTTPStatus.OK, {"version": self.version(), "saved": len(added)}
 
     def undo(self, payload: Any) -> tuple[HTTPStatus, dict[str, Any]]:
@@ -117,25 +116,38 @@ class Review:
                     "error": OUT_OF_DATE + " Nothing was undone. Reload the page before undoing."
                 }
             if not self._done:
-                return HTTPStatus.BAD_REQUEST, {"error": "Nothing to undo: no change was made since review started."}
+                return HTTPStatus.BAD_REQUEST, {"error": self._nothing_to_undo}
             done = self._done[-1]
             if self._overrides_bytes() != done.after:
                 self._done.clear()  # what came before no longer follows from the file as it is
+                self._nothing_to_undo = (
+                    f"Nothing to undo here: {self.target.overrides.name} was changed by hand after this session's "
+                    "changes, so they are undone by hand (each is under a '# review:' comment)."
+                )
                 return HTTPStatus.CONFLICT, {
                     "error": f"{self.target.overrides.name} changed since that change was saved, so it cannot be "
                     f"undone here: remove its entries by hand (under '# review: {done.what}')."
                 }
             try:
                 self._restore(done.before)
-                try:
-                    self.index = self.target.rebuild(self.index)
-                except ReportkitError:
-                    self._restore(done.after)
-                    raise
+                self._rebuilt_or_restored(done.after)
             except ReportkitError as exc:
                 return HTTPStatus.BAD_REQUEST, {"error": _said(exc)}
+            except OSError as exc:
+                return HTTPStatus.INTERNAL_SERVER_ERROR, {"error": _failed(exc, "Nothing was undone.")}
             self._done.pop()
+            if not self._done:
+                self._nothing_to_undo = "Nothing more to undo: every change of this session is undone."
             return HTTPStatus.OK, {"version": self.version(), "undone": done.what}
+
+    def _rebuilt_or_restored(self, restore: bytes | None) -> None:
+        """The index made again from the overrides file as it is now; on any failure (a file gone, a full disk,
+        Ctrl-C) the file is first put back to ``restore``, so that the file and index.json stay in step."""
+        try:
+            self.index = self.target.rebuild(self.index)
+        except BaseException:
+            self._restore(restore)
+            raise
 
     def _undoable(self) -> str | None:
         """What undo would take back, while it can (the overrides file is still as that change left it)."""
@@ -181,6 +193,12 @@ class Done:
 
 def _said(exc: ReportkitError) -> str:
     return exc.message + (f" {exc.hint}" if exc.hint else "")
+
+
+def _failed(exc: OSError, outcome: str) -> str:
+    """What the page says when the index could not be made again for a reason of the machine's."""
+    return f"The index could not be made again ({exc.strerror or type(exc).__name__}). {outcome} Check free space " \
+        "and permissions, then try again."  # fmt: skip
 
 
 def _handler(review: Review, host: Callable[[], str]) -> type[BaseHTTPRequestHandler]:

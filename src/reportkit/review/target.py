@@ -60,6 +60,14 @@ class Target:
         )
         if self.jobs:
             options = replace(options, jobs=self.jobs)
+        gone = [path for path in self.files(index) if not path.is_file()]
+        if gone:  # made again without it, the index would quietly lose that file's documents
+            raise InputError(
+                f"{gone[0]}: a file of the index is no longer there"
+                + (f" (nor {len(gone) - 1} other(s))." if len(gone) > 1 else "."),
+                hint="Put it back where the index found it, then make the change again; or index the records "
+                "again without it (`reportkit index`).",
+            )
         inputs = self.files(index) + [self.base / s.path for s in index.skipped]
         built = index_bundle(inputs, self.index_dir, options).index
         if self.case_dir is not None:

@@ -78,6 +78,13 @@ def test_the_search_file_is_the_same_built_in_memory_or_in_the_output_folder(
     def no_room(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
+    # a library that writes its header otherwise than the offsets patched: built in memory instead
+    opened: list[str] = []
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (1, 2, 3))
+    monkeypatch.setattr(sqlite3, "connect", lambda name, *a: opened.append(name) or connect(name, *a))
+    assert search_db.build(index, index_json, texts, scratch) == in_memory and opened[-1] == ":memory:"
+    assert list(scratch.iterdir()) == []
     monkeypatch.setattr(tempfile, "mkstemp", no_room)
     assert search_db.build(index, index_json, texts, scratch) == in_memory
 

@@ -78,6 +78,9 @@ def _built_in(folder: Path, index: RecordIndex, index_json: bytes, texts: Sequen
         finally:
             con.close()
         with open(name, "r+b") as fh:
+            v = sqlite3.sqlite_version_info
+            if fh.read(100)[96:100] != (v[0] * 1_000_000 + v[1] * 1000 + v[2]).to_bytes(4, "big"):
+                raise sqlite3.DatabaseError("the header is not where the file format puts it")  # build in memory
             # the header as an in-memory database has it: no file change counter, no "valid for" counter and
             # no SQLite version number (offsets 24, 92 and 96 of the file format), so no library version shows
             fh.seek(24)

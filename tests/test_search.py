@@ -213,3 +213,21 @@ def test_ocr_text_of_a_scanned_page_is_searchable(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "out" / "index.json").read_text())["pages"][0]["text_source"] == "ocr"
     hits = search([tmp_path / "out"], '"multi-track tape recorder"')
     assert [(h.page, Path(h.file).name, h.source_page) for h in hits] == [(1, "ccitt.pdf", 1)]
+
+
+def test_output_piped_into_a_reader_that_stops_ends_quietly(cases: Path) -> None:
+    """`reportkit search ... | head -1`: the reader closes the pipe; the command stops with exit 141 (as one
+    stopped by SIGPIPE) and says nothing, not "internal error"."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportkit", "search", "lumbar", str(cases), "-n", "100"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # closed before the command prints anything
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(60) == 141 and err == "", err

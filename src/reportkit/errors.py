@@ -37,6 +37,9 @@ class ExitCode(IntEnum):
     placeholders, is older than or differs from its DOCX, or is not the version `finalize` recorded."""
     INTERRUPTED = 130
     """Stopped by Ctrl-C; no partial outputs were left."""
+    PIPE_CLOSED = 141
+    """What the command printed was no longer read (``reportkit search ... | head``): it stopped, as a command
+    stopped by SIGPIPE does (128 + 13). Files it had written are whole; it wrote no more."""
     TERMINATED = 143
     """Stopped by SIGTERM (``kill``, a job scheduler's time limit); as with Ctrl-C, no partial outputs were
     left."""

@@ -1,6 +1,9 @@
 """What every command shares: the Typer app, messages on stderr, errors to exit codes, the progress bar."""
 
+import contextlib
 import datetime as dt
+import os
+import sys
 import time
 import traceback
 from collections.abc import Iterator
@@ -70,6 +73,10 @@ def reporting(debug: bool) -> Iterator[None]:
         raise typer.Exit(int(stop_code(exc))) from None
     except typer.Exit:
         raise
+    except BrokenPipeError:  # `reportkit search ... | head`: the reader has what it wanted
+        with contextlib.suppress(OSError, ValueError):  # nor a second error when Python flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(int(ExitCode.PIPE_CLOSED)) from None
     except Exception:
         if debug:
             traceback.print_exc()

@@ -65,6 +65,28 @@ def test_missing_file_and_folder_without_pdfs(tmp_path: Path) -> None:
     assert code == ExitCode.INPUT and "holds no PDF files" in out
 
 
+def test_a_folder_without_pdfs_or_a_broken_link_beside_good_records_is_named_and_the_rest_indexed(
+    tmp_path: Path,
+) -> None:
+    import json
+    import os
+
+    (tmp_path / "empty-folder").mkdir()
+    records = tmp_path / "records"
+    records.mkdir()
+    good(records)
+    (records / "moved.pdf").symlink_to(tmp_path / "gone.pdf")  # a link whose file is gone
+    os.mkfifo(records / "pipe.pdf")  # never opened (it would wait for a writer)
+    code, out = run(tmp_path / "empty-folder", records, "--out", tmp_path / "out")
+    flat = " ".join(out.split())
+    assert code == ExitCode.PARTIAL, out
+    assert "empty-folder: the folder holds no PDF files" in flat and "records/moved.pdf: file not found" in flat
+    assert "records/pipe.pdf: not a file" in flat
+    index = json.loads((tmp_path / "out" / "index.json").read_text(encoding="utf-8"))
+    assert [s["path"] for s in index["sources"]] == ["records/UD_sample.pdf"]
+    assert sorted(s["path"] for s in index["skipped"]) == ["empty-folder", "records/moved.pdf", "records/pipe.pdf"]
+
+
 def test_damaged_pdf_is_skipped_and_the_rest_indexed(tmp_path: Path) -> None:
     broken = copy_of("invalid.pdf", tmp_path)
     truncated = tmp_path / "truncated.pdf"

@@ -66,17 +66,21 @@ class Bundle:
         return analysed
 
 
-def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
-    """Files as given, folders as every ``*.pdf`` below them (any case), sorted by path."""
+def expand_inputs(inputs: Sequence[Path], keep_problems: bool = False) -> list[Path]:
+    """Files as given, folders as every ``*.pdf`` below them (any case), sorted by path. ``keep_problems``:
+    a folder without PDF files stays in the list as itself, and a ``*.pdf`` in a folder that is no file (a
+    broken link, a pipe) as itself, for :func:`check_inputs` to set aside by name with the rest still read;
+    else a folder without PDF files is an InputError."""
     if not inputs:
         raise InputError("No input given.", hint="Name one or more PDF files or folders.")
     files: list[Path] = []
     for item in inputs:
         if item.is_dir():
-            found = sorted(p for p in item.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
-            if not found:
+            found = sorted(p for p in item.rglob("*") if p.suffix.lower() == ".pdf" and
+                           (p.is_file() or (keep_problems and not p.is_dir())))  # fmt: skip
+            if not found and not keep_problems:
                 raise InputError(f"{item}: the folder holds no PDF files.", hint="Check the folder.")
-            files.extend(found)
+            files.extend(found or [item])
         else:
             files.append(item)  # missing files are reported per file, with the others still indexed
     seen: set[Path] = set()
@@ -119,7 +123,7 @@ class InputFile:
 def check_inputs(inputs: Sequence[Path], names_from: Path | None = None) -> list[InputFile]:
     """Expand folders, hash every file, and set aside what is missing, empty or not a PDF. ``names_from``:
     the folder files are named from (see :func:`input_names`), to index again the files an index names."""
-    files = expand_inputs(inputs)
+    files = expand_inputs(inputs, keep_problems=True)
     names = input_names(inputs, files, names_from)
     return [InputFile(path, *_check_file(path, name), name=name) for path, name in zip(files, names, strict=True)]
 
@@ -140,6 +144,8 @@ def _check_file(path: Path, name: str) -> tuple[str | None, Skipped | None]:
     """Hash a file and check it looks like a PDF. Returns (sha256, None) or (sha256 or None, Skipped)."""
     if not path.exists():
         return None, Skipped(name, None, "missing", f"{name}: file not found. Check the path.")
+    if path.is_dir():
+        return None, Skipped(name, None, "missing", f"{name}: the folder holds no PDF files. Check the folder.")
     if not path.is_file():
         return None, Skipped(name, None, "missing", f"{name}: not a file. Name a PDF file or a folder.")
     digest = hashlib.sha256()

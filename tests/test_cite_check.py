@@ -73,6 +73,9 @@ def test_citation_forms_quotes_and_dates_are_found() -> None:
     guides = find("Rated with Table 17-4, p. 570, and Figure 17-2, page 563, of the Guides, 6th ed., p. 12 (p. 36).")
     assert [c.text for c in guides] == ["p. 36"]
     assert find("no citations here, only 12 pages of notes") == []
+    # the report's own page footer (a PDF report's text holds it) is no record page; "p. 3 of the MRI" is one
+    footers = find("The MRI was normal (p. 13). Page 1 of 15 IME report Page 2 of 15. See p. 3 of the MRI.")
+    assert [c.text for c in footers] == ["p. 13", "p. 3"]
 
 
 def test_a_quote_matches_despite_ocr_slips_but_not_a_different_passage() -> None:

@@ -58,6 +58,8 @@ _NOT_THE_RECORDS = re.compile(
 )
 """What a page number right after it belongs to: a book's page (the AMA Guides' Table 17-4, p. 570), not the
 record bundle's."""
+_OWN_PAGE = re.compile(r"\s*of\s+\d{1,5}\b", re.I)
+"""After "Page 3": "of 15", the report's own page footer, not a record page."""
 
 
 def sentences(text: str) -> list[str]:
@@ -144,6 +146,8 @@ def find(text: str, prefixes: Sequence[str] = ()) -> list[Citation]:
             taken.append(m.span())
         for m in _PAGES.finditer(sentence):
             if any(a <= m.start() < b for a, b in taken) or _NOT_THE_RECORDS.search(sentence[: m.start()]):
+                continue
+            if m["word"].lower().startswith("page") and _OWN_PAGE.match(sentence, m.end()):
                 continue
             found.append((m.start(), Citation(m.group(0), sentence, "pages", _page_spans(m["list"]), quotes=quotes,
                                               dates=stated)))  # fmt: skip

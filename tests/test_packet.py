@@ -311,6 +311,11 @@ def test_existing_output_folder_needs_force(tmp_path: Path) -> None:
     (other / "keep.txt").write_text("keep")
     code, output = run("packet", pdf, "--out", other, "--prefix", "UD", "--no-ledger", "--force")
     assert code == 5 and "not an earlier packet" in output
+    # nor one that merely holds a file called manifest.json (another program's, or a damaged one)
+    for manifest in ('{"name": "my-app"}', "garbage"):
+        (other / "manifest.json").write_text(manifest)
+        code, output = run("packet", pdf, "--out", other, "--prefix", "UD", "--no-ledger", "--force")
+        assert code == 5 and "not an earlier packet" in output and (other / "keep.txt").exists(), manifest
     code, output = run("packet", pdf, "--out", tmp_path, "--prefix", "UD", "--no-ledger", "--force")
     assert code == 2 and "holds the input" in output
     assert (other / "keep.txt").exists() and pdf.exists()

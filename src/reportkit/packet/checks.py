@@ -132,11 +132,24 @@ def check_out_dir(out_dir: Path, records: Sequence[Path], force: bool) -> None:
                 f"{out_dir}: the folder exists and is not empty.",
                 hint="Use --force to replace an earlier packet, or choose another --out folder.",
             )
-        if not (out_dir / manifest.MANIFEST_NAME).is_file():
+        if not _is_packet_manifest(out_dir / manifest.MANIFEST_NAME):
             raise OutputError(
-                f"{out_dir}: not an earlier packet (no manifest.json), so --force will not replace its contents.",
+                f"{out_dir}: not an earlier packet (no manifest.json that reportkit wrote), so --force will not "
+                "replace its contents.",
                 hint="Choose a new or empty --out folder.",
             )
+
+
+def _is_packet_manifest(path: Path) -> bool:
+    """Whether ``path`` is a packet manifest (its schema), not any file that happens to be called so: --force
+    removes everything in a packet's folder."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("schema") == manifest.SCHEMA
 
 
 def same_pages(pdf: Any, expected: int, path: Path) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,7 +133,9 @@ def parse_size(text: str) -> int:
     try:
         size = float(number)
     except ValueError:
-        raise UsageError(f"--max-size {text!r} is not a size.", hint="Write it like 25MB or 500KB.") from None
+        size = math.nan
+    if not math.isfinite(size * factor) or size < 0:  # nan, inf, 1e400: a float, but no size
+        raise UsageError(f"--max-size {text!r} is not a size.", hint="Write it like 25MB or 500KB.")
     return int(size * factor)
 
 

@@ -128,6 +128,19 @@ def _clear_work(out: Path, name: str | None = None) -> None:
             shutil.rmtree(item, ignore_errors=True)
 
 
+def _check_formats(settings: BatchSettings) -> None:
+    """The draft formats, checked before any case runs (each case would index, then fail at its draft)."""
+    if "draft" not in settings.steps:
+        return
+    from reportkit.draft.render import FORMATS
+
+    unknown = [f for f in settings.draft_formats if f not in FORMATS]
+    if unknown or not settings.draft_formats:
+        raise UsageError(
+            f"--format: {', '.join(unknown) or 'none given'} is not a draft format.", hint=f"Use {', '.join(FORMATS)}."
+        )
+
+
 def run_batch(
     root: Path,
     out: Path,
@@ -145,6 +158,7 @@ def run_batch(
     clock = time.perf_counter()
     cases = find_cases(root)
     _check_out(root, out)
+    _check_formats(settings)
     try:
         out.mkdir(parents=True, exist_ok=True)
         (out / MARKER).touch()

@@ -71,7 +71,7 @@ def reporting(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt as exc:
         say(f"{stopped_by(exc)}: no outputs were written.")
         raise typer.Exit(int(stop_code(exc))) from None
-    except typer.Exit:
+    except (typer.Exit, typer.BadParameter):  # an option checked in the command's body: a usage error (exit 2)
         raise
     except BrokenPipeError:  # `reportkit search ... | head`: the reader has what it wanted
         with contextlib.suppress(OSError, ValueError):  # nor a second error when Python flushes stdout at exit

@@ -599,3 +599,15 @@ def test_a_packet_killed_before_its_ledger_is_updated_never_frees_its_numbers(tm
         (case / "records" / sorted(RECORDS.glob("*.pdf"))[2].name).unlink()
         assert run("packet", case, "--out", first, "--force")[0] == 0
         assert [e["state"] for e in json.loads(ledger_file.read_text())["issued"]] == ["issued", "issued"]
+
+
+def test_a_damaged_or_empty_report_pdf_is_named_before_anything_is_written(tmp_path: Path) -> None:
+    source = sorted(RECORDS.glob("*.pdf"))[0].read_bytes()
+    for name, data in (("truncated.pdf", source[:5000]), ("empty.pdf", b""), ("notes.pdf", b"not a pdf")):
+        report = tmp_path / name
+        report.write_bytes(data)
+        out = tmp_path / f"p-{name}"
+        code, output = run("packet", RECORDS, "--out", out, "--prefix", "REP", "--no-ledger", "--report", report)
+        flat = " ".join(output.split())
+        assert code == 3 and "the report PDF cannot be read" in flat and "--no-report" in flat, (name, output)
+        assert "Traceback" not in output and "internal error" not in output and not out.exists()

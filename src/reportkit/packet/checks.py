@@ -224,10 +224,27 @@ def read_report(path: Path, passwords: Sequence[str]) -> bytes:
     try:
         pdf, password = open_pdf(path, passwords)
     except PdfWriteProblem as exc:
-        raise write_problem(path, exc) from None
+        if exc.problem in ("encrypted", "wrong_password"):
+            raise write_problem(path, exc) from None
+        raise _unreadable_report(path, exc.detail) from None
     if password is None:
-        return path.read_bytes()
-    out = OutputPdf()
-    opened = OpenedPdf(pdf)
-    out.add_pages(opened, range(len(opened.pages)))
-    return out.save("Report", TOOL)
+        data = path.read_bytes()
+    else:
+        out = OutputPdf()
+        opened = OpenedPdf(pdf)
+        out.add_pages(opened, range(len(opened.pages)))
+        data = out.save("Report", TOOL)
+    try:
+        page_count(data)  # what the manifest records of it: a PDF that cannot give it is no report to copy
+    except Exception as exc:  # pypdf's errors on a damaged file are of many kinds
+        raise _unreadable_report(path, f"{type(exc).__name__}: {exc}") from None
+    return data
+
+
+def _unreadable_report(path: Path, detail: str) -> InputError:
+    return InputError(
+        f"{path}: the report PDF cannot be read (empty, not a PDF, or damaged). Nothing was written.",
+        hint="Make it again (`reportkit finalize CASE_DIR`, or save it from Word as PDF), or leave the report out "
+        "with --no-report.",
+        detail=detail,
+    )

@@ -133,6 +133,22 @@ def test_questions_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.INPUT and "a plan or a medication list" in result.output
 
 
+def test_a_question_numbered_far_past_the_last_one_read_is_a_problem_but_a_list_of_records_is_not(
+    tmp_path: Path,
+) -> None:
+    questions = (
+        "Dear Doctor,\nPlease answer the following:\n1) What is the diagnosis?\n2) Is the injury work related?\n"
+        "3) What treatment is reasonable?\n   a) Physical therapy?\n   b) Surgery?\n"
+    )
+    (tmp_path / "letter.txt").write_text(questions + "10) Is she at maximum medical improvement?\n\nSincerely,\n")
+    result = runner.invoke(app, ["questions", str(tmp_path / "letter.txt")])
+    assert result.exit_code == ExitCode.FINDINGS and "goes on to 10" in " ".join(result.output.split()), result.output
+    records = "Enclosed records:\n" + "".join(f"{n}. Office note of Dr. Lee, {n} pages\n" for n in range(8, 13))
+    (tmp_path / "enclosed.txt").write_text(questions + "\n" + records + "\nSincerely,\n")
+    result = runner.invoke(app, ["questions", str(tmp_path / "enclosed.txt")])
+    assert result.exit_code == 0 and "goes on to" not in result.output, result.output
+
+
 # --- check ----------------------------------------------------------------------------------------------
 
 

@@ -269,6 +269,12 @@ _RUN_IN = re.compile(
 """Another question inside an item's text ("… necessary? 4. Has the claimant …", "… spine? uestion 2: Are …")."""
 _LOOSE_MARKER = re.compile(r"^\W{0,2}(?:[A-Za-z]{1,10}\s?)?(\d{1,2})\s?[.):]\s+[A-Z]")
 """A line that may begin a numbered question however OCR spelt its label ("Qucstion 3: What …", "4. Is …")."""
+_ASKS = re.compile(
+    r"\?|^\W{0,2}(?:[A-Za-z]{1,10}\s?)?\d{1,2}\s?[.):]\s+(?:What|Which|Is|Are|Was|Were|Has|Have|Had|Do|Does|Did|"
+    r"Can|Could|Would|Should|Please|If|When|How)\b"
+)
+"""A numbered line that asks (a question mark, or a question's first word): numbered far past the last question
+read, it is one the reading missed, not an item of a list of records."""
 _RUN_IN_PART = re.compile(r"\s\(?[b-h][)}\]]\s+[A-Z]")
 _MARKER_ONLY = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-z][.)])$")
 
@@ -281,12 +287,14 @@ def review(found: list[Extracted], lines: list[Line]) -> tuple[list[str], list[s
     problems: list[str] = []
     notes: list[str] = []
     texts = [" ".join(line.text.split()) for line in lines]
-    markers = sorted({int(m.group(1)) for t in texts if (m := _LOOSE_MARKER.match(t))})
+    marked = [(int(m.group(1)), t) for t in texts if (m := _LOOSE_MARKER.match(t))]
+    markers = sorted({n for n, _ in marked})
+    asked = {n for n, t in marked if n > len(found) + 3 and _ASKS.search(t)}  # "10) Is she at MMI?" after 3
     if found and found[0].number.isalpha():
         if len([n for n in markers if n > 1]) >= 2:
             problems.append(f"the letter numbers its questions {', '.join(map(str, markers[:8]))}, but they could "
                             "not be read in order: a number may be misread")  # fmt: skip
-    elif later := [n for n in markers if len(found) < n <= len(found) + 3]:
+    elif later := [n for n in markers if len(found) < n <= len(found) + 3 or n in asked]:
         problems.append(f"the numbering stops at question {len(found)}, but the letter goes on to "
                         f"{', '.join(map(str, later))}: a number may be misread")  # fmt: skip
     if sum(1 for t in texts if _MARKER_ONLY.match(t)) >= 2:

@@ -559,3 +559,19 @@ def test_lab_results_are_a_small_table_not_flattened_text(ime_draft: Path) -> No
         "| Test | Result | Flag | Reference range |\n|---|---|---|---|\n| Glucose, fasting | 112 | H | 70 - 99 mg/dL |"
         in md
     )
+
+
+def test_an_encrypted_record_is_read_with_draft_password_file(tmp_path: Path) -> None:
+    from conftest import copy_of
+
+    case = sample_copy(SECOND_SAMPLE, tmp_path)
+    copy_of("password-example.pdf", case / "records")
+    first = runner.invoke(app, ["draft", str(case), "-f", "md"])
+    assert first.exit_code == 0 and "--password-file" in first.output, first.output
+    skipped = json.loads((case / "index" / "index.json").read_text())["skipped"]
+    assert [s["problem"] for s in skipped] == ["encrypted"]
+    (tmp_path / "pw.txt").write_text("test\n")
+    again = runner.invoke(app, ["draft", str(case), "-f", "md", "--password-file", str(tmp_path / "pw.txt")])
+    assert again.exit_code == 0, again.output
+    index = json.loads((case / "index" / "index.json").read_text())
+    assert index["skipped"] == [] and "records/password-example.pdf" in [s["path"] for s in index["sources"]]

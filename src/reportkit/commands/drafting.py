@@ -54,6 +54,10 @@ def draft(
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes reading PDFs.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Don't use the text cache.")] = False,
+    password_file: Annotated[
+        Path | None,
+        typer.Option("--password-file", help="Text file of passwords to try on encrypted records, one per line."),
+    ] = None,
     addendum: Annotated[
         bool, typer.Option("--addendum", help="Draft only an addendum listing the records new since the report.")
     ] = False,
@@ -74,6 +78,7 @@ def draft(
 ) -> None:
     """Draft the IME report or second-opinion letter of a case folder, citing the record pages."""
     from reportkit.draft import DraftOptions, draft_case
+    from reportkit.indexer.options import read_password_file
 
     with reporting(debug):
         named = [f.strip().lower() for item in formats or [] for f in item.split(",") if f.strip()]
@@ -81,7 +86,8 @@ def draft(
         comparison = _comparison(case_dir, bates_map) if compare else None
         options = DraftOptions(out=out, formats=chosen, templates=templates, force=force, index=index_file,
                                jobs=jobs, use_cache=not no_cache, bates_map=bates_map, addendum=addendum,
-                               since=since, comparison=comparison)  # fmt: skip
+                               since=since, comparison=comparison,
+                               passwords=read_password_file(password_file) if password_file else ())  # fmt: skip
         if since is not None and not addendum:
             raise UsageError("--since goes with --addendum.", hint="Add --addendum, or leave out --since.")
         result = draft_case(case_dir, options)

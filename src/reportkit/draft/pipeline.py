@@ -65,6 +65,8 @@ class DraftOptions:
     comparison: Callable[[Path], dict[str, Any]] | None = None
     """Given the index's place, the treating-vs-IME comparison for the draft's appendix (``comparison`` in the
     template context); the command layer passes it (``draft --compare``): draft does not import compare."""
+    passwords: tuple[str, ...] = ()
+    """Passwords to try on encrypted records (``--password-file``)."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
         if existing is not None:
             known = sorted([s.sha256 for s in existing.sources] + [s.sha256 or "" for s in existing.skipped])
             corrected = existing.settings.get("overrides_sha256")
-            if known == shas and corrected == _overrides_sha256(case_dir):
+            locked = any(s.problem in ("encrypted", "wrong_password") for s in existing.skipped)
+            if known == shas and corrected == _overrides_sha256(case_dir) and not (locked and options.passwords):
                 return CaseIndex(existing, "reused", _skipped_warnings(existing))
         if not options.force and _hand_edited(index_dir):
             raise OutputError(
@@ -183,6 +186,8 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
         kwargs["since"] = index_dir / "index.json"  # the addendum lists what is new since this index
     if options.jobs:
         kwargs["jobs"] = options.jobs
+    if options.passwords:
+        kwargs["passwords"] = options.passwords
     unfinished = interrupted(index_dir) is not None
     result = index_bundle([records], index_dir, IndexOptions(**kwargs))  # type: ignore[arg-type]
     remember_index(index_dir)

@@ -113,6 +113,15 @@ def test_good_cases_finish_bad_ones_are_listed_and_a_rerun_does_nothing(tmp_path
     }
     assert cases["ime"]["pages"] == 57 and cases["opinion"]["pages"] == 3 and cases["bundle"]["pages"] == 1
     assert cases["bundle"]["kind"] == "bundle"
+    # made private, as docs/privacy.md says: the folders 0700, the files that name records 0600
+    import stat
+
+    modes = {
+        p.relative_to(out).as_posix(): stat.S_IMODE(p.stat().st_mode)
+        for p in (out, out / "ime", out / ".work", out / "ime" / "batch-state.json", out / "batch-summary.json")
+    }
+    assert modes == {".": 0o700, "ime": 0o700, ".work": 0o700, "ime/batch-state.json": 0o600,
+                     "batch-summary.json": 0o600}, modes  # fmt: skip
     # each case's next deadline (the sample's report_due) with days left as of the run's day; none for a bundle
     as_of = dt.date.fromisoformat(json.loads((out / "batch-summary.json").read_text())["as_of"])
     assert cases["ime"]["next_due"] == {"date": "2024-12-12", "what": "Report due (requesting party's date)",
@@ -238,6 +247,11 @@ def test_usage_and_output_errors(tmp_path: Path) -> None:
                         (["--today", "2024-13-01"], "is not a date")):  # fmt: skip
         result = runner.invoke(app, ["batch", str(root), "--out", str(tmp_path / "o"), *wrong])
         assert result.exit_code == 2 and said in " ".join(result.output.split()), result.output
+    # a case folder named like the batch's own files would clash with them: said before any work
+    (root / "batch-summary.json").mkdir()
+    result = runner.invoke(app, ["batch", str(root), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "may not be named batch-summary.json" in " ".join(result.output.split())
+    (root / "batch-summary.json").rmdir()
     busy = tmp_path / "busy"
     busy.mkdir()
     (busy / "notes.txt").write_text("mine")

@@ -83,6 +83,11 @@ def find_cases(root: Path) -> list[CaseSpec]:
     for child in sorted(root.iterdir(), key=lambda p: p.name):
         if child.name.startswith(".") or not child.is_dir():
             continue
+        if child.name in (SUMMARY_JSON, SUMMARY_CSV, RUN_RECORD):
+            raise UsageError(
+                f"{child}: a case folder may not be named {child.name} (the batch writes OUT/{child.name}).",
+                hint="Rename the folder, then run again.",
+            )
         is_case = (child / CASE_FILE).is_file() or (child / RECORDS).is_dir()
         cases.append(CaseSpec(child.name, child, "case" if is_case else "bundle"))
     if not cases:
@@ -160,8 +165,10 @@ def run_batch(
     _check_out(root, out)
     _check_formats(settings)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / MARKER).touch()
+        from reportkit.draft.writer import private_folder
+
+        private_folder(out)  # made 0700 (one that exists is the user's, left as it is)
+        (out / MARKER).touch(mode=0o600)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder ({exc.strerror}).") from None
     jobs = max(1, jobs or os.cpu_count() or 1)

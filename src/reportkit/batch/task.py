@@ -155,7 +155,9 @@ def run_case(spec: CaseSpec, out_root: Path, settings: BatchSettings) -> CaseOut
             remember=False,
         )  # fmt: skip
     work = out_root / WORK_DIR / f"{case_key(spec.name)}-{uuid.uuid4().hex[:12]}"
-    work.mkdir(parents=True)
+    (out_root / WORK_DIR).mkdir(mode=0o700, exist_ok=True)  # (cases running at once may both make it)
+    work.mkdir(mode=0o700)
+    os.chmod(work, 0o700)  # whatever the umask, as OUT/<case> after the rename: it holds record text
     try:
         _test_hook(spec, work)
         outcome = _steps(spec, work, settings, sha, _previous_index(out_root / spec.name))
@@ -314,7 +316,7 @@ def state_record(outcome: CaseOutcome, settings: BatchSettings) -> dict[str, obj
 def _write_state(work: Path, outcome: CaseOutcome, settings: BatchSettings) -> None:
     data = (json.dumps(state_record(outcome, settings), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     tmp = work / f".{STATE_FILE}.tmp"
-    with tmp.open("wb") as fh:
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())

@@ -84,3 +84,19 @@ def test_ledger_next_start_and_overlap(tmp_path: Path) -> None:
     path.write_text("{not json")
     with pytest.raises(ReportkitError, match="cannot be read"):
         ledger.read(path)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [{"files": "bogus"}, {"group_by": "bogus"}, {"sticker": "bogus"}, {"numbering": "roman"}, {"first_exhibit": 0},
+     {"first_exhibit": -3, "numbering": "letter"}],
+)  # fmt: skip
+def test_a_library_callers_packet_options_are_checked_before_any_work(tmp_path: Path, wrong: dict[str, object]) -> None:
+    from reportkit import make_packet
+    from reportkit.packet.build import PacketOptions
+
+    out = tmp_path / "p"
+    with pytest.raises(ReportkitError) as raised:
+        make_packet([tmp_path / "none.pdf"], out, PacketOptions(prefix="LIB", use_ledger=False, **wrong))  # type: ignore[arg-type]
+    assert raised.value.exit_code == ExitCode.USAGE and str(next(iter(wrong))) in raised.value.message
+    assert not out.exists()

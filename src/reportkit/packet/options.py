@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from reportkit.errors import (
     UsageError,
@@ -122,6 +122,14 @@ def check_options(options: PacketOptions) -> None:
     if options.max_size is not None and options.max_size < 10_000:
         raise UsageError("--max-size must be at least 10KB.", hint="Courts' limits are usually 10MB to 75MB.")
     check_label_format(options.label_format)
+    for name, value, kind in (("group_by", options.group_by, Grouping), ("numbering", options.numbering, Numbering),
+                              ("sticker", options.sticker, Sticker), ("files", options.files, Files)):  # fmt: skip
+        allowed = get_args(kind)  # the CLI checks its options; a library caller's are checked here
+        if value not in allowed:
+            raise UsageError(f"{name} {value!r} is not one of {', '.join(allowed)}.")
+    if isinstance(options.first_exhibit, bool) or not isinstance(options.first_exhibit, int) or \
+            options.first_exhibit < 1:  # fmt: skip
+        raise UsageError(f"first_exhibit {options.first_exhibit!r}: the first exhibit is number 1 or later.")
 
 
 def parse_size(text: str) -> int:

@@ -271,6 +271,12 @@ def test_case_yaml_errors_name_field_and_line(tmp_path: Path) -> None:
         ("kind: report\n", "kind must be 'ime' or 'second-opinion'"),
         ("kind: ime\n  bad indent: [\n", "line "),
         ("- just a list\n", "expected a mapping"),
+        ("examinee: {name: X}\n", "kind: is missing (write `kind: ime`"),
+        (
+            "kind: ime\nexaminee: {name: X}\nrequesting_party: {role: insurer, name: Y}\nexaminer: {name: Dr}\n"
+            "questions:\n- {number: '1', text: 'Is it?'}\n- {number: '1', text: 'Was it?'}\n",
+            "line 5: questions: Value error, question number 1 is used twice",
+        ),
     ],
 )
 def test_case_yaml_other_errors(text: str, expected: str) -> None:

@@ -201,6 +201,17 @@ class ImeCase(_Model):
     )
     other_records: list[OtherRecord] = Field(default_factory=list)
 
+    @field_validator("questions")
+    @classmethod
+    def _numbers_once(cls, questions: list[Question]) -> list[Question]:
+        """Each question's number once: the report answers each under its number."""
+        seen: set[str] = set()
+        for q in questions:
+            if q.number in seen:
+                raise ValueError(f"question number {q.number} is used twice; number each question once")
+            seen.add(q.number)
+        return questions
+
 
 class PatientQuestion(_Model):
     """One of the patient's questions, in their words, and the physician's answer."""
@@ -354,6 +365,8 @@ def _describe(err: Any, root: yaml.Node | None, data: dict[str, Any]) -> str:
         message = "unknown field (misspelt?)"
     elif err["type"] == "union_tag_invalid":
         message = "kind must be 'ime' or 'second-opinion'"
+    elif err["type"] == "union_tag_not_found":
+        message = "kind: is missing (write `kind: ime` or `kind: second-opinion` first)"
     return f"{where}{field}: {message}"
 
 

@@ -174,7 +174,9 @@ def _case_index(case_dir: Path, options: DraftOptions | None = None) -> CaseInde
             raise OutputError(
                 f"{index_dir / 'index.json'}: the records changed, and this index was not written by `reportkit "
                 "draft` or was corrected by hand since; not replaced.",
-                hint="Move the index folder away to keep your corrections (then re-apply them), or use --force.",
+                hint=f"Move {index_dir} away (draft then indexes the records anew and keeps your edited drafts; "
+                "re-apply any corrections to the new index). --force replaces the index too, but also starts the "
+                "drafts again from case.yaml (your edited ones are set aside in previous/).",
             )
     kwargs: dict[str, object] = {"force": True, "use_cache": options.use_cache}
     if (case_dir / OVERRIDES_FILE).is_file():

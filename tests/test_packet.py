@@ -280,6 +280,10 @@ def test_case_yaml_without_a_usable_name(tmp_path: Path) -> None:
     (case / "case.yaml").write_text("claim: 123\n")
     code, output = run("packet", case, "--out", tmp_path / "p")
     assert code == 2 and "names no examinee" in output
+    (case / "case.yaml").write_text("examinee:\n  name: Νίκος Παπαδόπουλος\n", encoding="utf-8")
+    code, output = run("packet", case, "--out", tmp_path / "p")
+    flat = " ".join(output.split())
+    assert code == 2 and "has no Latin letters or digits for a Bates prefix" in flat and "surname:" in flat
     code, output = run("packet", case, "--out", tmp_path / "p", "--prefix", "DOE")
     assert code == 0, output
 

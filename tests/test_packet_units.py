@@ -57,6 +57,19 @@ def test_sizes_and_surnames() -> None:
             parse_size(bad)
     assert prefix_from_surname("O'Brien-Day") == "OBRIEN-DAY"
     assert prefix_from_surname("Müller") == "MULLER"
+    assert prefix_from_surname("Łukasz-Østergård") == "LUKASZ-OSTERGARD"  # letters NFKD keeps whole
+
+
+@pytest.mark.parametrize(
+    ("name", "surname"),
+    [("Daniel Okafor", "Okafor"), ("Daniel Okafor III", "Okafor"), ("Daniel Okafor, Jr.", "Okafor"),
+     ("Maria O'Brien-Smith Jr.", "O'Brien-Smith"), ("Smith, John", "Smith"), ("Smith Jr., John", "Smith"),
+     ("Minh Do", "Do"), ("Cher", "Cher")],
+)  # fmt: skip
+def test_the_surname_of_a_name_leaves_out_its_suffix(name: str, surname: str) -> None:
+    from reportkit.packet.case import surname_of
+
+    assert surname_of(name) == surname
 
 
 def test_bates_citations() -> None:

@@ -136,7 +136,8 @@ def make_packet(
         where = f" ({case_mod.why_no_surname(resolved.case_dir)})" if resolved.case_dir is not None else ""
         raise UsageError(
             f"No Bates prefix given{where}.",
-            hint="Give one with --prefix, e.g. --prefix SMITH (usually the examinee's surname in capitals).",
+            hint="Give one with --prefix, e.g. --prefix SMITH (usually the examinee's surname in capitals), or "
+            "write the examinee's surname: in case.yaml in Latin letters.",
         )
     bates_mod.check_prefix(prefix)
     check_out_dir(out_dir, resolved.records, options.force)

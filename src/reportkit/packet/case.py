@@ -86,10 +86,31 @@ def read_surname(case_dir: Path) -> str | None:
                 return str(person[field]).strip()
         name = person.get("name")
         if isinstance(name, str) and name.strip():
-            if "," in name:  # "Smith, John"
-                return name.split(",")[0].strip()
-            return name.split()[-1]
+            return surname_of(name)
     return None
+
+
+_SUFFIXES = {"JR", "SR", "II", "III", "IV", "ESQ", "MD", "PHD"}
+"""What may follow a surname ("Daniel Okafor III", "Okafor, Jr.") and is not one."""
+
+
+def surname_of(name: str) -> str | None:
+    """The surname in a person's name as case.yaml writes it: ``Smith, John`` → ``Smith``; ``Daniel Okafor
+    III``, ``Daniel Okafor, Jr.`` → ``Okafor`` (a generational or degree suffix is not the surname)."""
+    parts = [p.strip() for p in name.split(",") if p.strip()]
+    if len(parts) > 1 and all(_is_suffix(w) for p in parts[1:] for w in p.split()):
+        parts = [parts[0]]  # "Daniel Okafor, Jr.": the comma sets off the suffix
+    if len(parts) > 1:  # "Smith, John"
+        words = [w for w in parts[0].split() if not _is_suffix(w)]
+        return words[-1] if words else None
+    words = parts[0].split() if parts else []
+    while len(words) > 1 and _is_suffix(words[-1]):
+        words.pop()
+    return words[-1] if words else None
+
+
+def _is_suffix(word: str) -> bool:
+    return word.upper().replace(".", "") in _SUFFIXES
 
 
 def read_header(case_dir: Path | None) -> dict[str, str]:
@@ -110,11 +131,18 @@ def read_header(case_dir: Path | None) -> dict[str, str]:
     return {k: str(v) for k, v in found.items() if v not in (None, "")}
 
 
+_NOT_DECOMPOSED = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae",
+                                  "Œ": "OE", "œ": "oe", "ß": "ss", "Þ": "TH", "þ": "th", "Ħ": "H", "ħ": "h",
+                                  "ı": "i"})  # fmt: skip
+"""Latin letters Unicode does not decompose into a base letter and a mark (NFKD keeps ``Ł`` whole)."""
+
+
 def prefix_from_surname(surname: str) -> str:
     """``O'Brien-Day`` → ``OBRIEN-DAY``: capitals, letters, digits and hyphens only."""
     import unicodedata
 
-    ascii_name = unicodedata.normalize("NFKD", surname).encode("ascii", "ignore").decode()
+    spelt = surname.translate(_NOT_DECOMPOSED)
+    ascii_name = unicodedata.normalize("NFKD", spelt).encode("ascii", "ignore").decode()
     return re.sub(r"[^A-Z0-9-]", "", ascii_name.upper()).strip("-")[:24]
 
 
@@ -148,4 +176,7 @@ def why_no_surname(case_dir: Path) -> str:
         yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return f"{path} could not be read as YAML"
+    surname = read_surname(case_dir)
+    if surname:
+        return f"the examinee's surname in {path} has no Latin letters or digits for a Bates prefix"
     return f"{path} names no examinee ({', '.join(PERSON_KEYS)}: with a name)"

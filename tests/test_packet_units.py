@@ -113,3 +113,15 @@ def test_a_library_callers_packet_options_are_checked_before_any_work(tmp_path: 
         make_packet([tmp_path / "none.pdf"], out, PacketOptions(prefix="LIB", use_ledger=False, **wrong))  # type: ignore[arg-type]
     assert raised.value.exit_code == ExitCode.USAGE and str(next(iter(wrong))) in raised.value.message
     assert not out.exists()
+
+
+def test_a_warnings_bundle_pages_are_cited_by_bates_but_a_documents_own_numbering_is_not() -> None:
+    from reportkit.index.export import cited_text
+
+    bates = {n: f"OK{n + 499:07d}" for n in range(1, 58)}
+    said = "uncertain start at page 51 (confidence 77%); exact duplicate of D0011 (pp. 13–14); page 2 of 4; p. 99"
+    assert cited_text(said, bates) == (
+        "uncertain start at OK0000550 (confidence 77%); exact duplicate of D0011 (OK0000512-OK0000513); "
+        "page 2 of 4; p. 99"  # a page the packet did not produce keeps its bundle number
+    )
+    assert cited_text(said, None) == said

@@ -182,6 +182,8 @@ def test_verify_reports_an_input_that_changed(sample_packet: Path, tmp_path: Pat
     code, output = run("verify", sample_packet, "--inputs", records)
     assert code == 7
     assert f"input not in the manifest (changed, or not part of this packet): {victim.as_posix()}" in output
+    code, output = run("verify", sample_packet, "--inputs", tmp_path / "typo.pdf")  # no such file: not a finding
+    assert code == 3 and "typo.pdf: not found" in " ".join(output.split()) and "Traceback" not in output
 
 
 def test_stamped_file_is_refused(sample_packet: Path, tmp_path: Path) -> None:

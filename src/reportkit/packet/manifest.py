@@ -174,8 +174,13 @@ def verify(packet_dir: Path, inputs: Sequence[Path] = ()) -> Verification:
         # the report is checked as a packet file above; given as an input too, it must match
         optional = {str(i["sha256"]) for i in listed_inputs if i.get("role") == "report"}
         seen: set[str] = set()
-        for path in expand_inputs(inputs):
-            digest = sha256_file(path) if path.is_file() else ""
+        given = expand_inputs(inputs)
+        gone = [path for path in given if not path.is_file()]
+        if gone:  # a typo is not "an input that changed"
+            raise InputError(f"{gone[0]}: not found.", hint="Check the --inputs path: the record files the packet "
+                             "was made from.")  # fmt: skip
+        for path in given:
+            digest = sha256_file(path)
             if digest in wanted or digest in optional:
                 seen.add(digest)
                 matched += 1

@@ -95,8 +95,15 @@ def test_ledger_next_start_and_overlap(tmp_path: Path) -> None:
     ledger.record(path, entries, ledger.Issued("S", 81, 90, 7, "prodC", ("abc",), "t"))
     assert [(e.first, e.last) for e in ledger.read(path)] == [(1, 50), (51, 80), (81, 90)]
     path.write_text("{not json")
-    with pytest.raises(ReportkitError, match="cannot be read"):
+    with pytest.raises(ReportkitError, match="cannot be read") as damaged:
         ledger.read(path)
+    assert damaged.value.exit_code == ExitCode.INPUT  # a damaged file, not a wrong command line
+    with pytest.raises(ReportkitError, match="is a folder, not a Bates ledger") as folder:
+        ledger.read(path.parent)
+    assert folder.value.exit_code == ExitCode.INPUT
+    with pytest.raises(ReportkitError, match="is a file, not a folder") as under, ledger.locked(path / "ledger.json"):
+        pass
+    assert under.value.exit_code == ExitCode.OUTPUT
 
 
 @pytest.mark.parametrize(

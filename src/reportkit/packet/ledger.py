@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reportkit.errors import OutputError, UsageError
+from reportkit.errors import InputError, OutputError, UsageError
 from reportkit.publish import sync_folder
 
 SCHEMA = "reportkit/bates-ledger@1"
@@ -51,13 +51,16 @@ class Issued:
 def read(path: Path) -> list[Issued]:
     if not path.exists():
         return []
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a Bates ledger.",
+                         hint="Give --ledger the ledger's file, e.g. CASE/bates-ledger.json.")  # fmt: skip
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("schema") != SCHEMA:
             raise ValueError("schema")
         return [Issued(**{**e, "inputs": tuple(e.get("inputs", ()))}) for e in data["issued"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        raise UsageError(
+        raise InputError(
             f"{path}: the Bates ledger cannot be read.",
             hint="Restore it from a backup; without it reportkit cannot tell which numbers were issued.",
         ) from None
@@ -203,6 +206,9 @@ def locked(path: Path) -> Iterator[None]:
         yield
         return
     lock_path = path.with_name(path.name + ".lock")
+    above = next((p for p in lock_path.absolute().parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise OutputError(f"{path}: {above} is a file, not a folder.", hint="Give --ledger a file in a folder.")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         handle = lock_path.open("a")

@@ -45,13 +45,22 @@ def test_unsafe_prefixes_are_refused(bad: str) -> None:
 
 def test_numbers_must_fit_their_digits() -> None:
     check_numbering(9_999_901, 99, 7)
-    with pytest.raises(ReportkitError, match="more than 7 digits"):
+    with pytest.raises(ReportkitError, match="more than 7 digits") as short:
         check_numbering(9_999_901, 100, 7)
+    assert short.value.hint is not None and "more --digits" in short.value.hint
+    from reportkit.packet.bates import MAX_DIGITS
+
+    with pytest.raises(ReportkitError) as widest:  # at the widest, more digits is no advice
+        check_numbering(10**MAX_DIGITS - 5, 10, MAX_DIGITS)
+    assert widest.value.hint == "Give a lower --start."
 
 
 def test_sizes_and_surnames() -> None:
     assert parse_size("25MB") == 25_000_000 and parse_size("1.5 gb") == 1_500_000_000
     assert parse_size("500KB") == 500_000 and parse_size("123") == 123
+    from reportkit.packet.options import size_text
+
+    assert [size_text(n) for n in (25_300_000, 812_400, 900)] == ["25.3 MB", "812 KB", "900 bytes"]
     for bad in ("big", "nanMB", "infKB", "1e400MB", "-5MB"):  # float() reads the middle three
         with pytest.raises(ReportkitError, match="is not a size"):
             parse_size(bad)

@@ -46,7 +46,7 @@ def check_numbering(start: int, pages: int, digits: int) -> None:
     if len(str(last)) > digits:
         raise UsageError(
             f"Bates numbers would run to {last}, more than {digits} digits.",
-            hint="Give more --digits or a lower --start.",
+            hint="Give a lower --start." if digits >= MAX_DIGITS else "Give more --digits or a lower --start.",
         )
 
 

@@ -132,6 +132,13 @@ def check_options(options: PacketOptions) -> None:
         raise UsageError(f"first_exhibit {options.first_exhibit!r}: the first exhibit is number 1 or later.")
 
 
+def size_text(size: int) -> str:
+    """``25.3 MB``, ``812 KB``, ``900 bytes``: as --max-size is written (1 MB = 1,000,000 bytes)."""
+    if size >= 1_000_000:
+        return f"{size / 1e6:.1f} MB"
+    return f"{size / 1e3:.0f} KB" if size >= 1000 else f"{size} bytes"
+
+
 def parse_size(text: str) -> int:
     """``25MB``, ``500KB``, ``1.5GB`` or bytes → bytes (MB = 1,000,000 bytes, as courts state limits)."""
     value = text.strip().upper().replace(" ", "")

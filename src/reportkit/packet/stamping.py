@@ -18,7 +18,7 @@ from reportkit.packet.exhibits import (
     Plan,
     PlannedPage,
 )
-from reportkit.packet.options import IN_PROCESS_PAGES, STICKER_FONT, STICKER_ORDER, TOOL, PacketOptions
+from reportkit.packet.options import IN_PROCESS_PAGES, STICKER_FONT, STICKER_ORDER, TOOL, PacketOptions, size_text
 from reportkit.packet.pdf import (
     Bookmark,
     OpenedPdf,
@@ -214,7 +214,7 @@ class Builder:
             files[name] = data
             if self.options.max_size and len(data) > self.options.max_size:
                 self.warnings.append(
-                    f"{name} is {len(data) / 1e6:.1f} MB, over --max-size: an exhibit is never split. "
+                    f"{name} is {size_text(len(data))}, over --max-size: an exhibit is never split. "
                     "Group by document (--group-by document) for smaller exhibits."
                 )
         return files
@@ -253,7 +253,7 @@ class Builder:
                 continue
             if limit is not None and len(data) > limit:
                 self.warnings.append(
-                    f"part {i + 1} of the packet is {len(data) / 1e6:.1f} MB, over --max-size: it holds one exhibit "
+                    f"part {i + 1} of the packet is {size_text(len(data))}, over --max-size: it holds one exhibit "
                     "(exhibits are never split). Group by document (--group-by document) for smaller exhibits."
                 )
             files.append(data)

@@ -263,3 +263,12 @@ def test_when_nothing_can_be_indexed_each_file_gets_a_line_of_its_own(tmp_path: 
     assert any(ln.strip().endswith("b.pdf: not a PDF. Convert it to PDF first, or leave it out.") for ln in lines)
     assert not (tmp_path / "out").exists()
     assert_clean_message(out)
+
+
+def test_an_out_folder_that_is_a_file_or_lies_under_one_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    for out, said in (("afile", "afile: exists and is not a folder"), ("afile/out", "is a file, not a folder")):
+        code, output = run(good(tmp_path), "--out", tmp_path / out)
+        assert code == ExitCode.OUTPUT and said in " ".join(output.split()), output
+        assert_clean_message(output)
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"

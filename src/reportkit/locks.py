@@ -24,6 +24,10 @@ def holding(folder: Path) -> Iterator[None]:
         return
     made = not folder.exists()
     path = folder / LOCK_NAME
+    above = next((p for p in (folder.absolute(), *folder.absolute().parents) if p.exists()), None)
+    if above is not None and not above.is_dir():
+        where = "exists and is not a folder" if above == folder.absolute() else f"{above} is a file, not a folder"
+        raise OutputError(f"{folder}: {where}.", hint="Choose another --out folder.")
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle = path.open("a+")

@@ -148,6 +148,11 @@ def test_cli_prints_case_document_page_and_snippet(cases: Path) -> None:
     doc = _doc_of(cases / "ime" / "index", 7)
     assert f"ime  p. 7  {doc['id']}  progress_note  2024-03-14" in result.output
     assert "[lumbar MRI]" in result.output and "1 hit(s)." in result.output
+    # --limit cuts the list: the count says more match, rather than passing the cut for all there is
+    cut = runner.invoke(app, ["search", "lumbar", str(cases), "-n", "1"])
+    assert cut.output.count("  p. ") == 1 and "The first 1 hit(s); more pages match" in cut.output, cut.output
+    whole = runner.invoke(app, ["search", '"lumbar MRI"', str(cases), "--type", "progress_note", "-n", "1"])
+    assert "1 hit(s)." in whole.output and "more pages match" not in whole.output
 
 
 def test_no_index_says_to_run_index(tmp_path: Path) -> None:

@@ -244,7 +244,8 @@ def search(
         from reportkit.index.search import Filters
 
         filters = Filters(tuple(doc_type or ()), date_from, date_to, provider)
-        hits = api.search(paths, query, filters, limit, warn=lambda m: say(f"warning: {m}"))
+        found = api.search(paths, query, filters, limit + 1, warn=lambda m: say(f"warning: {m}"))
+        hits, more = found[:limit], len(found) > limit  # one more asked for, to tell whether any were left out
         for hit in hits:
             where = "  ".join(
                 part
@@ -254,4 +255,5 @@ def search(
             typer.echo(f"{hit.case}  p. {hit.page}  {where}")
             typer.echo(f"    {hit.snippet}")
         if not quiet:
-            say(f"{len(hits)} hit(s)." if hits else "No pages match.")
+            shown = f"The first {len(hits)} hit(s); more pages match (raise --limit to see them)."
+            say(shown if more else f"{len(hits)} hit(s)." if hits else "No pages match.")

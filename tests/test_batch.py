@@ -228,7 +228,7 @@ def test_a_case_over_its_time_limit_is_stopped_and_retried(tmp_path: Path, monke
     result = run_batch(root, out, BatchSettings(case_timeout=2), jobs=1)
     assert time.monotonic() - clock < 25
     assert result.exit_code == 6
-    assert "stopped after 2 s" in result.outcomes[0].problems[0]
+    assert "stopped after 2 s" in result.outcomes[0].problems[0] and result.outcomes[0].seconds == 2
     assert not (out / "opinion").exists()
     monkeypatch.delenv(TEST_HOOK)
     assert run_batch(root, out, BatchSettings(case_timeout=60), jobs=1).outcomes[0].status == "done"

@@ -231,8 +231,9 @@ def _run_local(todo: Sequence[CaseSpec], out: Path, settings: BatchSettings, job
                 "memory": f"over the memory limit of {settings.max_memory_mb} MB (--max-memory)",
                 "crashed": "its worker process died (killed, or out of memory)",
             }.get(result.problem, f"failed in its worker ({result.problem})")
+            took = settings.case_timeout if result.problem == "timeout" else 0.0  # (a died worker's time: unknown)
             yield CaseOutcome(spec.name, spec.kind, "failed", inputs_sha256(spec), problems=(why,), remember=False,
-                              debug=(result.detail,))  # fmt: skip
+                              debug=(result.detail,), seconds=took)  # fmt: skip
 
 
 def _run_dask(

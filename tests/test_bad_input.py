@@ -272,3 +272,15 @@ def test_an_out_folder_that_is_a_file_or_lies_under_one_is_named_as_such(tmp_pat
         assert code == ExitCode.OUTPUT and said in " ".join(output.split()), output
         assert_clean_message(output)
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+
+
+def test_an_out_folder_holding_any_file_index_writes_needs_force(tmp_path: Path) -> None:
+    from reportkit.index.search import FILE_NAME
+
+    for name in (FILE_NAME, "run.json"):
+        out = tmp_path / name.replace(".", "-")
+        out.mkdir()
+        (out / name).write_text("mine", encoding="utf-8")
+        code, output = run(good(tmp_path), "--out", out)
+        assert code == ExitCode.OUTPUT and f"already holds {name}" in output and "--force" in output, output
+        assert (out / name).read_text(encoding="utf-8") == "mine"

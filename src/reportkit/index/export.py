@@ -434,7 +434,9 @@ RENDERERS: dict[str, Callable[[RecordIndex], bytes]] = {
 
 
 def existing_outputs(out_dir: Path) -> list[str]:
-    return [name for name in OUTPUT_NAMES if (out_dir / name).exists()]
+    """The files of an index already in ``out_dir`` (all that ``index`` writes: search.sqlite and run.json
+    too)."""
+    return [name for name in (*OUTPUT_NAMES, "search.sqlite", "run.json") if (out_dir / name).exists()]
 
 
 def write_files(out_dir: Path, files: dict[str, bytes], *, force: bool) -> list[Path]:

@@ -581,3 +581,6 @@ def test_an_encrypted_record_is_read_with_draft_password_file(tmp_path: Path) ->
     assert again.exit_code == 0, again.output
     index = json.loads((case / "index" / "index.json").read_text())
     assert index["skipped"] == [] and "records/password-example.pdf" in [s["path"] for s in index["sources"]]
+    # drafts written elsewhere: the advice to check names that folder
+    elsewhere = runner.invoke(app, ["draft", str(case), "-f", "md", "--out", str(tmp_path / "out")])
+    assert f"`reportkit check {case} --out {tmp_path / 'out'}` lists what is missing" in elsewhere.output

@@ -106,8 +106,9 @@ def draft(
                 say(f"Kept your Word text in {len(result.kept)} part(s) ({', '.join(result.kept[:6])}{more}); "
                      "reportkit's parts were brought up to date.")  # fmt: skip
             if result.placeholders:
+                check = f"reportkit check {case_dir}" + (f" --out {out}" if out else "")  # where the drafts are
                 say(f"{result.placeholders} placeholder(s) [TO COMPLETE: ...] left for you to write; "
-                     f"`reportkit check {case_dir}` lists what is missing.")  # fmt: skip
+                     f"`{check}` lists what is missing.")  # fmt: skip
             folder = result.written[0].parent if result.written else out
             say(f"Wrote {', '.join(p.name for p in result.written)} to {folder}/")
 

@@ -256,6 +256,7 @@ def test_case_folder_prefix_report_first_and_ledger(tmp_path: Path) -> None:
     code, output = run("packet", case, "--out", out, "--force")
     assert code == 0, output
     assert json.loads((case / "bates-ledger.json").read_text())["issued"][0]["first"] == 1
+    assert "already produced" not in output
 
     # more records: a new production continues after the numbers already issued
     shutil.copy(sorted(RECORDS.glob("*.pdf"))[2], case / "records")
@@ -272,6 +273,12 @@ def test_case_folder_prefix_report_first_and_ledger(tmp_path: Path) -> None:
     assert code == 2
     assert "would reuse numbers" in output and "--start 63" in output
     assert not (tmp_path / "p3").exists()
+
+    # the same records under other settings are another production: numbered anew, and said so
+    code, output = run("packet", case, "--out", tmp_path / "again", "--chronology")
+    flat = " ".join(output.split())
+    assert code == 0 and "these records were already produced as OKAFOR0000027-OKAFOR0000062" in flat, output
+    assert "--start 27" in flat and "OKAFOR0000001-OKAFOR0000026" not in flat  # (those were fewer records)
 
 
 def test_case_yaml_without_a_usable_name(tmp_path: Path) -> None:

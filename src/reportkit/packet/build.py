@@ -168,6 +168,7 @@ def make_packet(
         bates_mod.check_numbering(start, index.page_count, options.digits)
         if ledger_path is not None:
             ledger.check(entries, prefix, start, start + index.page_count - 1, production, ledger_path)
+            notes.extend(ledger.produced_before(entries, tuple(s.sha256 for s in index.sources), start))
         settings["start"] = start
 
         the_plan = plan(

@@ -192,6 +192,19 @@ def unfinished(entries: list[Issued], production: str) -> list[str]:
     ]
 
 
+def produced_before(entries: list[Issued], inputs: tuple[str, ...], start: int) -> list[str]:
+    """Warnings for earlier productions of the same records (the same files, by SHA-256) under other numbers: a
+    second set of Bates numbers for pages already produced is usually a mistake (other settings, such as
+    --chronology, make another production)."""
+    return [
+        f"these records were already produced as {e.prefix}{e.first:0{e.digits}d}-{e.prefix}{e.last:0{e.digits}d} "
+        f"({e.issued}); this packet numbers them again from {start}. If the earlier packet was served, give --start "
+        f"{e.first} with the settings it was made with to make it again"
+        for e in entries
+        if sorted(e.inputs) == sorted(inputs) and e.first != start
+    ]
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

@@ -198,8 +198,8 @@ def produced_before(entries: list[Issued], inputs: tuple[str, ...], start: int) 
     --chronology, make another production)."""
     return [
         f"these records were already produced as {e.prefix}{e.first:0{e.digits}d}-{e.prefix}{e.last:0{e.digits}d} "
-        f"({e.issued}); this packet numbers them again from {start}. If the earlier packet was served, give --start "
-        f"{e.first} with the settings it was made with to make it again"
+        f"({e.issued}); this packet numbers them again from {start}. To make the earlier packet again, use the "
+        "settings it was made with (its numbers are then reused)"
         for e in entries
         if sorted(e.inputs) == sorted(inputs) and e.first != start
     ]

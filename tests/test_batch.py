@@ -243,7 +243,7 @@ def test_usage_and_output_errors(tmp_path: Path) -> None:
     assert runner.invoke(app, ["batch", str(root), "--out", str(tmp_path / "o"), "--steps", "zip"]).exit_code == 2
     assert runner.invoke(app, ["batch", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]).exit_code == 3
     # an option checked only as the run starts is still said before any case runs, as a usage error
-    for wrong, said in ((["--steps", "index,draft", "--format", "docx,foo"], "foo is not a draft format"),
+    for wrong, said in ((["--steps", "index,draft", "--format", "docx,foo"], "not a draft format: foo"),
                         (["--today", "2024-13-01"], "is not a date")):  # fmt: skip
         result = runner.invoke(app, ["batch", str(root), "--out", str(tmp_path / "o"), *wrong])
         assert result.exit_code == 2 and said in " ".join(result.output.split()), result.output

@@ -132,7 +132,7 @@ def test_a_library_callers_packet_options_are_checked_before_any_work(tmp_path: 
 
 
 def test_a_warnings_bundle_pages_are_cited_by_bates_but_a_documents_own_numbering_is_not() -> None:
-    from reportkit.index.export import cited_text
+    from reportkit.cite import bates_in_text as cited_text
 
     bates = {n: f"OK{n + 499:07d}" for n in range(1, 58)}
     said = "uncertain start at page 51 (confidence 77%); exact duplicate of D0011 (pp. 13–14); page 2 of 4; p. 99"

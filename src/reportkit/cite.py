@@ -7,6 +7,7 @@ later step can switch every citation of a draft to Bates numbers by passing anot
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -71,3 +72,21 @@ def bates_pages(labels: Mapping[int, str], first: int, last: int) -> str | None:
     if first not in labels or last not in labels:
         return None
     return bates(labels[first], labels[last])
+
+
+_PAGE_REF = re.compile(r"\b(?:pp?\.|pages?)\s?(?P<first>\d{1,6})(?:\s?[–-]\s?(?P<last>\d{1,6}))?\b(?!\s*of\s+\d)")
+"""A bundle page or range in a document's warning ("uncertain start at page 51", "(pp. 13–14)"); not "page 2 of
+4", a document's own numbering."""
+
+
+def bates_in_text(text: str, labels: Mapping[int, str] | None = None) -> str:
+    """A document warning with its bundle pages cited as Bates numbers when ``labels`` (bundle page → Bates
+    number) are given; a page they do not hold is left as it is. Never applied to record text."""
+    if labels is None:
+        return text
+
+    def bates_of(m: re.Match[str]) -> str:
+        first = int(m["first"])
+        return bates_pages(labels, first, int(m["last"] or first)) or m.group(0)
+
+    return _PAGE_REF.sub(bates_of, text)

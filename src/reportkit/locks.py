@@ -8,6 +8,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from reportkit.errors import OutputError
+from reportkit.publish import file_in_the_way
 
 LOCK_NAME = ".reportkit.lock"
 """Inside the output folder while a run writes it (holds the run's process id); removed when the run ends."""
@@ -24,10 +25,10 @@ def holding(folder: Path) -> Iterator[None]:
         return
     made = not folder.exists()
     path = folder / LOCK_NAME
-    above = next((p for p in (folder.absolute(), *folder.absolute().parents) if p.exists()), None)
-    if above is not None and not above.is_dir():
-        where = "exists and is not a folder" if above == folder.absolute() else f"{above} is a file, not a folder"
-        raise OutputError(f"{folder}: {where}.", hint="Choose another --out folder.")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder}: exists and is not a folder.", hint="Choose another --out folder.")
+    if (above := file_in_the_way(folder)) is not None:
+        raise OutputError(f"{folder}: {above} is a file, not a folder.", hint="Choose another --out folder.")
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle = path.open("a+")

@@ -55,6 +55,13 @@ def replace_together(out_dir: Path, files: dict[str, bytes], what: str) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def file_in_the_way(path: Path) -> Path | None:
+    """The file that stands where ``path``'s folders would be: its nearest existing parent, when that is not a
+    folder (``afile/out``: ``afile``). None when the folders can be made."""
+    above = next((p for p in path.absolute().parents if p.exists()), None)
+    return above if above is not None and not above.is_dir() else None
+
+
 TABLE_KINDS = (".docx", ".md", ".markdown", ".csv")
 """What a command's ``--out`` table may be (``cite-check``, ``compare``)."""
 
@@ -69,8 +76,7 @@ def check_table_out(out: Path, force: bool = False, inputs: tuple[Path, ...] = (
     kind = out.suffix.lower()
     if kind not in TABLE_KINDS:
         raise UsageError(f"{out}: --out must end in .docx, .md or .csv.")
-    above = next((p for p in out.absolute().parents if p.exists()), None)
-    if above is not None and not above.is_dir():
+    if (above := file_in_the_way(out)) is not None:
         raise OutputError(f"{out}: {above} is a file, not a folder.", hint="Choose another --out file.")
     if out.exists() and not out.is_file():
         raise OutputError(f"{out}: exists and is not a file.", hint="Choose another --out file.")

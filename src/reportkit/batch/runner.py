@@ -142,7 +142,7 @@ def _check_formats(settings: BatchSettings) -> None:
     unknown = [f for f in settings.draft_formats if f not in FORMATS]
     if unknown or not settings.draft_formats:
         raise UsageError(
-            f"--format: {', '.join(unknown) or 'none given'} is not a draft format.", hint=f"Use {', '.join(FORMATS)}."
+            f"--format: not a draft format: {', '.join(unknown) or '(none given)'}.", hint=f"Use {', '.join(FORMATS)}."
         )
 
 

@@ -155,7 +155,7 @@ def run_case(spec: CaseSpec, out_root: Path, settings: BatchSettings) -> CaseOut
             remember=False,
         )  # fmt: skip
     work = out_root / WORK_DIR / f"{case_key(spec.name)}-{uuid.uuid4().hex[:12]}"
-    (out_root / WORK_DIR).mkdir(mode=0o700, exist_ok=True)  # (cases running at once may both make it)
+    (out_root / WORK_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)  # (cases running at once may both make it)
     work.mkdir(mode=0o700)
     os.chmod(work, 0o700)  # whatever the umask, as OUT/<case> after the rename: it holds record text
     try:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -113,24 +112,6 @@ def cite_cell(doc: Document, bates: BatesLookup | None = None) -> str:
     return cite.bates_pages(bates, doc.first_page, doc.last_page) or f"{pages}, not produced"
 
 
-_PAGE_REF = re.compile(r"\b(?:pp?\.|pages?)\s?(?P<first>\d{1,6})(?:\s?[–-]\s?(?P<last>\d{1,6}))?\b(?!\s*of\s+\d)")
-"""A bundle page or range in a document's warning ("uncertain start at page 51", "(pp. 13–14)"); not "page 2 of
-4", a document's own numbering."""
-
-
-def cited_text(text: str, bates: BatesLookup | None = None) -> str:
-    """A document warning with its bundle pages cited as Bates numbers when a Bates map is given (a page the
-    map does not hold is left as it is). Never applied to record text."""
-    if bates is None:
-        return text
-
-    def bates_of(m: re.Match[str]) -> str:
-        first = int(m["first"])
-        return cite.bates_pages(bates, first, int(m["last"] or first)) or m.group(0)
-
-    return _PAGE_REF.sub(bates_of, text)
-
-
 def chronology_cells(doc: Document, bates: BatesLookup | None = None) -> list[str]:
     """One chronology row, as index.md and index.docx show it: #, date (role unless a date of service), type,
     provider, facility, key findings, pages (or Bates numbers)."""
@@ -176,7 +157,7 @@ def _row(doc: Document, index: RecordIndex, bates: BatesLookup | None = None) ->
         "duplicate_similarity": "" if doc.duplicate_similarity is None else f"{doc.duplicate_similarity:.3f}",
         "overridden": " ".join(doc.overridden),
         "missing_pages": " ".join(str(p) for p in doc.missing_pages),
-        "warnings": "; ".join(cited_text(w, bates) for w in doc.warnings),
+        "warnings": "; ".join(cite.bates_in_text(w, bates) for w in doc.warnings),
         "last_date": doc.last_date or "",
         "patient": _patient_cell(doc, index),
     }
@@ -252,7 +233,10 @@ def review_items(index: RecordIndex) -> list[tuple[Document, str]]:
 
 def review_lines(index: RecordIndex, bates: BatesLookup | None = None) -> list[str]:
     """A line per document warning (see :func:`review_items`): ``D0012 (pp. 4–6): warning``."""
-    return [f"{doc.id} ({cite_cell(doc, bates)}): {cited_text(warning, bates)}" for doc, warning in review_items(index)]
+    return [
+        f"{doc.id} ({cite_cell(doc, bates)}): {cite.bates_in_text(warning, bates)}"
+        for doc, warning in review_items(index)
+    ]
 
 
 def headline(index: RecordIndex) -> str:

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reportkit.errors import InputError, OutputError, UsageError
-from reportkit.publish import sync_folder
+from reportkit.publish import file_in_the_way, sync_folder
 
 SCHEMA = "reportkit/bates-ledger@1"
 LEDGER_NAME = "bates-ledger.json"
@@ -219,8 +219,7 @@ def locked(path: Path) -> Iterator[None]:
         yield
         return
     lock_path = path.with_name(path.name + ".lock")
-    above = next((p for p in lock_path.absolute().parents if p.exists()), None)
-    if above is not None and not above.is_dir():
+    if (above := file_in_the_way(lock_path)) is not None:
         raise OutputError(f"{path}: {above} is a file, not a folder.", hint="Give --ledger a file in a folder.")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)

@@ -624,3 +624,25 @@ def test_a_damaged_or_empty_report_pdf_is_named_before_anything_is_written(tmp_p
         flat = " ".join(output.split())
         assert code == 3 and "the report PDF cannot be read" in flat and "--no-report" in flat, (name, output)
         assert "Traceback" not in output and "internal error" not in output and not out.exists()
+
+
+def test_an_earlier_packet_that_cannot_be_removed_once_replaced_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reportkit.packet.folder as folder
+
+    pdf = copy_of("UD_sample.pdf", tmp_path)
+    out = tmp_path / "p"
+    assert run("packet", pdf, "--out", out, "--prefix", "UD", "--no-ledger")[0] == 0
+    rmtree = shutil.rmtree
+
+    def stuck(path: object, *args: object, **kwargs: object) -> None:  # an immutable folder, say
+        if ".old-" not in str(path):
+            rmtree(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(folder.shutil, "rmtree", stuck)
+    code, output = run("packet", pdf, "--out", out, "--prefix", "UD", "--no-ledger", "--force")
+    left = [p for p in tmp_path.iterdir() if ".old-" in p.name]
+    assert code == 0 and len(left) == 1, output
+    assert f"{left[0]}: the earlier packet, replaced, could not be removed" in " ".join(output.split())
+    assert run("verify", out)[0] == 0  # the new packet is whole

@@ -221,7 +221,12 @@ def make_packet(
         )
         if ledger_path is not None:  # reserve, publish, confirm: a crash in between never frees the numbers
             entries = ledger.reserve(ledger_path, entries, issued)
-        folder.write_folder(out_dir, outputs, options.force)
+        left = folder.write_folder(out_dir, outputs, options.force)
+        if left is not None:
+            builder.warnings.append(
+                f"{left}: the earlier packet, replaced, could not be removed (it holds stamped records); remove it "
+                "by hand (the next packet run here also tries)."
+            )
         if ledger_path is not None:
             ledger.record(ledger_path, entries, issued)
         return PacketResult(

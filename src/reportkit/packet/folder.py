@@ -54,9 +54,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
+def write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> Path | None:
     """Write every file into a fresh folder beside ``out_dir`` and swap it in: all or nothing. Files are 0600
-    and folders 0700; an ``out_dir`` that exists keeps its mode (it is the user's folder)."""
+    and folders 0700; an ``out_dir`` that exists keeps its mode (it is the user's folder). Returns the earlier
+    packet's folder when it could not be removed once replaced (it holds stamped records: say so), else None."""
     parent = out_dir.absolute().parent
     try:
         make_folders(parent)
@@ -89,6 +90,7 @@ def write_folder(out_dir: Path, files: dict[str, bytes], force: bool) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    return old if old is not None and old.exists() else None
 
 
 def write_file(path: Path, data: bytes) -> None:

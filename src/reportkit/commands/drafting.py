@@ -111,6 +111,8 @@ def draft(
                      f"`{check}` lists what is missing.")  # fmt: skip
             folder = result.written[0].parent if result.written else out
             say(f"Wrote {', '.join(p.name for p in result.written)} to {folder}/")
+        if result.skipped:  # as `index`: written, but without some record files (each named above)
+            raise typer.Exit(int(ExitCode.PARTIAL))
 
 
 def questions(

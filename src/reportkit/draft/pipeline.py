@@ -90,6 +90,8 @@ class DraftResult:
     written: list[Path]
     kept: list[str] = field(default_factory=list)
     """The parts of the physician's Word draft whose text was kept (a re-draft around Word edits)."""
+    skipped: int = 0
+    """Record files the index could not read (each named in ``warnings``): the drafts leave them out."""
 
 
 def _record_files(records: Path) -> list[Path]:
@@ -279,6 +281,7 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
         warnings=[*ci.warnings, *made.notes],
         written=made.written,
         kept=made.kept,
+        skipped=len(ci.index.skipped),
     )
 
 
@@ -367,6 +370,7 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
         seconds=time.perf_counter() - clock,
         warnings=[*ci.warnings, *made.notes],
         kept=made.kept,
+        skipped=len(ci.index.skipped),
     )
 
 

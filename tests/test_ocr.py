@@ -244,6 +244,11 @@ def test_ocr_never_does_not_look_for_tesseract(tmp_path: Path) -> None:
     env = {"REPORTKIT_TESSERACT": str(tmp_path / "no-such-tesseract")}
     code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr", "never", "--out", tmp_path / "o", env=env)
     assert code == ExitCode.OK and "apt-get" not in out
+    # the scan was not read: its document says it needs OCR, and does not call its pages blank
+    import json
+
+    (doc,) = json.loads((tmp_path / "o" / "index.json").read_text(encoding="utf-8"))["documents"]
+    assert any("need OCR" in w for w in doc["warnings"]) and "blank page(s)" not in doc["warnings"], doc["warnings"]
 
 
 def test_a_page_whose_ocr_hangs_is_marked_and_the_bundle_goes_on(tmp_path: Path) -> None:

@@ -131,7 +131,9 @@ def analyse_document(spec: DocSpec) -> Analysed:
     if kind.rule == "title:fax cover":  # a cover sheet's sender (a clerk, a nurse) is nobody's author
         who = replace(who, value=None, page=None, snippet="", rule="", warnings=())
     where = find_facility(doc_pages)
-    warnings: list[str] = [*kind.warnings, *when.warnings, *who.warnings, *where.warnings]
+    # pages without a text layer that were not OCR'd are not blank: the no-text warning below says what they are
+    said = () if kind.rule == "blank pages" and spec.no_text else kind.warnings
+    warnings: list[str] = [*said, *when.warnings, *who.warnings, *where.warnings]
     if kind.doc_type == "other":
         warnings = [w for w in warnings if w not in ("no date of care found", "provider not found")]
     if spec.no_text:

@@ -226,6 +226,24 @@ def test_facility_from_letterhead_and_title() -> None:
     assert find_title(page) == ("PROGRESS NOTE", "progress_note")
 
 
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        # OCR ran the address column into the name line: the name, without the city, state and ZIP code
+        ("° ° ° 88 Meridian Park Drive, Suite 300\nLakeshore Orthopedic & Spine Associates aaa Calder, WA 98399\n"
+         "Spine Surgery - Interventional Spine - Sports Medicine", "Lakeshore Orthopedic & Spine Associates"),
+        # a tagline of services is no name: nothing rather than noise
+        ("° ° °\nSpine Surgery - Interventional Spine - Sports Medicine\nTel (360) 555-0150", None),
+        # a tagline that names a kind of organisation is still a name
+        ("Primary Care - Pediatrics - Family Medicine Clinic\nTel (360) 555-0150",
+         "Primary Care - Pediatrics - Family Medicine Clinic"),
+    ],
+)  # fmt: skip
+def test_a_letterhead_read_by_ocr_gives_its_name_not_its_address_or_tagline(head: str, expected: str | None) -> None:
+    page = pl(head + "\n\nSPINE SURGERY CONSULTATION\nPatient: Jane Roe DOB: 9/23/81\nHistory of present illness.")
+    assert find_facility(page).value == expected
+
+
 def test_findings_are_verbatim_with_their_page() -> None:
     found = find_findings([pl(NOTE, page=7)])
     assert [(f.label, f.page) for f in found] == [("ASSESSMENT", 7), ("PLAN", 7)]

@@ -304,7 +304,11 @@ def _letterhead(first_page: PageLines, dropped: list[str]) -> Found | None:
     for i, line in enumerate(top):
         if _NOT_FACILITY.search(line) and PATIENT_HEADER.search(line):
             continue  # a patient header band ("Roe, Jane | DOB: … | MRN: …"), never a letterhead
+        if _TAGLINE.match(line):
+            continue  # "Spine Surgery - Interventional Spine - Sports Medicine": what it does, not its name
         name = _SEGMENTS.split(line)[0].strip(" ,-|")  # "CLINIC NAME | services | phone": the first part
+        if cut := _ADDRESS_TAIL.match(name):
+            name = cut.group("name")  # an address column OCR ran into the name: "… Associates aaa Calder, WA 98399"
         caps = _CAPS_NAME.match(name)  # "HARBORVIEW OCCUPATIONAL HEALTH Workplace Injury Care": the capitals
         if caps and FACILITY_WORDS.search(caps.group(1)):
             name = caps.group(1)
@@ -327,3 +331,15 @@ def _letterhead(first_page: PageLines, dropped: list[str]) -> Found | None:
 
 
 _CAPS_LINE = re.compile(r"^[A-Z][A-Z&'’.\- ]{2,30}$")
+_ORG_KIND = (
+    r"associates|clinic|hospital|center|centre|group|institute|physicians|partners|practice|llc|pllc|inc\.?|"
+    r"p\.?c\.?|ltd|services|laboratories|laboratory|imaging|radiology|healthcare|health"
+)
+_PHRASE = r"[\w&'’./ ]{3,40}"
+_TAGLINE = re.compile(rf"^(?![^|•·]*\b(?:{_ORG_KIND})\b)\s*{_PHRASE}(?:\s+[-|•·–—]\s+{_PHRASE}){{2,}}\s*$", re.I)
+"""A line of three or more short phrases between dashes, bars or dots, none naming a kind of organisation: a
+letterhead's tagline of services ("Spine Surgery - Interventional Spine - Sports Medicine")."""
+_ADDRESS_TAIL = re.compile(rf"^(?P<name>.{{3,60}}?\b(?:{_ORG_KIND}))\s+(?:\S+\s+){{0,4}}?[A-Z][\w.'’ ]*,\s*[A-Z]{{2}}"
+                           rf"\s+\d{{5}}(?:-\d{{4}})?\s*$", re.I)  # fmt: skip
+"""A name that ends in a kind of organisation, then a city, state and ZIP code: an address column that OCR ran
+into the letterhead's name line."""

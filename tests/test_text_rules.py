@@ -232,6 +232,7 @@ def test_facility_from_letterhead_and_title() -> None:
         # OCR ran the address column into the name line: the name, without the city, state and ZIP code
         ("° ° ° 88 Meridian Park Drive, Suite 300\nLakeshore Orthopedic & Spine Associates aaa Calder, WA 98399\n"
          "Spine Surgery - Interventional Spine - Sports Medicine", "Lakeshore Orthopedic & Spine Associates"),
+        ("Valley Health Imaging Center Springfield, IL 62701\nTel (217) 555-0100", "Valley Health Imaging Center"),
         # a tagline of services is no name: nothing rather than noise
         ("° ° °\nSpine Surgery - Interventional Spine - Sports Medicine\nTel (360) 555-0150", None),
         # a tagline that names a kind of organisation is still a name

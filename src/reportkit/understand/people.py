@@ -339,7 +339,7 @@ _PHRASE = r"[\w&'’./ ]{3,40}"
 _TAGLINE = re.compile(rf"^(?![^|•·]*\b(?:{_ORG_KIND})\b)\s*{_PHRASE}(?:\s+[-|•·–—]\s+{_PHRASE}){{2,}}\s*$", re.I)
 """A line of three or more short phrases between dashes, bars or dots, none naming a kind of organisation: a
 letterhead's tagline of services ("Spine Surgery - Interventional Spine - Sports Medicine")."""
-_ADDRESS_TAIL = re.compile(rf"^(?P<name>.{{3,60}}?\b(?:{_ORG_KIND}))\s+(?:\S+\s+){{0,4}}?[A-Z][\w.'’ ]*,\s*[A-Z]{{2}}"
+_ADDRESS_TAIL = re.compile(rf"^(?P<name>.{{3,60}}\b(?:{_ORG_KIND}))\s+(?:\S+\s+){{0,4}}?[A-Z][\w.'’ ]*,\s*[A-Z]{{2}}"
                            rf"\s+\d{{5}}(?:-\d{{4}})?\s*$", re.I)  # fmt: skip
 """A name that ends in a kind of organisation, then a city, state and ZIP code: an address column that OCR ran
 into the letterhead's name line."""

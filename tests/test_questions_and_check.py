@@ -234,6 +234,14 @@ def test_consistent_answers_raise_nothing(tmp_path: Path) -> None:
     assert not {"inconsistent-mmi", "inconsistent-causation", "inconsistent-restrictions"} & set(rules)
 
 
+def test_a_date_of_care_before_the_date_of_birth_is_a_finding(tmp_path: Path) -> None:
+    assert "date-before-birth" not in _rules(_case(tmp_path / "as-is"), tmp_path / "as-is")
+    case = _case(tmp_path, {"  dob: 1981-09-23\n": "  dob: 2024-09-23\n"})  # a year typed wrong
+    result = check_case(case, options=DraftOptions(index=tmp_path / "index.json"))
+    said = [f.message for f in result.findings if f.rule == "date-before-birth"]
+    assert "The date of injury 2024-02-06 is before the examinee's date of birth 2024-09-23." in said, said
+
+
 def test_rating_without_edition_and_record_without_pages(tmp_path: Path) -> None:
     case = _case(
         tmp_path,

@@ -230,8 +230,32 @@ def check_ime(case: ImeCase, profile: Profile) -> list[Finding]:
         if text and RATING.search(text) and not EDITION.search(text) and _blank(imp.edition):
             out.append(Finding("rating-edition", "An impairment rating is given without the edition of the "
                                "rating system (e.g. AMA Guides, 6th edition).", where))  # fmt: skip
+    out += _dates_after_birth(case)
     out += _other_records(case)
     return out
+
+
+def _dates_after_birth(case: ImeCase) -> list[Finding]:
+    """The case's dates of care against the examinee's date of birth: one before it is a typing slip (a day and
+    month swapped, a wrong year) that the report would print."""
+    born = case.examinee.dob
+    if born is None:
+        return []
+    dates = [
+        ("date_of_injury", "date of injury", case.date_of_injury),
+        ("exam.date", "exam date", case.exam.date),
+        ("referral_date", "referral date", case.referral_date),
+        ("report_date", "report date", case.report_date),
+    ]
+    return [
+        Finding(
+            "date-before-birth",
+            f"The {what} {when.isoformat()} is before the examinee's date of birth {born.isoformat()}.",
+            where,
+        )
+        for where, what, when in dates
+        if when is not None and when < born
+    ]
 
 
 def _other_records(case: ImeCase | SecondOpinionCase) -> list[Finding]:

@@ -154,6 +154,7 @@ def make_packet(
     check_patients(index)
     settings = packet_settings(options, prefix, 0)
     production = _fingerprint(index, settings)
+    input_shas = tuple(s.sha256 for s in index.sources)  # what the ledger records the production's files by
     with contextlib.ExitStack() as held:
         ledger_path = None
         entries: list[ledger.Issued] = []
@@ -168,7 +169,7 @@ def make_packet(
         bates_mod.check_numbering(start, index.page_count, options.digits)
         if ledger_path is not None:
             ledger.check(entries, prefix, start, start + index.page_count - 1, production, ledger_path)
-            notes.extend(ledger.produced_before(entries, tuple(s.sha256 for s in index.sources), start))
+            notes.extend(ledger.produced_before(entries, input_shas, start))
         settings["start"] = start
 
         the_plan = plan(
@@ -216,7 +217,7 @@ def make_packet(
             start + index.page_count - 1,
             options.digits,
             production,
-            tuple(s.sha256 for s in index.sources),
+            input_shas,
             ledger.now(),
         )
         if ledger_path is not None:  # reserve, publish, confirm: a crash in between never frees the numbers

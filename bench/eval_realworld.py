@@ -1,6 +1,6 @@
 """Accuracy on real-world bundles: score `reportkit index` against ../shared/corpus/realworld's truth.
 
-    python bench/eval_realworld.py [--corpus DIR] [--only NAME] [--misses]
+    python bench/eval_realworld.py [--corpus DIR] [--only NAME] [--misses] [--fax [--cache-dir DIR]]
 
 Same figures as the corpus's own score.py (its field rules are loaded from there at run time, never copied):
 start precision/recall/F1, exact documents, doc_type/date/provider/facility on the predicted document that
@@ -8,6 +8,10 @@ holds each true document's first page, duplicates found; plus what score.py cann
 mix two patients, from the patient labels below (which source file is whose record: opaque letters, no names).
 Misses are printed by class: merged (a predicted document holds the starts of several true ones; "patients"
 when they are different people's), split (a true document cut in several), and per field.
+``--fax``: each bundle is first made a fax (samples/make_fax_copy.py: every page an image, 200 dpi, 1-bit, up
+to 2 degrees of skew, specks) and the index reads it by OCR: how the index holds up when the same records
+arrive as a scanned production, as most real ones do. The fax copies live in a temporary folder and are
+deleted with it; ``--cache-dir`` keeps the OCR of their pages for the next run.
 The corpus is read in place and never copied; without it this script says so and exits 3.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import random
 import sys
 import tempfile
 from collections import defaultdict
@@ -25,6 +30,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "realworld"
+sys.path.insert(0, str(ROOT / "samples"))
+
+from make_fax_copy import fax_file  # noqa: E402
 
 PATIENT_OF_FILE = {
     # B1: a records request, a hospital chart fax, another patient's lab report, its cardiology letter and its
@@ -48,8 +56,11 @@ def load_score(corpus: Path) -> ModuleType:
     return module
 
 
-def evaluate(corpus: Path, only: str | None = None) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Index every bundle of the truth and score it. Returns the figures and the misses by class."""
+def evaluate(
+    corpus: Path, only: str | None = None, fax: bool = False, cache_dir: Path | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Index every bundle of the truth (or its fax copy) and score it. Returns the figures and the misses by
+    class."""
     from reportkit import IndexOptions, index_bundle
 
     rules = load_score(corpus)
@@ -60,7 +71,11 @@ def evaluate(corpus: Path, only: str | None = None) -> tuple[dict[str, Any], dic
         if only and name != only:
             continue
         with tempfile.TemporaryDirectory(prefix="reportkit-realworld-") as out:
-            result = index_bundle([corpus / bundle["path"]], Path(out) / "index", IndexOptions(use_cache=False))
+            source = corpus / bundle["path"]
+            if fax:
+                source = fax_file(source, Path(out) / source.name, random.Random(name))
+            options = IndexOptions(use_cache=cache_dir is not None, cache_dir=cache_dir)
+            result = index_bundle([source], Path(out) / "index", options)
             predicted = json.loads(json.dumps(result.index.to_dict()))["documents"]
         true_docs = bundle["docs"]
         starts = {d["first_page"] for d in predicted}
@@ -137,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--only", help="one bundle, e.g. B2_spine_claim")
     parser.add_argument("--misses", action="store_true", help="print every miss, by class")
+    parser.add_argument("--fax", action="store_true", help="index a fax-like copy of each bundle, by OCR")
+    parser.add_argument("--cache-dir", type=Path, help="with --fax: keep the pages' OCR here between runs")
     args = parser.parse_args(argv)
     if not (args.corpus / "truth.json").is_file() or not (args.corpus / "score.py").is_file():
         where = "truth.json and score.py; it lives in ../shared/corpus/realworld"
@@ -146,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only and args.only not in names:
         print(f"no bundle {args.only!r}; the corpus has {', '.join(sorted(names))}", file=sys.stderr)
         return 3
-    figures, misses = evaluate(args.corpus, args.only)
+    figures, misses = evaluate(args.corpus, args.only, args.fax, args.cache_dir)
     for key, value in figures.items():
         print(f"{key:>20}: {value}")
     print("misses by class: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(misses.items())))

@@ -64,9 +64,16 @@ _SPLIT_NUMBER = re.compile(r"(:\s*)([0-3])\s([0-9])(?=[/.-][0-9]{1,2}[/.-][0-9]{
 """A label's date whose first number OCR split in two ("Date of Surgery: 1 1/24/2022"): read alone, its second
 digit would make another date."""
 _PAGE_NUMBER = re.compile(
-    rf"\b(Page|Pg\.?)(\s+)([{_DIGITISH}]{{1,3}})(?:(\s+of\s+)([{_DIGITISH}]{{1,3}}))?(?![\w/])", re.I
+    rf"\b(Page|Pg\.?)(\s+)([{_DIGITISH}]{{1,3}})(?:(\s*[o0]f\s*)([{_DIGITISH}]{{1,3}}))?(?![\w/])", re.I
 )
-"""A page counter whose digits OCR read as strokes or letters ("Page 1 of |", "Exhibit 16 Page |")."""
+"""A page counter whose digits OCR read as strokes or letters ("Page 1 of |", "Exhibit 16 Page |"), or ran
+into the "of" ("Page lof 5", "Page 2of 5", "Page 3 0f 5")."""
+_LABEL_QUOTE = re.compile(
+    r"\b((?i:patient|member|employee|claimant|dob|mrn))['’‘`](?=\s+(?!(?i:name|id|no|number)\b)[A-Z0-9])"
+)
+"""A label's colon read as a quote mark ("Patient’ Gonzalez, Maria", "DOB' 6/14/80")."""
+_GLUED_DOB = re.compile(rf"(?<=[A-Za-z_~\-])(DOB|D\.O\.B\.?)(?=\s*[:;]\s*[{_DIGITISH}])")
+"""A DOB label with a form's blank line or specks run into it ("T__-s-d~BDOB: 6/14/80")."""
 _SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
 
 
@@ -104,8 +111,8 @@ def _fix_label(match: re.Match[str], label: str) -> str:
 
 
 def _fix_page_number(match: re.Match[str]) -> str:
-    word, space, k, of, n = match.groups()
-    fixed = f"{word}{space}{_digits(k)}" + (f"{of}{_digits(n)}" if n else "")
+    word, space, k, _of, n = match.groups()
+    fixed = f"{word}{space}{_digits(k)}" + (f" of {_digits(n)}" if n else "")
     if not (k + (n or "")).translate(_TO_DIGIT).isdigit() or not any(c.isdigit() or c in "|]" for c in k + (n or "")):
         return match.group(0)  # "Page lo", "Page I": letters, not a number
     return fixed
@@ -126,6 +133,8 @@ def normalise_ocr(text: str) -> str:
         line = _SPACED_ABBREV.sub(lambda m: "".join(g for g in m.groups() if g), line)
         for pattern, label in _BROKEN_LABELS:
             line = pattern.sub(functools.partial(_fix_label, label=label), line)
+        line = _LABEL_QUOTE.sub(r"\1:", line)
+        line = _GLUED_DOB.sub(r" \1", line)
         line = _LABEL_JUNK.sub(lambda m: ": " if m.group(1) == ";" else m.group(1) + " ", line)
         line = _LABEL_NO_COLON.sub(lambda m: m.group(1) + ": ", line)
         line = _SPLIT_NUMBER.sub(r"\1\2\3", line)

@@ -159,8 +159,11 @@ def is_letterhead(line: str) -> bool:
     return _FACILITY_FOLDED.found(line) and not _DOCUMENT_FOLDED.found(line)
 
 
-_BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*$")
-"""The section title a chart's running header ends with, in capitals."""
+_BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*[.,;:'’`_~|]{0,2}\s*$")
+"""The section title a chart's running header ends with, in capitals (and a speck OCR may read after it:
+"… MRN: RCH-2019-55782 NURSING NOTES.")."""
+_DATE_SHAPED = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)")
+"""A date's shape, even one OCR misread into no date at all ("DOB: 11/04/4955")."""
 _LABEL_VALUE = re.compile(r":\s*\S")
 MIXED_CASE_TITLE_LINES = 4
 """How far down the page a short mixed-case line can still be the document's title."""
@@ -199,7 +202,9 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     if line.rstrip().endswith(":") or is_letterhead(line):  # a section heading, not a title
         return None
     digits = has_digit(line)  # a phone number or a date has a digit: without one, neither is looked for
-    if credentialed_name(line) or (digits and (_PHONE.search(line) or find_dates(line, False))):
+    if credentialed_name(line) or (
+        digits and (_PHONE.search(line) or find_dates(line, False) or _DATE_SHAPED.search(line))
+    ):
         band = _BAND_TITLE.search(line) if PATIENT_HEADER.search(line) else None
         named = band.group("t") if band and title_type(band.group("t")) else None
         return "stamp", named, False, 0, False, None, False

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
-from reportkit.understand.text import PageLines
+from reportkit.understand.text import PageLines, one_apart
 
 OTHER_PATIENT = "names another patient"
 """How the warning on a document of a patient other than the bundle's main one begins."""
@@ -377,14 +377,7 @@ def completed(found: PatientMark | None, mark: PatientMark | None) -> PatientMar
 
 def _near(a: str, b: str) -> bool:
     """Equal, or one character apart (an OCR misreading)."""
-    if a == b:
-        return True
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    if abs(len(a) - len(b)) != 1:
-        return False
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    return one_apart(a, b)
 
 
 def names_match(a: Sequence[str], b: Sequence[str]) -> bool:

@@ -27,7 +27,7 @@ from reportkit.understand.patients import (
     read_mark,
 )
 from reportkit.understand.people import SIGNOFF, credentialed_name
-from reportkit.understand.text import PageLines, line_pattern
+from reportkit.understand.text import PageLines, line_pattern, same_sender
 
 START_THRESHOLD = 2.5
 
@@ -287,6 +287,11 @@ class Layout:
     text_source: str
 
 
+def _other_total(a: int | None, b: int | None) -> bool:
+    """Two fax counters' totals differ: both read, and not the same (a total OCR did not read is no change)."""
+    return a is not None and b is not None and a != b
+
+
 def score_start(
     prev: PageSignals,
     cur: PageSignals,
@@ -327,10 +332,10 @@ def score_start(
     if cur.fax_cover:
         add(5, "fax cover sheet")
     if cur.fax_counter and prev.fax_counter:
-        if cur.fax_sender and prev.fax_sender and cur.fax_sender != prev.fax_sender:
+        if cur.fax_sender and prev.fax_sender and not same_sender(cur.fax_sender, prev.fax_sender):
             add(3, "another fax transmission (sender changes)")
             strong = True
-        elif cur.fax_counter[0] <= prev.fax_counter[0] or cur.fax_counter[1] != prev.fax_counter[1]:
+        elif cur.fax_counter[0] <= prev.fax_counter[0] or _other_total(cur.fax_counter[1], prev.fax_counter[1]):
             add(3, f"another fax transmission (its counter restarts at {cur.fax_counter[0]})")
             strong = True
     elif cur.fax_counter and cur.fax_counter[0] == 1 and not prev.fax_counter:

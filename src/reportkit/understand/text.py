@@ -22,6 +22,11 @@ _SPACES = re.compile(r"\s+")
 _PAGE_ALONE = re.compile(r"^(?:page\s+(\d{1,3})|-\s*(\d{1,3})\s*-)$", re.I)
 
 
+_STAMP_FROM = re.compile(
+    r"[\W_]{0,3}\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}[\W_]{1,4}\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]?\.?)?[\W_]{1,4}"
+    r"(?:FROM\b|[Ff]rom\s*:)"
+)
+"""A fax machine's date, time and FROM opening a line (in capitals, or with a colon: not a note's "from home")."""
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M?\b)?", re.I)
 _PHONE_NUMBER = re.compile(r"\b\d{3}[-.)\s]+\d{3}[-.\s]\d{4}\b|(?<![\d/])\+?1?\d{10}\b")
 _TRANSMISSION_PAGE = re.compile(r"\b(?:P(?:age|G)?\.?|#)\s*\d{1,4}\s*(?:/|of)\s*\d{1,4}\b", re.I)
@@ -31,9 +36,13 @@ def is_fax_header(line: str) -> bool:
     """A fax transmission header line (sender, number, time, transmission page): not part of the record.
 
     Either it says so (FAX, FROM … TO) next to a time or page counter, or it carries all three marks a fax
-    machine stamps: a time, a phone number and a transmission page counter ("09:41A … 5550104400 page 6 of 8").
+    machine stamps: a time, a phone number and a transmission page counter ("09:41A … 5550104400 page 6 of 8"),
+    or it opens with the machine's date and time and then FROM (what OCR kept of a header whose other half
+    it read as another line: "02/07/2026 16:22PM _ FROM: RIVERSIDE COMMUNITY HOSP").
     """
     if _FAX_WORD.search(line) and _FAX_TIME_OR_PAGE.search(line) and len(_FAX_STAMP.findall(line)) >= 2:
+        return True
+    if _STAMP_FROM.match(line):
         return True
     return bool(_TIME.search(line) and _PHONE_NUMBER.search(line) and _TRANSMISSION_PAGE.search(line))
 
@@ -183,13 +192,56 @@ _PHONE_OR_TIME = re.compile(
 
 
 def fax_sender(line: str) -> str | None:
-    """The sender a fax header names after FROM (letters only, capitals): "FROM: (555) 441-8800 DR PATEL
-    INTERNAL MED TO: …" -> "DR PATEL INTERNAL MED"; None when it names no one (a number only)."""
+    """The sender a fax header names after FROM (capitals): "FROM: (555) 441-8800 DR PATEL INTERNAL MED TO: …"
+    -> "DR PATEL INTERNAL MED"; None when it names no one (a number only). The name ends where a number
+    begins, as OCR reads a phone number ("HOSP (555} 661-C000"); marks with no letter (OCR's specks: "{",
+    "?") are dropped, and so is punctuation at a word's ends, but an abbreviation's full stop ("ST.", "INC.") and a
+    comma between words."""
     m = _FAX_FROM.search(line)
     if not m:
         return None
-    name = " ".join(_PHONE_OR_TIME.sub(" ", m.group("s")).split()).strip(" -:,")
+    words: list[str] = []
+    for word in _PHONE_OR_TIME.sub(" ", m.group("s")).split():
+        if any(c.isdigit() for c in word):
+            if words:
+                break
+            continue
+        marks = _WORD_END if len(word.strip(_WORD_END)) > 3 else _WORD_END.replace(".", "")
+        word = word.lstrip(marks + ",").rstrip(marks)
+        if word == "&" or any(c.isalpha() for c in word):
+            words.append(word)
+    name = " ".join(words).strip(" -:,")
     return name.upper() if sum(c.isalpha() for c in name) >= 3 else None
+
+
+_WORD_END = ".;:?!'’‘\"“”`{}()[]|~-_»«"
+"""What OCR leaves at the ends of a fax header's words (a comma after a word is kept: "SMITH, JONES")."""
+
+
+def same_sender(a: str, b: str) -> bool:
+    """Two fax headers' senders are one sender, as OCR reads them: the same words, but for a letter misread
+    in a long word, or a header that OCR cut short ("RIVERSIDE COMMUNITY" of "RIVERSIDE COMMUNITY HOSP")."""
+    x, y = _sender_words(a), _sender_words(b)
+    if x == y:
+        return True
+    short, long_ = sorted((x, y), key=len)
+    if len(short) >= 2 and long_[: len(short)] == short:
+        return True
+    return len(x) == len(y) and all(u == v or (len(u) >= 4 and one_apart(u, v)) for u, v in zip(x, y, strict=True))
+
+
+def _sender_words(name: str) -> list[str]:
+    return ["".join(c for c in word if c.isalnum()) for word in name.upper().split() if any(c.isalnum() for c in word)]
+
+
+def one_apart(a: str, b: str) -> bool:
+    """One character changed, added or dropped (an OCR misreading); or none."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def fax_counter(line: str) -> tuple[int, int | None] | None:

@@ -1,0 +1,127 @@
+"""The index on OCR'd pages: the slips OCR makes in the marks that split a bundle must not split or merge it.
+
+Seen when real bundles were read as fax copies (``bench/eval_realworld.py --fax``): a fax header's sender read
+with specks ("LAKEVIEW. GENERAL HOSP {555)"), a header OCR cut in two lines, a running header's title with a
+full stop after it, a birth date with a digit misread, a page counter run into its "of" ("Page lof 5"), and a
+label's colon read as a quote mark. Every page here is made up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from reportkit.ingest.ocrfix import normalise_ocr
+from reportkit.understand.classify import find_title
+from reportkit.understand.patients import read_mark
+from reportkit.understand.split import signals, split
+from reportkit.understand.text import fax_sender, is_fax_header, page_lines, same_sender
+
+BODY = "Narrative text of the record continues on this page without any heading of its own at all."
+
+
+def spans_of(texts: Sequence[str]) -> list[tuple[int, int]]:
+    sigs = [signals(page_lines(i + 1, normalise_ocr(t))) for i, t in enumerate(texts)]
+    return [(a, b) for a, b, _ in split(sigs, {1}, set())]
+
+
+def fax(sender: str, counter: str) -> str:
+    return f"03/02/2025 09:41AM FROM: {sender} (555) 210-4400 TO: (555) 730-1188 {counter}\n{BODY}"
+
+
+@pytest.mark.parametrize(
+    ("header", "sender"),
+    [
+        ("FROM: LAKEVIEW. GENERAL HOSP {555) 210-4400 TO: (555) 730-1188 P.05/", "LAKEVIEW GENERAL HOSP"),
+        ("FROM: LAKEVIEW GENERAL HOSP (555} 210-4400 TO:", "LAKEVIEW GENERAL HOSP"),
+        ("FROM: LAKEVIEW GENERAL HOSP (555} 210-4400 EXT 12 TO:", "LAKEVIEW GENERAL HOSP"),  # ends at the number
+        ("FROM? LAKEVIEW GENERAL HOSP (555) 210-4400 TO:", "LAKEVIEW GENERAL HOSP"),
+        ("FROM: LAKEVIEW GENERAL HOSP. (555) 210-C400 TO:", "LAKEVIEW GENERAL HOSP"),
+        ("FROM: LAKEVIEW GENERAL HOSP’ (555) 210-4400 TO:", "LAKEVIEW GENERAL HOSP"),
+        ("FROM: ST. ANNE MEDICAL CTR. TO: (555) 730-1188", "ST. ANNE MEDICAL CTR."),
+        ("FROM: NOLAN & PRICE, P.C. TO: (555) 730-1188", "NOLAN & PRICE, P.C."),
+        ("FROM: (555) 441-8800 DR OYELARAN INTERNAL MED TO: (555) 730-1188", "DR OYELARAN INTERNAL MED"),
+    ],
+)
+def test_a_fax_senders_name_is_read_without_ocrs_specks(header: str, sender: str) -> None:
+    assert fax_sender(header) == sender
+
+
+def test_one_sender_as_ocr_reads_it_but_not_another() -> None:
+    assert same_sender("LAKEVIEW GENERAL HOSP", "LAKEVIEW, GENERAL HOSP")
+    assert same_sender("LAKEVIEW GENERAL HOSP", "LAKEVIEW GENERAL HOSF")  # a letter misread
+    assert same_sender("LAKEVIEW GENERAL", "LAKEVIEW GENERAL HOSP")  # the header cut short
+    assert not same_sender("LAKEVIEW GENERAL HOSP", "LAKEVIEW ORTHOPEDICS")
+    assert not same_sender("SUMMIT ORTHO", "SUMMIT PAIN")  # short words must match exactly
+    assert not same_sender("LAKEVIEW", "LAKEVIEW GENERAL HOSP")  # one word is not enough to call it cut
+
+
+def test_one_fax_transmission_read_with_specks_stays_one_document() -> None:
+    pages = [
+        fax("LAKEVIEW GENERAL HOSP", "P.01/04"),
+        fax("LAKEVIEW. GENERAL HOSP {", "P.02/04"),
+        fax("LAKEVIEW GENERAL HOSP", "P.03/"),  # the counter's total lost: no change of transmission
+        fax("LAKEVIEW, GENERAL HOSP", "P.04/04"),
+    ]
+    assert spans_of(pages) == [(1, 4)]
+    other = [fax("LAKEVIEW GENERAL HOSP", "P.01/02"), fax("NORTHGATE IMAGING CENTER", "P.02/02")]
+    assert spans_of(other) == [(1, 1), (2, 2)]  # another sender is still another transmission
+
+
+def test_a_fax_header_ocr_cut_in_two_is_still_a_fax_header() -> None:
+    assert is_fax_header("03/02/2025 09:41AM _ FROM: LAKEVIEW GENERAL HOSP")
+    assert is_fax_header("3/2/25 9:41 am From: Dr Oyelaran")
+    assert not is_fax_header("03/02/2025 09:41 from home, wife reports he slept well")
+    header = "03/02/2025 09:41AM _ FROM: LAKEVIEW GENERAL HOSP"
+    pl = page_lines(1, header + "\nHalvorsen, Peter J. | DOB: 05/17/1949\n" + BODY)
+    assert pl.fax_header and pl.fax_sender == "LAKEVIEW GENERAL HOSP" and pl.lines[0].startswith("Halvorsen")
+
+
+BAND = "Halvorsen, Peter J. | DOB: {dob} | MRN: LGH-2020-41177 {title}"
+
+
+def chart_page(title: str, dob: str = "05/17/1949") -> str:
+    return BAND.format(dob=dob, title=title) + "\n" + BODY
+
+
+def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
+    for page in (chart_page("NURSING NOTES."), chart_page("NURSING NOTES", dob="05/17/4949")):
+        assert find_title(page_lines(1, page)) == ("NURSING NOTES", "progress_note")
+    pages = [chart_page("NURSING NOTES"), chart_page("NURSING NOTES."), chart_page("NURSING NOTES", dob="05/17/4949")]
+    assert spans_of(pages) == [(1, 3)]
+    assert spans_of([chart_page("NURSING NOTES"), chart_page("RADIOLOGY REPORT.")]) == [(1, 1), (2, 2)]
+
+
+@pytest.mark.parametrize(
+    ("ocr", "fixed"),
+    [
+        ("CLAIM DETAILS ON THE FOLLOWING PAGE(S) Page lof 5", "CLAIM DETAILS ON THE FOLLOWING PAGE(S) Page 1 of 5"),
+        ("Page 2of 5", "Page 2 of 5"),
+        ("Page 3 0f 5", "Page 3 of 5"),
+        ("Page lOf5", "Page 1 of 5"),
+        ("Page lo", "Page lo"),  # letters, not a number
+        ("see page 4 of the report", "see page 4 of the report"),
+        ("Date: 2/8/25 Patient’ Oyelaran, Ada T DOB' 6/14/80", "Date: 2/8/25 Patient: Oyelaran, Ada T DOB: 6/14/80"),
+        ("PATIENT’ OYELARAN, ADA", "PATIENT: OYELARAN, ADA"),
+        ("Patient’ Name: Oyelaran", "Patient’ Name: Oyelaran"),  # a quote before a label's own name stays
+        ("Patients’ Rights", "Patients’ Rights"),
+        ("Patient' s", "Patient' s"),
+        ("Ada T__-s-d~BDOB: 6/14/80", "Ada T__-s-d~B DOB: 6/14/80"),
+        ("ADOBE: 5", "ADOBE: 5"),
+    ],
+)
+def test_ocr_slips_in_page_counters_and_labels_are_undone(ocr: str, fixed: str) -> None:
+    assert normalise_ocr(ocr) == fixed
+
+
+def test_a_typed_over_form_line_read_by_ocr_still_names_the_patient() -> None:
+    line = "Date: 2/8/25 _ Patient’ Oyelaran, Ada T__-s-d~BDOB: 6/14/80"
+    found = read_mark(page_lines(1, normalise_ocr(line) + "\n" + BODY))
+    assert found is not None and found.name == ("ada", "oyelaran") and found.dob and (1980, 6, 14) in found.dob
+
+
+def test_a_page_counter_ocr_ran_into_its_of_starts_a_document() -> None:
+    statement = "EXPLANATION OF BENEFITS\n" + BODY
+    pages = [statement + "\nPage 1 of 2", BODY + "\nPage 2of 2", statement + "\nCLAIM DETAILS FOLLOW Page lof 3"]
+    assert spans_of(pages) == [(1, 2), (3, 3)]

@@ -88,6 +88,8 @@ def chart_page(title: str, dob: str = "05/17/1949") -> str:
 def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
     for page in (chart_page("NURSING NOTES."), chart_page("NURSING NOTES", dob="05/17/4949")):
         assert find_title(page_lines(1, page)) == ("NURSING NOTES", "progress_note")
+    speck = chart_page("EMERGENCY. DEPARTMENT NOTE")
+    assert find_title(page_lines(1, speck)) == ("EMERGENCY DEPARTMENT NOTE", "emergency")
     pages = [chart_page("NURSING NOTES"), chart_page("NURSING NOTES."), chart_page("NURSING NOTES", dob="05/17/4949")]
     assert spans_of(pages) == [(1, 3)]
     assert spans_of([chart_page("NURSING NOTES"), chart_page("RADIOLOGY REPORT.")]) == [(1, 1), (2, 2)]
@@ -125,3 +127,16 @@ def test_a_page_counter_ocr_ran_into_its_of_starts_a_document() -> None:
     statement = "EXPLANATION OF BENEFITS\n" + BODY
     pages = [statement + "\nPage 1 of 2", BODY + "\nPage 2of 2", statement + "\nCLAIM DETAILS FOLLOW Page lof 3"]
     assert spans_of(pages) == [(1, 2), (3, 3)]
+
+
+def test_a_chart_headers_title_that_ocr_read_as_its_own_line_keeps_the_chart_together() -> None:
+    def lab(collected: str, title_apart: bool) -> str:
+        band = BAND.format(dob="05/17/1949", title="")
+        head = f"{band.strip()}\nLABORATORY RESULTS" if title_apart else band + "LABORATORY RESULTS"
+        return f"{head}\nBASIC METABOLIC PANEL Collected: {collected} 06:00\n{BODY}"
+
+    pages = [lab("01/29/2025", False), lab("01/30/2025", True), lab("01/31/2025", False)]
+    assert spans_of(pages) == [(1, 3)]  # the next day's panel of the same chart
+    clinic = "LAKEVIEW GENERAL HOSPITAL LABORATORY SERVICES"
+    letterheads = [f"{clinic}\nCollected: 01/29/2025\n{BODY}", f"{clinic} LABORATORY\nCollected: 02/11/2025\n{BODY}"]
+    assert spans_of(letterheads) == [(1, 1), (2, 2)]  # a letterhead is not a chart's header: a new date splits

@@ -159,9 +159,12 @@ def is_letterhead(line: str) -> bool:
     return _FACILITY_FOLDED.found(line) and not _DOCUMENT_FOLDED.found(line)
 
 
-_BAND_TITLE = re.compile(r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,5})\s*[.,;:'’`_~|]{0,2}\s*$")
-"""The section title a chart's running header ends with, in capitals (and a speck OCR may read after it:
-"… MRN: RCH-2019-55782 NURSING NOTES.")."""
+_BAND_TITLE = re.compile(
+    r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:[.,'’]?\s+[A-Z][A-Z&/\-]+){1,5})\s*[.,;:'’`_~|]{0,2}\s*$"
+)
+"""The section title a chart's running header ends with, in capitals (and specks OCR may read after its
+words: "… MRN: 2019-55782 NURSING NOTES.", "… EMERGENCY. DEPARTMENT NOTE")."""
+_TITLE_SPECK = re.compile(r"[.,'’](?=\s)")
 _DATE_SHAPED = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)")
 """A date's shape, even one OCR misread into no date at all ("DOB: 11/04/4955")."""
 _LABEL_VALUE = re.compile(r":\s*\S")
@@ -206,7 +209,8 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
         digits and (_PHONE.search(line) or find_dates(line, False) or _DATE_SHAPED.search(line))
     ):
         band = _BAND_TITLE.search(line) if PATIENT_HEADER.search(line) else None
-        named = band.group("t") if band and title_type(band.group("t")) else None
+        title = _TITLE_SPECK.sub("", band.group("t")) if band else None
+        named = title if title and title_type(title) else None
         return "stamp", named, False, 0, False, None, False
     if line.rstrip().endswith(".") and sum(w[:1].islower() for w in line.split()) >= 2:
         return None  # a sentence ("Dysphagia with possible aspiration.") is a section's value, not a title

@@ -272,6 +272,15 @@ def band_change(a: str | None, b: str | None) -> bool | None:
     return titles or None
 
 
+def _header_kept(a: str | None, b: str | None) -> bool:
+    """One band is the other but for a section title at its end, which OCR read as a line of its own (the
+    same chart header: "Roe, Jane | DOB: # | MRN: #" under "Roe, Jane | DOB: # | MRN: # LABORATORY RESULTS")."""
+    if not a or not b:
+        return False
+    short, long_ = sorted((_norm_band(a), _norm_band(b)), key=len)
+    return len(short) >= 20 and long_.startswith(short) and len(long_[len(short) :].split()) <= 6
+
+
 def size_changed(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     """Two page sizes (points) differ by more than a scanner's few per cent."""
     if not a or not b:
@@ -378,7 +387,8 @@ def score_start(
         add(1, "patient header block")
     if cur.care_date and doc_date:
         if cur.care_date != doc_date:
-            if band is False and PATIENT_HEADER.search(cur.band or ""):  # a chart's header, not a clinic's letterhead
+            if (band is False or _header_kept(prev.band, cur.band)) and PATIENT_HEADER.search(cur.band or ""):
+                # a chart's header, not a clinic's letterhead
                 add(1, "new date of care under the same chart header")
             else:
                 add(2.5, "new date of care")

@@ -140,3 +140,52 @@ def test_a_chart_headers_title_that_ocr_read_as_its_own_line_keeps_the_chart_tog
     clinic = "LAKEVIEW GENERAL HOSPITAL LABORATORY SERVICES"
     letterheads = [f"{clinic}\nCollected: 01/29/2025\n{BODY}", f"{clinic} LABORATORY\nCollected: 02/11/2025\n{BODY}"]
     assert spans_of(letterheads) == [(1, 1), (2, 2)]  # a letterhead is not a chart's header: a new date splits
+
+
+FORM_COLUMNS = """PATIENT INFORMATION
+Patient Name:
+Date of Birth:
+Phone:
+
+Member ID:
+OYELARAN, ADA T.
+05/19/1961
+(555) 744-2211
+LKV-117-55-3342
+DIAGNOSIS
+Primary Dx:
+Date of injury/Onset:
+
+M23.211 Derangement of medial meniscus, right knee
+
+01/08/2025 (lifting at work)
+"""
+
+
+def test_a_forms_labels_and_values_read_as_two_columns_are_paired_again() -> None:
+    text = normalise_ocr(FORM_COLUMNS)
+    assert "Patient Name: OYELARAN, ADA T.\nDate of Birth: 05/19/1961\nPhone: (555) 744-2211" in text
+    assert "Member ID: LKV-117-55-3342" in text
+    assert "Primary Dx: M23.211 Derangement of medial meniscus, right knee" in text
+    assert "Date of injury/Onset: 01/08/2025 (lifting at work)" in text
+    found = read_mark(page_lines(1, text))
+    assert found is not None and found.name == ("ada", "oyelaran") and found.dob == frozenset({(1961, 5, 19)})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a field left blank: the values no longer line up with the labels (the birth date would be a phone)
+        "Patient Name:\nDate of Birth:\nPhone:\nOYELARAN, ADA T.\n(555) 744-2211\nLKV-117\n",
+        # the first value fits, the others do not: shifted by a blank field, not paired
+        "Date of Birth:\nDate of Visit:\nPhone:\n05/19/1961\n(555) 744-2211\n09/19/2025\n",
+        # the values are labelled lines of their own, not these labels' values
+        "Patient Name:\nDate of Birth:\nAge: 40 years\nDate of Visit: September 19, 2025\n",
+        # nothing proves the pairing: no label asks for a date or a phone number
+        "Assessment:\nPlan:\nKnee pain, improving.\nContinue therapy.\n",
+        # one label alone is a heading over its text
+        "Date of Birth:\n05/19/1961\n",
+    ],
+)
+def test_label_columns_that_do_not_prove_their_pairing_are_left_as_read(text: str) -> None:
+    assert normalise_ocr(text) == text

@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import re
 
+from reportkit.ingest.formcolumns import pair_label_columns
+
 _DIGITISH = r"0-9OoIl|\]"
 """Characters OCR gives for digits: O/o for 0, I/l/|/] for 1."""
 _TO_DIGIT = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1"})
@@ -124,7 +126,8 @@ def _fix_credential(match: re.Match[str]) -> str:
 
 
 def normalise_ocr(text: str) -> str:
-    """OCR'd page text with dates, labels and credentials repaired (line structure kept)."""
+    """OCR'd page text with dates, labels and credentials repaired, and a form's labels put back beside their
+    values where OCR read them as two columns (:mod:`reportkit.ingest.formcolumns`)."""
     lines = []
     for line in text.split("\n"):
         if not line.strip():
@@ -146,4 +149,4 @@ def normalise_ocr(text: str) -> str:
         line = _DR.sub("Dr.", line)
         line = _SIGNOFF.sub(r"\1,", line)
         lines.append(line)
-    return "\n".join(lines)
+    return pair_label_columns("\n".join(lines))

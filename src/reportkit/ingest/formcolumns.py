@@ -1,0 +1,103 @@
+"""A form's labels and values put back side by side when OCR read them as two columns.
+
+A printed form sets its labels in one column and the typed values in the next. Tesseract often reads such a
+block column by column, so that the page's text lists the labels, then the values::
+
+    Patient Name:            ->   Patient Name: ROE, JANE A.
+    Date of Birth:                Date of Birth: 05/19/1961
+    Phone:                        Phone: (555) 744-2211
+    ROE, JANE A.
+    05/19/1961
+    (555) 744-2211
+
+Read that way, no label has its value: the birth date is taken for a date of care and the patient is not
+named. A run of bare labels (short lines ending with a colon) followed by exactly as many lines that are not
+labels is paired up, line by line, but only when the pairing proves itself: every label that asks for a date
+or a phone number gets one, and at least one label asks. Otherwise (a field left blank would shift every value
+after it) the lines are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BARE_LABEL = re.compile(r"^[A-Za-z][A-Za-z0-9 /#&().'’\-]{0,40}:$")
+_LABELLED = re.compile(r"^[A-Za-z][A-Za-z /#&().'’\-]{0,30}:\s")
+_DATE_LABEL = re.compile(r"\b(date|dob|d\.o\.b|birth|onset|injury|dos|doi)\b", re.I)
+_PHONE_LABEL = re.compile(r"\b(phone|tel|telephone|fax|cell|mobile)\b", re.I)
+_DATE_VALUE = re.compile(
+    r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(?!\d)|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}",
+    re.I,
+)
+_PHONE_VALUE = re.compile(r"\(?\d{3}\)?[-.\s]*\d{3}[-.\s]\d{4}")
+MIN_LABELS = 2
+MAX_LABELS = 12
+
+
+def _bare_label(line: str) -> bool:
+    return bool(_BARE_LABEL.match(line)) and len(line.split()) <= 6
+
+
+def _fits(label: str, value: str) -> bool | None:
+    """Whether a value is what its label asks for: True, False, or None when the label asks for nothing
+    checkable."""
+    if _DATE_LABEL.search(label):
+        return bool(_DATE_VALUE.search(value))
+    if _PHONE_LABEL.search(label):
+        return bool(_PHONE_VALUE.search(value))
+    return None
+
+
+def _values_after(lines: list[str], start: int, count: int) -> tuple[list[str], int]:
+    """The next ``count`` lines from ``start`` that are not blank (OCR puts a blank line between the columns),
+    as long as none is a label or a labelled line; and where they end."""
+    values: list[str] = []
+    i = start
+    while i < len(lines) and len(values) < count:
+        line = lines[i].strip()
+        if line.endswith(":") or _LABELLED.match(line):
+            break  # a label, or a labelled line of its own ("Age: 40 years"): no value of these labels
+        if line:
+            values.append(line)
+        i += 1
+    return values, i
+
+
+def _labels_from(lines: list[str], start: int) -> tuple[list[str], int]:
+    """The bare labels from ``start`` on (blank lines between them skipped), and where they end."""
+    labels: list[str] = []
+    i = end = start
+    while i < len(lines):
+        line = lines[i].strip()
+        if _bare_label(line):
+            labels.append(line)
+            end = i + 1
+        elif line:
+            break
+        i += 1
+    return labels, end
+
+
+def pair_label_columns(text: str) -> str:
+    """``text`` (a page's OCR text) with each run of bare labels joined to the values read after it."""
+    if ":\n" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        labels, run = _labels_from(lines, i)
+        if MIN_LABELS <= len(labels) <= MAX_LABELS:
+            values, end = _values_after(lines, run, len(labels))
+            checks = [_fits(label, value) for label, value in zip(labels, values, strict=False)]
+            if len(values) == len(labels) and any(c is True for c in checks) and not any(c is False for c in checks):
+                out.extend(f"{label} {value}" for label, value in zip(labels, values, strict=True))
+                i = end
+                continue
+        if labels:
+            out.extend(lines[i:run])
+            i = run
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)

@@ -111,6 +111,10 @@ def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
         ("Patient' s", "Patient' s"),
         ("Ada T__-s-d~BDOB: 6/14/80", "Ada T__-s-d~B DOB: 6/14/80"),
         ("ADOBE: 5", "ADOBE: 5"),
+        ("Dr. Sato Collection Date: 01:27.2026 08:15", "Dr. Sato Collection Date: 01/27/2026 08:15"),
+        ("HALVORSEN, PETER J. 0OB: 04.15:'1958", "HALVORSEN, PETER J. DOB: 04/15/1958"),
+        ("Date: 03.04.2024", "Date: 03.04.2024"),  # one separator throughout: as written (may be day first)
+        ("at 08:15.2026 units", "at 08:15.2026 units"),  # no label: not a date
     ],
 )
 def test_ocr_slips_in_page_counters_and_labels_are_undone(ocr: str, fixed: str) -> None:

@@ -76,6 +76,15 @@ _LABEL_QUOTE = re.compile(
 """A label's colon read as a quote mark ("Patient’ Gonzalez, Maria", "DOB' 6/14/80")."""
 _GLUED_DOB = re.compile(rf"(?<=[A-Za-z_~\-])(DOB|D\.O\.B\.?)(?=\s*[:;]\s*[{_DIGITISH}])")
 """A DOB label with a form's blank line or specks run into it ("T__-s-d~BDOB: 6/14/80")."""
+_LABELLED_ODD_DATE = re.compile(
+    r"(\b(?:date|dob|birth|collected|received|reported|service|visit|admitted|discharged)\s*[:;]\s*)"
+    r"([0-9]{1,2})([/.:'’-]{1,2})([0-9]{1,2})([/.:'’-]{1,2})((?:19|20)[0-9]{2})(?![\w/])",
+    re.I,
+)
+"""A labelled date whose separators OCR read as colons, full stops or quotes, one unlike the other
+("Collection Date: 01:27.2026", "DOB: 04.15:'1958"): the date a label gives."""
+_DOB_MISREAD = re.compile(r"\b[0O]OB(?=\s*[:;])")
+""""DOB" with its D read as a zero or an O ("0OB: 04/15/1958")."""
 _SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
 
 
@@ -120,6 +129,13 @@ def _fix_page_number(match: re.Match[str]) -> str:
     return fixed
 
 
+def _fix_odd_date(match: re.Match[str]) -> str:
+    label, month, first, day, second, year = match.groups()
+    if first == second and first in "/.-":
+        return match.group(0)  # a date as written ("03.04.2024" stays: its dots may mean day first)
+    return f"{label}{month}/{day}/{year}"
+
+
 def _fix_credential(match: re.Match[str]) -> str:
     before, first = match.group(1), match.group(2)
     return before + {"M": "M.D.", "Ph": "Ph.D."}.get(first, "D.O.")
@@ -140,7 +156,9 @@ def normalise_ocr(text: str) -> str:
         line = _GLUED_DOB.sub(r" \1", line)
         line = _LABEL_JUNK.sub(lambda m: ": " if m.group(1) == ";" else m.group(1) + " ", line)
         line = _LABEL_NO_COLON.sub(lambda m: m.group(1) + ": ", line)
+        line = _DOB_MISREAD.sub("DOB", line)
         line = _SPLIT_NUMBER.sub(r"\1\2\3", line)
+        line = _LABELLED_ODD_DATE.sub(_fix_odd_date, line)
         line = _NUMERIC_DATE.sub(_fix_numeric, line)
         line = _NAMED_DATE.sub(_fix_named, line)
         line = _PAGE_NUMBER.sub(_fix_page_number, line)

@@ -193,3 +193,16 @@ def test_a_forms_labels_and_values_read_as_two_columns_are_paired_again() -> Non
 )
 def test_label_columns_that_do_not_prove_their_pairing_are_left_as_read(text: str) -> None:
     assert normalise_ocr(text) == text
+
+
+def test_a_title_ocr_ran_into_the_letterheads_address_line_is_still_the_title() -> None:
+    page = (
+        "LAKEVIEW HEALTH PLAN\nUtilization Management Department\n"
+        "P.O. Box 99100, Austin, TX 75001 DETERMINATION NOTICE\nMember Name: OYELARAN, ADA T.\n" + BODY
+    )
+    assert find_title(page_lines(1, page)) == ("DETERMINATION NOTICE", "correspondence")
+    phone = "LAKEVIEW ORTHOPEDICS\n1200 River Road\nTel (555) 210-4400 OPERATIVE REPORT\n" + BODY
+    assert find_title(page_lines(1, phone)) == ("OPERATIVE REPORT", "operative_report")
+    # capitals after an address that name no kind of document are no title
+    street = "LAKEVIEW ORTHOPEDICS\n1200 River Road, Austin, TX 75001 SUITE B\n" + BODY
+    assert find_title(page_lines(1, street))[1] is None

@@ -165,6 +165,12 @@ _BAND_TITLE = re.compile(
 """The section title a chart's running header ends with, in capitals (and specks OCR may read after its
 words: "… MRN: 2019-55782 NURSING NOTES.", "… EMERGENCY. DEPARTMENT NOTE")."""
 _TITLE_SPECK = re.compile(r"[.,'’](?=\s)")
+_TITLE_AFTER_ADDRESS = re.compile(
+    r"(?:\b[A-Z]{2}\s+\d{5}(?:-\d{4})?|\b\d{3}[-.\s]\d{4})\s+(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,4})\s*$"
+)
+"""A title in capitals at the end of a letterhead's address or phone line: OCR reads a title set to the right
+of the letterhead as the end of the letterhead's line ("P.O. Box 99100, Austin, TX 75001 DETERMINATION
+NOTICE")."""
 _DATE_SHAPED = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)")
 """A date's shape, even one OCR misread into no date at all ("DOB: 11/04/4955")."""
 _LABEL_VALUE = re.compile(r":\s*\S")
@@ -184,6 +190,8 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
             if band and n < 2:  # "Roe, Jane | DOB: … | MRN: … DISCHARGE SUMMARY"
                 return band, title_type(band)
             continue  # a signature, a phone line or a date stamp is never a title
+        if kind == "address":  # "…, TX 75001 DETERMINATION NOTICE": the title beside the letterhead
+            return band, named
         # a short line in mixed case names a document only at the very top (lower, it is a table row or a
         # list item: "Comprehensive Metabolic Panel (CMP)" in a list of tests)
         short = words <= 6 and n < MIXED_CASE_TITLE_LINES
@@ -200,11 +208,16 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     """What :func:`find_title` needs to know of one line, whatever its place on the page (running headers and
     letterheads repeat on every page): None for a line that is never a title (a letterhead, a section heading,
     a sentence); ("stamp", band title, …) for a signature, phone or date line (only a patient band's section
-    title can name the document there); else ("line", None, in capitals, words, has digits, type it names,
-    has a label's value)."""
-    if line.rstrip().endswith(":") or is_letterhead(line):  # a section heading, not a title
+    title can name the document there); ("address", title, …) for an address or phone line that ends with a
+    known title; else ("line", None, in capitals, words, has digits, type it names, has a label's value)."""
+    if line.rstrip().endswith(":"):  # a section heading, not a title
         return None
-    digits = has_digit(line)  # a phone number or a date has a digit: without one, neither is looked for
+    digits = has_digit(line)
+    tail = _TITLE_AFTER_ADDRESS.search(line) if digits else None
+    if tail and (named := title_type(tail.group("t"))):
+        return "address", tail.group("t"), True, len(tail.group("t").split()), False, named, False
+    if is_letterhead(line):
+        return None  # a phone number or a date has a digit: without one, neither is looked for
     if credentialed_name(line) or (
         digits and (_PHONE.search(line) or find_dates(line, False) or _DATE_SHAPED.search(line))
     ):

@@ -92,6 +92,8 @@ def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
     assert find_title(page_lines(1, speck)) == ("EMERGENCY DEPARTMENT NOTE", "emergency")
     pages = [chart_page("NURSING NOTES"), chart_page("NURSING NOTES."), chart_page("NURSING NOTES", dob="05/17/4949")]
     assert spans_of(pages) == [(1, 3)]
+    for dob in ("05/171949", "05/17/1949"):  # a separator OCR dropped: the band's line is still no title
+        assert find_title(page_lines(1, chart_page("NURSING NOTES", dob=dob))) == ("NURSING NOTES", "progress_note")
     assert spans_of([chart_page("NURSING NOTES"), chart_page("RADIOLOGY REPORT.")]) == [(1, 1), (2, 2)]
 
 
@@ -141,6 +143,8 @@ def test_a_chart_headers_title_that_ocr_read_as_its_own_line_keeps_the_chart_tog
 
     pages = [lab("01/29/2025", False), lab("01/30/2025", True), lab("01/31/2025", False)]
     assert spans_of(pages) == [(1, 3)]  # the next day's panel of the same chart
+    dropped = lab("02/01/2025", False).replace("05/17/1949", "05/171949")  # OCR lost a separator of the band
+    assert spans_of([lab("01/31/2025", False), dropped]) == [(1, 2)]
     clinic = "LAKEVIEW GENERAL HOSPITAL LABORATORY SERVICES"
     letterheads = [f"{clinic}\nCollected: 01/29/2025\n{BODY}", f"{clinic} LABORATORY\nCollected: 02/11/2025\n{BODY}"]
     assert spans_of(letterheads) == [(1, 1), (2, 2)]  # a letterhead is not a chart's header: a new date splits

@@ -171,8 +171,9 @@ _TITLE_AFTER_ADDRESS = re.compile(
 """A title in capitals at the end of a letterhead's address or phone line: OCR reads a title set to the right
 of the letterhead as the end of the letterhead's line ("P.O. Box 99100, Austin, TX 75001 DETERMINATION
 NOTICE")."""
-_DATE_SHAPED = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)")
-"""A date's shape, even one OCR misread into no date at all ("DOB: 11/04/4955")."""
+_DATE_SHAPED = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\b(?:dob|d\.o\.b|mrn)\b\W{0,3}\S*\d", re.I)
+"""A date's shape, or a birth date's or record number's value, even one OCR misread into no date at all
+("DOB: 11/04/4955", "DOB: 11/0441955"): a patient band's line, never a title itself."""
 _LABEL_VALUE = re.compile(r":\s*\S")
 MIXED_CASE_TITLE_LINES = 4
 """How far down the page a short mixed-case line can still be the document's title."""

@@ -225,6 +225,7 @@ class Boundary:
     reasons: tuple[str, ...]
 
 
+_NUMBER_RUN = re.compile(r"#(?:\s*#)*")
 _PAGE_WORDS = re.compile(r"\bpage\s*#(\s*(of|/)\s*#)?|\(?cont(inued|'d)?\.?\)?|[^a-z# ]+")
 
 
@@ -244,8 +245,9 @@ def _same_title(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=1 << 12)
 def _norm_band(band: str) -> str:
-    """A header band with its page marks and punctuation set aside (running headers repeat: cached)."""
-    return " ".join(_PAGE_WORDS.sub(" ", band).split())
+    """A header band with its page marks and punctuation set aside, and each run of numbers one mark (OCR may
+    drop a date's separator: "DOB: 11/0441955"); running headers repeat: cached."""
+    return " ".join(_NUMBER_RUN.sub("#", _PAGE_WORDS.sub(" ", band)).split())
 
 
 @lru_cache(maxsize=1 << 12)

@@ -1,6 +1,6 @@
 """Accuracy on real-world bundles: score `reportkit index` against ../shared/corpus/realworld's truth.
 
-    python bench/eval_realworld.py [--corpus DIR] [--only NAME] [--misses] [--fax [--cache-dir DIR]]
+    python bench/eval_realworld.py [--corpus DIR] [--only NAME] [--misses] [--fax [--seed N] [--cache-dir DIR]]
 
 Same figures as the corpus's own score.py (its field rules are loaded from there at run time, never copied):
 start precision/recall/F1, exact documents, doc_type/date/provider/facility on the predicted document that
@@ -11,7 +11,8 @@ when they are different people's), split (a true document cut in several), and p
 ``--fax``: each bundle is first made a fax (samples/make_fax_copy.py: every page an image, 200 dpi, 1-bit, up
 to 2 degrees of skew, specks) and the index reads it by OCR: how the index holds up when the same records
 arrive as a scanned production, as most real ones do. The fax copies live in a temporary folder and are
-deleted with it; ``--cache-dir`` keeps the OCR of their pages for the next run.
+deleted with it; ``--cache-dir`` keeps the OCR of their pages for the next run. ``--seed`` draws another fax
+of each bundle (other skews and specks): a rule that only fits one draw's misreads shows up there.
 The corpus is read in place and never copied; without it this script says so and exits 3.
 """
 
@@ -57,7 +58,7 @@ def load_score(corpus: Path) -> ModuleType:
 
 
 def evaluate(
-    corpus: Path, only: str | None = None, fax: bool = False, cache_dir: Path | None = None
+    corpus: Path, only: str | None = None, fax: bool = False, cache_dir: Path | None = None, seed: str = ""
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Index every bundle of the truth (or its fax copy) and score it. Returns the figures and the misses by
     class."""
@@ -73,7 +74,7 @@ def evaluate(
         with tempfile.TemporaryDirectory(prefix="reportkit-realworld-") as out:
             source = corpus / bundle["path"]
             if fax:
-                source = fax_file(source, Path(out) / source.name, random.Random(name))
+                source = fax_file(source, Path(out) / source.name, random.Random(name + seed))
             options = IndexOptions(use_cache=cache_dir is not None, cache_dir=cache_dir)
             result = index_bundle([source], Path(out) / "index", options)
             predicted = json.loads(json.dumps(result.index.to_dict()))["documents"]
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="print every miss, by class")
     parser.add_argument("--fax", action="store_true", help="index a fax-like copy of each bundle, by OCR")
     parser.add_argument("--cache-dir", type=Path, help="with --fax: keep the pages' OCR here between runs")
+    parser.add_argument("--seed", default="", help="with --fax: another draw of the fax copies")
     args = parser.parse_args(argv)
     if not (args.corpus / "truth.json").is_file() or not (args.corpus / "score.py").is_file():
         where = "truth.json and score.py; it lives in ../shared/corpus/realworld"
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only and args.only not in names:
         print(f"no bundle {args.only!r}; the corpus has {', '.join(sorted(names))}", file=sys.stderr)
         return 3
-    figures, misses = evaluate(args.corpus, args.only, args.fax, args.cache_dir)
+    figures, misses = evaluate(args.corpus, args.only, args.fax, args.cache_dir, args.seed)
     for key, value in figures.items():
         print(f"{key:>20}: {value}")
     print("misses by class: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(misses.items())))

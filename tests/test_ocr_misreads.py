@@ -180,6 +180,14 @@ def test_a_forms_labels_and_values_read_as_two_columns_are_paired_again() -> Non
     assert found is not None and found.name == ("ada", "oyelaran") and found.dob == frozenset({(1961, 5, 19)})
 
 
+def test_a_title_ocr_read_between_the_label_and_value_columns_goes_before_the_pairs() -> None:
+    labels = "TO:\nFAX:\nDATE:\nPATIENT:\n"
+    cover = labels + "RECORDS TRANSMISSION\nDr. Ada Oyelaran\n(555) 730-1188\nMarch 2, 2025\nHALVORSEN, PETER J.\n"
+    text = normalise_ocr(cover)
+    assert text.startswith("RECORDS TRANSMISSION\nTO: Dr. Ada Oyelaran\nFAX: (555) 730-1188\nDATE: March 2, 2025\n")
+    assert "PATIENT: HALVORSEN, PETER J." in text
+
+
 @pytest.mark.parametrize(
     "text",
     [

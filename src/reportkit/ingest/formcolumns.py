@@ -30,6 +30,7 @@ _DATE_VALUE = re.compile(
     re.I,
 )
 _PHONE_VALUE = re.compile(r"\(?\d{3}\)?[-.\s]*\d{3}[-.\s]\d{4}")
+_HEADING = re.compile(r"^[A-Z][A-Z&/'’\- ]{5,60}$")
 MIN_LABELS = 2
 MAX_LABELS = 12
 
@@ -78,6 +79,34 @@ def _labels_from(lines: list[str], start: int) -> tuple[list[str], int]:
     return labels, end
 
 
+def _proven(labels: list[str], values: list[str]) -> bool:
+    """As many values as labels, every checkable label's value fits, and at least one label is checkable."""
+    checks = [_fits(label, value) for label, value in zip(labels, values, strict=False)]
+    return len(values) == len(labels) and any(c is True for c in checks) and not any(c is False for c in checks)
+
+
+def _heading_first(lines: list[str], start: int) -> list[tuple[list[str], int]]:
+    """Where the values may begin: right after the labels, or after a heading in capitals there (a form's
+    title set to the right of its labels, which OCR read between the two columns)."""
+    tries: list[tuple[list[str], int]] = [([], start)]
+    i = start
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines) and _HEADING.match(lines[i].strip()):
+        tries.append((lines[start : i + 1], i + 1))
+    return tries
+
+
+def _paired(lines: list[str], labels: list[str], start: int) -> tuple[list[str], int] | None:
+    """The labels joined to the values from ``start`` (a heading OCR read between the columns put before
+    them), and where the values end; None when no pairing proves itself."""
+    for heading, first in _heading_first(lines, start):
+        values, end = _values_after(lines, first, len(labels))
+        if _proven(labels, values):
+            return [*heading, *(f"{label} {value}" for label, value in zip(labels, values, strict=True))], end
+    return None
+
+
 def pair_label_columns(text: str) -> str:
     """``text`` (a page's OCR text) with each run of bare labels joined to the values read after it."""
     if ":\n" not in text:
@@ -87,13 +116,11 @@ def pair_label_columns(text: str) -> str:
     i = 0
     while i < len(lines):
         labels, run = _labels_from(lines, i)
-        if MIN_LABELS <= len(labels) <= MAX_LABELS:
-            values, end = _values_after(lines, run, len(labels))
-            checks = [_fits(label, value) for label, value in zip(labels, values, strict=False)]
-            if len(values) == len(labels) and any(c is True for c in checks) and not any(c is False for c in checks):
-                out.extend(f"{label} {value}" for label, value in zip(labels, values, strict=True))
-                i = end
-                continue
+        paired = _paired(lines, labels, run) if MIN_LABELS <= len(labels) <= MAX_LABELS else None
+        if paired is not None:
+            out.extend(paired[0])
+            i = paired[1]
+            continue
         if labels:
             out.extend(lines[i:run])
             i = run

@@ -213,12 +213,12 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     known title; else ("line", None, in capitals, words, has digits, type it names, has a label's value)."""
     if line.rstrip().endswith(":"):  # a section heading, not a title
         return None
-    digits = has_digit(line)
+    digits = has_digit(line)  # a phone number or a date has a digit: without one, neither is looked for
     tail = _TITLE_AFTER_ADDRESS.search(line) if digits else None
     if tail and (named := title_type(tail.group("t"))):
         return "address", tail.group("t"), True, len(tail.group("t").split()), False, named, False
     if is_letterhead(line):
-        return None  # a phone number or a date has a digit: without one, neither is looked for
+        return None
     if credentialed_name(line) or (
         digits and (_PHONE.search(line) or find_dates(line, False) or _DATE_SHAPED.search(line))
     ):

@@ -375,11 +375,6 @@ def completed(found: PatientMark | None, mark: PatientMark | None) -> PatientMar
     return found.merged(mark)
 
 
-def _near(a: str, b: str) -> bool:
-    """Equal, or one character apart (an OCR misreading)."""
-    return one_apart(a, b)
-
-
 def names_match(a: Sequence[str], b: Sequence[str]) -> bool:
     """Two names are one person's: at least two words alike (one, for a one-word name), OCR-tolerant."""
     if len(set(a) & set(b)) >= min(2, len(a), len(b)):
@@ -388,7 +383,7 @@ def names_match(a: Sequence[str], b: Sequence[str]) -> bool:
     rest = list(b)
     for word in a:
         for other in rest:
-            if word == other or (len(word) >= 5 and _near(word, other)):
+            if word == other or (len(word) >= 5 and one_apart(word, other)):
                 common += 1
                 rest.remove(other)
                 break
@@ -409,7 +404,7 @@ def compare(a: PatientMark | None, b: PatientMark | None) -> bool | None:
     name_same = names_match(a.name, b.name) if a.name and b.name else None
     if a.dob is not None and b.dob is not None:
         dob_same = bool(a.dob & b.dob)
-        if not dob_same and a.dob_text and b.dob_text and _near(a.dob_text, b.dob_text):
+        if not dob_same and a.dob_text and b.dob_text and one_apart(a.dob_text, b.dob_text):
             dob_same = name_same is not False  # one digit apart: the name decides
         if dob_same:  # the same birth date: one person, unless the names share no word at all
             return not (name_same is False and not set(a.name or ()) & set(b.name or ()))

@@ -298,6 +298,26 @@ def test_searchable_copy_is_refused_over_an_existing_file(tmp_path: Path) -> Non
     assert target.read_bytes() == b"keep"
 
 
+def test_searchable_copy_never_replaces_an_input_nor_lands_among_them(tmp_path: Path) -> None:
+    records = tmp_path / "records"
+    records.mkdir()
+    source = copy_of("UD_sample.pdf", records)
+    kept = source.read_bytes()
+    (tmp_path / "link.pdf").symlink_to(source)
+    for args in (
+        (source, "--ocr-output", source),  # the input itself, --force or not
+        (records, "--ocr-output", source),
+        (records, "--ocr-output", tmp_path / "link.pdf"),  # a link to the input
+        (records, "--ocr-output", records / "searchable.pdf"),  # inside the input folder
+        (records, "--ocr-output", records / "sub" / "searchable.pdf"),
+    ):
+        code, out = run(*args, "--out", tmp_path / "o", "--force")
+        assert code == ExitCode.USAGE, out
+        assert "--ocr-output" in out and ("names the input" in out or "inside the input folder" in out)
+    assert source.read_bytes() == kept and sorted(p.name for p in records.iterdir()) == ["UD_sample.pdf"]
+    assert not (tmp_path / "o").exists()  # refused before any work
+
+
 # --- real Tesseract ---------------------------------------------------------------------------------------
 
 

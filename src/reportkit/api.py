@@ -26,7 +26,7 @@ from reportkit.indexer.options import OCR_MODES as OCR_MODES  # part of the libr
 from reportkit.indexer.options import TOOL as TOOL
 from reportkit.indexer.options import IndexOptions as IndexOptions
 from reportkit.indexer.options import IndexResult as IndexResult
-from reportkit.indexer.options import cache_root, engine_key, index_settings, read_options_overrides
+from reportkit.indexer.options import cache_root, check_ocr_output, engine_key, index_settings, read_options_overrides
 from reportkit.indexer.options import ocr_settings as ocr_settings
 from reportkit.indexer.options import read_password_file as read_password_file
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs
@@ -83,6 +83,8 @@ def _index_locked(
             f"{out_dir}: already holds {', '.join(clash)}.",
             hint="Use --force to replace them, or choose another --out folder.",
         )
+    if options.ocr_output is not None:
+        check_ocr_output(options.ocr_output, inputs)
     if options.ocr_output is not None and options.ocr_output.exists() and not options.force:
         raise OutputError(
             f"{options.ocr_output}: already exists.", hint="Use --force to replace it, or choose another name."

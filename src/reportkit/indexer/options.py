@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportkit.errors import ExitCode, InputError
+from reportkit.errors import ExitCode, InputError, UsageError
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.cache import default_cache_dir, private_root
 from reportkit.models import RecordIndex, Skipped
@@ -130,6 +130,24 @@ def read_options_overrides(options: IndexOptions) -> Overrides | None:
     from reportkit.overrides import read_overrides
 
     return read_overrides(options.overrides)
+
+
+def check_ocr_output(target: Path, inputs: Sequence[Path]) -> None:
+    """Refuse a searchable copy that would replace an input or land among the inputs: the records are only
+    ever read (and a copy inside an input folder would be read as a record by the next run)."""
+    where = target.resolve()
+    for item in inputs:
+        source = item.resolve()
+        if source.is_dir() and source in where.parents:
+            raise UsageError(
+                f"{target}: --ocr-output is inside the input folder {item}.",
+                hint="Write the searchable copy outside the records (the next run would read it as one).",
+            )
+        if where == source or (target.exists() and item.is_file() and os.path.samefile(target, item)):
+            raise UsageError(
+                f"{target}: --ocr-output names the input {item}; reportkit never changes its inputs.",
+                hint="Give the searchable copy a name of its own, outside the records.",
+            )
 
 
 def check_threshold(value: float) -> None:

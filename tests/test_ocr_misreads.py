@@ -218,3 +218,15 @@ def test_a_title_ocr_ran_into_the_letterheads_address_line_is_still_the_title() 
     # capitals after an address that name no kind of document are no title
     street = "LAKEVIEW ORTHOPEDICS\n1200 River Road, Austin, TX 75001 SUITE B\n" + BODY
     assert find_title(page_lines(1, street))[1] is None
+
+
+def test_a_birth_date_ocr_labelled_as_a_date_of_service_never_dates_a_document() -> None:
+    from reportkit.models import Page, Source
+    from reportkit.understand.documents import build_documents
+
+    visit = "PROGRESS NOTE\nPatient: Halvorsen, Peter J {} 09/23/1981\nDate of Service: {}\n" + BODY
+    texts = [visit.format("DOB:", "02/07/2024"), visit.format("Dos:", "02/21/2024")]  # OCR read DOB as "Dos"
+    pages = [Page(i + 1, 0, i + 1, "ocr", len(t)) for i, t in enumerate(texts)]
+    docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, 2, 1, 2)], set(), None)
+    assert [(d.first_page, d.date) for d in docs] == [(1, "2024-02-07"), (2, "2024-02-21")]
+    assert any("1981-09-23" in r and "birth date the bundle gives" in r for r in docs[1].explain["date"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -278,12 +279,13 @@ _SERVICE_CODE = re.compile(r"(?<![\d.])\d{5}(?![\d.])|\b[A-Z]\d{4}\b")
 """A CPT or HCPCS code ("99310", "J9177") on a line: the row is a service line even when its date is not first."""
 
 
-def choose_date(pages: Sequence[PageLines], doc_type: str) -> DateChoice:
+def choose_date(pages: Sequence[PageLines], doc_type: str, births: AbstractSet[date] = frozenset()) -> DateChoice:
     """Pick the document's date by the roles its type prefers; unlabelled dates near the top are a fallback.
-    All-digit dates are read in the document's own order (:func:`date_order`)."""
+    All-digit dates are read in the document's own order (:func:`date_order`). ``births``: birth dates the
+    bundle gives (on any page): never a date of care, whatever label OCR read beside them."""
     month_first = candidates(pages)
     day_first, order_warnings = date_order(pages, month_first)
-    choice = _choose(pages, doc_type, day_first, None if day_first else month_first)
+    choice = _choose(pages, doc_type, day_first, None if day_first else month_first, births)
     if order_warnings or day_first:
         note = ("all-digit dates read day first (the document writes them so)",) if day_first else order_warnings
         choice = (
@@ -299,7 +301,11 @@ _LETTER_DATE_OF_CORRESPONDENCE = re.compile(r"\bfax(ed)?\s+date\b|\bdate\s+(sent
 
 
 def _choose(
-    pages: Sequence[PageLines], doc_type: str, day_first: bool, read: list[DateCandidate] | None = None
+    pages: Sequence[PageLines],
+    doc_type: str,
+    day_first: bool,
+    read: list[DateCandidate] | None = None,
+    births: AbstractSet[date] = frozenset(),
 ) -> DateChoice:
     cands = read if read is not None else candidates(pages, day_first)
     if doc_type in ("correspondence", "referral"):
@@ -315,6 +321,12 @@ def _choose(
         for c in cands
         if c.role == EXCLUDED
     ]
+    rejected += [
+        f"{c.value.isoformat()} on page {c.page}: a birth date the bundle gives (not a date of care)"
+        for c in cands
+        if c.role != EXCLUDED and c.value in births and c.value not in excluded_values
+    ]
+    excluded_values |= births
     usable = [c for c in cands if c.role != EXCLUDED and c.value not in excluded_values]
     preference = _ROLE_PREFERENCE.get(doc_type, _DEFAULT_PREFERENCE)
     for pool in ([c for c in usable if c.header], usable):  # header-style labels before prose mentions

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import NamedTuple
 
 from reportkit.cite import pages
@@ -28,7 +29,7 @@ from reportkit.understand.duplicates import (
     shingles,
 )
 from reportkit.understand.findings import find_diagnoses, find_findings
-from reportkit.understand.patients import OTHER_PATIENT, PatientMark, compare, completed, group
+from reportkit.understand.patients import OTHER_PATIENT, PatientMark, birth_dates, compare, completed, group
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.split import START_THRESHOLD, Layout, PageSignals, signals, split_scored
 from reportkit.understand.text import PageLines, page_lines, snippet
@@ -64,6 +65,9 @@ class DocSpec:
     """Its other page that came closest to starting a document, and that page's score (None: none came close)."""
     rescan: bool = False
     """Also fingerprint its letters, for finding re-scans (a bundle with OCR'd pages)."""
+    birth_dates: frozenset[date] = frozenset()
+    """The birth dates the bundle's pages give (any patient's): never a date of care, even where OCR misread
+    the label ("Dos: 09/23/1981" for "DOB")."""
 
 
 def analyse_page(page: int, text: str) -> AnalysedPage:
@@ -114,7 +118,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
     doc_pages = spec.pages
     first, last = doc_pages[0].page, doc_pages[-1].page
     kind = classify(doc_pages, spec.title)
-    when = choose_date(doc_pages, kind.doc_type)
+    when = choose_date(doc_pages, kind.doc_type, spec.birth_dates)
     if kind.rule == "title:fax cover" and when.value:
         # a fax cover's only date is the fax date, which never dates a record
         when = replace(
@@ -268,6 +272,8 @@ def build_documents(
     stale: list[str] = []
     if overrides is not None:
         spans, stale = apply_boundaries(spans, overrides, sources)
+    page_marks = [sig.patient for _, sig in analysed]
+    births = birth_dates(page_marks)
     scanned = [any(p.text_source == "ocr" for p in pages[first - 1 : last]) for first, last, _ in spans]
     rescans = any(scanned)  # a bundle with OCR'd pages: re-scans are looked for
     specs = [
@@ -281,10 +287,10 @@ def build_documents(
             start_score=None if any(r.startswith("override") for r in reasons) else scores.get(first),
             near_miss=_near_miss(scores, first, last),
             rescan=rescans,
+            birth_dates=births,
         )
         for n, (first, last, reasons) in enumerate(spans, start=1)
     ]
-    page_marks = [sig.patient for _, sig in analysed]
     del analysed, pls, titles  # the split signals (the specs hold the pages' lines)
     read = [document_mark(page_marks[first - 1 : last]) for first, last, _ in spans]
     marks = [mark for mark, _ in read]

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 
@@ -416,6 +418,17 @@ def compare(a: PatientMark | None, b: PatientMark | None) -> bool | None:
                     return True if name_same is not False else None
                 return name_same is True  # another record number: another patient, unless the names agree
     return name_same
+
+
+def birth_dates(marks: Sequence[PatientMark | None]) -> frozenset[date]:
+    """Every date the marks' birth dates can be (both readings of 03/11/1944)."""
+    readings = {mark.dob for mark in marks if mark is not None and mark.dob}
+    found: set[date] = set()
+    for dob in readings:
+        for year, month, day in dob:
+            with suppress(ValueError):  # (a 31 April read from OCR'd digits is no date)
+                found.add(date(year, month, day))
+    return frozenset(found)
 
 
 def label(mark: PatientMark) -> str:

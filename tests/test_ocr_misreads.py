@@ -117,6 +117,11 @@ def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
         ("HALVORSEN, PETER J. 0OB: 04.15:'1958", "HALVORSEN, PETER J. DOB: 04/15/1958"),
         ("Date: 03.04.2024", "Date: 03.04.2024"),  # one separator throughout: as written (may be day first)
         ("at 08:15.2026 units", "at 08:15.2026 units"),  # no label: not a date
+        ("Diagnosis: disc disorder - M51:16", "Diagnosis: disc disorder - M51.16"),
+        ("Diagnosis: 201.818 Preprocedural exam; M51-16 Disc", "Diagnosis: Z01.818 Preprocedural exam; M51.16 Disc"),
+        ("Diagnosis codes: M51.16, 247.89", "Diagnosis codes: M51.16, Z47.89"),
+        ("Total charges 247.89 diagnosis related group", "Total charges 247.89 diagnosis related group"),  # an amount
+        ("Seen at 10:30, M51-16 noted", "Seen at 10:30, M51-16 noted"),  # no diagnosis on the line: left as read
     ],
 )
 def test_ocr_slips_in_page_counters_and_labels_are_undone(ocr: str, fixed: str) -> None:

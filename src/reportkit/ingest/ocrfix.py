@@ -85,6 +85,12 @@ _LABELLED_ODD_DATE = re.compile(
 ("Collection Date: 01:27.2026", "DOB: 04.15:'1958"): the date a label gives."""
 _DOB_MISREAD = re.compile(r"\b[0O]OB(?=\s*[:;])")
 """"DOB" with its D read as a zero or an O ("0OB: 04/15/1958")."""
+_DX_CONTEXT = re.compile(r"\b(diagnos[ie]s|dx|icd)\b", re.I)
+_ICD_SEPARATOR = re.compile(r"(?<![\w.])([A-TV-Z][0-9][0-9A-Z])[:\-]([0-9][0-9A-Z]{0,3})(?![\w:\-/])")
+"""An ICD-10 code whose full stop OCR read as a colon or a hyphen ("M51:16", "M51-16")."""
+_ICD_Z_AS_2 = re.compile(r"((?:diagnos[ie]s|dx|codes?)\s*:\s*|[;,]\s*)2([0-9]{2}\.[0-9][0-9A-Z]{0,3})(?![\w.])", re.I)
+"""A Z code whose Z OCR read as 2, first after a diagnosis label or in a list of codes ("Diagnosis: 247.89;
+M51.16" for Z47.89): where only a code can stand."""
 _SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
 
 
@@ -162,6 +168,8 @@ def normalise_ocr(text: str) -> str:
         line = _NUMERIC_DATE.sub(_fix_numeric, line)
         line = _NAMED_DATE.sub(_fix_named, line)
         line = _PAGE_NUMBER.sub(_fix_page_number, line)
+        if _DX_CONTEXT.search(line):  # a diagnosis line: codes, not amounts or times
+            line = _ICD_Z_AS_2.sub(r"\1Z\2", _ICD_SEPARATOR.sub(r"\1.\2", line))
         line = _CREDENTIAL.sub(_fix_credential, line)
         line = _INITIAL.sub(r"\1.\2", line)
         line = _DR.sub("Dr.", line)

@@ -235,3 +235,13 @@ def test_a_birth_date_ocr_labelled_as_a_date_of_service_never_dates_a_document()
     docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, 2, 1, 2)], set(), None)
     assert [(d.first_page, d.date) for d in docs] == [(1, "2024-02-07"), (2, "2024-02-21")]
     assert any("1981-09-23" in r and "birth date the bundle gives" in r for r in docs[1].explain["date"])
+
+
+def test_a_letterhead_then_a_patient_band_that_share_only_a_last_number_is_no_title_change() -> None:
+    from reportkit.understand.split import band_change
+
+    letterhead = "lakeview physical therapy & rehabilitation austin, tx #"
+    band = "lakeview physical therapy & rehabilitation — halvorsen, peter — dob #/#/#"
+    assert band_change(letterhead, band) is None  # page two's running header, not a new section
+    chart = "halvorsen, peter j. | dob: #/#/# | mrn: lgh-#-# "
+    assert band_change(chart + "nursing notes", chart + "radiology report") is True

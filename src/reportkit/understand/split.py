@@ -267,6 +267,8 @@ def band_change(a: str | None, b: str | None) -> bool | None:
     suffix = _common_start(a[::-1], b[::-1])
     if max(prefix, suffix) < 20:
         return None
+    if suffix < 4:  # a shared last letter or number mark ("… WA #" / "… DOB #") is no shared tail
+        suffix = 0
     rest_a, rest_b = a[prefix : max(prefix, len(a) - suffix)], b[prefix : max(prefix, len(b) - suffix)]
     # what differs is a section title: words only, a few of them, on both sides (a letterhead followed by an
     # address, or a running header that adds the patient's name and birth date, is not a title change)

@@ -245,3 +245,21 @@ def test_a_letterhead_then_a_patient_band_that_share_only_a_last_number_is_no_ti
     assert band_change(letterhead, band) is None  # page two's running header, not a new section
     chart = "halvorsen, peter j. | dob: #/#/# | mrn: lgh-#-# "
     assert band_change(chart + "nursing notes", chart + "radiology report") is True
+
+
+@pytest.mark.parametrize(
+    ("top", "facility"),
+    [
+        # the address column OCR ran into the name line, the city's capital misread
+        (
+            "Lakeview Physical Therapy & Rehabilitation port Austin, TX 78701\nOutpatient Care",
+            "Lakeview Physical Therapy & Rehabilitation",
+        ),
+        # the street line under a letterhead OCR could not read is no facility
+        (". . . 88 Meridian Park Drive, Suite 30 Austin\nTel (555) 210-4400", None),
+    ],
+)
+def test_an_ocr_read_letterhead_gives_the_organisation_not_its_address(top: str, facility: str | None) -> None:
+    from reportkit.understand.people import find_facility
+
+    assert find_facility(page_lines(1, top + "\n" + BODY)).value == facility

@@ -250,7 +250,16 @@ def plausible_organisation(name: str) -> bool:
         and not _names_in(name)
         and not _NOT_FACILITY.search(name)
         and not DOCUMENT_WORDS.search(name)
+        and not _STREET.search(name)
     )
+
+
+_STREET = re.compile(
+    r"\b\d{1,6}\s+(?:[A-Za-z][\w.'’]*\s+){1,4}(?:drive|dr|street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|way|"
+    r"court|ct|parkway|pkwy|highway|hwy|place|pl)\b\.?|\b(?:suite|ste|p\.?\s?o\.?\s+box)\s*\d",
+    re.I,
+)
+"""A street address ("88 Meridian Park Drive, Suite 30"): the line under a letterhead, never its name."""
 
 
 def find_facility(pages: PageLines | Sequence[PageLines]) -> Found:
@@ -339,7 +348,9 @@ _PHRASE = r"[\w&'’./ ]{3,40}"
 _TAGLINE = re.compile(rf"^(?![^|•·]*\b(?:{_ORG_KIND})\b)\s*{_PHRASE}(?:\s+[-|•·–—]\s+{_PHRASE}){{2,}}\s*$", re.I)
 """A line of three or more short phrases between dashes, bars or dots, none naming a kind of organisation: a
 letterhead's tagline of services ("Spine Surgery - Interventional Spine - Sports Medicine")."""
-_ADDRESS_TAIL = re.compile(rf"^(?P<name>.{{3,60}}\b(?:{_ORG_KIND}))\s+(?:\S+\s+){{0,4}}?[A-Z][\w.'’ ]*,\s*[A-Z]{{2}}"
+_NAME_END = rf"{_ORG_KIND}|therapy|rehabilitation|rehab|medicine|orthop(?:a)?edics|pharmacy|surgery|care"
+_ADDRESS_TAIL = re.compile(rf"^(?P<name>.{{3,60}}\b(?:{_NAME_END}))\s+(?:\S+\s+){{0,4}}?[A-Z][\w.'’ ]*,\s*[A-Z]{{2}}"
                            rf"\s+\d{{5}}(?:-\d{{4}})?\s*$", re.I)  # fmt: skip
-"""A name that ends in a kind of organisation, then a city, state and ZIP code: an address column that OCR ran
-into the letterhead's name line."""
+"""A name that ends in a kind of organisation (or of care: "… Physical Therapy & Rehabilitation"), then a city,
+state and ZIP code: an address column that OCR ran into the letterhead's name line ("… Rehabilitation port
+Calder, WA 98998": the words before the city are skipped)."""

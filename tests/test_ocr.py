@@ -290,6 +290,20 @@ def test_missing_language_pack_is_a_clear_message(tmp_path: Path) -> None:
     assert "Tesseract has no language data for deu" in out and "tesseract-ocr-deu" in out
 
 
+@pytest.mark.parametrize("lang", ["eng;rm -rf x", "", "eng+", "+eng", "eng deu"])
+def test_an_ocr_lang_that_is_no_list_of_languages_is_a_usage_error(tmp_path: Path, lang: str) -> None:
+    code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr-lang", lang, "--out", tmp_path / "o")
+    assert code == ExitCode.USAGE and "is not a list of Tesseract languages" in out and "apt-get" not in out
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("lang", ["eng", "eng+spa", "chi_sim", "script/Latin"])
+def test_tesseract_language_codes_are_taken(lang: str) -> None:
+    from reportkit.indexer.options import check_ocr_lang
+
+    check_ocr_lang(lang)  # raises on a refused value
+
+
 def test_searchable_copy_is_refused_over_an_existing_file(tmp_path: Path) -> None:
     target = tmp_path / "searchable.pdf"
     target.write_bytes(b"keep")

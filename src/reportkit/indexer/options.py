@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -124,7 +125,9 @@ def read_password_file(path: Path) -> tuple[str, ...]:
 
 
 def read_options_overrides(options: IndexOptions) -> Overrides | None:
+    """The overrides file the options name, read (None without one), once the options are checked."""
     check_threshold(options.duplicate_threshold)
+    check_ocr_lang(options.ocr_lang)
     if not options.overrides:
         return None
     from reportkit.overrides import read_overrides
@@ -148,6 +151,19 @@ def check_ocr_output(target: Path, inputs: Sequence[Path]) -> None:
                 f"{target}: --ocr-output names the input {item}; reportkit never changes its inputs.",
                 hint="Give the searchable copy a name of its own, outside the records.",
             )
+
+
+_LANG_CODE = r"[A-Za-z][A-Za-z0-9_]*(?:/[A-Za-z][A-Za-z0-9_]*)?"
+_OCR_LANG = re.compile(rf"{_LANG_CODE}(?:\+{_LANG_CODE})*")
+"""Tesseract language codes joined by ``+``: ``eng``, ``eng+spa``, ``chi_sim``, ``script/Latin``."""
+
+
+def check_ocr_lang(value: str) -> None:
+    if not _OCR_LANG.fullmatch(value):
+        raise UsageError(
+            f"--ocr-lang {value!r} is not a list of Tesseract languages.",
+            hint="Give language codes joined by +, e.g. eng or eng+spa (`tesseract --list-langs` lists them).",
+        )
 
 
 def check_threshold(value: float) -> None:

@@ -107,15 +107,20 @@ def make_copy(
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out_dir", type=Path, nargs="?")
-    parser.add_argument("--referral", action="store_true", help=f"write {REFERRAL_FAX.name} beside the letter")
+    parser.add_argument(
+        "--referral", action="store_true", help=f"write {REFERRAL_FAX.name} (beside the letter, or in OUT_DIR)"
+    )
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages of each file")
     parser.add_argument("--turn", action="store_true", help="turn three pages sideways / upside down")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--max-skew", type=float, default=2.0, help="degrees (default 2)")
     parser.add_argument("--noise", type=float, default=1.0, help="specks and dropouts, times the default")
     args = parser.parse_args(argv)
-    if args.referral:
-        print(fax_file(REFERRAL, REFERRAL_FAX, random.Random(args.seed), max_skew=args.max_skew, noise=args.noise))
+    if args.referral:  # beside the letter, or in OUT_DIR when one is given
+        target = args.out_dir / REFERRAL_FAX.name if args.out_dir else REFERRAL_FAX
+        if args.out_dir:
+            args.out_dir.mkdir(parents=True, exist_ok=True)
+        print(fax_file(REFERRAL, target, random.Random(args.seed), max_skew=args.max_skew, noise=args.noise))
         return
     if args.out_dir is None:
         parser.error("give OUT_DIR, or --referral")

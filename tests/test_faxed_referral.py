@@ -243,3 +243,12 @@ def test_a_faxed_letter_of_another_style_comes_back_whole_or_flagged(
     assert [q["number"] for q in got] == ["1", "2", "3", "4"]
     for a, b in zip(want, got, strict=True):
         assert difflib.SequenceMatcher(None, str(a["text"]), str(b["text"])).ratio() > 0.93, (a, b)
+
+
+def test_the_referral_fax_goes_to_the_folder_given(tmp_path: Path) -> None:
+    from make_fax_copy import main
+
+    before = REFERRAL_FAX.stat().st_mtime_ns
+    main([str(tmp_path / "faxes"), "--referral"])
+    assert (tmp_path / "faxes" / REFERRAL_FAX.name).is_file()
+    assert REFERRAL_FAX.stat().st_mtime_ns == before  # the committed copy beside the letter is left alone

@@ -244,6 +244,7 @@ def test_ocr_never_does_not_look_for_tesseract(tmp_path: Path) -> None:
     env = {"REPORTKIT_TESSERACT": str(tmp_path / "no-such-tesseract")}
     code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr", "never", "--out", tmp_path / "o", env=env)
     assert code == ExitCode.OK and "apt-get" not in out
+    assert "note: 1 of 1 pages have no text layer and need OCR" in out  # said on the terminal, not only in files
     # the scan was not read: its document says it needs OCR, and does not call its pages blank
     import json
 

@@ -164,7 +164,8 @@ def _index_locked(
     written = export.write_files(out_dir, {**outputs, "run.json": run}, force=replace)
     if searchable is not None:
         written.append(searchable)
-    notes = [w for w in summary.warnings if "need OCR and were not read" in w]
+    # pages left unread are said on the terminal too: OCR unavailable, or --ocr never on scanned pages
+    notes = [w for w in summary.warnings if "need OCR and were not read" in w or w.endswith("and need OCR")]
     if unfinished:
         notes.insert(0, f"{out_dir} held an index left unfinished by a run that was stopped; it was replaced.")
     return IndexResult(

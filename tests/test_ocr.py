@@ -305,6 +305,16 @@ def test_tesseract_language_codes_are_taken(lang: str) -> None:
     check_ocr_lang(lang)  # raises on a refused value
 
 
+@needs_tesseract
+def test_a_blank_scanned_page_gets_no_made_up_confidence(tmp_path: Path) -> None:
+    blank = image_pdf([Image.new("1", (1700, 2200), 1)], tmp_path / "blank.pdf")
+    code, out = run(blank, "--out", tmp_path / "o", "--no-cache")
+    assert code == ExitCode.OK, out
+    warnings = json.loads((tmp_path / "o" / "index.json").read_text(encoding="utf-8"))["warnings"]
+    (line,) = [w for w in warnings if "read by OCR" in w]
+    assert line.startswith("1 page(s) read by OCR; 1 with no text found") and "confidence" not in line, line
+
+
 def test_searchable_copy_is_refused_over_an_existing_file(tmp_path: Path) -> None:
     target = tmp_path / "searchable.pdf"
     target.write_bytes(b"keep")

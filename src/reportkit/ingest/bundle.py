@@ -479,10 +479,11 @@ def ocr_summary(bundle: Bundle, unavailable: str) -> list[str]:
     read = [p for p in bundle.pages if p.text_source == "ocr"]
     if read:
         confidences = [p.confidence for p in read if p.confidence is not None]
-        mean = sum(confidences) / len(confidences) if confidences else 0.0
         low = sum(1 for c in confidences if c < LOW_CONFIDENCE)
         blank = sum(1 for p in read if not p.chars)
-        line = f"{len(read)} page(s) read by OCR, mean confidence {mean:.0f}%"
+        line = f"{len(read)} page(s) read by OCR"
+        if confidences:  # (no confidence at all: only blank pages, where there was nothing to be sure of)
+            line += f", mean confidence {sum(confidences) / len(confidences):.0f}%"
         if blank:
             line += f"; {blank} with no text found (blank?)"
         if low:

@@ -87,20 +87,35 @@ def test_a_folder_without_pdfs_or_a_broken_link_beside_good_records_is_named_and
     assert sorted(s["path"] for s in index["skipped"]) == ["empty-folder", "records/moved.pdf", "records/pipe.pdf"]
 
 
-def test_damaged_pdf_is_skipped_and_the_rest_indexed(tmp_path: Path) -> None:
+def test_damaged_pdf_is_skipped_and_a_cut_short_one_gives_the_pages_that_survive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from pypdf import PdfReader
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the repaired copy goes, and must go from
     broken = copy_of("invalid.pdf", tmp_path)
+    source = Path(__file__).parent / "data/corpus/UD_sample.pdf"
     truncated = tmp_path / "truncated.pdf"
-    data = tmp_path / "source.bin"
-    data.write_bytes((Path(__file__).parent / "data/corpus/UD_sample.pdf").read_bytes())
-    truncated.write_bytes(data.read_bytes()[: data.stat().st_size // 2])
-    code, out = run(broken, truncated, good(tmp_path), "--out", tmp_path / "out")
+    truncated.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
+    kept = truncated.read_bytes()
+    code, out = run(broken, truncated, good(tmp_path), "--out", tmp_path / "out", "--cache-dir", tmp_path / "c")
     assert code == ExitCode.PARTIAL
-    assert "invalid.pdf: the PDF is damaged" in out
-    assert "truncated.pdf: the PDF is damaged" in out
+    assert "invalid.pdf: the PDF is damaged and could not be repaired" in out
+    assert "note: truncated.pdf was damaged (cut short?) and was repaired: " in out
+    assert "whatever the cut took is missing" in out
     index = json.loads((tmp_path / "out" / "index.json").read_text())
-    assert [s["path"].rsplit("/", 1)[-1] for s in index["sources"]] == ["UD_sample.pdf"]
-    assert {s["problem"] for s in index["skipped"]} == {"damaged"}
+    pages = {s["path"].rsplit("/", 1)[-1]: s["page_count"] for s in index["sources"]}
+    assert 0 < pages["truncated.pdf"] <= len(PdfReader(source).pages) == pages["UD_sample.pdf"]
+    assert any("truncated.pdf was damaged" in w for w in index["warnings"])
+    assert [s["problem"] for s in index["skipped"]] == ["damaged"]
+    assert truncated.read_bytes() == kept and not list(scratch.iterdir())  # input unchanged, no copy left
     assert_clean_message(out)
+    again, out = run(truncated, "--out", tmp_path / "again", "--cache-dir", tmp_path / "c")
+    assert again == ExitCode.PARTIAL and "truncated.pdf was damaged" in out  # and so on every run
 
 
 def test_encrypted_without_password_names_the_file_and_the_option(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from reportkit.indexer.options import ocr_settings as ocr_settings
 from reportkit.indexer.options import read_password_file as read_password_file
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs
 from reportkit.ingest.cache import ResultCache
+from reportkit.ingest.recover import RECOVERED
 from reportkit.locks import holding
 from reportkit.models import RecordIndex
 
@@ -164,8 +165,10 @@ def _index_locked(
     written = export.write_files(out_dir, {**outputs, "run.json": run}, force=replace)
     if searchable is not None:
         written.append(searchable)
-    # pages left unread are said on the terminal too: OCR unavailable, or --ocr never on scanned pages
-    notes = [w for w in summary.warnings if "need OCR and were not read" in w or w.endswith("and need OCR")]
+    # said on the terminal too: pages left unread (OCR unavailable, --ocr never), a file read only in part
+    notes = [
+        w for w in summary.warnings if "need OCR and were not read" in w or w.endswith("and need OCR") or RECOVERED in w
+    ]
     if unfinished:
         notes.insert(0, f"{out_dir} held an index left unfinished by a run that was stopped; it was replaced.")
     return IndexResult(

@@ -26,7 +26,8 @@ class ExitCode(IntEnum):
     OUTPUT = 5
     """Outputs already exist (use --force) or cannot be written."""
     PARTIAL = 6
-    """Outputs were written, but some input files were skipped; each is named on stderr and in index.json."""
+    """Outputs were written, but some input files were skipped (or a damaged one read only in part); each is
+    named on stderr and in index.json."""
     FINDINGS = 7
     """A checking command found problems, each listed: `reportkit check` in the case or the draft,
     `reportkit verify` a changed, missing or extra file in the packet."""

@@ -89,7 +89,7 @@ class Outcome:
 
 
 TASKS: dict[str, str] = {
-    "probe": "reportkit.ingest.bundle:probe_file",
+    "probe": "reportkit.ingest.recover:probe_file",
     "read": "reportkit.understand.reading:read_and_analyse",
     "layout": "reportkit.ingest.pdf:layout_lines",
     "ocr": "reportkit.ingest.ocr:ocr_page",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -50,17 +51,19 @@ def build(
         ocr_settings, ocr_note = ocr_setup(options)
         from reportkit.understand.documents import build_documents
 
-        bundle = read_bundle(
-            files,
-            passwords=options.passwords,
-            pool=pool,
-            cache=cache,
-            progress=progress,
-            ocr_mode=options.ocr,
-            ocr_settings=ocr_settings,
-            analyse=True,
-            text_layers=options.ocr_output is not None,
-        )
+        with tempfile.TemporaryDirectory(prefix="reportkit-repaired-") as repair_dir:  # (mode 0700)
+            bundle = read_bundle(
+                files,
+                passwords=options.passwords,
+                pool=pool,
+                cache=cache,
+                progress=progress,
+                ocr_mode=options.ocr,
+                ocr_settings=ocr_settings,
+                analyse=True,
+                text_layers=options.ocr_output is not None,
+                repair_dir=repair_dir,
+            )
         if not bundle.sources:
             problems = {s.problem for s in bundle.skipped}
             reasons = [s.reason for s in bundle.skipped]
@@ -126,6 +129,7 @@ def assemble(
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
     if no_text:
         warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
+    warnings.extend(bundle.warnings)
     warnings.extend(ocr_summary(bundle, ocr_note))
     misfiled = models.misfiled(documents, list(patients or []))
     if misfiled:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
 from reportkit.ingest.pdf import FileInfo
+from reportkit.ingest.recover import recovered_warning
 from reportkit.models import Page, Skipped, Source, TextSource
 
 if TYPE_CHECKING:  # OCR is imported where it is used: checking inputs (all a cached re-run does) needs none
@@ -50,6 +51,8 @@ class Bundle:
     ocr_wanted: int = 0
     """Pages that needed OCR (read or not)."""
     ocr_warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Files read only in part (a damaged file's recovered pages: :mod:`reportkit.ingest.recover`)."""
     """Pages OCR could not read, or read at a lower resolution (file and page named, no record text)."""
     passwords: list[str | None] = field(default_factory=list)
     """The password that opened each source (for writing the searchable copy)."""
@@ -194,6 +197,8 @@ class _FileState:
     """What the index calls the file."""
     info: FileInfo | None = None
     texts: list[str | None] = field(default_factory=list)
+    repair_to: str | None = None
+    """Where a damaged copy of it may be repaired (see :mod:`reportkit.ingest.recover`)."""
     problem: str = ""
     ocr: dict[int, OcrPage] = field(default_factory=dict)
     """OCR readings by 0-based page index."""
@@ -207,15 +212,10 @@ class _FileState:
     only_text: set[int] = field(default_factory=set)
     """0-based pages whose short text layer is all they hold (not OCR'd: ``OcrPage.only_text``)."""
 
-
-def probe_file(path: str, passwords: Sequence[str]) -> tuple[FileInfo, list[str]]:
-    """Worker task: what opening the file tells (:func:`reportkit.ingest.pdf.probe`), and what the PDF
-    libraries logged meanwhile (for --debug only)."""
-    from reportkit.ingest.pdf import heard, probe
-
-    with heard() as messages:
-        info = probe(path, passwords)
-    return info, messages
+    @property
+    def read_from(self) -> str:
+        """The file the pages are read from: the input, or its repaired copy."""
+        return self.info.repaired if self.info is not None and self.info.repaired else str(self.path)
 
 
 def read_pages(
@@ -246,13 +246,15 @@ def read_bundle(
     ocr_settings: OcrSettings | None = None,
     analyse: bool = False,
     text_layers: bool = False,
+    repair_dir: str | None = None,
 ) -> Bundle:
     """Read every input file's pages. A file that fails is skipped (and named), never the whole bundle.
 
     ``ocr_mode``: ``auto`` OCRs pages without a usable text layer, ``always`` every page, ``never`` none;
     ``ocr_settings`` None means OCR is unavailable (the pages needing it are only counted). ``analyse``: the
     reading workers also split each page they read into lines and split signals (``Bundle.analysed``).
-    ``text_layers``: the OCR workers also make each page's text layer for a searchable copy.
+    ``text_layers``: the OCR workers also make each page's text layer for a searchable copy. ``repair_dir``: a
+    private folder, for as long as this runs, where damaged files are repaired (without it they are skipped).
     """
     from reportkit.workers import Task, guided_runs
 
@@ -269,6 +271,7 @@ def read_bundle(
             continue
         assert file.sha256 is not None
         state = _FileState(file.path, file.sha256, file.label)
+        state.repair_to = os.path.join(repair_dir, f"{len(states)}.pdf") if repair_dir else None
         cached = cache.get(file.sha256)
         if cached is not None:
             state.info, texts = cached
@@ -277,13 +280,15 @@ def read_bundle(
 
     to_read = [s for s in states if isinstance(s, _FileState) and s.info is None]
     if to_read:
-        probes = [Task(i, "probe", (str(s.path), list(passwords))) for i, s in enumerate(to_read)]
+        probes = [Task(i, "probe", (str(s.path), list(passwords), s.repair_to)) for i, s in enumerate(to_read)]
         for outcome in pool.map(probes):
             state = to_read[outcome.key]
             if outcome.ok:
                 state.info, messages = outcome.value
                 state.texts = [None] * state.info.page_count
                 _heard(bundle, state, messages)
+                if state.info.repaired:
+                    bundle.warnings.append(recovered_warning(state.name, state.info.page_count))
             else:
                 state.problem = outcome.problem
                 bundle.debug.append(f"{state.sha256[:12]}: {outcome.problem}: {outcome.detail}")
@@ -298,7 +303,7 @@ def read_bundle(
             password = passwords[pw_index] if pw_index is not None else None
             for start, stop in guided_runs(state.info.page_count, pool.jobs, MIN_CHUNK_PAGES, MAX_CHUNK_PAGES):
                 first = state.first_page + start if state.first_page else None
-                args = (str(state.path), password, state.info.engine, start, stop, ocr_mode == "auto", first)
+                args = (state.read_from, password, state.info.engine, start, stop, ocr_mode == "auto", first)
                 tasks.append(Task((i, start), "read", args))
             state.wanted = set() if ocr_mode == "auto" else None
             state.analysed = [None] * state.info.page_count
@@ -322,9 +327,11 @@ def read_bundle(
             if progress:
                 progress("pages", done, total)
     for state in to_read:
-        # Text of a password-protected file is never cached: it would be readable without the password.
-        if not state.problem and state.info is not None and state.info.password_index is None:
-            cache.put(state.sha256, state.info, [t or "" for t in state.texts])
+        # Text of a password-protected file is never cached: it would be readable without the password (nor a
+        # repaired file's: its repaired copy is gone once the run ends).
+        info = state.info
+        if not state.problem and info is not None and info.password_index is None and not info.repaired:
+            cache.put(state.sha256, info, [t or "" for t in state.texts])
 
     files_read = [s for s in states if isinstance(s, _FileState)]
     _ocr(bundle, files_read, passwords, pool, ocr_mode, ocr_settings, progress, text_layers)
@@ -410,7 +417,7 @@ def _ocr(
                 timeout = settings.timeout * 6 + 60
                 sha256 = state.sha256 if password is None else None
                 has_text = mode == "auto" and bool((text or "").strip())  # short: else it would need no OCR
-                args = (str(state.path), password, page, file_settings, sha256, has_text, text_layers)
+                args = (state.read_from, password, page, file_settings, sha256, has_text, text_layers)
                 tasks.append(Task((i, page), "ocr", args, timeout))
     # The longest pages first (a scan's stored size foretells its ink): the workers then end together, not
     # one of them reading a page of dense notes while the other waits. Results are kept by page either way.

@@ -84,6 +84,8 @@ class FileInfo:
     page_sizes: tuple[tuple[int, int], ...] = ()
     """Each page's displayed size in points, rounded (empty: not known). A change of size between two pages
     is a sign that another document starts."""
+    repaired: str | None = None
+    """Where a damaged file's recovered pages are read from, when it had to be repaired (see ``recover``)."""
 
 
 def clean_text(text: str) -> str:

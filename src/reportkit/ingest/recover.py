@@ -1,0 +1,56 @@
+"""Opening an input, and the pages that survive of a damaged one.
+
+A file cut short (a download or an e-mail attachment that stopped, a scanner that ran out of room) has no
+cross-reference table at its end: pdfium refuses it and pypdf finds no pages. qpdf (through pikepdf, which
+the packets already use) rebuilds the table from the objects that are there, so the pages written before the
+cut can still be read; what the cut took is missing (the pages at the end, or the contents of pages whose page
+objects came before the cut: they read blank). Such a file is copied, repaired, into a private folder of the
+run, read from there, and named with a warning, and the run exits 6. The input itself is never changed; a
+repaired file's text is not cached (its copy is gone when the run ends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from reportkit.ingest.pdf import FileInfo, PdfProblem, heard, probe
+
+RECOVERED = "was damaged (cut short?)"
+"""What the warning on a file whose surviving pages were recovered says (and how it is recognised)."""
+
+
+def probe_file(path: str, passwords: Sequence[str], repair_to: str | None = None) -> tuple[FileInfo, list[str]]:
+    """Worker task: what opening the file tells (:func:`reportkit.ingest.pdf.probe`), and what the PDF
+    libraries logged meanwhile (for --debug only). A damaged file is repaired into ``repair_to``, when given,
+    and probed there (``FileInfo.repaired``)."""
+    with heard() as messages:
+        try:
+            info = probe(path, passwords)
+        except PdfProblem as exc:
+            if exc.problem != "damaged" or repair_to is None or not _repaired(path, repair_to):
+                raise
+            info = replace(probe(repair_to, ()), repaired=repair_to)
+    return info, messages
+
+
+def _repaired(path: str, target: str) -> bool:
+    """Whether qpdf recovered any page of the file (then written, repaired, to ``target``). An encrypted file
+    is not repaired: its decrypted pages would be on disk."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            if len(pdf.pages) == 0 or pdf.is_encrypted:
+                return False
+            pdf.save(target, deterministic_id=True)
+    except Exception:  # pikepdf raises many kinds on hostile files: not recoverable, the file stays damaged
+        return False
+    return True
+
+
+def recovered_warning(name: str, pages: int) -> str:
+    return (
+        f"{name} {RECOVERED} and was repaired: {pages} page(s) were read, and whatever the cut took is missing "
+        "(pages at the end, or the contents of pages, which read blank). Ask the sender for a new copy."
+    )

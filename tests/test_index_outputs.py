@@ -475,6 +475,8 @@ def test_a_shared_cache_folder_keeps_its_mode_and_the_cache_goes_private_inside(
     private = shared / f"reportkit-{os.getuid()}"
     assert stat.S_IMODE(private.stat().st_mode) == 0o700 and any(private.rglob("*.json.gz"))
     assert stat.S_IMODE(new.stat().st_mode) == 0o700 and any(new.rglob("*.json.gz"))  # made by reportkit
+    folders = [p for p in new.rglob("*") if p.is_dir()]
+    assert folders and all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in folders)  # and every folder in it
 
 
 def test_chronology_docx_has_a_case_header_fitted_columns_and_a_header_row_on_every_page(tmp_path: Path) -> None:

@@ -57,7 +57,7 @@ def _store(root: Path, path: Path, data: bytes | Callable[[BinaryIO], None]) -> 
     tmp = None
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # (its folders private too, as docs say)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             if callable(data):

@@ -57,7 +57,14 @@ def _store(root: Path, path: Path, data: bytes | Callable[[BinaryIO], None]) -> 
     tmp = None
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # (its folders private too, as docs say)
+        folder = path.parent
+        missing = []
+        while folder != root and root in folder.parents and not folder.is_dir():
+            missing.append(folder)
+            folder = folder.parent
+        for folder in reversed(missing):  # its folders private too (mkdir -p would make them 0755)
+            folder.mkdir(mode=0o700, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)  # (a path outside the root: as before)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             if callable(data):

@@ -263,3 +263,15 @@ def test_an_ocr_read_letterhead_gives_the_organisation_not_its_address(top: str,
     from reportkit.understand.people import find_facility
 
     assert find_facility(page_lines(1, top + "\n" + BODY)).value == facility
+
+
+def test_a_newborns_records_keep_their_date_on_the_day_of_birth() -> None:
+    from reportkit.models import Page, Source
+    from reportkit.understand.documents import build_documents
+
+    chart = "NEONATAL ADMISSION NOTE\nPatient: Baby Boy Halvorsen DOB: 03/01/2024\nDate of Admission: 03/01/2024\n"
+    delivery = "DELIVERY NOTE\nPatient: Ada Halvorsen DOB: 05/17/1990\nDate of Service: 03/01/2024\n"
+    texts = [chart + BODY, delivery + BODY]
+    pages = [Page(i + 1, 0, i + 1, "embedded", len(t)) for i, t in enumerate(texts)]
+    docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, 2, 1, 2)], set(), None)
+    assert [d.date for d in docs][1] == "2024-03-01"  # the mother's delivery is dated the baby's birthday

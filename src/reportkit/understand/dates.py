@@ -296,6 +296,8 @@ def choose_date(pages: Sequence[PageLines], doc_type: str, births: AbstractSet[d
     return choice
 
 
+BIRTH_GAP_DAYS = 365
+"""A birth date the bundle gives is set aside in a document that also has a date this long after it."""
 _LETTER_DATE_OF_CORRESPONDENCE = re.compile(r"\bfax(ed)?\s+date\b|\bdate\s+(sent|faxed)\b", re.I)
 """On a letter's own face (not a fax header), the date it was faxed is the letter's date."""
 
@@ -321,6 +323,10 @@ def _choose(
         for c in cands
         if c.role == EXCLUDED
     ]
+    # a birth date given elsewhere in the bundle, when the document also dates care a year or more after it
+    # (a newborn's first records, or its mother's delivery, are dated on the day of birth)
+    latest = max((c.value for c in cands), default=None)
+    births = {b for b in births if latest is not None and (latest - b).days >= BIRTH_GAP_DAYS}
     rejected += [
         f"{c.value.isoformat()} on page {c.page}: a birth date the bundle gives (not a date of care)"
         for c in cands

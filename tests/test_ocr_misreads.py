@@ -275,3 +275,26 @@ def test_a_newborns_records_keep_their_date_on_the_day_of_birth() -> None:
     pages = [Page(i + 1, 0, i + 1, "embedded", len(t)) for i, t in enumerate(texts)]
     docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, 2, 1, 2)], set(), None)
     assert [d.date for d in docs][1] == "2024-03-01"  # the mother's delivery is dated the baby's birthday
+
+
+def test_an_eobs_box_captions_read_as_a_column_are_paired_with_their_values() -> None:
+    captions = "Group\nEMPLOYEE\nPATIENT\nEMPLOYER\nCLAIM NO.\n"
+    eob = captions + "PETER J HALVORSEN\nSELF\nLAKEVIEW SCHOOLS\nL-58045-018\nMAIL TO:\n"
+    text = normalise_ocr(eob)
+    assert "EMPLOYEE: PETER J HALVORSEN\nPATIENT: SELF\nEMPLOYER: LAKEVIEW SCHOOLS\nCLAIM NO.: L-58045-018" in text
+    found = read_mark(page_lines(1, text))
+    assert found is not None and found.name == ("halvorsen", "peter")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "EMPLOYEE\nPATIENT\nEMPLOYER\n40 years\nFemale\nLAKEVIEW SCHOOLS\n",  # a person's box without a name
+        "EMPLOYEE\nPATIENT\nEMPLOYER\nPETER J HALVORSEN\n40 years\nLAKEVIEW SCHOOLS\n",  # one person's box not
+        "EMPLOYEE\nPATIENT\nEMPLOYER\nSELF\nSELF\nLAKEVIEW SCHOOLS\n",  # no name at all
+        "EMPLOYEE\nEMPLOYER\nPETER J HALVORSEN\nLAKEVIEW SCHOOLS\n",  # two captions: too few to tell a grid
+        "EMPLOYEE\nPATIENT\nEMPLOYER\nPETER J HALVORSEN\nSELF\n",  # a value missing
+    ],
+)
+def test_box_captions_that_do_not_prove_their_pairing_are_left_as_read(text: str) -> None:
+    assert normalise_ocr(text) == text

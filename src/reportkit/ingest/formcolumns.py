@@ -35,8 +35,23 @@ MIN_LABELS = 2
 MAX_LABELS = 12
 
 
+_CAPTION = re.compile(
+    r"(patient|employee|employer|member|insured|subscriber|claimant|group|claim\s+no\.?|claim\s+number|account|"
+    r"account\s+no\.?|policy|policy\s+no\.?|member\s+id|date\s+of\s+birth|dob|sex|relationship)",
+    re.I,
+)
+"""The captions of a claim form's or an EOB's boxes, printed without a colon ("EMPLOYEE", "CLAIM NO.")."""
+_PERSON_CAPTION = re.compile(r"patient|employee|member|insured|subscriber|claimant", re.I)
+_PERSON = re.compile(r"[A-Z][A-Za-z'’\-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][A-Za-z'’\-]+){1,2}")
+MIN_CAPTIONS = 3
+
+
 def _bare_label(line: str) -> bool:
     return bool(_BARE_LABEL.match(line)) and len(line.split()) <= 6
+
+
+def _caption(line: str) -> bool:
+    return bool(_CAPTION.fullmatch(line))
 
 
 def _fits(label: str, value: str) -> bool | None:
@@ -107,9 +122,34 @@ def _paired(lines: list[str], labels: list[str], start: int) -> tuple[list[str],
     return None
 
 
+def _captions_from(lines: list[str], start: int) -> tuple[list[str], int]:
+    """Box captions without colons from ``start`` on (see :data:`_CAPTION`), and where they end."""
+    i = start
+    while i < len(lines) and _caption(lines[i].strip()):
+        i += 1
+    return [line.strip() for line in lines[start:i]], i
+
+
+def _captions_paired(lines: list[str], start: int) -> tuple[list[str], int] | None:
+    """A run of box captions joined to the values read after it, proved by a person's caption whose value is
+    a person's name ("EMPLOYEE" / … / "DANIEL S SULLIVAN" / …), no value a caption itself."""
+    captions, run = _captions_from(lines, start)
+    if not MIN_CAPTIONS <= len(captions) <= MAX_LABELS:
+        return None
+    values, end = _values_after(lines, run, len(captions))
+    if len(values) != len(captions) or any(_caption(v) or v.endswith(":") for v in values):
+        return None
+    people = [v for c, v in zip(captions, values, strict=True) if _PERSON_CAPTION.fullmatch(c)]
+    if not any(_PERSON.fullmatch(v) for v in people) or not all(
+        _PERSON.fullmatch(v) or v.lower() in ("self", "same") for v in people
+    ):
+        return None
+    return [f"{c}: {v}" for c, v in zip(captions, values, strict=True)], end
+
+
 def pair_label_columns(text: str) -> str:
     """``text`` (a page's OCR text) with each run of bare labels joined to the values read after it."""
-    if ":\n" not in text:
+    if ":\n" not in text and not _CAPTION.search(text):
         return text
     lines = text.split("\n")
     out: list[str] = []
@@ -117,6 +157,7 @@ def pair_label_columns(text: str) -> str:
     while i < len(lines):
         labels, run = _labels_from(lines, i)
         paired = _paired(lines, labels, run) if MIN_LABELS <= len(labels) <= MAX_LABELS else None
+        paired = paired or (_captions_paired(lines, i) if not labels else None)
         if paired is not None:
             out.extend(paired[0])
             i = paired[1]

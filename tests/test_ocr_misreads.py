@@ -120,6 +120,8 @@ def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
         ("Diagnosis: disc disorder - M51:16", "Diagnosis: disc disorder - M51.16"),
         ("Diagnosis: 201.818 Preprocedural exam; M51-16 Disc", "Diagnosis: Z01.818 Preprocedural exam; M51.16 Disc"),
         ("Diagnosis codes: M51.16, 247.89", "Diagnosis codes: M51.16, Z47.89"),
+        ("DIAGNOSES: Lumbar strain $39.012A - WORK STATUS", "DIAGNOSES: Lumbar strain S39.012A - WORK STATUS"),
+        ("Diagnosis: copay $39.01 due", "Diagnosis: copay $39.01 due"),  # an amount: two decimals
         ("Total charges 247.89 diagnosis related group", "Total charges 247.89 diagnosis related group"),  # an amount
         ("Seen at 10:30, M51-16 noted", "Seen at 10:30, M51-16 noted"),  # no diagnosis on the line: left as read
     ],

@@ -91,6 +91,8 @@ _ICD_SEPARATOR = re.compile(r"(?<![\w.])([A-TV-Z][0-9][0-9A-Z])[:\-]([0-9][0-9A-
 _ICD_Z_AS_2 = re.compile(r"((?:diagnos[ie]s|dx|codes?)\s*:\s*|[;,]\s*)2([0-9]{2}\.[0-9][0-9A-Z]{0,3})(?![\w.])", re.I)
 """A Z code whose Z OCR read as 2, first after a diagnosis label or in a list of codes ("Diagnosis: 247.89;
 M51.16" for Z47.89): where only a code can stand."""
+_ICD_S_AS_DOLLAR = re.compile(r"\$([0-9]{2}\.(?:[0-9]{2}[0-9A-Z]{1,2}|[0-9][0-9A-Z]?[A-Z]))(?![\w.])")
+"""An S code whose S OCR read as $ ("$39.012A" for S39.012A): no amount has three decimals or a letter."""
 _SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
 
 
@@ -170,6 +172,7 @@ def normalise_ocr(text: str) -> str:
         line = _PAGE_NUMBER.sub(_fix_page_number, line)
         if _DX_CONTEXT.search(line):  # a diagnosis line: codes, not amounts or times
             line = _ICD_Z_AS_2.sub(r"\1Z\2", _ICD_SEPARATOR.sub(r"\1.\2", line))
+            line = _ICD_S_AS_DOLLAR.sub(r"S\1", line)
         line = _CREDENTIAL.sub(_fix_credential, line)
         line = _INITIAL.sub(r"\1.\2", line)
         line = _DR.sub("Dr.", line)

@@ -122,6 +122,10 @@ def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
         ("Diagnosis codes: M51.16, 247.89", "Diagnosis codes: M51.16, Z47.89"),
         ("DIAGNOSES: Lumbar strain $39.012A - WORK STATUS", "DIAGNOSES: Lumbar strain S39.012A - WORK STATUS"),
         ("Diagnosis: copay $39.01 due", "Diagnosis: copay $39.01 due"),  # an amount: two decimals
+        ("DIAGNOSIS: L4-5 disc extrusion (MS1.16).", "DIAGNOSIS: L4-5 disc extrusion (M51.16)."),
+        ("Disc disorder, lumbar region (M51-16), resolved", "Disc disorder, lumbar region (M51.16), resolved"),
+        ("Renee Albright,DO and Jo Lee,MD", "Renee Albright, DO and Jo Lee, MD"),
+        ("MS1 and OS2.5 units", "MS1 and OS2.5 units"),  # no diagnosis on the line
         ("Total charges 247.89 diagnosis related group", "Total charges 247.89 diagnosis related group"),  # an amount
         ("Seen at 10:30, M51-16 noted", "Seen at 10:30, M51-16 noted"),  # no diagnosis on the line: left as read
     ],
@@ -257,6 +261,7 @@ def test_a_letterhead_then_a_patient_band_that_share_only_a_last_number_is_no_ti
             "Lakeview Physical Therapy & Rehabilitation port Austin, TX 78701\nOutpatient Care",
             "Lakeview Physical Therapy & Rehabilitation",
         ),
+        ("Lakeview Mutual Casualty Company Austin, TX 78701\nClaims Department", "Lakeview Mutual Casualty Company"),
         # the street line under a letterhead OCR could not read is no facility
         (". . . 88 Meridian Park Drive, Suite 30 Austin\nTel (555) 210-4400", None),
     ],

@@ -91,6 +91,12 @@ _ICD_SEPARATOR = re.compile(r"(?<![\w.])([A-TV-Z][0-9][0-9A-Z])[:\-]([0-9][0-9A-
 _ICD_Z_AS_2 = re.compile(r"((?:diagnos[ie]s|dx|codes?)\s*:\s*|[;,]\s*)2([0-9]{2}\.[0-9][0-9A-Z]{0,3})(?![\w.])", re.I)
 """A Z code whose Z OCR read as 2, first after a diagnosis label or in a list of codes ("Diagnosis: 247.89;
 M51.16" for Z47.89): where only a code can stand."""
+_ICD_LETTER_AS_DIGIT = re.compile(r"(?<![\w.])([A-TV-Z])([SOoIl])([0-9])(\.[0-9A-Z]{1,4})(?![\w.])")
+"""A code whose second character (a digit in every ICD-10 code) OCR read as a letter ("MS1.16" for M51.16)."""
+_ICD_PARENTHESISED = re.compile(r"\(([A-TV-Z][0-9][0-9A-Z])[:\-]([0-9][0-9A-Z]{0,3})\)")
+"""A code in parentheses after its description, its full stop read as a colon or hyphen ("(M51-16)")."""
+_CREDENTIAL_GLUED = re.compile(r"(?<=[a-z]),(?=(?:MD|DO|DC|PA-C|NP|RN|PT|DPT|PhD|FACS)\b)")
+"""A credential OCR joined to the name's comma ("Renee Albright,DO")."""
 _ICD_S_AS_DOLLAR = re.compile(r"\$([0-9]{2}\.(?:[0-9]{2}[0-9A-Z]{1,2}|[0-9][0-9A-Z]?[A-Z]))(?![\w.])")
 """An S code whose S OCR read as $ ("$39.012A" for S39.012A): no amount has three decimals or a letter."""
 _SPACED_ABBREV = re.compile(r"\b(D)\s(O)\s?(B|S|I)\b|\b(D)\s?(O)\s(B|S|I)\b")
@@ -144,6 +150,11 @@ def _fix_odd_date(match: re.Match[str]) -> str:
     return f"{label}{month}/{day}/{year}"
 
 
+def _fix_icd_letter(match: re.Match[str]) -> str:
+    letter, misread, digit, rest = match.groups()
+    return letter + {"S": "5", "O": "0", "o": "0"}.get(misread, "1") + digit + rest
+
+
 def _fix_credential(match: re.Match[str]) -> str:
     before, first = match.group(1), match.group(2)
     return before + {"M": "M.D.", "Ph": "Ph.D."}.get(first, "D.O.")
@@ -172,7 +183,9 @@ def normalise_ocr(text: str) -> str:
         line = _PAGE_NUMBER.sub(_fix_page_number, line)
         if _DX_CONTEXT.search(line):  # a diagnosis line: codes, not amounts or times
             line = _ICD_Z_AS_2.sub(r"\1Z\2", _ICD_SEPARATOR.sub(r"\1.\2", line))
-            line = _ICD_S_AS_DOLLAR.sub(r"S\1", line)
+            line = _ICD_S_AS_DOLLAR.sub(r"S\1", _ICD_LETTER_AS_DIGIT.sub(_fix_icd_letter, line))
+        line = _ICD_PARENTHESISED.sub(r"(\1.\2)", line)
+        line = _CREDENTIAL_GLUED.sub(", ", line)
         line = _CREDENTIAL.sub(_fix_credential, line)
         line = _INITIAL.sub(r"\1.\2", line)
         line = _DR.sub("Dr.", line)

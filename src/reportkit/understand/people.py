@@ -348,7 +348,10 @@ _PHRASE = r"[\w&'’./ ]{3,40}"
 _TAGLINE = re.compile(rf"^(?![^|•·]*\b(?:{_ORG_KIND})\b)\s*{_PHRASE}(?:\s+[-|•·–—]\s+{_PHRASE}){{2,}}\s*$", re.I)
 """A line of three or more short phrases between dashes, bars or dots, none naming a kind of organisation: a
 letterhead's tagline of services ("Spine Surgery - Interventional Spine - Sports Medicine")."""
-_NAME_END = rf"{_ORG_KIND}|therapy|rehabilitation|rehab|medicine|orthop(?:a)?edics|pharmacy|surgery|care"
+_NAME_END = (
+    rf"{_ORG_KIND}|therapy|rehabilitation|rehab|medicine|orthop(?:a)?edics|pharmacy|surgery|care|company|"
+    r"corporation|insurance|mutual|casualty"
+)
 _ADDRESS_TAIL = re.compile(rf"^(?P<name>.{{3,60}}\b(?:{_NAME_END}))\s+(?:\S+\s+){{0,4}}?[A-Z][\w.'’ ]*,\s*[A-Z]{{2}}"
                            rf"\s+\d{{5}}(?:-\d{{4}})?\s*$", re.I)  # fmt: skip
 """A name that ends in a kind of organisation (or of care: "… Physical Therapy & Rehabilitation"), then a city,

@@ -305,3 +305,29 @@ def test_an_eobs_box_captions_read_as_a_column_are_paired_with_their_values() ->
 )
 def test_box_captions_that_do_not_prove_their_pairing_are_left_as_read(text: str) -> None:
     assert normalise_ocr(text) == text
+
+
+def test_a_facility_ocr_misread_takes_the_spelling_the_bundle_gives_elsewhere() -> None:
+    from reportkit.models import Page, Source
+    from reportkit.understand.documents import build_documents
+
+    def note(letterhead: str, day: int) -> str:
+        patient = "Patient: Halvorsen, Peter J DOB: 05/17/1949"
+        return f"{letterhead}\nPROGRESS NOTE\n{patient}\nDate of Service: 03/{day:02d}/2025\n{BODY}"
+
+    heads = [
+        "HARBORVIEW OCCUPATIONAL HEALTH",
+        "HARBORVIEW OCCUPATIONAL HEALTH",
+        "ARBORVIEW OCCUPATIONAL HEALTH",  # a letter lost
+        "HARBORVIEW OCCUPA",  # cut short inside a word
+        "HARBORVIEW OCCUPATIONAL HEAL’ Workplace Injury Care",  # debris after it
+        "ST. MARY HOSPITAL",  # short: another place, not a misreading of St. Mark
+        "ST. MARK HOSPITAL",
+        "ST. MARK HOSPITAL",
+    ]
+    texts = [note(h, i + 1) for i, h in enumerate(heads)]
+    pages = [Page(i + 1, 0, i + 1, "ocr", len(t)) for i, t in enumerate(texts)]
+    docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, len(texts), 1, len(texts))], set(), None)
+    got = [d.facility for d in docs]
+    assert got[:5] == ["HARBORVIEW OCCUPATIONAL HEALTH"] * 5 and got[5:] == heads[5:], got
+    assert any("as the bundle spells it elsewhere" in r for r in docs[2].explain["facility"])

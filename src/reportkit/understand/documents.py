@@ -31,6 +31,7 @@ from reportkit.understand.duplicates import (
 from reportkit.understand.findings import find_diagnoses, find_findings
 from reportkit.understand.patients import OTHER_PATIENT, PatientMark, birth_dates, compare, completed, group
 from reportkit.understand.people import find_facility, find_provider
+from reportkit.understand.spelling import respell_facilities
 from reportkit.understand.split import START_THRESHOLD, Layout, PageSignals, signals, split_scored
 from reportkit.understand.text import PageLines, page_lines, snippet
 from reportkit.workers import Task, WorkerPool, guided_runs
@@ -322,6 +323,8 @@ def build_documents(
         dates = [doc.date for doc, _ in done]
         copies = copies + find_rescans(grams, dates, scanned, duplicate_threshold, same_patient)
     documents = _mark_duplicates([doc for doc, _ in done], copies)
+    if rescans:  # a bundle with OCR'd pages: a letterhead OCR misread takes the bundle's spelling
+        documents = respell_facilities(documents, [pages[first - 1].text_source == "ocr" for first, _, _ in spans])
     documents, patients = assign_patients(documents, page_marks, read)
     if overrides is not None:
         documents, more = apply_fields(documents, overrides, sources)

@@ -299,3 +299,44 @@ def test_an_out_folder_holding_any_file_index_writes_needs_force(tmp_path: Path)
         code, output = run(good(tmp_path), "--out", out)
         assert code == ExitCode.OUTPUT and f"already holds {name}" in output and "--force" in output, output
         assert (out / name).read_text(encoding="utf-8") == "mine"
+
+
+def _case_with_a_cut_short_record(tmp_path: Path) -> tuple[Path, Path]:
+    import shutil
+
+    from conftest import SAMPLE_CASE
+
+    case = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE, case)
+    record = case / "records" / "02-st-brendan-regional-medical-center.pdf"
+    record.write_bytes(record.read_bytes()[: record.stat().st_size // 2])
+    return case, record
+
+
+def test_a_packet_refuses_a_record_the_index_could_read_only_in_part(tmp_path: Path) -> None:
+    case, record = _case_with_a_cut_short_record(tmp_path)
+    kept = record.read_bytes()
+    result = runner.invoke(app, ["packet", str(case), "--out", str(tmp_path / "packet"), "--prefix", "OK"])
+    assert result.exit_code == ExitCode.INPUT, result.output
+    assert "must hold every record whole" in result.output and "02-st-brendan" in result.output
+    assert not (tmp_path / "packet").exists() and record.read_bytes() == kept
+
+
+def test_a_draft_from_a_record_read_only_in_part_says_so_and_exits_6(tmp_path: Path) -> None:
+    case, _ = _case_with_a_cut_short_record(tmp_path)
+    result = runner.invoke(app, ["draft", str(case)])
+    assert result.exit_code == ExitCode.PARTIAL, result.output
+    assert "read in part: records/02-st-brendan-regional-medical-center.pdf was damaged" in result.output
+    assert (case / "drafts" / "ime-report.docx").is_file()
+
+
+def test_a_cut_short_encrypted_pdf_is_not_repaired_into_ciphertext(tmp_path: Path) -> None:
+    import pikepdf
+
+    whole = tmp_path / "whole.pdf"
+    with pikepdf.open(copy_of("UD_sample.pdf", tmp_path)) as pdf:
+        pdf.save(whole, encryption=pikepdf.Encryption(owner="o", user="u", aes=True, R=6))
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])  # its /Encrypt is in the cut-off trailer
+    code, out = run(cut, "--out", tmp_path / "out", "--no-cache")
+    assert code == ExitCode.INPUT and "cut.pdf: the PDF is damaged and could not be repaired" in out

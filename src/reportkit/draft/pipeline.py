@@ -91,7 +91,8 @@ class DraftResult:
     kept: list[str] = field(default_factory=list)
     """The parts of the physician's Word draft whose text was kept (a re-draft around Word edits)."""
     skipped: int = 0
-    """Record files the index could not read (each named in ``warnings``): the drafts leave them out."""
+    """Record files the index could not read, or read only in part (each named in ``warnings``): the drafts
+    leave them out, or hold what could be read of them."""
 
 
 def _record_files(records: Path) -> list[Path]:
@@ -231,7 +232,14 @@ def _hand_edited(index_dir: Path) -> bool:
 
 
 def _skipped_warnings(index: RecordIndex) -> list[str]:
-    return [f"not indexed: {s.reason}" for s in index.skipped]
+    """The record files the drafts leave out or have only in part (a damaged one's recovered pages)."""
+    return [f"not indexed: {s.reason}" for s in index.skipped] + [f"read in part: {w}" for w in _damaged(index)]
+
+
+def _damaged(index: RecordIndex) -> list[str]:
+    from reportkit.ingest.recover import RECOVERED
+
+    return [w for w in index.warnings if RECOVERED in w]
 
 
 def render_case(
@@ -281,7 +289,7 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
         warnings=[*ci.warnings, *made.notes],
         written=made.written,
         kept=made.kept,
-        skipped=len(ci.index.skipped),
+        skipped=len(ci.index.skipped) + len(_damaged(ci.index)),
     )
 
 
@@ -370,7 +378,7 @@ def _draft_addendum(case_dir: Path, options: DraftOptions, clock: float) -> Draf
         seconds=time.perf_counter() - clock,
         warnings=[*ci.warnings, *made.notes],
         kept=made.kept,
-        skipped=len(ci.index.skipped),
+        skipped=len(ci.index.skipped) + len(_damaged(ci.index)),
     )
 
 

@@ -6,13 +6,15 @@ the packets already use) rebuilds the table from the objects that are there, so 
 cut can still be read; what the cut took is missing (the pages at the end, or the contents of pages whose page
 objects came before the cut: they read blank). Such a file is copied, repaired, into a private folder of the
 run, read from there, and named with a warning, and the run exits 6. The input itself is never changed; a
-repaired file's text is not cached (its copy is gone when the run ends).
+repaired file's text layer is not cached (its copy is gone when the run ends). A file none of whose pages
+decode (an encrypted file whose /Encrypt entry went with the cut: its pages are ciphertext) is not repaired.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from reportkit.ingest.pdf import FileInfo, PdfProblem, heard, probe
 
@@ -39,14 +41,44 @@ def _repaired(path: str, target: str) -> bool:
     is not repaired: its decrypted pages would be on disk."""
     import pikepdf
 
+    if _mentions_encryption(path):  # its /Encrypt entry may be gone with the cut: its pages would be ciphertext
+        return False
     try:
         with pikepdf.open(path) as pdf:
-            if len(pdf.pages) == 0 or pdf.is_encrypted:
-                return False
+            if len(pdf.pages) == 0 or pdf.is_encrypted or not any(_readable(page) for page in pdf.pages):
+                return False  # no page whose contents decode: an encrypted file whose /Encrypt went, or debris
             pdf.save(target, deterministic_id=True)
     except Exception:  # pikepdf raises many kinds on hostile files: not recoverable, the file stays damaged
         return False
     return True
+
+
+def _readable(page: Any) -> bool:
+    """Whether the page's contents decode (a cut-off encrypted file's are ciphertext: they do not)."""
+    import pikepdf
+
+    contents = page.obj.get("/Contents")
+    streams = [contents] if isinstance(contents, pikepdf.Stream) else list(contents or ())
+    try:
+        for stream in streams:
+            stream.read_bytes()
+    except Exception:  # what qpdf raises for a stream that does not decode
+        return False
+    return bool(streams)
+
+
+def _mentions_encryption(path: str) -> bool:
+    """Whether the file's bytes hold an /Encrypt key anywhere (read a megabyte at a time)."""
+    tail = b""
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                if b"/Encrypt" in tail + chunk:
+                    return True
+                tail = chunk[-8:]
+    except OSError:
+        return True  # unreadable: nothing to repair
+    return False
 
 
 def recovered_warning(name: str, pages: int) -> str:

@@ -64,6 +64,7 @@ def packet_index(
                 hint="Run `reportkit index` on the same inputs again, or leave out --index.",
             )
         _check_coverage(index, options.index_file)
+        _refuse_damaged(index)
         # The files are read where they are now (the index may have been made from another folder).
         return names.renamed(index, [f.path.as_posix() for f in files])
     index, debug = index_records(records, options, progress)
@@ -76,8 +77,22 @@ def packet_index(
             hint="Fix or remove them and run again (nothing was written).",
             detail="\n".join(debug),
         )
+    _refuse_damaged(index)
     # the index names its files the same however they were typed; the packet reads them where they are
     return names.renamed(index, [p.as_posix() for p in expand_inputs(records)])
+
+
+def _refuse_damaged(index: RecordIndex) -> None:
+    """A packet's exhibits are the records as received, whole: a damaged file the index could read only in
+    part (see :mod:`reportkit.ingest.recover`) is not stamped as if it were complete."""
+    from reportkit.ingest.recover import RECOVERED
+
+    damaged = [w for w in index.warnings if RECOVERED in w]
+    if damaged:
+        raise InputError(
+            "A packet must hold every record whole, and " + " ".join(damaged),
+            hint="Replace the damaged file with a whole copy and run again (nothing was written).",
+        )
 
 
 def check_patients(index: RecordIndex) -> None:

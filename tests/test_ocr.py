@@ -341,6 +341,26 @@ def test_searchable_copy_never_replaces_an_input_nor_lands_among_them(tmp_path: 
         assert "--ocr-output" in out and ("names the input" in out or "inside the input folder" in out)
     assert source.read_bytes() == kept and sorted(p.name for p in records.iterdir()) == ["UD_sample.pdf"]
     assert not (tmp_path / "o").exists()  # refused before any work
+    for folder in (tmp_path, ""):  # a folder (or nothing) where the file's name goes
+        code, out = run(source, "--ocr-output", folder, "--out", tmp_path / "o", "--force")
+        assert code == ExitCode.USAGE and "--ocr-output is a folder" in out, out
+
+
+@needs_tesseract
+def test_a_searchable_copy_that_cannot_be_written_leaves_no_part_of_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reportkit.ingest.searchable as searchable
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(searchable.os, "replace", refuse)
+    target = tmp_path / "copies" / "searchable.pdf"
+    code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr-output", target, "--out", tmp_path / "o", "--no-cache")
+    assert code == ExitCode.OUTPUT and "cannot be written (No space left on device)" in out, out
+    assert list(target.parent.iterdir()) == []  # no .searchable.pdf.*.tmp with the records' text in it
+    assert oct(target.parent.stat().st_mode & 0o777) == "0o700"  # a folder it made is private
 
 
 # --- real Tesseract ---------------------------------------------------------------------------------------

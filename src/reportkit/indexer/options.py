@@ -141,6 +141,11 @@ def read_options_overrides(options: IndexOptions) -> Overrides | None:
 def check_ocr_output(target: Path, inputs: Sequence[Path]) -> None:
     """Refuse a searchable copy that would replace an input or land among the inputs: the records are only
     ever read (and a copy inside an input folder would be read as a record by the next run)."""
+    if str(target) in ("", ".") or target.is_dir():
+        raise UsageError(
+            f"{target or '(empty)'}: --ocr-output is a folder; it names the searchable PDF to write.",
+            hint="Give a file name, e.g. --ocr-output searchable.pdf.",
+        )
     where = target.resolve()
     for item in inputs:
         source = item.resolve()

@@ -9,6 +9,7 @@ place. The original pages are copied unchanged (pikepdf copies them; nothing of 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
@@ -183,12 +184,16 @@ def write_searchable(bundle: Bundle, out: Path, *, force: bool = False) -> Path:
     finally:
         for pdf in opened:
             pdf.close()
+    tmp = None
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(buffer.getvalue())
         os.replace(tmp, out)
     except OSError as exc:
+        if tmp is not None:  # the records' text must not be left behind in a half-written copy
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise OutputError(f"{out}: cannot be written ({exc.strerror}).", hint="Check the folder and disk.") from None
     return out

@@ -347,6 +347,15 @@ def test_searchable_copy_never_replaces_an_input_nor_lands_among_them(tmp_path: 
 
 
 @needs_tesseract
+def test_an_upper_case_language_code_is_told_so_once(tmp_path: Path) -> None:
+    code, out = run(copy_of("ccitt.pdf", tmp_path), "--ocr-lang", "ENG", "--out", tmp_path / "o", "--no-cache")
+    assert code == ExitCode.OK and "its codes are lower case (--ocr-lang eng)" in out and "apt-get" not in out
+    assert [line for line in out.splitlines() if line.startswith("note:")] == [
+        line for line in out.splitlines() if "were not read" in line
+    ]  # one note: why the pages were not read (not also that they need OCR)
+
+
+@needs_tesseract
 def test_a_searchable_copy_that_cannot_be_written_leaves_no_part_of_itself(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -166,9 +166,9 @@ def _index_locked(
     if searchable is not None:
         written.append(searchable)
     # said on the terminal too: pages left unread (OCR unavailable, --ocr never), a file read only in part
-    notes = [
-        w for w in summary.warnings if "need OCR and were not read" in w or w.endswith("and need OCR") or RECOVERED in w
-    ]
+    unread = [w for w in summary.warnings if "need OCR and were not read" in w]  # (OCR unavailable: says why)
+    notes = unread or [w for w in summary.warnings if w.endswith("and need OCR")]
+    notes += [w for w in summary.warnings if RECOVERED in w]
     if unfinished:
         notes.insert(0, f"{out_dir} held an index left unfinished by a run that was stopped; it was replaced.")
     return IndexResult(

@@ -212,10 +212,15 @@ def ocr_setup(options: IndexOptions) -> tuple[OcrSettings | None, str]:
         return None, f"Tesseract (OCR) is not installed: {INSTALL_HINT}"
     missing = missing_langs(engine, options.ocr_lang)
     if missing:
-        packages = " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}" for code in missing)
+        cased = [code for code in missing if code.lower() in engine.langs]
+        if cased:  # "ENG": the codes are lower case
+            fixed = "+".join(code.lower() if code in cased else code for code in options.ocr_lang.split("+"))
+            return None, f"Tesseract has no language {', '.join(cased)}: its codes are lower case (--ocr-lang {fixed})"
+        packages = " ".join(f"tesseract-ocr-{code.lower().replace('_', '-')}" for code in missing if "/" not in code)
+        install = f"install it (sudo apt-get install {packages}) or " if packages else "install its data, or "
         return None, (
             f"Tesseract has no language data for {', '.join(missing)} (--ocr-lang {options.ocr_lang}): "
-            f"install it (sudo apt-get install {packages}) or choose another --ocr-lang"
+            f"{install}choose another --ocr-lang"
         )
     root = cache_root(options)
     return OcrSettings(

@@ -107,6 +107,13 @@ def test_damaged_pdf_is_skipped_and_a_cut_short_one_gives_the_pages_that_survive
     assert "invalid.pdf: the PDF is damaged and could not be repaired" in out
     assert "note: truncated.pdf was damaged (cut short?) and was repaired: " in out
     assert "whatever the cut took is missing" in out
+    cut = tmp_path / "cut-born-digital.pdf"  # page objects first, contents after: the cut empties the last ones
+    source_bytes = (
+        Path(__file__).parent.parent / "samples/ime-case/records/02-st-brendan-regional-medical-center.pdf"
+    ).read_bytes()
+    cut.write_bytes(source_bytes[: len(source_bytes) // 2])
+    code, said = run(cut, "--out", tmp_path / "cut", "--no-cache", "--ocr", "never")
+    assert code == ExitCode.PARTIAL and "pp. 8-17 read blank: their contents may be what the cut took" in said
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     pages = {s["path"].rsplit("/", 1)[-1]: s["page_count"] for s in index["sources"]}
     assert 0 < pages["truncated.pdf"] <= len(PdfReader(source).pages) == pages["UD_sample.pdf"]

@@ -287,8 +287,6 @@ def read_bundle(
                 state.info, messages = outcome.value
                 state.texts = [None] * state.info.page_count
                 _heard(bundle, state, messages)
-                if state.info.repaired:
-                    bundle.warnings.append(recovered_warning(state.name, state.info.page_count))
             else:
                 state.problem = outcome.problem
                 bundle.debug.append(f"{state.sha256[:12]}: {outcome.problem}: {outcome.detail}")
@@ -327,8 +325,7 @@ def read_bundle(
             if progress:
                 progress("pages", done, total)
     for state in to_read:
-        # Text of a password-protected file is never cached: it would be readable without the password (nor a
-        # repaired file's: its repaired copy is gone once the run ends).
+        # Text of a password-protected file is never cached (readable without it), nor a repaired file's (gone).
         info = state.info
         if not state.problem and info is not None and info.password_index is None and not info.repaired:
             cache.put(state.sha256, info, [t or "" for t in state.texts])
@@ -473,6 +470,9 @@ def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) 
         bundle.texts.append(text)
         bundle.sizes.append(info.page_sizes[offset] if offset < len(info.page_sizes) else None)
         bundle.analysed.append(None if text_source == "ocr" else analysed[offset])
+    if info.repaired:  # its pages are in: which of them read blank can be said
+        blank = [page.page for page in bundle.pages[first - 1 :] if not page.chars]
+        bundle.warnings.append(recovered_warning(name, info.page_count, blank))
     bundle.outline_starts.update(first + index for index in info.outline_pages)
 
 

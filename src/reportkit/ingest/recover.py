@@ -81,8 +81,23 @@ def _mentions_encryption(path: str) -> bool:
     return False
 
 
-def recovered_warning(name: str, pages: int) -> str:
+def recovered_warning(name: str, pages: int, blank: list[int]) -> str:
+    """The warning on a repaired file: how many pages were read, and which of them read blank (bundle pages:
+    their contents went with the cut, or they were blank)."""
+    lost = f" (of them, {_ranges(blank)} read blank: their contents may be what the cut took)" if blank else ""
     return (
-        f"{name} {RECOVERED} and was repaired: {pages} page(s) were read, and whatever the cut took is missing "
-        "(pages at the end, or the contents of pages, which read blank). Ask the sender for a new copy."
+        f"{name} {RECOVERED} and was repaired: {pages} page(s) were read{lost}, and whatever the cut took is "
+        "missing (pages at the end, or the contents of pages). Ask the sender for a new copy."
     )
+
+
+def _ranges(numbers: list[int]) -> str:
+    """Bundle pages as ranges: "pp. 8-17", "p. 4", "pp. 3, 8-9"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+    return ("p. " if len(numbers) == 1 else "pp. ") + text

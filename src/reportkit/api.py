@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit import publish
-from reportkit.errors import IndexFileError, OutputError
+from reportkit.errors import IndexFileError, OutputError, UsageError
 from reportkit.index import export, htmlpage
 from reportkit.index.load import load_index as load_index  # part of the library API
 from reportkit.index.summary import IndexSummary
@@ -85,6 +85,11 @@ def _index_locked(
             hint="Use --force to replace them, or choose another --out folder.",
         )
     if options.ocr_output is not None:
+        if options.ocr == "never":
+            raise UsageError(
+                "--ocr-output writes the bundle with its OCR text, and --ocr never reads none.",
+                hint="Leave out --ocr never (or --ocr-output).",
+            )
         check_ocr_output(options.ocr_output, inputs)
     if options.ocr_output is not None and options.ocr_output.exists() and not options.force:
         raise OutputError(

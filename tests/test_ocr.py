@@ -329,16 +329,18 @@ def test_searchable_copy_never_replaces_an_input_nor_lands_among_them(tmp_path: 
     source = copy_of("UD_sample.pdf", records)
     kept = source.read_bytes()
     (tmp_path / "link.pdf").symlink_to(source)
+    os.link(source, tmp_path / "hard.pdf")
     for args in (
         (source, "--ocr-output", source),  # the input itself, --force or not
         (records, "--ocr-output", source),
         (records, "--ocr-output", tmp_path / "link.pdf"),  # a link to the input
+        (records, "--ocr-output", tmp_path / "hard.pdf"),  # a hard link to a file of the input folder
         (records, "--ocr-output", records / "searchable.pdf"),  # inside the input folder
         (records, "--ocr-output", records / "sub" / "searchable.pdf"),
     ):
         code, out = run(*args, "--out", tmp_path / "o", "--force")
         assert code == ExitCode.USAGE, out
-        assert "--ocr-output" in out and ("names the input" in out or "inside the input folder" in out)
+        assert "--ocr-output" in out and any(s in out for s in ("names the input", "inside the input", "a link to the input"))
     assert source.read_bytes() == kept and sorted(p.name for p in records.iterdir()) == ["UD_sample.pdf"]
     assert not (tmp_path / "o").exists()  # refused before any work
     code, out = run(source, "--ocr-output", tmp_path / "s.pdf", "--ocr", "never", "--out", tmp_path / "o")

@@ -340,7 +340,8 @@ def test_searchable_copy_never_replaces_an_input_nor_lands_among_them(tmp_path: 
     ):
         code, out = run(*args, "--out", tmp_path / "o", "--force")
         assert code == ExitCode.USAGE, out
-        assert "--ocr-output" in out and any(s in out for s in ("names the input", "inside the input", "a link to the input"))
+        said = ("names the input", "inside the input", "a link to the input")
+        assert "--ocr-output" in out and any(s in out for s in said)
     assert source.read_bytes() == kept and sorted(p.name for p in records.iterdir()) == ["UD_sample.pdf"]
     assert not (tmp_path / "o").exists()  # refused before any work
     code, out = run(source, "--ocr-output", tmp_path / "s.pdf", "--ocr", "never", "--out", tmp_path / "o")

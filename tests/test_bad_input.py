@@ -347,3 +347,21 @@ def test_a_cut_short_encrypted_pdf_is_not_repaired_into_ciphertext(tmp_path: Pat
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])  # its /Encrypt is in the cut-off trailer
     code, out = run(cut, "--out", tmp_path / "out", "--no-cache")
     assert code == ExitCode.INPUT and "cut.pdf: the PDF is damaged and could not be repaired" in out
+
+
+def test_pages_whose_contents_do_not_decode_are_named_and_the_run_exits_6(tmp_path: Path) -> None:
+    import random
+
+    source = Path(__file__).parent.parent / "samples/ime-case/records/02-st-brendan-regional-medical-center.pdf"
+    data = bytearray(source.read_bytes())
+    rng = random.Random(3)
+    for _ in range(40):  # bytes changed inside the pages' compressed contents
+        data[rng.randrange(len(data) // 4, len(data))] ^= 0xFF
+    flipped = tmp_path / "flipped.pdf"
+    flipped.write_bytes(bytes(data))
+    code, out = run(flipped, "--out", tmp_path / "out", "--no-cache", "--ocr", "never")
+    assert code == ExitCode.PARTIAL, out
+    assert "note: flipped.pdf is damaged: the contents of pp. " in out and "read blank" in out
+    assert_clean_message(out)
+    code, out = run(good(tmp_path), "--out", tmp_path / "whole", "--no-cache")
+    assert code == ExitCode.OK and "damaged" not in out  # a whole file says nothing of the kind

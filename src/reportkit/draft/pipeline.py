@@ -237,9 +237,9 @@ def _skipped_warnings(index: RecordIndex) -> list[str]:
 
 
 def _damaged(index: RecordIndex) -> list[str]:
-    from reportkit.ingest.recover import RECOVERED
+    from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
 
-    return [w for w in index.warnings if RECOVERED in w]
+    return [w for w in index.warnings if RECOVERED in w or DAMAGED_PAGES in w]
 
 
 def render_case(

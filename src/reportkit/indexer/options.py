@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from reportkit.errors import ExitCode, InputError, UsageError
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.cache import default_cache_dir, private_root
-from reportkit.ingest.recover import RECOVERED
+from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
 from reportkit.models import RecordIndex, Skipped
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
@@ -108,8 +108,9 @@ class IndexResult:
 
     @property
     def exit_code(self) -> ExitCode:
-        """PARTIAL when a file was skipped, or read only in part (a damaged file's recovered pages)."""
-        partial = self.summary.skipped or any(RECOVERED in w for w in self.summary.warnings)
+        """PARTIAL when a file was skipped, or read only in part (a damaged file's recovered pages, or pages
+        whose contents do not decode)."""
+        partial = self.summary.skipped or any(RECOVERED in w or DAMAGED_PAGES in w for w in self.summary.warnings)
         return ExitCode.PARTIAL if partial else ExitCode.OK
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
 from reportkit.ingest.pdf import FileInfo
-from reportkit.ingest.recover import recovered_warning
+from reportkit.ingest.recover import damaged_pages, damaged_warning, recovered_warning
 from reportkit.models import Page, Skipped, Source, TextSource
 
 if TYPE_CHECKING:  # OCR is imported where it is used: checking inputs (all a cached re-run does) needs none
@@ -254,8 +254,7 @@ def read_bundle(
     ``ocr_settings`` None means OCR is unavailable (the pages needing it are only counted). ``analyse``: the
     reading workers also split each page they read into lines and split signals (``Bundle.analysed``).
     ``text_layers``: the OCR workers also make each page's text layer for a searchable copy. ``repair_dir``: a
-    private folder, for as long as this runs, where damaged files are repaired (without it they are skipped).
-    """
+    private folder, while this runs, to repair damaged files in (without it they are skipped)."""
     from reportkit.workers import Task, guided_runs
 
     limits = pool.limits
@@ -326,8 +325,7 @@ def read_bundle(
                 progress("pages", done, total)
     for state in to_read:
         # Text of a password-protected file is never cached (readable without it), nor a repaired file's (gone).
-        info = state.info
-        if not state.problem and info is not None and info.password_index is None and not info.repaired:
+        if not state.problem and (info := state.info) is not None and info.password_index is None and not info.repaired:
             cache.put(state.sha256, info, [t or "" for t in state.texts])
 
     files_read = [s for s in states if isinstance(s, _FileState)]
@@ -470,9 +468,11 @@ def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) 
         bundle.texts.append(text)
         bundle.sizes.append(info.page_sizes[offset] if offset < len(info.page_sizes) else None)
         bundle.analysed.append(None if text_source == "ocr" else analysed[offset])
+    blank = [page.page for page in bundle.pages[first - 1 :] if not page.chars]
     if info.repaired:  # its pages are in: which of them read blank can be said
-        blank = [page.page for page in bundle.pages[first - 1 :] if not page.chars]
         bundle.warnings.append(recovered_warning(name, info.page_count, blank))
+    elif blank and info.password_index is None and (damaged := damaged_pages(state.read_from)):
+        bundle.warnings.append(damaged_warning(name, first, damaged, blank))
     bundle.outline_starts.update(first + index for index in info.outline_pages)
 
 

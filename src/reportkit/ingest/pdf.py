@@ -26,7 +26,7 @@ HEARD_MESSAGES, HEARD_CHARS = 20, 300
 
 
 class _Heard(logging.Handler):
-    """Keeps what pypdf and pypdfium2 log (in this thread) instead of printing it: their messages can quote
+    """Keeps what pypdf, pypdfium2 and pikepdf log (in this thread) instead of printing it: their messages can quote
     file bytes ("A circular bookmark reference...", "Advanced encoding /Win... not implemented"), so they
     reach the user only as --debug detail (see :func:`heard`)."""
 
@@ -46,7 +46,7 @@ class _Heard(logging.Handler):
 
 
 _HEARD = _Heard()
-for _name in ("pypdf", "pypdfium2"):
+for _name in ("pypdf", "pypdfium2", "pikepdf"):
     _logger = logging.getLogger(_name)
     _logger.setLevel(logging.WARNING)
     _logger.addHandler(_HEARD)

@@ -20,6 +20,8 @@ from reportkit.ingest.pdf import FileInfo, PdfProblem, heard, probe
 
 RECOVERED = "was damaged (cut short?)"
 """What the warning on a file whose surviving pages were recovered says (and how it is recognised)."""
+DAMAGED_PAGES = "damaged: the contents of"
+"""What the warning on a file with pages whose contents do not decode says (and how it is recognised)."""
 
 
 def probe_file(path: str, passwords: Sequence[str], repair_to: str | None = None) -> tuple[FileInfo, list[str]]:
@@ -101,3 +103,28 @@ def _ranges(numbers: list[int]) -> str:
             runs.append([n])
     text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
     return ("p. " if len(numbers) == 1 else "pp. ") + text
+
+
+def damaged_pages(path: str) -> list[int]:
+    """0-based pages of the file whose contents do not decode (bytes changed inside them: pdfium reads what it
+    can of such a page, often nothing). [] when the file cannot be opened this way."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return [
+                i for i, page in enumerate(pdf.pages) if page.obj.get("/Contents") is not None and not _readable(page)
+            ]
+    except Exception:  # a file pikepdf cannot open: nothing more to say than the reading said
+        return []
+
+
+def damaged_warning(name: str, first: int, damaged: list[int], blank: list[int]) -> str:
+    """The warning on a file whose pages ``damaged`` (0-based) do not decode; ``blank``: bundle pages that
+    read blank."""
+    pages = _ranges([first + i for i in damaged])
+    lost = f"; {_ranges(blank)} read blank" if blank else ""
+    return (
+        f"{name} is {DAMAGED_PAGES} {pages} do not decode: text may be missing from them{lost}. "
+        "Ask the sender for a new copy."
+    )

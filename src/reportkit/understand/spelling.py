@@ -43,8 +43,8 @@ def _same_name(read: str, known: str) -> bool:
         return True
     if len(a) > len(b):  # debris after the name ("… HEAL’ Workplace Injury Care")
         return len(b) >= 0.6 * len(a) and _alike(a[: len(b)], b)
-    cut = known.casefold().find(read.casefold().rstrip(" .,-’'"))
-    inside_a_word = cut == 0 and known[len(read.rstrip(" .,-’'")) : len(read.rstrip(" .,-’'")) + 1].isalpha()
+    head = read.rstrip(" .,-’'")  # cut short inside one of the known name's words ("… OCCUPA" of "… OCCUPATIONAL")
+    inside_a_word = known.casefold().startswith(head.casefold()) and known[len(head) : len(head) + 1].isalpha()
     return inside_a_word and len(a) >= 0.5 * len(b)
 
 

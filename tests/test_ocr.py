@@ -344,8 +344,8 @@ def test_searchable_copy_never_replaces_an_input_nor_lands_among_them(tmp_path: 
         assert "--ocr-output" in out and any(s in out for s in said)
     assert source.read_bytes() == kept and sorted(p.name for p in records.iterdir()) == ["UD_sample.pdf"]
     assert not (tmp_path / "o").exists()  # refused before any work
-    code, out = run(source, "--ocr-output", tmp_path / "s.pdf", "--ocr", "never", "--out", tmp_path / "o")
-    assert code == ExitCode.USAGE and "--ocr never reads none" in out and not (tmp_path / "s.pdf").exists()
+    code, out = run(source, "--ocr-output", tmp_path / "s.pdf", "--ocr", "never", "--out", tmp_path / "never")
+    assert code == ExitCode.OK and "--ocr never: the copy holds no OCR text" in out  # said, not left to be found
     for folder in (tmp_path, ""):  # a folder (or nothing) where the file's name goes
         code, out = run(source, "--ocr-output", folder, "--out", tmp_path / "o", "--force")
         assert code == ExitCode.USAGE and "--ocr-output is a folder" in out, out

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportkit import publish
-from reportkit.errors import IndexFileError, OutputError, UsageError
+from reportkit.errors import IndexFileError, OutputError
 from reportkit.index import export, htmlpage
 from reportkit.index.load import load_index as load_index  # part of the library API
 from reportkit.index.summary import IndexSummary
@@ -85,11 +85,6 @@ def _index_locked(
             hint="Use --force to replace them, or choose another --out folder.",
         )
     if options.ocr_output is not None:
-        if options.ocr == "never":
-            raise UsageError(
-                "--ocr-output writes the bundle with its OCR text, and --ocr never reads none.",
-                hint="Leave out --ocr never (or --ocr-output).",
-            )
         check_ocr_output(options.ocr_output, inputs)
     if options.ocr_output is not None and options.ocr_output.exists() and not options.force:
         raise OutputError(
@@ -174,6 +169,8 @@ def _index_locked(
     unread = [w for w in summary.warnings if "need OCR and were not read" in w]  # (OCR unavailable: says why)
     notes = unread or [w for w in summary.warnings if w.endswith("and need OCR")]
     notes += [w for w in summary.warnings if RECOVERED in w or DAMAGED_PAGES in w]
+    if searchable is not None and options.ocr == "never":
+        notes.append(f"{searchable}: --ocr never: the copy holds no OCR text (its pages are as they came).")
     if unfinished:
         notes.insert(0, f"{out_dir} held an index left unfinished by a run that was stopped; it was replaced.")
     return IndexResult(

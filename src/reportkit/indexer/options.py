@@ -160,10 +160,11 @@ def check_ocr_output(target: Path, inputs: Sequence[Path]) -> None:
                 f"{target}: --ocr-output names the input {item}; reportkit never changes its inputs.",
                 hint="Give the searchable copy a name of its own, outside the records.",
             )
-    if target.is_file():  # a hard link elsewhere to a file in an input folder is that file too
+    folders = [i for i in inputs if i.is_dir()]
+    if target.is_file() and folders:  # a hard link elsewhere to a file in an input folder is that file too
         from reportkit.ingest.bundle import expand_inputs
 
-        for path in expand_inputs([i for i in inputs if i.is_dir()]):
+        for path in expand_inputs(folders):
             if os.path.samefile(target, path):
                 raise UsageError(
                     f"{target}: --ocr-output is a link to the input {path}; reportkit never changes its inputs.",

@@ -361,3 +361,16 @@ def test_a_case_that_failed_for_want_of_space_runs_again_once_there_is_space(tmp
     again = subprocess.run(command, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert _actions(out) == ["ran"] and _summary(out)["opinion"]["status"] == "done"
+
+
+def test_a_case_with_a_record_cut_short_is_partial_and_gets_no_packet(tmp_path: Path) -> None:
+    case = _case(IME, tmp_path / "cases" / "cut")
+    record = case / "records" / "02-st-brendan-regional-medical-center.pdf"  # cut: its last 10 pages read blank
+    record.write_bytes(record.read_bytes()[: record.stat().st_size // 2])
+    out = tmp_path / "out"
+    done = _cli(str(tmp_path / "cases"), "--out", str(out), "--jobs", "1", "--steps", "index,draft,packet")
+    assert done.returncode == 6, done.stderr
+    (cut,) = _summary(out).values()
+    problems = " ".join(map(str, cut["problems"]))
+    assert cut["status"] == "partial" and "read in part: " in problems and "was damaged (cut short?)" in problems
+    assert "packet not built: a packet must hold every record, whole" in problems

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from reportkit.errors import OutputError, ReportkitError
+from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
 from reportkit.version import __version__
 
 STEPS = ("index", "draft", "packet")
@@ -223,9 +224,11 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
         if summary.since is not None:
             changes = ", ".join(f"{len(summary.since.get(k) or [])} {k}" for k in ("new", "changed", "gone"))
         done.append("index")
-        if summary.skipped:
+        partly = [w for w in summary.warnings if RECOVERED in w or DAMAGED_PAGES in w]  # damaged, read in part
+        if summary.skipped or partly:
             status = "partial"
             problems.extend(f"not indexed: {s.reason}" for s in summary.skipped)
+            problems.extend(f"read in part: {w}" for w in partly)
         index_json = work / "index" / "index.json"
         if spec.kind == "case" and "draft" in settings.steps:
             step = "draft"
@@ -244,8 +247,8 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
             done.append("draft")
         if spec.kind == "case" and "packet" in settings.steps:
             step = "packet"
-            if summary.skipped:
-                problems.append("packet not built: a packet must hold every record")
+            if summary.skipped or any(RECOVERED in w for w in partly):
+                problems.append("packet not built: a packet must hold every record, whole")
             else:
                 from reportkit.api import make_packet
                 from reportkit.packet.build import PacketOptions

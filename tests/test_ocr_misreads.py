@@ -100,21 +100,21 @@ def test_a_running_headers_title_is_read_through_ocrs_slips() -> None:
 @pytest.mark.parametrize(
     ("ocr", "fixed"),
     [
-        ("CLAIM DETAILS ON THE FOLLOWING PAGE(S) Page lof 5", "CLAIM DETAILS ON THE FOLLOWING PAGE(S) Page 1 of 5"),
+        ("SEE THE NEXT PAGES Page lof 5", "SEE THE NEXT PAGES Page 1 of 5"),
         ("Page 2of 5", "Page 2 of 5"),
         ("Page 3 0f 5", "Page 3 of 5"),
         ("Page lOf5", "Page 1 of 5"),
         ("Page lo", "Page lo"),  # letters, not a number
         ("see page 4 of the report", "see page 4 of the report"),
-        ("Date: 2/8/25 Patient’ Oyelaran, Ada T DOB' 6/14/80", "Date: 2/8/25 Patient: Oyelaran, Ada T DOB: 6/14/80"),
+        ("Date: 3/4/25 Patient’ Oyelaran, Ada T DOB' 5/17/61", "Date: 3/4/25 Patient: Oyelaran, Ada T DOB: 5/17/61"),
         ("PATIENT’ OYELARAN, ADA", "PATIENT: OYELARAN, ADA"),
         ("Patient’ Name: Oyelaran", "Patient’ Name: Oyelaran"),  # a quote before a label's own name stays
         ("Patients’ Rights", "Patients’ Rights"),
         ("Patient' s", "Patient' s"),
-        ("Ada T__-s-d~BDOB: 6/14/80", "Ada T__-s-d~B DOB: 6/14/80"),
+        ("Ada T__-x-r~BDOB: 5/17/61", "Ada T__-x-r~B DOB: 5/17/61"),
         ("ADOBE: 5", "ADOBE: 5"),
-        ("Dr. Sato Collection Date: 01:27.2026 08:15", "Dr. Sato Collection Date: 01/27/2026 08:15"),
-        ("HALVORSEN, PETER J. 0OB: 04.15:'1958", "HALVORSEN, PETER J. DOB: 04/15/1958"),
+        ("Dr. Lee Collection Date: 03:02.2025 08:15", "Dr. Lee Collection Date: 03/02/2025 08:15"),
+        ("HALVORSEN, PETER J. 0OB: 05.17:'1949", "HALVORSEN, PETER J. DOB: 05/17/1949"),
         ("Date: 03.04.2024", "Date: 03.04.2024"),  # one separator throughout: as written (may be day first)
         ("at 08:15.2026 units", "at 08:15.2026 units"),  # no label: not a date
         ("Diagnosis: disc disorder - M51:16", "Diagnosis: disc disorder - M51.16"),
@@ -135,9 +135,9 @@ def test_ocr_slips_in_page_counters_and_labels_are_undone(ocr: str, fixed: str) 
 
 
 def test_a_typed_over_form_line_read_by_ocr_still_names_the_patient() -> None:
-    line = "Date: 2/8/25 _ Patient’ Oyelaran, Ada T__-s-d~BDOB: 6/14/80"
+    line = "Date: 3/4/25 _ Patient’ Oyelaran, Ada T__-x-r~BDOB: 5/17/61"
     found = read_mark(page_lines(1, normalise_ocr(line) + "\n" + BODY))
-    assert found is not None and found.name == ("ada", "oyelaran") and found.dob and (1980, 6, 14) in found.dob
+    assert found is not None and found.name == ("ada", "oyelaran") and found.dob and (1961, 5, 17) in found.dob
 
 
 def test_a_page_counter_ocr_ran_into_its_of_starts_a_document() -> None:
@@ -168,27 +168,27 @@ Phone:
 
 Member ID:
 OYELARAN, ADA T.
-05/19/1961
-(555) 744-2211
-LKV-117-55-3342
+08/02/1961
+(555) 480-1234
+LKV-900-12-4471
 DIAGNOSIS
 Primary Dx:
 Date of injury/Onset:
 
-M23.211 Derangement of medial meniscus, right knee
+S83.241A Tear of medial meniscus, right knee
 
-01/08/2025 (lifting at work)
+01/09/2025 (a fall at work)
 """
 
 
 def test_a_forms_labels_and_values_read_as_two_columns_are_paired_again() -> None:
     text = normalise_ocr(FORM_COLUMNS)
-    assert "Patient Name: OYELARAN, ADA T.\nDate of Birth: 05/19/1961\nPhone: (555) 744-2211" in text
-    assert "Member ID: LKV-117-55-3342" in text
-    assert "Primary Dx: M23.211 Derangement of medial meniscus, right knee" in text
-    assert "Date of injury/Onset: 01/08/2025 (lifting at work)" in text
+    assert "Patient Name: OYELARAN, ADA T.\nDate of Birth: 08/02/1961\nPhone: (555) 480-1234" in text
+    assert "Member ID: LKV-900-12-4471" in text
+    assert "Primary Dx: S83.241A Tear of medial meniscus, right knee" in text
+    assert "Date of injury/Onset: 01/09/2025 (a fall at work)" in text
     found = read_mark(page_lines(1, text))
-    assert found is not None and found.name == ("ada", "oyelaran") and found.dob == frozenset({(1961, 5, 19)})
+    assert found is not None and found.name == ("ada", "oyelaran") and (1961, 8, 2) in (found.dob or ())
 
 
 def test_a_title_ocr_read_between_the_label_and_value_columns_goes_before_the_pairs() -> None:
@@ -203,15 +203,15 @@ def test_a_title_ocr_read_between_the_label_and_value_columns_goes_before_the_pa
     "text",
     [
         # a field left blank: the values no longer line up with the labels (the birth date would be a phone)
-        "Patient Name:\nDate of Birth:\nPhone:\nOYELARAN, ADA T.\n(555) 744-2211\nLKV-117\n",
+        "Patient Name:\nDate of Birth:\nPhone:\nOYELARAN, ADA T.\n(555) 480-1234\nLKV-117\n",
         # the first value fits, the others do not: shifted by a blank field, not paired
-        "Date of Birth:\nDate of Visit:\nPhone:\n05/19/1961\n(555) 744-2211\n09/19/2025\n",
+        "Date of Birth:\nDate of Visit:\nPhone:\n08/02/1961\n(555) 480-1234\n09/19/2025\n",
         # the values are labelled lines of their own, not these labels' values
         "Patient Name:\nDate of Birth:\nAge: 40 years\nDate of Visit: September 19, 2025\n",
         # nothing proves the pairing: no label asks for a date or a phone number
         "Assessment:\nPlan:\nKnee pain, improving.\nContinue therapy.\n",
         # one label alone is a heading over its text
-        "Date of Birth:\n05/19/1961\n",
+        "Date of Birth:\n08/02/1961\n",
     ],
 )
 def test_label_columns_that_do_not_prove_their_pairing_are_left_as_read(text: str) -> None:
@@ -221,13 +221,13 @@ def test_label_columns_that_do_not_prove_their_pairing_are_left_as_read(text: st
 def test_a_title_ocr_ran_into_the_letterheads_address_line_is_still_the_title() -> None:
     page = (
         "LAKEVIEW HEALTH PLAN\nUtilization Management Department\n"
-        "P.O. Box 99100, Austin, TX 75001 DETERMINATION NOTICE\nMember Name: OYELARAN, ADA T.\n" + BODY
+        "P.O. Box 4100, Austin, TX 78701 DETERMINATION NOTICE\nMember Name: OYELARAN, ADA T.\n" + BODY
     )
     assert find_title(page_lines(1, page)) == ("DETERMINATION NOTICE", "correspondence")
     phone = "LAKEVIEW ORTHOPEDICS\n1200 River Road\nTel (555) 210-4400 OPERATIVE REPORT\n" + BODY
     assert find_title(page_lines(1, phone)) == ("OPERATIVE REPORT", "operative_report")
     # capitals after an address that name no kind of document are no title
-    street = "LAKEVIEW ORTHOPEDICS\n1200 River Road, Austin, TX 75001 SUITE B\n" + BODY
+    street = "LAKEVIEW ORTHOPEDICS\n1200 River Road, Austin, TX 78701 SUITE B\n" + BODY
     assert find_title(page_lines(1, street))[1] is None
 
 

@@ -4,11 +4,11 @@ A printed form sets its labels in one column and the typed values in the next. T
 block column by column, so that the page's text lists the labels, then the values::
 
     Patient Name:            ->   Patient Name: ROE, JANE A.
-    Date of Birth:                Date of Birth: 05/19/1961
-    Phone:                        Phone: (555) 744-2211
+    Date of Birth:                Date of Birth: 08/02/1961
+    Phone:                        Phone: (555) 480-1234
     ROE, JANE A.
-    05/19/1961
-    (555) 744-2211
+    08/02/1961
+    (555) 480-1234
 
 Read that way, no label has its value: the birth date is taken for a date of care and the patient is not
 named. A run of bare labels (short lines ending with a colon) followed by exactly as many lines that are not
@@ -132,7 +132,7 @@ def _captions_from(lines: list[str], start: int) -> tuple[list[str], int]:
 
 def _captions_paired(lines: list[str], start: int) -> tuple[list[str], int] | None:
     """A run of box captions joined to the values read after it, proved by a person's caption whose value is
-    a person's name ("EMPLOYEE" / … / "DANIEL S SULLIVAN" / …), no value a caption itself."""
+    a person's name ("EMPLOYEE" / … / "PETER J HALVORSEN" / …), no value a caption itself."""
     captions, run = _captions_from(lines, start)
     if not MIN_CAPTIONS <= len(captions) <= MAX_LABELS:
         return None

@@ -73,16 +73,16 @@ into the "of" ("Page lof 5", "Page 2of 5", "Page 3 0f 5")."""
 _LABEL_QUOTE = re.compile(
     r"\b((?i:patient|member|employee|claimant|dob|mrn))['’‘`](?=\s+(?!(?i:name|id|no|number)\b)[A-Z0-9])"
 )
-"""A label's colon read as a quote mark ("Patient’ Gonzalez, Maria", "DOB' 6/14/80")."""
+"""A label's colon read as a quote mark ("Patient’ Oyelaran, Ada", "DOB' 5/17/61")."""
 _GLUED_DOB = re.compile(rf"(?<=[A-Za-z_~\-])(DOB|D\.O\.B\.?)(?=\s*[:;]\s*[{_DIGITISH}])")
-"""A DOB label with a form's blank line or specks run into it ("T__-s-d~BDOB: 6/14/80")."""
+"""A DOB label with a form's blank line or specks run into it ("T__-x-r~BDOB: 5/17/61")."""
 _LABELLED_ODD_DATE = re.compile(
     r"(\b(?:date|dob|birth|collected|received|reported|service|visit|admitted|discharged)\s*[:;]\s*)"
     r"([0-9]{1,2})([/.:'’-]{1,2})([0-9]{1,2})([/.:'’-]{1,2})((?:19|20)[0-9]{2})(?![\w/])",
     re.I,
 )
 """A labelled date whose separators OCR read as colons, full stops or quotes, one unlike the other
-("Collection Date: 01:27.2026", "DOB: 04.15:'1958"): the date a label gives."""
+("Collection Date: 03:02.2025", "DOB: 05.17:'1949"): the date a label gives."""
 _DOB_MISREAD = re.compile(r"\b[0O]OB(?=\s*[:;])")
 """"DOB" with its D read as a zero or an O ("0OB: 04/15/1958")."""
 _DX_CONTEXT = re.compile(r"\b(diagnos[ie]s|dx|icd)\b", re.I)

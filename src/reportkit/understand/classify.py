@@ -163,17 +163,17 @@ _BAND_TITLE = re.compile(
     r"(?<![A-Za-z])(?P<t>[A-Z][A-Z&/\-]+(?:[.,'’]?\s+[A-Z][A-Z&/\-]+){1,5})\s*[.,;:'’`_~|]{0,2}\s*$"
 )
 """The section title a chart's running header ends with, in capitals (and specks OCR may read after its
-words: "… MRN: 2019-55782 NURSING NOTES.", "… EMERGENCY. DEPARTMENT NOTE")."""
+words: "… MRN: LGH-2020-41177 NURSING NOTES.", "… EMERGENCY. DEPARTMENT NOTE")."""
 _TITLE_SPECK = re.compile(r"[.,'’](?=\s)")
 _TITLE_AFTER_ADDRESS = re.compile(
     r"(?:\b[A-Z]{2}\s+\d{5}(?:-\d{4})?|\b\d{3}[-.\s]\d{4})\s+(?P<t>[A-Z][A-Z&/\-]+(?:\s+[A-Z][A-Z&/\-]+){1,4})\s*$"
 )
 """A title in capitals at the end of a letterhead's address or phone line: OCR reads a title set to the right
-of the letterhead as the end of the letterhead's line ("P.O. Box 99100, Austin, TX 75001 DETERMINATION
+of the letterhead as the end of the letterhead's line ("P.O. Box 4100, Austin, TX 78701 DETERMINATION
 NOTICE")."""
 _DATE_SHAPED = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\b(?:dob|d\.o\.b|mrn)\b\W{0,3}\S*\d", re.I)
 """A date's shape, or a birth date's or record number's value, even one OCR misread into no date at all
-("DOB: 11/04/4955", "DOB: 11/0441955"): a patient band's line, never a title itself."""
+("DOB: 05/17/4949", "DOB: 05/171949"): a patient band's line, never a title itself."""
 _LABEL_VALUE = re.compile(r":\s*\S")
 MIXED_CASE_TITLE_LINES = 4
 """How far down the page a short mixed-case line can still be the document's title."""
@@ -191,7 +191,7 @@ def find_title(pl: PageLines, top: int = 14) -> tuple[str | None, str | None]:
             if band and n < 2:  # "Roe, Jane | DOB: … | MRN: … DISCHARGE SUMMARY"
                 return band, title_type(band)
             continue  # a signature, a phone line or a date stamp is never a title
-        if kind == "address":  # "…, TX 75001 DETERMINATION NOTICE": the title beside the letterhead
+        if kind == "address":  # "…, TX 78701 DETERMINATION NOTICE": the title beside the letterhead
             return band, named
         # a short line in mixed case names a document only at the very top (lower, it is a table row or a
         # list item: "Comprehensive Metabolic Panel (CMP)" in a list of tests)

@@ -246,7 +246,7 @@ def _same_title(a: str, b: str) -> bool:
 @lru_cache(maxsize=1 << 12)
 def _norm_band(band: str) -> str:
     """A header band with its page marks and punctuation set aside, and each run of numbers one mark (OCR may
-    drop a date's separator: "DOB: 11/0441955"); running headers repeat: cached."""
+    drop a date's separator: "DOB: 05/171949"); running headers repeat: cached."""
     return " ".join(_NUMBER_RUN.sub("#", _PAGE_WORDS.sub(" ", band)).split())
 
 

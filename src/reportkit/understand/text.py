@@ -38,7 +38,7 @@ def is_fax_header(line: str) -> bool:
     Either it says so (FAX, FROM … TO) next to a time or page counter, or it carries all three marks a fax
     machine stamps: a time, a phone number and a transmission page counter ("09:41A … 5550104400 page 6 of 8"),
     or it opens with the machine's date and time and then FROM (what OCR kept of a header whose other half
-    it read as another line: "02/07/2026 16:22PM _ FROM: RIVERSIDE COMMUNITY HOSP").
+    it read as another line: "03/02/2025 09:41AM _ FROM: LAKEVIEW GENERAL HOSP").
     """
     if _FAX_WORD.search(line) and _FAX_TIME_OR_PAGE.search(line) and len(_FAX_STAMP.findall(line)) >= 2:
         return True
@@ -194,7 +194,7 @@ _PHONE_OR_TIME = re.compile(
 def fax_sender(line: str) -> str | None:
     """The sender a fax header names after FROM (capitals): "FROM: (555) 441-8800 DR PATEL INTERNAL MED TO: …"
     -> "DR PATEL INTERNAL MED"; None when it names no one (a number only). The name ends where a number
-    begins, as OCR reads a phone number ("HOSP (555} 661-C000"); marks with no letter (OCR's specks: "{",
+    begins, as OCR reads a phone number ("HOSP (555} 210-C400"); marks with no letter (OCR's specks: "{",
     "?") are dropped, and so is punctuation at a word's ends, but an abbreviation's full stop ("ST.", "INC.") and a
     comma between words."""
     m = _FAX_FROM.search(line)
@@ -220,7 +220,7 @@ _WORD_END = ".;:?!'’‘\"“”`{}()[]|~-_»«"
 
 def same_sender(a: str, b: str) -> bool:
     """Two fax headers' senders are one sender, as OCR reads them: the same words, but for a letter misread
-    in a long word, or a header that OCR cut short ("RIVERSIDE COMMUNITY" of "RIVERSIDE COMMUNITY HOSP")."""
+    in a long word, or a header that OCR cut short ("LAKEVIEW GENERAL" of "LAKEVIEW GENERAL HOSP")."""
     x, y = _sender_words(a), _sender_words(b)
     if x == y:
         return True

@@ -842,7 +842,7 @@ def test_a_scanned_form_typed_over_its_blanks_is_read_in_page_order(tmp_path: Pa
     from test_real_bundles import _typed_over_form
 
     form = tmp_path / "form.pdf"
-    _typed_over_form(form, [(104, 712, "2/8/26"), (216, 703, "Gonzalez, Maria T"), (372, 698, "6/14/80")])
+    _typed_over_form(form, [(104, 712, "2/8/26"), (216, 703, "Ferreira, Lucia T"), (372, 698, "6/14/80")])
     scan = fax_of(form, range(1), tmp_path / "scan.pdf")
     index = index_bundle([scan], tmp_path / "out", IndexOptions(use_cache=False)).index
     assert [p.text_source for p in index.pages] == ["ocr"]

@@ -41,12 +41,12 @@ def mark(text: str):  # type: ignore[no-untyped-def]
     ("text", "name", "dob"),
     [
         ("Patient Name: DELACROIX, THOMAS R.\nDate of Birth: 09/22/1971", ("delacroix", "thomas"), (1971, 9, 22)),
-        ("Roe, Jane A. | DOB: 11/04/1955 | MRN: RCH-2019-55782 DISCHARGE SUMMARY", ("jane", "roe"), None),
-        ("Member: KOWALSKI, ADAM J. | ID: PHP-117-55-3342 | DOB: 05/19/1988", ("adam", "kowalski"), (1988, 5, 19)),
+        ("Roe, Jane A. | DOB: 11/04/1955 | MRN: LGH-2020-41177 DISCHARGE SUMMARY", ("jane", "roe"), None),
+        ("Member: LINDQVIST, OSKAR J. | ID: LKV-900-12-4471 | DOB: 05/19/1988", ("lindqvist", "oskar"), (1988, 5, 19)),
         ("Clinic\nKimberly Lawrence 24/05/1977\nSummary", ("kimberly", "lawrence"), (1977, 5, 24)),
         ("Patient Name: Sarah Smith Ordering Physician: Alex Johnson, MD", ("sarah", "smith"), None),
         ("RE: Patient: FERNANDEZ, LUCIA M. (DOB 03/28/1992)", ("fernandez", "lucia"), (1992, 3, 28)),
-        ("Date of Visit: 2/8/26 Patient: Maria Gonzalez DOB: 6/14/80", ("gonzalez", "maria"), (1980, 6, 14)),
+        ("Date of Visit: 2/8/26 Patient: Lucia Ferreira DOB: 6/14/80", ("ferreira", "lucia"), (1980, 6, 14)),
     ],
 )
 def test_a_page_names_its_patient(text: str, name: tuple[str, ...], dob: tuple[int, int, int] | None) -> None:
@@ -76,8 +76,8 @@ def test_patients_compare_by_name_birth_date_and_record_number() -> None:
 
 
 def test_a_form_line_typed_over_pairs_values_with_labels() -> None:
-    line = "Date: ________ Patient: ______________ DOB: ________ 2/8/26 Gonzalez, Maria T 6/14/80"
-    assert fill_form_line(line) == "Date: 2/8/26 Patient: Gonzalez, Maria T DOB: 6/14/80"
+    line = "Date: ________ Patient: ______________ DOB: ________ 2/8/26 Ferreira, Lucia T 6/14/80"
+    assert fill_form_line(line) == "Date: 2/8/26 Patient: Ferreira, Lucia T DOB: 6/14/80"
     assert fill_form_line("Signature: ________ Date: ______") == "Signature: ________ Date: ______"
     found = mark(line)
     assert found is not None and (1980, 6, 14) in (found.dob or ())
@@ -109,12 +109,12 @@ def test_values_typed_over_a_forms_blanks_go_to_their_labels_by_position(tmp_pat
 
     form = tmp_path / "form.pdf"
     # the date typed high (the text layer puts it on the line above), the name on the line, the birth date low
-    _typed_over_form(form, [(104, 712, "2/8/26"), (216, 703, "Gonzalez, Maria T"), (372, 698, "6/14/80")])
+    _typed_over_form(form, [(104, 712, "2/8/26"), (216, 703, "Ferreira, Lucia T"), (372, 698, "6/14/80")])
     text = extract(str(form), None, "pdfium", 0, 1)[0]
-    assert "Date: 2/8/26 Patient: Gonzalez, Maria T DOB: 6/14/80" in text
+    assert "Date: 2/8/26 Patient: Ferreira, Lucia T DOB: 6/14/80" in text
     index = index_bundle([form], tmp_path / "out", IndexOptions(use_cache=False)).index
     assert index.documents[0].date == "2026-02-08"  # not the birth date, 1980
-    assert [(p.name, p.date_of_birth) for p in index.patients] == [("Gonzalez, Maria T", "1980-06-14")]
+    assert [(p.name, p.date_of_birth) for p in index.patients] == [("Ferreira, Lucia T", "1980-06-14")]
 
 
 def test_a_line_of_text_above_a_blank_stays_where_it_is(tmp_path: Path) -> None:
@@ -145,7 +145,7 @@ def test_ocr_words_typed_above_a_blank_go_beside_its_label_and_a_line_of_text_st
 
 # -- 1. a change of patient ends a document ------------------------------------------------------------------
 
-NOTICE = """PINNACLE HEALTH PLANS
+NOTICE = """KEEL HEALTH PLANS
 Utilization Management Department
 PRIOR AUTHORIZATION
 DETERMINATION NOTICE
@@ -294,23 +294,23 @@ def test_a_change_of_page_size_or_of_scan_starts_a_document() -> None:
 
 # -- 8. near duplicates once split right ---------------------------------------------------------------------
 
-LAB = """SUMMIT VALLEY REFERENCE LABORATORY
+LAB = """GRANITE PEAK REFERENCE LABORATORY
 LABORATORY REPORT - COMPLETE BLOOD COUNT (CBC) WITH DIFFERENTIAL
 Patient: {name} DOB: {dob}
-Ordering Physician: Dr. Evelyn Sato, DO Collection Date: 01/27/2026 08:15
+Ordering Physician: Dr. Nora Whitfield, DO Collection Date: 01/27/2026 08:15
 WBC {wbc} H x10^3/uL 4.5 - 11.0 Final
 RBC 4.52 x10^6/uL 3.80 - 5.10 Final
 Hemoglobin 13.1 g/dL 12.0 - 16.0 Final
 Hematocrit 39.2 % 36.0 - 46.0 Final
 Platelet Count 245 x10^3/uL 150 - 400 Final
 COMMENT: WBC and absolute neutrophil count mildly elevated. Clinical correlation recommended.
-Reviewed & Released by: James T. Nakamura, MD, PhD - Laboratory Director"""
+Reviewed & Released by: James T. Fujimori, MD, PhD - Laboratory Director"""
 
 
 def test_a_rescan_between_other_patients_records_is_found_as_a_copy() -> None:
-    original = LAB.format(name="THORNBERRY, MARGARET A.", dob="04/15/1958", wbc="11.8")
+    original = LAB.format(name="ABERNATHY, HELENA A.", dob="04/15/1958", wbc="11.8")
     other = (
-        "PROGRESS NOTE\nPatient: Maria Gonzalez DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
+        "PROGRESS NOTE\nPatient: Lucia Ferreira DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
         "Seen today for follow-up of hypertension; increase lisinopril."
     )
     rescan = original.replace("x10^3", "x10%3").replace("WBC and", "WE8C and").replace("13.1", "13.l")
@@ -379,7 +379,7 @@ def test_a_rescan_whose_ocr_misread_many_words_is_found_by_its_letters() -> None
     original = HP.format(name="Walter Brennan", dob="03/02/1961")
     rescan = _reocr(original, seed=7)
     other = (
-        "PROGRESS NOTE\nPatient: Maria Gonzalez DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
+        "PROGRESS NOTE\nPatient: Lucia Ferreira DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
         "Seen today for follow-up of hypertension; blood pressure well controlled; continue lisinopril."
     )
     words = jaccard(shingles(original), shingles(rescan))
@@ -396,7 +396,7 @@ def test_a_record_of_another_patient_is_never_a_copy() -> None:
     first = HP.format(name="Walter Brennan", dob="03/02/1961")
     second = HP.format(name="Harold Finch", dob="11/23/1949")  # the same template and words, another patient
     between = (
-        "PROGRESS NOTE\nPatient: Maria Gonzalez DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
+        "PROGRESS NOTE\nPatient: Lucia Ferreira DOB: 06/14/1980\nDate of Service: 02/08/2026\n"
         "Seen today for follow-up of hypertension; blood pressure well controlled; continue lisinopril."
     )
     for sources in (["embedded"] * 3, ["ocr"] * 3):
@@ -553,9 +553,9 @@ def test_dates_that_are_not_care_do_not_date_a_document() -> None:
     ("text", "doc_type"),
     [
         ("LAKESIDE ORTHOPEDIC CLINIC\nREQUEST FOR MEDICAL RECORDS\nPatient Name: Roe, Jane", "correspondence"),
-        ("PINNACLE HEALTH PLANS\nPRIOR AUTHORIZATION\nDETERMINATION NOTICE\nMember: Roe, Jane", "correspondence"),
-        ("CEDAR GROVE PHARMACY\nPRESCRIPTION REFILL REQUEST\nPatient Name: Roe, Jane", "correspondence"),
-        ("RIVERSIDE COMMUNITY HOSPITAL\nMEDICAL RECORDS TRANSMISSION\nPAGES: 40", "other"),
+        ("KEEL HEALTH PLANS\nPRIOR AUTHORIZATION\nDETERMINATION NOTICE\nMember: Roe, Jane", "correspondence"),
+        ("MAPLE RIDGE PHARMACY\nPRESCRIPTION REFILL REQUEST\nPatient Name: Roe, Jane", "correspondence"),
+        ("LAKEVIEW GENERAL HOSPITAL\nMEDICAL RECORDS TRANSMISSION\nPAGES: 40", "other"),
         ("Roe, Jane | DOB: 01/02/1950\nMEDICATION ADMINISTRATION RECORD\n01/29 20:00 Morphine", "other"),
         ("DISCHARGE INSTRUCTIONS\nYou had surgery to remove your appendix.", "other"),
         ("NURSING NOTES\nDATE/TIME: 01/30/2026 02:00 NURSE: T. Obi, RN", "progress_note"),
@@ -585,9 +585,9 @@ def test_forms_letters_and_chart_pages_get_the_nearest_type(text: str, doc_type:
 @pytest.mark.parametrize(
     ("text", "doc_type", "provider"),
     [
-        ("MEDICAL RECORDS TRANSMISSION\nTO: Whispering Pines Family Medicine — Dr. Evelyn Sato, DO\nPAGES: 40",
+        ("MEDICAL RECORDS TRANSMISSION\nTO: Silver Birch Family Medicine — Dr. Nora Whitfield, DO\nPAGES: 40",
          "other", None),
-        ("PRIOR AUTHORIZATION\nATTN: Dr. Evelyn Sato, DO\nRequested by: Dr. Evelyn Sato, DO — NPI 987\n"
+        ("PRIOR AUTHORIZATION\nATTN: Dr. Nora Whitfield, DO\nRequested by: Dr. Nora Whitfield, DO — NPI 987\n"
          "Reviewed by: Dr. Howard P. Gaines, MD, MBA — Medical Director", "correspondence", "Howard P. Gaines, MD"),
         ("ANESTHESIA RECORD — PAGE 1\nANESTHESIOLOGIST: Dr. Patricia Hwang, MD\nCRNA: Michael Torres, CRNA",
          "procedure_note", "Dr. Patricia Hwang, MD"),
@@ -607,7 +607,7 @@ def test_the_author_is_not_the_addressee_the_requester_a_witness_or_a_company(
 
 
 def test_a_fax_cover_has_no_author() -> None:
-    cover = "FAX COVER SHEET\nTO: Dr. Evelyn Sato, DO\nFROM: Meadowbrook Urgent Care\nSENDER: Kira Johannsen, RN"
+    cover = "FAX COVER SHEET\nTO: Dr. Nora Whitfield, DO\nFROM: Meadowbrook Urgent Care\nSENDER: Kira Johannsen, RN"
     pages = [Page(1, 0, 1, "embedded", len(cover))]
     docs, _, _ = build_documents([cover], pages, [Source("f.pdf", "0" * 64, 1, 1, 1)], set(), None)
     assert docs[0].doc_type == "other" and docs[0].provider is None
@@ -682,7 +682,7 @@ def test_a_failed_ocr_layer_is_taken_for_garbage_and_a_real_one_is_not() -> None
         "1~ PA..-IS'r.S a; AIJT.11CAl2ED PERSCNS 9~~ TURE I autho1ze tie release a any mooieal or otier lnfO'malon"
     )
     real = (
-        "PROGRESS NOTE Patient: Jane Roe DOB: 01/02/1950 MRN: RCH-2019-55782 Date of Service: 03/04/2025. "
+        "PROGRESS NOTE Patient: Jane Roe DOB: 01/02/1950 MRN: LGH-2020-41177 Date of Service: 03/04/2025. "
         "Assessment: L4-5 disc extrusion (M51.16), BP 128/82, SpO2 98%, WBC 11.8 x10^3/uL; plan PT 2x/week."
     )
     assert garbled_share(junk) >= 0.15 > garbled_share(real)

@@ -74,7 +74,7 @@ def fill_blanks(text: str, charbox: CharBox) -> str:
 
 
 def _phrases(text: str, blanks: Sequence[_Blank], charbox: CharBox) -> list[tuple[int, int, Box]]:
-    """Runs of words outside the labels and blanks (a typed value: "Gonzalez, Maria T"), each with its span in
+    """Runs of words outside the labels and blanks (a typed value: "Ferreira, Lucia T"), each with its span in
     the text and its box: words on one line, one after the other with at most two spaces' gap."""
     out: list[tuple[int, int, Box]] = []
     for m in _WORD.finditer(text):

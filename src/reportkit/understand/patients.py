@@ -7,7 +7,7 @@ privacy problem before it is an accuracy problem. Each page gets a :class:`Patie
 which line); :func:`compare` says whether two marks name the same person, different people, or cannot tell.
 
 What counts: a labelled name ("Patient Name:", "Patient:", "Member Name:", "Name:", "Employee:", "Claimant:"),
-a name written in front of a birth date on a header line ("Wellington, Charles B. | DOB: 11/04/1955"), a
+a name written in front of a birth date on a header line ("Prescott, Walter B. | DOB: 11/04/1955"), a
 labelled birth date ("DOB", "Date of Birth", "born on"), and record numbers ("MRN", "Medical Record #",
 "Member ID", "Patient ID", "Hospital ID"). Names are compared by their words (initials and case ignored,
 OCR-tolerant); birth dates by every reading of their digits (03/11/1944 may be 11 March or 3 November).
@@ -98,7 +98,7 @@ class PatientMark:
     dob_text: str | None
     """The birth date's digits as printed ("24051977"), for OCR-tolerant comparison."""
     ids: tuple[tuple[str, str], ...] = ()
-    """Record numbers: (kind, value), e.g. ("mrn", "RCH201955782")."""
+    """Record numbers: (kind, value), e.g. ("mrn", "LGH202041177")."""
     line: int = field(default=0, compare=False)
     """Index of the first line the mark was read from (not part of what the mark says)."""
     name_text: str | None = field(default=None, compare=False)

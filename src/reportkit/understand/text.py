@@ -59,7 +59,7 @@ class PageLines:
     page_no: int | None = None
     """The page's own number when printed alone on a line ("Page 2", "- 2 -"), without a count."""
     fax_sender: str | None = None
-    """The sending machine's name or number from the removed fax header ("RIVERSIDE COMMUNITY HOSP"), folded to
+    """The sending machine's name or number from the removed fax header ("LAKEVIEW GENERAL HOSP"), folded to
     capitals: kept as page metadata (a change of sender ends a document; the sender may name the facility)."""
     fax_counter: tuple[int, int | None] | None = None
     """The fax transmission's page counter ("P.03/40" -> (3, 40); "PAGE 2" -> (2, None))."""
@@ -115,8 +115,8 @@ _DATE_LABEL = re.compile(r"date|d\.?o\.?b|birth|dos\b", re.I)
 
 def fill_form_line(line: str) -> str:
     """A form line whose blanks were filled in after the printed labels ("Date: ____ Patient: ____ DOB: ____
-    2/8/26 Gonzalez, Maria T 6/14/80", as a text layer gives a typed-over form) rewritten with each value
-    beside its label ("Date: 2/8/26 Patient: Gonzalez, Maria T DOB: 6/14/80"). Dates go to the labels that
+    2/8/26 Ferreira, Lucia T 6/14/80", as a text layer gives a typed-over form) rewritten with each value
+    beside its label ("Date: 2/8/26 Patient: Ferreira, Lucia T DOB: 6/14/80"). Dates go to the labels that
     ask for a date, in order; the rest to the others. A line it cannot pair up is returned as it is."""
     if "___" not in line:
         return line

@@ -8,7 +8,7 @@ later step can switch every citation of a draft to Bates numbers by passing anot
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -16,6 +16,17 @@ from typing import Protocol
 def pages(first: int, last: int) -> str:
     """``p. 4`` or ``pp. 4–6`` (1-based bundle pages)."""
     return f"p. {first}" if first == last else f"pp. {first}–{last}"
+
+
+def page_runs(numbers: Sequence[int]) -> str:
+    """Ascending page numbers as runs: ``3-4, 7``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def page_range(first: int, last: int) -> str:

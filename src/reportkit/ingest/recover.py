@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from reportkit.cite import page_runs
 from reportkit.ingest.pdf import FileInfo, PdfProblem, heard, probe
 
 RECOVERED = "was damaged (cut short?)"
@@ -95,14 +96,7 @@ def recovered_warning(name: str, pages: int, blank: list[int]) -> str:
 
 def _ranges(numbers: list[int]) -> str:
     """Bundle pages as ranges: "pp. 8-17", "p. 4", "pp. 3, 8-9"."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][-1] == n - 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    text = ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
-    return ("p. " if len(numbers) == 1 else "pp. ") + text
+    return ("p. " if len(numbers) == 1 else "pp. ") + page_runs(numbers)
 
 
 def damaged_pages(path: str) -> list[int]:

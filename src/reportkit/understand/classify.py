@@ -171,7 +171,7 @@ _TITLE_AFTER_ADDRESS = re.compile(
 """A title in capitals at the end of a letterhead's address or phone line: OCR reads a title set to the right
 of the letterhead as the end of the letterhead's line ("P.O. Box 4100, Austin, TX 78701 DETERMINATION
 NOTICE")."""
-_DATE_SHAPED = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\b(?:dob|d\.o\.b|mrn)\b\W{0,3}\S*\d", re.I)
+_BAND_VALUE = re.compile(r"(?<!\d)\d{1,2}/\d{1,2}/\d{2,4}(?!\d)|\b(?:dob|d\.o\.b|mrn)\b\W{0,3}\S*\d", re.I)
 """A date's shape, or a birth date's or record number's value, even one OCR misread into no date at all
 ("DOB: 05/17/4949", "DOB: 05/171949"): a patient band's line, never a title itself."""
 _LABEL_VALUE = re.compile(r":\s*\S")
@@ -220,7 +220,7 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     if is_letterhead(line):
         return None
     if credentialed_name(line) or (
-        digits and (_PHONE.search(line) or find_dates(line, False) or _DATE_SHAPED.search(line))
+        digits and (_PHONE.search(line) or find_dates(line, False) or _BAND_VALUE.search(line))
     ):
         band = _BAND_TITLE.search(line) if PATIENT_HEADER.search(line) else None
         title = _TITLE_SPECK.sub("", band.group("t")) if band else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from reportkit.cite import pages
+from reportkit.cite import page_runs, pages
 from reportkit.models import Document, Evidence, Page, Patient, Source
 from reportkit.overrides import Overrides, apply_boundaries, apply_fields
 from reportkit.understand import confidence
@@ -82,16 +82,6 @@ def analyse_pages(first_page: int, texts: Sequence[str]) -> list[AnalysedPage]:
     return [analyse_page(first_page + offset, text) for offset, text in enumerate(texts)]
 
 
-def _ranges(numbers: Sequence[int]) -> str:
-    out: list[str] = []
-    for n in numbers:
-        if out and int(out[-1].split("-")[-1]) == n - 1:
-            out[-1] = f"{out[-1].split('-')[0]}-{n}"
-        else:
-            out.append(str(n))
-    return ", ".join(out)
-
-
 def missing_from_footers(pls: Sequence[PageLines]) -> list[int]:
     """Numbers a document's own "Page k of n" footers skip (or stop short of)."""
     marks = [pl.page_of for pl in pls if pl.page_of]
@@ -142,7 +132,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
     if kind.doc_type == "other":
         warnings = [w for w in warnings if w not in ("no date of care found", "provider not found")]
     if spec.no_text:
-        warnings.append(f"page(s) {_ranges(spec.no_text)} have no text layer (scanned?): they need OCR")
+        warnings.append(f"page(s) {page_runs(spec.no_text)} have no text layer (scanned?): they need OCR")
     sure = {
         "boundary": confidence.boundary(
             spec.start_score, spec.near_miss[1] if spec.near_miss else None, START_THRESHOLD
@@ -155,7 +145,7 @@ def analyse_document(spec: DocSpec) -> Analysed:
     warnings += confidence.boundary_warnings(first, spec.start_score, spec.near_miss, START_THRESHOLD)
     missing = missing_from_footers(doc_pages)
     if missing:
-        warnings.append(f"missing page(s) {_ranges(missing)} per the document's 'Page x of y' footers")
+        warnings.append(f"missing page(s) {page_runs(missing)} per the document's 'Page x of y' footers")
     evidence = {"boundary": Evidence(first, "; ".join(spec.reasons), "split")}
     if kind.page is not None:
         evidence["doc_type"] = Evidence(kind.page, kind.snippet, kind.rule)

@@ -1,6 +1,7 @@
 """Accuracy on real-world bundles: score `reportkit index` against ../shared/corpus/realworld's truth.
 
-    python bench/eval_realworld.py [--corpus DIR] [--only NAME] [--misses] [--fax [--seed N] [--cache-dir DIR]]
+    python bench/eval_realworld.py [--corpus DIR] [--only NAME] [--misses] [--fax [--cache-dir DIR]]
+                                   [--shuffle N] [--seed S]
 
 Same figures as the corpus's own score.py (its field rules are loaded from there at run time, never copied):
 start precision/recall/F1, exact documents, doc_type/date/provider/facility on the predicted document that
@@ -13,7 +14,12 @@ to 2 degrees of skew, specks) and the index reads it by OCR: how the index holds
 arrive as a scanned production, as most real ones do. The fax copies live in a temporary folder and are
 deleted with it; ``--cache-dir`` keeps the OCR of their pages for the next run. ``--seed`` draws another fax
 of each bundle (other skews and specks): a rule that only fits one draw's misreads shows up there.
-The corpus is read in place and never copied; without it this script says so and exits 3.
+``--shuffle N``: instead of the four bundles, N bundles of 6-12 of the 36 source files each, drawn and ordered
+at random (``--seed`` draws others), scored against each file's own truth: the same records beside other
+neighbours, the nearest this corpus comes to the bundles kept aside for judging. A file is now and then sent
+twice, and a re-scan counts as a copy when both are drawn.
+The corpus is read in place and never copied (shuffled bundles are written to a temporary folder); without it
+this script says so and exits 3.
 """
 
 from __future__ import annotations
@@ -57,28 +63,108 @@ def load_score(corpus: Path) -> ModuleType:
     return module
 
 
+Bundle = tuple[str, Path, list[dict[str, Any]]]
+"""A bundle to score: its name, its PDF, and its true documents."""
+
+
+def corpus_bundles(corpus: Path, only: str | None = None) -> list[Bundle]:
+    """The corpus's own bundles, as truth.json gives them."""
+    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
+    return [
+        (name, corpus / bundle["path"], bundle["docs"])
+        for name, bundle in sorted(truth["bundles"].items())
+        if not only or name == only
+    ]
+
+
+def file_truths(corpus: Path) -> dict[str, tuple[Path, list[dict[str, Any]]]]:
+    """Each source file and its true documents as the file stands alone (truth_files.json); a file that has
+    no entry there (the re-scan F13R) takes its documents from the bundle that holds it."""
+    files = json.loads((corpus / "truth_files.json").read_text(encoding="utf-8"))["bundles"]
+    found: dict[str, tuple[Path, list[dict[str, Any]]]] = {
+        fid: (corpus / entry["path"], [dict(d, duplicate_of_start=None) for d in entry["docs"]])
+        for fid, entry in files.items()
+    }
+    for bundle in json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["bundles"].values():
+        for fid in sorted({d["file"] for d in bundle["docs"]} - set(found)):
+            docs = [d for d in bundle["docs"] if d["file"] == fid]
+            before = min(d["start"] for d in docs) - 1
+            paths = sorted((corpus / "files").glob(f"{fid}_*.pdf"))
+            if len(paths) == 1:
+                shifted = [dict(d, start=d["start"] - before, end=d["end"] - before) for d in docs]
+                found[fid] = (paths[0], [dict(d, duplicate_of_start=None) for d in shifted])
+    return found
+
+
+def copies_of(corpus: Path) -> dict[str, str]:
+    """Which source file is a copy of which other (a re-scan, the same note scanned twice), read from the
+    bundles' truth: a document marked a duplicate of one that came from another file."""
+    pairs: dict[str, str] = {}
+    for bundle in json.loads((corpus / "truth.json").read_text(encoding="utf-8"))["bundles"].values():
+        for d in bundle["docs"]:
+            if d.get("duplicate_of_start"):
+                original = next(o for o in bundle["docs"] if o["start"] <= d["duplicate_of_start"] <= o["end"])
+                if original["file"] != d["file"]:
+                    pairs[d["file"]] = original["file"]
+                    pairs[original["file"]] = d["file"]
+    return pairs
+
+
+def shuffled_bundles(corpus: Path, count: int, seed: str, folder: Path) -> list[Bundle]:
+    """``count`` bundles, each 6-12 of the corpus's source files drawn at random and put in a random order
+    (now and then one of them sent twice), written into ``folder``: the same records with other neighbours,
+    which is what a bundle kept aside changes. The truth is each file's own, shifted to where it lands."""
+    from pypdf import PdfReader, PdfWriter
+
+    files = file_truths(corpus)
+    pairs = copies_of(corpus)
+    made: list[Bundle] = []
+    for number in range(1, count + 1):
+        rng = random.Random(f"shuffle-{seed}-{number}")
+        chosen = rng.sample(sorted(files), rng.randint(6, 12))
+        singles = [fid for fid in chosen if len(files[fid][1]) == 1]
+        if singles and rng.random() < 0.4:
+            chosen.insert(rng.randint(chosen.index(singles[0]) + 1, len(chosen)), singles[0])
+        writer = PdfWriter()
+        docs: list[dict[str, Any]] = []
+        first_doc: dict[str, int] = {}
+        pages = 0
+        for fid in chosen:
+            path, file_docs = files[fid]
+            original = first_doc.get(fid) or first_doc.get(pairs.get(fid, ""))
+            for d in file_docs:
+                shifted = dict(d, start=d["start"] + pages, end=d["end"] + pages, file=fid)
+                if original and len(file_docs) == 1:
+                    shifted["duplicate_of_start"] = original
+                docs.append(shifted)
+            first_doc.setdefault(fid, file_docs[0]["start"] + pages)
+            writer.append(str(path))
+            pages += len(PdfReader(str(path)).pages)
+        name = f"S{seed or 0}-{number:02d}"
+        target = folder / f"{name}.pdf"
+        with target.open("wb") as handle:
+            writer.write(handle)
+        made.append((name, target, docs))
+    return made
+
+
 def evaluate(
-    corpus: Path, only: str | None = None, fax: bool = False, cache_dir: Path | None = None, seed: str = ""
+    corpus: Path, bundles: list[Bundle], fax: bool = False, cache_dir: Path | None = None, seed: str = ""
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """Index every bundle of the truth (or its fax copy) and score it. Returns the figures and the misses by
-    class."""
+    """Index every bundle (or its fax copy) and score it against its truth. Returns the figures and the misses
+    by class."""
     from reportkit import IndexOptions, index_bundle
 
     rules = load_score(corpus)
-    truth = json.loads((corpus / "truth.json").read_text(encoding="utf-8"))
     t: dict[str, int] = defaultdict(int)
     misses: dict[str, list[str]] = defaultdict(list)
-    for name, bundle in sorted(truth["bundles"].items()):
-        if only and name != only:
-            continue
+    for name, source, true_docs in bundles:
         with tempfile.TemporaryDirectory(prefix="reportkit-realworld-") as out:
-            source = corpus / bundle["path"]
             if fax:
                 source = fax_file(source, Path(out) / source.name, random.Random(name + seed))
             options = IndexOptions(use_cache=cache_dir is not None, cache_dir=cache_dir)
             result = index_bundle([source], Path(out) / "index", options)
             predicted = json.loads(json.dumps(result.index.to_dict()))["documents"]
-        true_docs = bundle["docs"]
         starts = {d["first_page"] for d in predicted}
         true_starts = {d["start"] for d in true_docs}
         t["pred"] += len(starts)
@@ -93,7 +179,7 @@ def evaluate(
         for d in true_docs:
             t["docs"] += 1
             held = next(p for p in predicted if p["first_page"] <= d["start"] <= p["last_page"])
-            where = f"{name} p{d['start']}"
+            where = f"{name} p{d['start']}" + (f" ({d['file']})" if d.get("file") else "")
             exact = held["first_page"] == d["start"] and held["last_page"] == d["end"]
             t["exact"] += exact
             if not exact:
@@ -155,7 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="print every miss, by class")
     parser.add_argument("--fax", action="store_true", help="index a fax-like copy of each bundle, by OCR")
     parser.add_argument("--cache-dir", type=Path, help="with --fax: keep the pages' OCR here between runs")
-    parser.add_argument("--seed", default="", help="with --fax: another draw of the fax copies")
+    parser.add_argument("--seed", default="", help="another draw of the fax copies or of the shuffled bundles")
+    parser.add_argument(
+        "--shuffle", type=int, metavar="N", help="score N bundles made of the source files in random orders instead"
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "truth.json").is_file() or not (args.corpus / "score.py").is_file():
         where = "truth.json and score.py; it lives in ../shared/corpus/realworld"
@@ -165,7 +254,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.only and args.only not in names:
         print(f"no bundle {args.only!r}; the corpus has {', '.join(sorted(names))}", file=sys.stderr)
         return 3
-    figures, misses = evaluate(args.corpus, args.only, args.fax, args.cache_dir, args.seed)
+    with tempfile.TemporaryDirectory(prefix="reportkit-shuffled-") as folder:
+        if args.shuffle:
+            bundles = shuffled_bundles(args.corpus, args.shuffle, args.seed, Path(folder))
+        else:
+            bundles = corpus_bundles(args.corpus, args.only)
+        figures, misses = evaluate(args.corpus, bundles, args.fax, args.cache_dir, args.seed)
     for key, value in figures.items():
         print(f"{key:>20}: {value}")
     print("misses by class: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(misses.items())))

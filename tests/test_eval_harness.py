@@ -182,3 +182,28 @@ def test_the_real_world_classes_are_generated_and_indexed(notes: list[Note], tmp
         assert (label["provider_surname"] or "-") in (got.provider or "-"), got
     if ocr == "auto":
         assert starting[rescan["first_page"]].duplicate_of == starting[rescan["duplicate_of_first"]].id
+
+
+REALWORLD = SHARED_CORPUS / "realworld"
+
+
+@pytest.mark.skipif(not (REALWORLD / "truth_files.json").is_file(), reason="needs ../shared/corpus/realworld")
+def test_shuffled_real_world_bundles_have_truth_that_covers_their_pages(tmp_path: Path) -> None:
+    from eval_realworld import copies_of, shuffled_bundles
+
+    made = shuffled_bundles(REALWORLD, 4, "t", tmp_path)
+    assert len(made) == 4 and len({name for name, _, _ in made}) == 4
+    pairs = copies_of(REALWORLD)
+    assert pairs.get("F13R") == "F13" and pairs.get("F13") == "F13R"
+    for _, pdf, docs in made:
+        pages = len(PdfReader(pdf).pages)
+        covered = [p for d in docs for p in range(d["start"], d["end"] + 1)]
+        assert covered == list(range(1, pages + 1))  # each page in one document, in order
+        starts = {d["start"] for d in docs}
+        for d in docs:
+            if d["duplicate_of_start"]:
+                assert d["duplicate_of_start"] in starts and d["duplicate_of_start"] < d["start"]
+    # the same seed draws the same bundles, another seed others
+    (tmp_path / "again").mkdir()
+    assert shuffled_bundles(REALWORLD, 1, "t", tmp_path / "again")[0][2] == made[0][2]
+    assert shuffled_bundles(REALWORLD, 1, "u", tmp_path / "again")[0][2] != made[0][2]

@@ -5,6 +5,8 @@ each reproduced on generated pages: a regression test per class, from a fresh cl
 2. start signals on OCR'd (noisy) text          6. page counts: "Page k of N", fax counters and senders
 3. section titles in a running header band       7. a change of page size or of scanned/text
 4. a production's exhibit stamps                 8. a re-scan found as a near duplicate once split right
+9. pages cut from a longer record, pages about something else, a file sent twice (seen when the real files
+   were put together in other orders: ``bench/eval_realworld.py --shuffle``)
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from reportlab.pdfgen import canvas
 import textpdf
 from reportkit.models import Page, Source
 from reportkit.understand.documents import build_documents
+from reportkit.understand.pagewords import PageWords
 from reportkit.understand.patients import compare, names_match, read_mark
 from reportkit.understand.split import Layout, band_change, signals, split
 from reportkit.understand.text import fill_form_line, page_lines
@@ -27,7 +30,7 @@ from reportkit.understand.text import fill_form_line, page_lines
 
 def spans_of(texts: Sequence[str], layouts: Sequence[Layout] | None = None) -> list[tuple[int, int]]:
     sigs = [signals(page_lines(i + 1, t)) for i, t in enumerate(texts)]
-    return [(a, b) for a, b, _ in split(sigs, {1}, set(), layouts)]
+    return [(a, b) for a, b, _ in split(sigs, {1}, set(), layouts, PageWords(texts))]
 
 
 def mark(text: str):  # type: ignore[no-untyped-def]
@@ -192,7 +195,7 @@ def test_a_running_header_whose_section_title_changes_starts_a_document() -> Non
     body = "Line of charted text that continues the record of this admission at some length."
     pages = [
         BAND.format(title="EMERGENCY DEPARTMENT NOTE", body=body),
-        BAND.format(title="EMERGENCY DEPARTMENT NOTE", body=body),
+        BAND.format(title="EMERGENCY DEPARTMENT NOTE", body=body.replace("continues", "goes on with")),
         BAND.format(title="MEDICATION ADMINISTRATION RECORD", body="01/29 20:00 Morphine 4mg IV Pain 7/10 Given"),
         BAND.format(title="MEDICATION ADMINISTRATION RECORD", body="01/30 06:00 Insulin 4 units SQ Per scale"),
         BAND.format(title="DISCHARGE INSTRUCTIONS", body=body),
@@ -290,6 +293,76 @@ def test_a_change_of_page_size_or_of_scan_starts_a_document() -> None:
     assert spans_of([text, text], other) == [(1, 1), (2, 2)]
     scanner_wobble = [Layout((1206, 1588), "ocr"), Layout((1218, 1584), "ocr")]
     assert spans_of([text, text], scanner_wobble) == [(1, 2)]
+
+
+# -- 9. other neighbours ---------------------------------------------------------------------------------------
+
+NOTE = (
+    "PROGRESS NOTE\nPatient: Jane Roe DOB: 01/02/1950\nDate of Service: 03/04/2025\n"
+    "Assessment: stable chronic low back pain with intermittent radicular symptoms into the left leg; "
+    "continue the home exercise program, naproxen as needed, and follow up in four weeks."
+)
+EXCERPT = (
+    "CHRISTIANA CARE\nPatient Name: Jane Roe\nHospital course: admitted through the emergency department "
+    "with community acquired pneumonia, treated with intravenous ceftriaxone and azithromycin, oxygen weaned "
+    "to room air by the third hospital day.\nPrinted: 7/17/2017 13:01 EDT Page {k} of 42"
+)
+
+
+def test_pages_cut_from_a_longer_record_start_a_document_after_an_unnumbered_one() -> None:
+    scanned_after_text = [Layout((612, 792), "embedded"), Layout((612, 792), "ocr"), Layout((612, 792), "ocr")]
+    excerpt = [EXCERPT.format(k=16), EXCERPT.format(k=17).replace("admitted", "discharged")]
+    assert spans_of([NOTE, *excerpt], scanned_after_text) == [(1, 1), (2, 3)]
+    # a document whose first page carries no footer still holds its "Page 2 of 3" and "Page 3 of 3"
+    first = NOTE.replace("PROGRESS NOTE", "CHRISTIANA CARE")
+    rest = [EXCERPT.replace(" of 42", " of 3").format(k=k) for k in (2, 3)]
+    assert spans_of([first, *rest], scanned_after_text) == [(1, 3)]
+
+
+MARKETING = (
+    "STILL USING PAPER CHARTS?\nSwitch your practice to cloud software today. Scheduling, billing, "
+    "reminders and secure messaging in one subscription. Call our sales team for a free demonstration "
+    "this month and receive three months without charge. Limited offer for new customers only."
+)
+
+
+def test_a_page_that_shares_almost_no_words_with_the_page_before_starts_a_document() -> None:
+    letter_ = (
+        "DETERMINATION NOTICE\nRe: Prior authorization request for lumbar magnetic resonance imaging.\n"
+        "Dear Provider, after review of the submitted clinical documentation the requested imaging service "
+        "is approved for the dates listed. Please retain this notice with the member's medical record.\n"
+        "Utilization Management Department"
+    )
+    assert spans_of([letter_, MARKETING]) == [(1, 1), (2, 2)]
+    # the same heading over a page that goes on with the letter's words is no start
+    more = (
+        "STILL USING PAPER CHARTS?\nThe requested imaging service is approved; please retain this notice "
+        "with the member's medical record. Prior authorization review of submitted clinical documentation "
+        "for lumbar magnetic resonance imaging by the Utilization Management Department, dates listed."
+    )
+    assert spans_of([letter_, more]) == [(1, 2)]
+    # the words only tip a page the other signals leave undecided: a short spill-over still joins
+    assert spans_of([letter_, "Thank you for choosing our plan"]) == [(1, 2)]
+
+
+def test_a_file_sent_twice_in_a_row_is_two_documents_and_the_second_a_copy() -> None:
+    vitals = (
+        "PATIENT VITAL SIGNS REPORT\nPatient: Jane Roe Patient ID: PID-20417 DOB: 1950-01-02\n"
+        "Date: 2025-09-19 Blood pressure 128/82 Pulse 72 Temperature 36.8 Respiratory rate 14 SpO2 98%"
+    )
+    trend = (
+        "Trend of the last six readings: blood pressure stable, pulse regular, no fever recorded. "
+        "Reviewed by the nurse on duty; no action needed."
+    )
+    assert spans_of([vitals, trend]) == [(1, 2)]
+    texts = [vitals, trend, vitals, trend]
+    pages = [Page(i + 1, 0, i + 1, "embedded", len(t)) for i, t in enumerate(texts)]
+    docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, 4, 1, 4)], set(), None)
+    assert [(d.first_page, d.last_page) for d in docs] == [(1, 2), (3, 4)]
+    assert docs[1].duplicate_of == docs[0].id
+    # a page like the first but for its readings is the next reading, not the document again
+    later = vitals.replace("128/82", "134/88").replace("Pulse 72", "Pulse 80")
+    assert PageWords([vitals, later]).same_text(1, 2) is False
 
 
 # -- 8. near duplicates once split right ---------------------------------------------------------------------

@@ -29,6 +29,7 @@ from reportkit.understand.duplicates import (
     shingles,
 )
 from reportkit.understand.findings import find_diagnoses, find_findings
+from reportkit.understand.pagewords import PageWords
 from reportkit.understand.patients import OTHER_PATIENT, PatientMark, birth_dates, compare, completed, group
 from reportkit.understand.people import find_facility, find_provider
 from reportkit.understand.spelling import respell_facilities
@@ -259,7 +260,9 @@ def build_documents(
         Layout(sizes[i] if sizes is not None and i < len(sizes) else None, page.text_source)
         for i, page in enumerate(pages)
     ]
-    spans, scores = split_scored([sig for _, sig in analysed], {s.first_page for s in sources}, outline_starts, layouts)
+    file_starts = {s.first_page for s in sources}
+    words = PageWords(texts)
+    spans, scores = split_scored([sig for _, sig in analysed], file_starts, outline_starts, layouts, words)
     stale: list[str] = []
     if overrides is not None:
         spans, stale = apply_boundaries(spans, overrides, sources)

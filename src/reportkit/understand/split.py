@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from reportkit.understand.classify import find_title, is_letterhead
 from reportkit.understand.dates import first_labelled_date
+from reportkit.understand.pagewords import PageWords
 from reportkit.understand.patients import (
     PATIENT_HEADER,
     TOP_LINES,
@@ -362,6 +363,8 @@ def score_start(
             add(-6, f"page {k} of {n} follows page {prev.page_of[0]} of {n}")
         elif prev.page_of and prev.page_of[1] != n:
             add(1, f"page {k} of {n}: another numbering than the page before's")
+        elif k > 2 and not prev.page_of and prev.page_no != k - 1:
+            pass  # pages cut from a longer record ("Page 16 of 42") after a page of no numbering: no sign either way
         else:
             add(-3, f"page {k} of {n}")
     last = prev.page_of if prev.page_of and prev.page_of[0] == prev.page_of[1] else None
@@ -430,11 +433,13 @@ def split(
     file_starts: set[int],
     outline_starts: set[int],
     layouts: Sequence[Layout] | None = None,
+    words: PageWords | None = None,
 ) -> list[tuple[int, int, tuple[str, ...]]]:
     """Documents as (first_page, last_page, reasons the first page starts one), covering every page once.
 
-    ``layouts``: each page's size and text source (``layouts[i]`` for ``sigs[i]``), when known."""
-    return split_scored(sigs, file_starts, outline_starts, layouts)[0]
+    ``layouts``: each page's size and text source (``layouts[i]`` for ``sigs[i]``), when known; ``words``:
+    the pages' words, for the pages the other signals leave undecided (:mod:`reportkit.understand.pagewords`)."""
+    return split_scored(sigs, file_starts, outline_starts, layouts, words)[0]
 
 
 def split_scored(
@@ -442,6 +447,7 @@ def split_scored(
     file_starts: set[int],
     outline_starts: set[int],
     layouts: Sequence[Layout] | None = None,
+    words: PageWords | None = None,
 ) -> tuple[list[tuple[int, int, tuple[str, ...]]], dict[int, float]]:
     """:func:`split`, and each page's start score (pages a file or outline entry starts are left out: they are
     certain), for telling how sure each boundary is."""
@@ -462,6 +468,9 @@ def split_scored(
         else:
             pair = (layouts[i - 1], layouts[i]) if layouts is not None else None
             boundary = score_start(sigs[i - 1], cur, doc_date, doc_patient, pair)
+            said = words.say(sigs[i - 1].page, start, cur.page, START_THRESHOLD - boundary.score) if words else None
+            if said is not None and not cur.blank:
+                boundary = Boundary(cur.page, boundary.score + said[0], (*boundary.reasons, said[1]))
             scores[cur.page] = boundary.score
         if boundary.score >= START_THRESHOLD:
             docs.append((start, cur.page - 1, reasons))

@@ -1,0 +1,79 @@
+"""What two pages' words have in common, for the split's undecided pages.
+
+A page of a document shares words with the page before it: the patient's name, the headers, the subject.
+A page that shares almost none starts something else, most often a record from another source that
+carries no title the rules know (a handwritten note, a marketing fax, a payer's form). Measured on the
+real-world bundles: of the page pairs where both pages hold 20 words or more, every pair sharing under an
+eighth of the smaller page's words was a new document. It only tips a page the other signals leave
+undecided (:func:`reportkit.understand.split.split_scored`), and the words are read only for those pages.
+
+And a page whose text is exactly the current document's first page again is that document sent a second
+time (a file re-sent in a production): it starts a copy, which the duplicate search then marks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_WORD = re.compile(r"[a-z]{4,}")
+"""A word that says something of the subject (shorter ones are mostly "the", "and", units and OCR debris)."""
+MIN_WORDS = 20
+"""Fewer distinct words than this on a page say too little to compare (a spill-over, a signature page)."""
+FEW_SHARED = 0.12
+"""Under this share of the smaller page's words in common, the pages are about different things."""
+MIN_SAME_CHARS = 100
+"""A page repeated word for word is the first page again only when it holds this much text."""
+WORDS_POINTS = 1.5
+"""What a page sharing almost no words with the page before adds to its start score, when the other signals
+left it short of a start by no more than this."""
+SENT_AGAIN_POINTS = 5.0
+"""What a page that repeats the current document's first page adds: a strong sign (a copy starts)."""
+
+
+class PageWords:
+    """Pages' words by bundle page number, read when first asked for (``texts[i]`` is page ``i + 1``)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._words: dict[int, frozenset[str]] = {}
+
+    def _of(self, page: int) -> frozenset[str]:
+        words = self._words.get(page)
+        if words is None:
+            words = self._words[page] = frozenset(_WORD.findall(self._texts[page - 1].lower()))
+        return words
+
+    def shared(self, a: int, b: int) -> float | None:
+        """The share of the smaller page's distinct words that the other page holds too (None: a page holds
+        too few words to tell)."""
+        first, second = self._of(a), self._of(b)
+        smaller = min(len(first), len(second))
+        if smaller < MIN_WORDS:
+            return None
+        return len(first & second) / smaller
+
+    def few_shared(self, a: int, b: int) -> bool:
+        """The two pages are about different things (see :data:`FEW_SHARED`)."""
+        shared = self.shared(a, b)
+        return shared is not None and shared < FEW_SHARED
+
+    def same_text(self, a: int, b: int) -> bool:
+        """Pages ``a`` and ``b`` hold the same text, spacing aside, and enough of it to tell."""
+        first, second = self._texts[a - 1], self._texts[b - 1]
+        if len(first) < MIN_SAME_CHARS or abs(len(first) - len(second)) > len(first) // 10:
+            return False
+        if first.split(None, 8)[:8] != second.split(None, 8)[:8]:  # (most pages differ at once)
+            return False
+        return first.split() == second.split()
+
+    def say(self, prev_page: int, first_page: int, page: int, short_by: float) -> tuple[float, str] | None:
+        """What the words add to page ``page``'s start score, and why, when the other signals left it
+        ``short_by`` points short of a start (``first_page``: the current document's first page)."""
+        if short_by <= 0:
+            return None
+        if self.same_text(first_page, page):
+            return SENT_AGAIN_POINTS, f"the document's first page again: sent twice (+{SENT_AGAIN_POINTS:g})"
+        if short_by <= WORDS_POINTS and self.few_shared(prev_page, page):
+            return WORDS_POINTS, f"the page shares almost no words with the page before (+{WORDS_POINTS:g})"
+        return None

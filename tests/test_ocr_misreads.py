@@ -264,6 +264,13 @@ def test_a_letterhead_then_a_patient_band_that_share_only_a_last_number_is_no_ti
         ("Lakeview Mutual Casualty Company Austin, TX 78701\nClaims Department", "Lakeview Mutual Casualty Company"),
         # the street line under a letterhead OCR could not read is no facility
         (". . . 88 Meridian Park Drive, Suite 30 Austin\nTel (555) 210-4400", None),
+        # OCR's reading of a handwritten page's first line: no organisation's name
+        ("wrnla txu Jun Kelso\nnoted", None),
+        ("Wrnla txu (Jun Kelso\nnoted", None),
+        ("Notes } ' aRbeQ Tolvan\nnoted", None),
+        ('Harnla "Tiwks" Orbe Qualm\nnoted', None),
+        # specks before a letterhead do not make it debris
+        ("[ j Lakeview Physical Therapy & Rehab\nOutpatient Care", "Lakeview Physical Therapy & Rehab"),
     ],
 )
 def test_an_ocr_read_letterhead_gives_the_organisation_not_its_address(top: str, facility: str | None) -> None:

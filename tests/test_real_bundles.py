@@ -317,6 +317,11 @@ def test_pages_cut_from_a_longer_record_start_a_document_after_an_unnumbered_one
     first = NOTE.replace("PROGRESS NOTE", "CHRISTIANA CARE")
     rest = [EXCERPT.replace(" of 42", " of 3").format(k=k) for k in (2, 3)]
     assert spans_of([first, *rest], scanned_after_text) == [(1, 3)]
+    # nor does "Page 3 of 5" start one when OCR lost the footer of page 2: the document holds page 1 of 5
+    numbered = [EXCERPT.replace(" of 42", " of 5").format(k=k) for k in (1, 2, 3)]
+    numbered[1] = numbered[1].replace("Page 2 of 5", "")
+    resized = [Layout((612, 792), "ocr"), Layout((612, 792), "ocr"), Layout((595, 842), "ocr")]
+    assert spans_of(numbered, resized) == [(1, 3)]
 
 
 MARKETING = (

@@ -244,6 +244,9 @@ def plausible_organisation(name: str) -> bool:
     return (
         len(long_words) >= 2
         and 2 * len(long_words) > len(words)
+        and (name[0].isupper() or name[0].isdigit() or FACILITY_WORDS.search(name) is not None)
+        and name.count("(") == name.count(")")
+        and not _DEBRIS_MARKS.search(name)
         and letters >= 0.6 * len(name.replace(" ", ""))
         and not _NOT_A_NAME_CHARS.search(name)
         and len(words) <= 9
@@ -254,6 +257,9 @@ def plausible_organisation(name: str) -> bool:
     )
 
 
+_LEADING_SPECKS = re.compile(r"^[^\w(\"“]+(?:[a-z][^\w(]+)?")
+_DEBRIS_MARKS = re.compile(r"[{}\\|\"“”]")
+"""Marks no organisation writes in its name; OCR makes them of handwriting and specks ("email } " (eDecoS")."""
 _STREET = re.compile(
     r"\b\d{1,6}\s+(?:[A-Za-z][\w.'’]*\s+){1,4}(?:drive|dr|street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|way|"
     r"court|ct|parkway|pkwy|highway|hwy|place|pl)\b\.?|\b(?:suite|ste|p\.?\s?o\.?\s+box)\s*\d",
@@ -316,6 +322,7 @@ def _letterhead(first_page: PageLines, dropped: list[str]) -> Found | None:
         if _TAGLINE.match(line):
             continue  # "Spine Surgery - Interventional Spine - Sports Medicine": what it does, not its name
         name = _SEGMENTS.split(line)[0].strip(" ,-|")  # "CLINIC NAME | services | phone": the first part
+        name = _LEADING_SPECKS.sub("", name)  # "[ j Lakeview Physical Therapy": specks OCR read before it
         if cut := _ADDRESS_TAIL.match(name):
             name = cut.group("name")  # an address column OCR ran into the name: "… Associates aaa Calder, WA 98399"
         caps = _CAPS_NAME.match(name)  # "HARBORVIEW OCCUPATIONAL HEALTH Workplace Injury Care": the capitals

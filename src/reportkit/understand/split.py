@@ -306,15 +306,22 @@ def _other_total(a: int | None, b: int | None) -> bool:
     return a is not None and b is not None and a != b
 
 
+def _counts_on(numbering: tuple[int, int] | None, k: int, n: int) -> bool:
+    """A "page k of n" that goes on with a numbering the document already holds (a footer OCR lost between)."""
+    return numbering is not None and numbering[1] == n and numbering[0] < k
+
+
 def score_start(
     prev: PageSignals,
     cur: PageSignals,
     doc_date: date | None,
     doc_patient: PatientMark | None = None,
     layouts: tuple[Layout, Layout] | None = None,
+    doc_numbering: tuple[int, int] | None = None,
 ) -> Boundary:
     """How strongly page ``cur`` starts a new document after ``prev`` (same file). ``doc_patient``: the
-    patient the current document names so far; ``layouts``: the two pages' sizes and text sources."""
+    patient the current document names so far; ``layouts``: the two pages' sizes and text sources;
+    ``doc_numbering``: the last "page k of n" the current document holds."""
     score = 0.0
     why: list[str] = []
 
@@ -363,7 +370,7 @@ def score_start(
             add(-6, f"page {k} of {n} follows page {prev.page_of[0]} of {n}")
         elif prev.page_of and prev.page_of[1] != n:
             add(1, f"page {k} of {n}: another numbering than the page before's")
-        elif k > 2 and not prev.page_of and prev.page_no != k - 1:
+        elif k > 2 and not prev.page_of and prev.page_no != k - 1 and not _counts_on(doc_numbering, k, n):
             pass  # pages cut from a longer record ("Page 16 of 42") after a page of no numbering: no sign either way
         else:
             add(-3, f"page {k} of {n}")
@@ -459,6 +466,7 @@ def split_scored(
     reasons: tuple[str, ...] = ("first page of the bundle",)
     doc_date = sigs[0].care_date
     doc_patient = sigs[0].patient
+    numbering = sigs[0].page_of
     for i in range(1, len(sigs)):
         cur = sigs[i]
         if cur.page in file_starts:
@@ -467,7 +475,7 @@ def split_scored(
             boundary = Boundary(cur.page, 99, ("PDF outline entry",))
         else:
             pair = (layouts[i - 1], layouts[i]) if layouts is not None else None
-            boundary = score_start(sigs[i - 1], cur, doc_date, doc_patient, pair)
+            boundary = score_start(sigs[i - 1], cur, doc_date, doc_patient, pair, numbering)
             said = words.say(sigs[i - 1].page, start, cur.page, START_THRESHOLD - boundary.score) if words else None
             if said is not None and not cur.blank:
                 boundary = Boundary(cur.page, boundary.score + said[0], (*boundary.reasons, said[1]))
@@ -475,8 +483,9 @@ def split_scored(
         if boundary.score >= START_THRESHOLD:
             docs.append((start, cur.page - 1, reasons))
             start, reasons, doc_date = cur.page, boundary.reasons, cur.care_date
-            doc_patient = cur.patient
+            doc_patient, numbering = cur.patient, cur.page_of
         else:
+            numbering = cur.page_of or numbering
             if doc_date is None:
                 doc_date = cur.care_date
             doc_patient = completed(doc_patient, cur.patient)

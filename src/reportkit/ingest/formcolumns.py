@@ -14,7 +14,9 @@ Read that way, no label has its value: the birth date is taken for a date of car
 named. A run of bare labels (short lines ending with a colon) followed by exactly as many lines that are not
 labels is paired up, line by line, but only when the pairing proves itself: every label that asks for a date
 or a phone number gets one, and at least one label asks. Otherwise (a field left blank would shift every value
-after it) the lines are left as they are.
+after it) the lines are left as they are. OCR reads the value column first, too (the values, then their
+labels): when nothing after three labels or more pairs with them, the short lines just before them are tried
+the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ _PHONE_VALUE = re.compile(r"\(?\d{3}\)?[-.\s]*\d{3}[-.\s]\d{4}")
 _HEADING = re.compile(r"^[A-Z][A-Z&/'’\- ]{5,60}$")
 MIN_LABELS = 2
 MAX_LABELS = 12
+MIN_LABELS_BEFORE = 3
+"""Values read before their labels are paired only for this many labels or more (the lines before a form's
+labels are often its heading and the text above it, not values)."""
+MAX_VALUE_BEFORE = 40
 
 
 _CAPTION = re.compile(
@@ -122,6 +128,33 @@ def _paired(lines: list[str], labels: list[str], start: int) -> tuple[list[str],
     return None
 
 
+def _values_before(out: list[str], count: int) -> tuple[list[str], int] | None:
+    """The last ``count`` lines already read (blank lines between them skipped), when they may be values: none
+    a label, a labelled line or a sentence, each short; and where they begin in ``out``."""
+    values: list[str] = []
+    i = len(out)
+    while i > 0 and len(values) < count:
+        i -= 1
+        line = out[i].strip()
+        if not line:
+            continue
+        if line.endswith((":", ".")) or _LABELLED.match(line) or len(line) > MAX_VALUE_BEFORE:
+            return None
+        values.append(line)
+    return (values[::-1], i) if len(values) == count else None
+
+
+def _paired_before(out: list[str], labels: list[str]) -> list[str] | None:
+    """``out`` with the values OCR read just before their labels (the value column first) joined to them,
+    when at least :data:`MIN_LABELS_BEFORE` labels prove the pairing; None when they do not."""
+    if len(labels) < MIN_LABELS_BEFORE:
+        return None
+    found = _values_before(out, len(labels))
+    if found is None or not _proven(labels, found[0]):
+        return None
+    return [*out[: found[1]], *(f"{label} {value}" for label, value in zip(labels, found[0], strict=True))]
+
+
 def _captions_from(lines: list[str], start: int) -> tuple[list[str], int]:
     """Box captions without colons from ``start`` on (see :data:`_CAPTION`), and where they end."""
     i = start
@@ -163,7 +196,8 @@ def pair_label_columns(text: str) -> str:
             i = paired[1]
             continue
         if labels:
-            out.extend(lines[i:run])
+            before = _paired_before(out, labels) if MIN_LABELS <= len(labels) <= MAX_LABELS else None
+            out = before if before is not None else [*out, *lines[i:run]]
             i = run
         else:
             out.append(lines[i])

@@ -347,7 +347,11 @@ def test_a_page_that_shares_almost_no_words_with_the_page_before_starts_a_docume
     )
     assert spans_of([letter_, more]) == [(1, 2)]
     # the words only tip a page the other signals leave undecided: a short spill-over still joins
-    assert spans_of([letter_, "Thank you for choosing our plan"]) == [(1, 2)]
+    spill = "Utilization Management Department, Member Services"
+    assert spans_of([letter_, spill]) == [(1, 2)]
+    # after such a spill-over, the document's first page says what the document is about
+    assert spans_of([letter_, spill, MARKETING]) == [(1, 2), (3, 3)]
+    assert spans_of([letter_, spill, more]) == [(1, 3)]
 
 
 def test_a_file_sent_twice_in_a_row_is_two_documents_and_the_second_a_copy() -> None:

@@ -74,6 +74,11 @@ class PageWords:
             return None
         if self.same_text(first_page, page):
             return SENT_AGAIN_POINTS, f"the document's first page again: sent twice (+{SENT_AGAIN_POINTS:g})"
-        if short_by <= WORDS_POINTS and self.few_shared(prev_page, page):
+        if short_by > WORDS_POINTS:
+            return None
+        if self.few_shared(prev_page, page):
             return WORDS_POINTS, f"the page shares almost no words with the page before (+{WORDS_POINTS:g})"
+        if self.shared(prev_page, page) is None and first_page != prev_page and self.few_shared(first_page, page):
+            # the page before is a spill-over (a line or two): the document's first page says what it is about
+            return WORDS_POINTS, f"the page shares almost no words with the document's first page (+{WORDS_POINTS:g})"
         return None

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from conftest import copy_of
 from hostile import balloon_pdf, slow_pdf
+from reportkit import cite
 from reportkit.cli import app
 from reportkit.errors import ExitCode
 
@@ -114,10 +115,16 @@ def test_damaged_pdf_is_skipped_and_a_cut_short_one_gives_the_pages_that_survive
     cut.write_bytes(source_bytes[: len(source_bytes) // 2])
     code, said = run(cut, "--out", tmp_path / "cut", "--no-cache", "--ocr", "never")
     assert code == ExitCode.PARTIAL and "pp. 8-17 read blank: their contents may be what the cut took" in said
+    (part,) = json.loads((tmp_path / "cut" / "index.json").read_text())["read_in_part"]  # typed, for later steps
+    assert part["problem"] == "cut_short" and part["pages"] == list(range(8, 18)) and part["reason"] in said
+    assert part["sha256"] == hashlib.sha256(cut.read_bytes()).hexdigest()
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     pages = {s["path"].rsplit("/", 1)[-1]: s["page_count"] for s in index["sources"]}
     assert 0 < pages["truncated.pdf"] <= len(PdfReader(source).pages) == pages["UD_sample.pdf"]
     assert any("truncated.pdf was damaged" in w for w in index["warnings"])
+    assert [(p["path"].rsplit("/", 1)[-1], p["problem"]) for p in index["read_in_part"]] == [
+        ("truncated.pdf", "cut_short")
+    ]
     assert [s["problem"] for s in index["skipped"]] == ["damaged"]
     assert truncated.read_bytes() == kept and not list(scratch.iterdir())  # input unchanged, no copy left
     assert_clean_message(out)
@@ -362,6 +369,9 @@ def test_pages_whose_contents_do_not_decode_are_named_and_the_run_exits_6(tmp_pa
     code, out = run(flipped, "--out", tmp_path / "out", "--no-cache", "--ocr", "never")
     assert code == ExitCode.PARTIAL, out
     assert "note: flipped.pdf is damaged: the contents of pp. " in out and "read blank" in out
+    (part,) = json.loads((tmp_path / "out" / "index.json").read_text())["read_in_part"]
+    assert part["problem"] == "damaged_pages" and part["pages"] and f"{cite.page_runs(part['pages'])} do not" in out
     assert_clean_message(out)
     code, out = run(good(tmp_path), "--out", tmp_path / "whole", "--no-cache")
     assert code == ExitCode.OK and "damaged" not in out  # a whole file says nothing of the kind
+    assert "read_in_part" not in json.loads((tmp_path / "whole" / "index.json").read_text())  # left out: none

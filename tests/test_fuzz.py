@@ -28,7 +28,6 @@ from reportkit.api import IndexOptions, index_bundle
 from reportkit.errors import EncryptedError, ExitCode, InputError
 from reportkit.index.export import OUTPUT_NAMES
 from reportkit.ingest.bundle import read_bundle
-from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
 from reportkit.workers import Limits, WorkerPool
 
 SEED = int(os.environ.get("REPORTKIT_FUZZ_SEED", "15"))
@@ -155,7 +154,7 @@ def index_problems(case: Case, tmp_path: Path) -> list[str]:
     wrong = []
     if sorted(p.name for p in out.iterdir()) != sorted(ALL_OUTPUTS):
         wrong.append(f"outputs: {sorted(p.name for p in out.iterdir())}")
-    repaired = [w for w in result.summary.warnings if RECOVERED in w or DAMAGED_PAGES in w]  # read in part
+    repaired = [part.reason for part in result.summary.read_in_part]  # read in part
     if result.exit_code != (ExitCode.PARTIAL if result.skipped or repaired else ExitCode.OK):
         wrong.append(f"exit code {result.exit_code} with {len(result.skipped)} skipped")
     wrong.extend(f"warning quotes {word!r}" for w in repaired for word in leaks(w))

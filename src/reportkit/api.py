@@ -31,7 +31,6 @@ from reportkit.indexer.options import ocr_settings as ocr_settings
 from reportkit.indexer.options import read_password_file as read_password_file
 from reportkit.ingest.bundle import Bundle, InputFile, Progress, check_inputs
 from reportkit.ingest.cache import ResultCache
-from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
 from reportkit.locks import holding
 from reportkit.models import RecordIndex
 
@@ -168,7 +167,7 @@ def _index_locked(
     # said on the terminal too: pages left unread (OCR unavailable, --ocr never), a file read only in part
     unread = [w for w in summary.warnings if "need OCR and were not read" in w]  # (OCR unavailable: says why)
     notes = unread or [w for w in summary.warnings if w.endswith("and need OCR")]
-    notes += [w for w in summary.warnings if RECOVERED in w or DAMAGED_PAGES in w]
+    notes += [part.reason for part in summary.read_in_part]
     if searchable is not None and options.ocr == "never":
         notes.append(f"{searchable}: --ocr never: the copy holds no OCR text (its pages are as they came).")
     if unfinished:

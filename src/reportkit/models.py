@@ -90,6 +90,23 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class PartRead:
+    """An input file indexed only in part: a damaged file whose surviving pages were read (see
+    :mod:`reportkit.ingest.recover`). No record text in ``reason``."""
+
+    path: str
+    sha256: str
+    problem: str
+    """``cut_short``: the file was repaired and what the cut took is missing; ``damaged_pages``: some pages'
+    contents do not decode."""
+    pages: list[int]
+    """Bundle pages the damage shows on: those that read blank (``cut_short``), or whose contents do not decode
+    (``damaged_pages``)."""
+    reason: str
+    """What the run says about it (the warning of the same words in ``RecordIndex.warnings``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """An input file that could not be indexed, and why (no record text in ``reason``)."""
 
@@ -254,6 +271,8 @@ class RecordIndex:
     documents: list[Document]
     gaps: list[Gap] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    read_in_part: list[PartRead] = field(default_factory=list)
+    """Files indexed only in part (damaged); left out of index.json when there is none."""
     warnings: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     patients: list[Patient] = field(default_factory=list)
@@ -275,11 +294,14 @@ class RecordIndex:
         raise KeyError(doc_id)
 
     def top_level(self) -> dict[str, Any]:
-        """The fields in index.json's order (schema first; ``since`` only when set), values as they are."""
+        """The fields in index.json's order (schema first; ``since`` and ``read_in_part`` only when set), values
+        as they are."""
         ordered = {"schema": self.schema, "generator": self.generator}
         ordered.update((f.name, getattr(self, f.name)) for f in fields(self) if f.name not in ordered)
         if ordered["since"] is None:
             del ordered["since"]
+        if not ordered["read_in_part"]:
+            del ordered["read_in_part"]
         return ordered
 
     def to_dict(self) -> dict[str, Any]:
@@ -303,6 +325,7 @@ class RecordIndex:
             documents=docs,
             gaps=[Gap(**g) for g in data.get("gaps", [])],
             skipped=[Skipped(**s) for s in data.get("skipped", [])],
+            read_in_part=[PartRead(**p) for p in data.get("read_in_part", [])],
             warnings=list(data.get("warnings", [])),
             settings=dict(data.get("settings", {})),
             patients=[

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Literal
 
 from reportkit.errors import OutputError, ReportkitError
-from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
 from reportkit.version import __version__
 
 STEPS = ("index", "draft", "packet")
@@ -224,11 +223,10 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
         if summary.since is not None:
             changes = ", ".join(f"{len(summary.since.get(k) or [])} {k}" for k in ("new", "changed", "gone"))
         done.append("index")
-        partly = [w for w in summary.warnings if RECOVERED in w or DAMAGED_PAGES in w]  # damaged, read in part
-        if summary.skipped or partly:
+        if summary.skipped or summary.read_in_part:  # a file left out, or damaged and read in part
             status = "partial"
             problems.extend(f"not indexed: {s.reason}" for s in summary.skipped)
-            problems.extend(f"read in part: {w}" for w in partly)
+            problems.extend(f"read in part: {part.reason}" for part in summary.read_in_part)
         index_json = work / "index" / "index.json"
         if spec.kind == "case" and "draft" in settings.steps:
             step = "draft"
@@ -247,7 +245,7 @@ def _steps(spec: CaseSpec, work: Path, settings: BatchSettings, sha: str, previo
             done.append("draft")
         if spec.kind == "case" and "packet" in settings.steps:
             step = "packet"
-            if summary.skipped or any(RECOVERED in w for w in partly):
+            if summary.skipped or any(part.problem == "cut_short" for part in summary.read_in_part):
                 problems.append("packet not built: a packet must hold every record, whole")
             else:
                 from reportkit.api import make_packet

@@ -237,9 +237,7 @@ def _skipped_warnings(index: RecordIndex) -> list[str]:
 
 
 def _damaged(index: RecordIndex) -> list[str]:
-    from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
-
-    return [w for w in index.warnings if RECOVERED in w or DAMAGED_PAGES in w]
+    return [part.reason for part in index.read_in_part]
 
 
 def render_case(

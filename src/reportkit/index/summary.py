@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportkit.models import RecordIndex, Skipped, plain
+from reportkit.models import PartRead, RecordIndex, Skipped, plain
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class IndexSummary:
     """The first dated document: date, type, first and last page."""
     warnings: tuple[str, ...] = ()
     skipped: tuple[Skipped, ...] = ()
+    read_in_part: tuple[PartRead, ...] = ()
+    """Files indexed only in part (damaged): the run exits 6, drafts say so, packet refuses a file cut short."""
     settings: dict[str, Any] = field(default_factory=dict)
     since: dict[str, Any] | None = None
 
@@ -46,6 +48,7 @@ class IndexSummary:
             earliest=(first.date, first.doc_type, first.first_page, first.last_page) if first and first.date else None,
             warnings=tuple(index.warnings),
             skipped=tuple(index.skipped),
+            read_in_part=tuple(index.read_in_part),
             settings=dict(index.settings),
             since=index.since,
         )
@@ -67,6 +70,7 @@ class IndexSummary:
             earliest=(str(earliest[0]), str(earliest[1]), int(earliest[2]), int(earliest[3])) if earliest else None,
             warnings=tuple(raw["warnings"]),
             skipped=tuple(Skipped(**s) for s in raw["skipped"]),
+            read_in_part=tuple(PartRead(**p) for p in raw.get("read_in_part", [])),
             settings=dict(raw["settings"]),
             since=raw["since"],
         )

@@ -129,7 +129,7 @@ def assemble(
     no_text = sum(1 for p in bundle.pages if p.text_source == "none")
     if no_text:
         warnings.append(f"{no_text} of {len(bundle.pages)} pages have no text layer and need OCR")
-    warnings.extend(bundle.warnings)
+    warnings.extend(part.reason for part in bundle.read_in_part)
     warnings.extend(ocr_summary(bundle, ocr_note))
     misfiled = models.misfiled(documents, list(patients or []))
     if misfiled:
@@ -149,6 +149,7 @@ def assemble(
         documents=chronological(documents),
         gaps=find_gaps([d for d in documents if d.id not in held_out], options.gap_days),
         skipped=bundle.skipped,
+        read_in_part=bundle.read_in_part,
         warnings=warnings,
         settings=index_settings(options, overrides),
         patients=list(patients or []),

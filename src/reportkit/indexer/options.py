@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from reportkit.errors import ExitCode, InputError, UsageError
 from reportkit.index.summary import IndexSummary
 from reportkit.ingest.cache import default_cache_dir, private_root
-from reportkit.ingest.recover import DAMAGED_PAGES, RECOVERED
 from reportkit.models import RecordIndex, Skipped
 from reportkit.understand.duplicates import DEFAULT_THRESHOLD
 from reportkit.version import __version__
@@ -110,8 +109,7 @@ class IndexResult:
     def exit_code(self) -> ExitCode:
         """PARTIAL when a file was skipped, or read only in part (a damaged file's recovered pages, or pages
         whose contents do not decode)."""
-        partial = self.summary.skipped or any(RECOVERED in w or DAMAGED_PAGES in w for w in self.summary.warnings)
-        return ExitCode.PARTIAL if partial else ExitCode.OK
+        return ExitCode.PARTIAL if self.summary.skipped or self.summary.read_in_part else ExitCode.OK
 
 
 def read_password_file(path: Path) -> tuple[str, ...]:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from reportkit.errors import InputError
 from reportkit.ingest.cache import PageCache
 from reportkit.ingest.pdf import FileInfo
-from reportkit.ingest.recover import damaged_pages, damaged_warning, recovered_warning
-from reportkit.models import Page, Skipped, Source, TextSource
+from reportkit.ingest.recover import cut_short, damaged_pages, pages_damaged
+from reportkit.models import Page, PartRead, Skipped, Source, TextSource
 
 if TYPE_CHECKING:  # OCR is imported where it is used: checking inputs (all a cached re-run does) needs none
     from reportkit.ingest.ocr import OcrSettings
@@ -51,9 +51,9 @@ class Bundle:
     ocr_wanted: int = 0
     """Pages that needed OCR (read or not)."""
     ocr_warnings: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    """Files read only in part (a damaged file's recovered pages: :mod:`reportkit.ingest.recover`)."""
     """Pages OCR could not read, or read at a lower resolution (file and page named, no record text)."""
+    read_in_part: list[PartRead] = field(default_factory=list)
+    """Files read only in part (a damaged file's recovered pages: :mod:`reportkit.ingest.recover`)."""
     passwords: list[str | None] = field(default_factory=list)
     """The password that opened each source (for writing the searchable copy)."""
     sizes: list[tuple[int, int] | None] = field(default_factory=list)
@@ -470,9 +470,9 @@ def _add_source(bundle: Bundle, name: str, state: _FileState, texts: list[str]) 
         bundle.analysed.append(None if text_source == "ocr" else analysed[offset])
     blank = [page.page for page in bundle.pages[first - 1 :] if not page.chars]
     if info.repaired:  # its pages are in: which of them read blank can be said
-        bundle.warnings.append(recovered_warning(name, info.page_count, blank))
+        bundle.read_in_part.append(cut_short(name, state.sha256, info.page_count, blank))
     elif blank and info.password_index is None and (damaged := damaged_pages(state.read_from)):
-        bundle.warnings.append(damaged_warning(name, first, damaged, blank))
+        bundle.read_in_part.append(pages_damaged(name, state.sha256, first, damaged, blank))
     bundle.outline_starts.update(first + index for index in info.outline_pages)
 
 

@@ -18,11 +18,7 @@ from typing import Any
 
 from reportkit.cite import page_runs
 from reportkit.ingest.pdf import FileInfo, PdfProblem, heard, probe
-
-RECOVERED = "was damaged (cut short?)"
-"""What the warning on a file whose surviving pages were recovered says (and how it is recognised)."""
-DAMAGED_PAGES = "damaged: the contents of"
-"""What the warning on a file with pages whose contents do not decode says (and how it is recognised)."""
+from reportkit.models import PartRead
 
 
 def probe_file(path: str, passwords: Sequence[str], repair_to: str | None = None) -> tuple[FileInfo, list[str]]:
@@ -84,14 +80,15 @@ def _mentions_encryption(path: str) -> bool:
     return False
 
 
-def recovered_warning(name: str, pages: int, blank: list[int]) -> str:
-    """The warning on a repaired file: how many pages were read, and which of them read blank (bundle pages:
-    their contents went with the cut, or they were blank)."""
+def cut_short(name: str, sha256: str, pages: int, blank: list[int]) -> PartRead:
+    """A repaired file, and what the run says of it: how many pages were read, and which of them read blank
+    (bundle pages: their contents went with the cut, or they were blank)."""
     lost = f" (of them, {_ranges(blank)} read blank: their contents may be what the cut took)" if blank else ""
-    return (
-        f"{name} {RECOVERED} and was repaired: {pages} page(s) were read{lost}, and whatever the cut took is "
-        "missing (pages at the end, or the contents of pages). Ask the sender for a new copy."
+    reason = (
+        f"{name} was damaged (cut short?) and was repaired: {pages} page(s) were read{lost}, and whatever the cut "
+        "took is missing (pages at the end, or the contents of pages). Ask the sender for a new copy."
     )
+    return PartRead(name, sha256, "cut_short", blank, reason)
 
 
 def _ranges(numbers: list[int]) -> str:
@@ -113,12 +110,13 @@ def damaged_pages(path: str) -> list[int]:
         return []
 
 
-def damaged_warning(name: str, first: int, damaged: list[int], blank: list[int]) -> str:
-    """The warning on a file whose pages ``damaged`` (0-based) do not decode; ``blank``: bundle pages that
-    read blank."""
-    pages = _ranges([first + i for i in damaged])
+def pages_damaged(name: str, sha256: str, first: int, damaged: list[int], blank: list[int]) -> PartRead:
+    """A file whose pages ``damaged`` (0-based; the file's first page is bundle page ``first``) do not decode,
+    and what the run says of it; ``blank``: bundle pages that read blank."""
+    pages = [first + i for i in damaged]
     lost = f"; {_ranges(blank)} read blank" if blank else ""
-    return (
-        f"{name} is {DAMAGED_PAGES} {pages} do not decode: text may be missing from them{lost}. "
+    reason = (
+        f"{name} is damaged: the contents of {_ranges(pages)} do not decode: text may be missing from them{lost}. "
         "Ask the sender for a new copy."
     )
+    return PartRead(name, sha256, "damaged_pages", pages, reason)

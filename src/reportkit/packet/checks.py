@@ -85,9 +85,7 @@ def packet_index(
 def _refuse_damaged(index: RecordIndex) -> None:
     """A packet's exhibits are the records as received, whole: a damaged file the index could read only in
     part (see :mod:`reportkit.ingest.recover`) is not stamped as if it were complete."""
-    from reportkit.ingest.recover import RECOVERED
-
-    damaged = [w for w in index.warnings if RECOVERED in w]
+    damaged = [part.reason for part in index.read_in_part if part.problem == "cut_short"]
     if damaged:
         raise InputError(
             "A packet must hold every record whole, and " + " ".join(damaged),

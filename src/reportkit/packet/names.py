@@ -46,4 +46,5 @@ def renamed(index: RecordIndex, names: Sequence[str]) -> RecordIndex:
         documents=[replace(d, warnings=[swap(w) for w in d.warnings]) for d in index.documents],
         warnings=[swap(w) for w in index.warnings],
         skipped=[replace(s, path=swap(s.path), reason=swap(s.reason)) for s in index.skipped],
+        read_in_part=[replace(p, path=swap(p.path), reason=swap(p.reason)) for p in index.read_in_part],
     )

@@ -354,6 +354,20 @@ def test_a_page_that_shares_almost_no_words_with_the_page_before_starts_a_docume
     assert spans_of([letter_, spill, more]) == [(1, 3)]
 
 
+def test_a_letter_opens_after_a_page_that_greets_someone_else() -> None:
+    payer = (
+        "Claims for this member are processed under the benefits of the health plan; please send the "
+        "information requested, with the claim number, to the department named above within the days stated."
+    )
+    explanation = "Dear Provider,\nYour claim has been reviewed. " + payer
+    letter_ = "LAKEVIEW MUTUAL HEALTH\nMember Services Division\nDear Billing Department,\nOther coverage? " + payer
+    assert spans_of([explanation, letter_]) == [(1, 1), (2, 2)]
+    # the same greeting on the next page is a run of one form letter, not a letter opening
+    again = letter_.replace("Dear Billing Department", "Dear Provider")
+    assert spans_of([explanation, again]) == [(1, 2)]
+    assert signals(page_lines(2, letter_)).title_type is None  # a greeting is no title ("billing")
+
+
 def test_a_file_sent_twice_in_a_row_is_two_documents_and_the_second_a_copy() -> None:
     vitals = (
         "PATIENT VITAL SIGNS REPORT\nPatient: Jane Roe Patient ID: PID-20417 DOB: 1950-01-02\n"

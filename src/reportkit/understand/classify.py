@@ -211,7 +211,7 @@ def _title_line(line: str) -> tuple[str, str | None, bool, int, bool, str | None
     a sentence); ("stamp", band title, …) for a signature, phone or date line (only a patient band's section
     title can name the document there); ("address", title, …) for an address or phone line that ends with a
     known title; else ("line", None, in capitals, words, has digits, type it names, has a label's value)."""
-    if line.rstrip().endswith(":"):  # a section heading, not a title
+    if line.rstrip().endswith(":") or _SALUTATION.match(line):  # a section heading or a greeting, no title
         return None
     digits = has_digit(line)  # a phone number or a date has a digit: without one, neither is looked for
     tail = _TITLE_AFTER_ADDRESS.search(line) if digits else None

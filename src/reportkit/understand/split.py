@@ -97,8 +97,8 @@ class PageSignals:
     fax_cover: bool
     continued: bool
     top_lines: tuple[str, ...]
-    salutation: bool = False
-    """A letter's salutation ("Dear Dr. Roe:") near the top."""
+    salutation: str | None = None
+    """A letter's salutation near the top ("dear dr. roe:", lower-cased), if any."""
     patient: PatientMark | None = None
     """The patient the page names (see :mod:`reportkit.understand.patients`)."""
     band: str | None = None
@@ -166,7 +166,7 @@ def signals(pl: PageLines) -> PageSignals:
         fax_cover=_on_any(_FAX_COVER, top, ("cover", "transmittal"), top12),
         continued=_on_any(_CONTINUED, pl.top(6), ("cont",), _first_lines(top12, 6)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
-        salutation=any(_SALUTATION.match(ln) for ln in pl.top(14)),
+        salutation=next((" ".join(ln.lower().split()) for ln in pl.top(14) if _SALUTATION.match(ln)), None),
         patient=read_mark(pl, top_text),
         band=" ".join(_DIGITS.sub("#", pl.lines[0].lower()).split()) if pl.lines else None,
         fax_sender=pl.fax_sender,
@@ -395,8 +395,8 @@ def score_start(
         add(2.5, f"title {cur.title_type}")
     elif cur.title:
         add(1, "heading at top")
-    if cur.salutation and not prev.salutation:
-        add(2.5, "a letter opens")
+    if cur.salutation and cur.salutation != prev.salutation:
+        add(2.5, "a letter opens")  # (the same salutation on the page before too: a run of one form letter)
     if cur.patient_block and cur.top_lines != prev.top_lines:
         add(1, "patient header block")
     if cur.care_date and doc_date:

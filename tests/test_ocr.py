@@ -3,6 +3,7 @@ is not installed), the page-hash cache, orientation, the searchable copy, bad in
 
 from __future__ import annotations
 
+import difflib
 import io
 import itertools
 import json
@@ -452,6 +453,32 @@ def test_upside_down_and_skewed_pages_are_read_and_placed(fax_run: dict[str, obj
     doc.close()
     for index in range(4):
         assert ink_under_text(searchable, index) > 0.9
+
+
+def test_a_page_faxed_upside_down_shows_upright_in_the_searchable_copy_and_reads_in_order(
+    fax_run: dict[str, object],
+) -> None:
+    searchable = fax_run["tmp"] / "searchable.pdf"  # type: ignore[operator]
+    born = fax_run["tmp"] / "born.pdf"  # type: ignore[operator]
+    copy = PdfReader(searchable)
+    assert [page.get("/Rotate", 0) for page in copy.pages] == [0, 180, 0, 0]  # turned back for showing
+    for reader in ("pdftotext", "pdfium"):  # both read the turned page's lines first to last, like the original's
+        got = _page_words(searchable, 1, reader)
+        want = _page_words(born, 1, reader)
+        first, last = want[:12], want[-12:]
+        assert difflib.SequenceMatcher(None, got[:40], first, autojunk=False).find_longest_match().size >= 8
+        assert difflib.SequenceMatcher(None, got[-40:], last, autojunk=False).find_longest_match().size >= 8
+
+
+def _page_words(pdf: Path, index: int, reader: str) -> list[str]:
+    if reader == "pdftotext":
+        args = ["pdftotext", "-f", str(index + 1), "-l", str(index + 1), str(pdf), "-"]
+        text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    else:
+        doc = pypdfium2.PdfDocument(pdf)
+        text = doc[index].get_textpage().get_text_range()
+        doc.close()
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 SENTENCES = [

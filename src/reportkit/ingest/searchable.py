@@ -4,7 +4,9 @@ Pages come in bundle order, so page N of the copy is bundle page N (the page eve
 layer is the page's words, line by line in reading order (see ``textlayer``: invisible text, ``3 Tr``),
 placed over the original page as a form XObject: the reading is mapped back through the straightening, the
 quarter turn and the page's own /Rotate and crop box, so that a search in any PDF reader highlights the right
-place. The original pages are copied unchanged (pikepdf copies them; nothing of their content is parsed).
+place. The original pages are copied unchanged (pikepdf copies them; nothing of their content is parsed),
+but for a page OCR found turned (upside down, sideways): its /Rotate is turned by as much, so that it shows
+upright and its text extracts in reading order, as OCRmyPDF's ``--rotate-pages`` does.
 """
 
 from __future__ import annotations
@@ -121,6 +123,10 @@ def _overlay(out: Any, page: Any, layer: bytes, reading: OcrPage) -> None:
     matrix = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in placement(crop, turn, size, reading))
     page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
     page.contents_add(pikepdf.Stream(out, f"\nQ\nq {matrix} cm {name} Do Q\n".encode()), prepend=False)
+    if reading.rotation % 360:
+        # shown upright, as it was read: text extraction then reads its lines in order (an upside-down page's
+        # words came out last to first, a sideways page's bottom to top); the text stays where it was placed
+        page.obj.Rotate = (turn + reading.rotation) % 360
 
 
 FILES_PER_PASS = 128

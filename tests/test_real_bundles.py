@@ -259,7 +259,7 @@ def test_page_counts_finish_and_restart_documents() -> None:
     body = "Narrative text of the report continues here with findings and discussion of the case."
     eob = ["EXPLANATION OF BENEFITS\n" + body + "\nPage: 1 of 2", "Dear Provider,\n" + body + "\nPage: 2 of 2"]
     card = body + "\nPage 1 of 2"
-    excerpt = "Patient Name\n" + body + "\nPrinted: 7/17/2017 13:01 EDT Page 16 of 42"
+    excerpt = "Patient Name\n" + body + "\nPrinted: 3/02/2019 09:12 EST Page 16 of 42"
     assert spans_of([*eob, card]) == [(1, 2), (3, 3)]
     assert spans_of([card.replace("1 of 2", "2 of 2"), excerpt]) == [(1, 1), (2, 2)]  # another numbering
 
@@ -303,9 +303,9 @@ NOTE = (
     "continue the home exercise program, naproxen as needed, and follow up in four weeks."
 )
 EXCERPT = (
-    "CHRISTIANA CARE\nPatient Name: Jane Roe\nHospital course: admitted through the emergency department "
+    "NORTHGATE CARE\nPatient Name: Jane Roe\nHospital course: admitted through the emergency department "
     "with community acquired pneumonia, treated with intravenous ceftriaxone and azithromycin, oxygen weaned "
-    "to room air by the third hospital day.\nPrinted: 7/17/2017 13:01 EDT Page {k} of 42"
+    "to room air by the third hospital day.\nPrinted: 3/02/2019 09:12 EST Page {k} of 42"
 )
 
 
@@ -314,7 +314,7 @@ def test_pages_cut_from_a_longer_record_start_a_document_after_an_unnumbered_one
     excerpt = [EXCERPT.format(k=16), EXCERPT.format(k=17).replace("admitted", "discharged")]
     assert spans_of([NOTE, *excerpt], scanned_after_text) == [(1, 1), (2, 3)]
     # a document whose first page carries no footer still holds its "Page 2 of 3" and "Page 3 of 3"
-    first = NOTE.replace("PROGRESS NOTE", "CHRISTIANA CARE")
+    first = NOTE.replace("PROGRESS NOTE", "NORTHGATE CARE")
     rest = [EXCERPT.replace(" of 42", " of 3").format(k=k) for k in (2, 3)]
     assert spans_of([first, *rest], scanned_after_text) == [(1, 3)]
     # nor does "Page 3 of 5" start one when OCR lost the footer of page 2: the document holds page 1 of 5
@@ -325,7 +325,7 @@ def test_pages_cut_from_a_longer_record_start_a_document_after_an_unnumbered_one
 
 
 MARKETING = (
-    "STILL USING PAPER CHARTS?\nSwitch your practice to cloud software today. Scheduling, billing, "
+    "TIRED OF FILING CABINETS?\nSwitch your practice to cloud software today. Scheduling, billing, "
     "reminders and secure messaging in one subscription. Call our sales team for a free demonstration "
     "this month and receive three months without charge. Limited offer for new customers only."
 )
@@ -341,7 +341,7 @@ def test_a_page_that_shares_almost_no_words_with_the_page_before_starts_a_docume
     assert spans_of([letter_, MARKETING]) == [(1, 1), (2, 2)]
     # the same heading over a page that goes on with the letter's words is no start
     more = (
-        "STILL USING PAPER CHARTS?\nThe requested imaging service is approved; please retain this notice "
+        "TIRED OF FILING CABINETS?\nThe requested imaging service is approved; please retain this notice "
         "with the member's medical record. Prior authorization review of submitted clinical documentation "
         "for lumbar magnetic resonance imaging by the Utilization Management Department, dates listed."
     )
@@ -360,7 +360,7 @@ def test_a_letter_opens_after_a_page_that_greets_someone_else() -> None:
         "information requested, with the claim number, to the department named above within the days stated."
     )
     explanation = "Dear Provider,\nYour claim has been reviewed. " + payer
-    letter_ = "LAKEVIEW MUTUAL HEALTH\nMember Services Division\nDear Billing Department,\nOther coverage? " + payer
+    letter_ = "LAKEVIEW MUTUAL HEALTH\nMember Relations Office\nDear Billing Department,\nOther coverage? " + payer
     assert spans_of([explanation, letter_]) == [(1, 1), (2, 2)]
     # the same greeting on the next page is a run of one form letter, not a letter opening
     again = letter_.replace("Dear Billing Department", "Dear Provider")
@@ -370,7 +370,7 @@ def test_a_letter_opens_after_a_page_that_greets_someone_else() -> None:
 
 def test_a_file_sent_twice_in_a_row_is_two_documents_and_the_second_a_copy() -> None:
     vitals = (
-        "PATIENT VITAL SIGNS REPORT\nPatient: Jane Roe Patient ID: PID-20417 DOB: 1950-01-02\n"
+        "VITALS RECORD\nPatient: Jane Roe Patient ID: PID-20417 DOB: 1950-01-02\n"
         "Date: 2025-09-19 Blood pressure 128/82 Pulse 72 Temperature 36.8 Respiratory rate 14 SpO2 98%"
     )
     trend = (
@@ -634,7 +634,7 @@ def test_dates_that_are_not_care_do_not_date_a_document() -> None:
         "PRESCRIPTION REFILL REQUEST\nDate/Time: 02/10/2026 09:17 AM\nPlease respond. Patient last seen: 10/28/2025."
     )
     assert _date(refill, "correspondence") == "2026-02-10"
-    offer = "STILL USING PAPER CHARTS?\nSign up by March 15, 2026 and get 3 months free"
+    offer = "TIRED OF FILING CABINETS?\nSign up by March 15, 2026 and get 3 months free"
     assert _date(offer, "other") is None
     guide = "Sample claim form guide\nReferences: 1. CMS forms. Accessed 02-01-2021."
     assert _date(guide, "billing") is None
@@ -662,7 +662,7 @@ def test_dates_that_are_not_care_do_not_date_a_document() -> None:
         ),
         ("TACTICAL COMBAT CASUALTY CARE (TCCC) CARD\nNAME: Roe", "emergency"),
         ("t\nHEALTH INSURANCE CLAIM FOAM\nREAD BACK OF FORM", "billing"),
-        ("STILL USING PAPER CHARTS?\nThis advertisement complies with the Telephone Consumer Protection Act", "other"),
+        ("TIRED OF FILING CABINETS?\nThis advertisement complies with the Telephone Consumer Protection Act", "other"),
         (
             "RAJESH PATEL, MD - INTERNAL MEDICINE\nRE: F/U visit - HTN mgmt, DM control\nPt seen today for f/u.",
             "progress_note",

@@ -259,7 +259,7 @@ def plausible_organisation(name: str) -> bool:
 
 _LEADING_SPECKS = re.compile(r"^[^\w(\"“]+(?:[a-z][^\w(]+)?")
 _DEBRIS_MARKS = re.compile(r"[{}\\|\"“”]")
-"""Marks no organisation writes in its name; OCR makes them of handwriting and specks ("email } " (eDecoS")."""
+"""Marks no organisation writes in its name; OCR makes them of handwriting and specks ("Notes } ' aRbeQ")."""
 _STREET = re.compile(
     r"\b\d{1,6}\s+(?:[A-Za-z][\w.'’]*\s+){1,4}(?:drive|dr|street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|way|"
     r"court|ct|parkway|pkwy|highway|hwy|place|pl)\b\.?|\b(?:suite|ste|p\.?\s?o\.?\s+box)\s*\d",
@@ -336,7 +336,7 @@ def _letterhead(first_page: PageLines, dropped: list[str]) -> Found | None:
             and _CAPS_LINE.match(top[i - 1])
             and not FACILITY_WORDS.search(top[i - 1])
         ):
-            joined = f"{top[i - 1].strip()} {name}"  # "CHRISTIANA CARE" over "HEALTH SERVICES"
+            joined = f"{top[i - 1].strip()} {name}"  # "NORTHGATE CARE" over "HEALTH SERVICES"
             if plausible_organisation(joined):
                 name = joined
         if plausible_organisation(name) and len(name.split()) >= 2:

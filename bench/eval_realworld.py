@@ -140,7 +140,7 @@ def shuffled_bundles(corpus: Path, count: int, seed: str, folder: Path) -> list[
             first_doc.setdefault(fid, file_docs[0]["start"] + pages)
             writer.append(str(path))
             pages += len(PdfReader(str(path)).pages)
-        name = f"S{seed or 0}-{number:02d}"
+        name = f"S{seed}-{number:02d}" if seed else f"S-{number:02d}"  # (the default draw is no seed "0")
         target = folder / f"{name}.pdf"
         with target.open("wb") as handle:
             writer.write(handle)
@@ -251,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no real-world corpus at {args.corpus} ({where})", file=sys.stderr)
         return 3
     names = set(json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))["bundles"])
+    if args.only and args.shuffle:
+        print("--only names one of the corpus's bundles; --shuffle scores other bundles", file=sys.stderr)
+        return 2
     if args.only and args.only not in names:
         print(f"no bundle {args.only!r}; the corpus has {', '.join(sorted(names))}", file=sys.stderr)
         return 3

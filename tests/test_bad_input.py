@@ -20,6 +20,7 @@ from hostile import balloon_pdf, slow_pdf
 from reportkit import cite
 from reportkit.cli import app
 from reportkit.errors import ExitCode
+from reportkit.models import RecordIndex
 
 runner = CliRunner()
 
@@ -118,6 +119,10 @@ def test_damaged_pdf_is_skipped_and_a_cut_short_one_gives_the_pages_that_survive
     (part,) = json.loads((tmp_path / "cut" / "index.json").read_text())["read_in_part"]  # typed, for later steps
     assert part["problem"] == "cut_short" and part["pages"] == list(range(8, 18)) and part["reason"] in said
     assert part["sha256"] == hashlib.sha256(cut.read_bytes()).hexdigest()
+    older = json.loads((tmp_path / "cut" / "index.json").read_text())
+    del older["read_in_part"]  # an index.json written before the list existed: its warnings still tell
+    (legacy,) = RecordIndex.from_dict(older).read_in_part
+    assert (legacy.problem, legacy.sha256, legacy.reason) == ("cut_short", part["sha256"], part["reason"])
     index = json.loads((tmp_path / "out" / "index.json").read_text())
     pages = {s["path"].rsplit("/", 1)[-1]: s["page_count"] for s in index["sources"]}
     assert 0 < pages["truncated.pdf"] <= len(PdfReader(source).pages) == pages["UD_sample.pdf"]

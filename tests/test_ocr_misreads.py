@@ -209,6 +209,9 @@ def test_values_ocr_read_before_their_labels_are_paired_with_them() -> None:
         "Seen by Dr. Roe\n03/04/2025\nPatient Name:\nDate of Birth:\n",
         # a sentence above the labels is no value
         "Ada Oyelaran\nPID-20417\nSeen on August 2, 1961.\nPatient Name:\nPatient ID:\nDate of Birth:\n",
+        # a letterhead's address and phone lines above a blank form's labels are no values
+        "NORTHGATE ORTHOPEDICS\n412 Harbor Road\nCalder, WA 98399\nTel (555) 201-3300\n\nPatient Name:\nAddress:\n"
+        "Phone:\n",
         # the values do not fit: the date label would get an id
         "Ada Oyelaran\nAugust 2, 1961\nPID-20417\nPatient Name:\nPatient ID:\nDate of Birth:\n",
     ],
@@ -295,6 +298,9 @@ def test_a_letterhead_then_a_patient_band_that_share_only_a_last_number_is_no_ti
         ("Wrnla txu (Jun Kelso\nnoted", None),
         ("Notes } ' aRbeQ Tolvan\nnoted", None),
         ('Harnla "Tiwks" Orbe Qualm\nnoted', None),
+        # a family name's particle may open an organisation's name; a labelled value ends at a bar
+        ("van Buren Pediatrics\nOutpatient Care", "van Buren Pediatrics"),
+        ("Facility: Lakeview Health | Physicians\nnoted", "Lakeview Health"),
         # specks before a letterhead do not make it debris
         ("[ j Lakeview Physical Therapy & Rehab\nOutpatient Care", "Lakeview Physical Therapy & Rehab"),
     ],

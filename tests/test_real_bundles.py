@@ -30,7 +30,8 @@ from reportkit.understand.text import fill_form_line, page_lines
 
 def spans_of(texts: Sequence[str], layouts: Sequence[Layout] | None = None) -> list[tuple[int, int]]:
     sigs = [signals(page_lines(i + 1, t)) for i, t in enumerate(texts)]
-    return [(a, b) for a, b, _ in split(sigs, {1}, set(), layouts, PageWords(texts))]
+    scanned = {i + 1 for i, layout in enumerate(layouts or ()) if layout.text_source == "ocr"}
+    return [(a, b) for a, b, _ in split(sigs, {1}, set(), layouts, PageWords(texts, scanned))]
 
 
 def mark(text: str):  # type: ignore[no-untyped-def]
@@ -363,7 +364,7 @@ def test_a_letter_opens_after_a_page_that_greets_someone_else() -> None:
     letter_ = "LAKEVIEW MUTUAL HEALTH\nMember Relations Office\nDear Billing Department,\nOther coverage? " + payer
     assert spans_of([explanation, letter_]) == [(1, 1), (2, 2)]
     # the same greeting on the next page is a run of one form letter, not a letter opening
-    again = letter_.replace("Dear Billing Department", "Dear Provider")
+    again = letter_.replace("Dear Billing Department,", "Dear Provider:")  # OCR read the comma a colon
     assert spans_of([explanation, again]) == [(1, 2)]
     assert signals(page_lines(2, letter_)).title_type is None  # a greeting is no title ("billing")
 
@@ -373,10 +374,7 @@ def test_a_file_sent_twice_in_a_row_is_two_documents_and_the_second_a_copy() -> 
         "VITALS RECORD\nPatient: Jane Roe Patient ID: PID-20417 DOB: 1950-01-02\n"
         "Date: 2025-09-19 Blood pressure 128/82 Pulse 72 Temperature 36.8 Respiratory rate 14 SpO2 98%"
     )
-    trend = (
-        "Trend of the last six readings: blood pressure stable, pulse regular, no fever recorded. "
-        "Reviewed by the nurse on duty; no action needed."
-    )
+    trend = "Trend: stable, no fever. Reviewed by the nurse on duty."  # a second page of a line or two
     assert spans_of([vitals, trend]) == [(1, 2)]
     texts = [vitals, trend, vitals, trend]
     pages = [Page(i + 1, 0, i + 1, "embedded", len(t)) for i, t in enumerate(texts)]
@@ -386,6 +384,14 @@ def test_a_file_sent_twice_in_a_row_is_two_documents_and_the_second_a_copy() -> 
     # a page like the first but for its readings is the next reading, not the document again
     later = vitals.replace("128/82", "134/88").replace("Pulse 72", "Pulse 80")
     assert PageWords([vitals, later]).same_text(1, 2) is False
+    # a chart's pages printed on one template read the same when OCR lost the writing on them: one document
+    template = "DAILY TREATMENT FLOWSHEET\nPatient: Jane Roe MRN 00412\nDate Exercise Sets Reps Initials\n" + "_" * 60
+    assert spans_of([template] * 4, [Layout((612, 792), "ocr")] * 4) == [(1, 4)]
+    # a born-digital page sent twice is a copy; a one-page document sent twice by a scan cannot be told from that
+    alone = vitals + "\n" + trend
+    assert spans_of([alone, alone]) == [(1, 1), (2, 2)]
+    assert spans_of([alone, alone], [Layout((612, 792), "ocr")] * 2) == [(1, 2)]
+    assert spans_of([vitals, trend, vitals, trend.replace("stable", "higher")]) == [(1, 4)]  # not sent again
 
 
 # -- 8. near duplicates once split right ---------------------------------------------------------------------

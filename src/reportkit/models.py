@@ -261,6 +261,25 @@ def misfiled(documents: list[Document], patients: list[Patient]) -> list[Documen
     return [d for d in documents if d.patient and d.patient not in main and "patient" not in d.overridden]
 
 
+_LEGACY_PART_READ = {
+    " was damaged (cut short?) and was repaired": "cut_short",
+    " is damaged: the contents of": "damaged_pages",
+}
+"""How an index.json written before ``read_in_part`` existed (reportkit of 2026-12-07) said a file was read
+in part: in its warnings only."""
+
+
+def _legacy(data: dict[str, Any]) -> list[PartRead]:
+    """The files an older index.json read only in part, from its warnings (their pages are not known)."""
+    found = []
+    for warning in data.get("warnings", []):
+        for source in data.get("sources", []):
+            for words, problem in _LEGACY_PART_READ.items():
+                if warning.startswith(source["path"] + words):
+                    found.append(PartRead(source["path"], source["sha256"], problem, [], warning))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class RecordIndex:
     """The record index: what ``reportkit index`` writes as index.json, and what later steps read."""
@@ -325,7 +344,7 @@ class RecordIndex:
             documents=docs,
             gaps=[Gap(**g) for g in data.get("gaps", [])],
             skipped=[Skipped(**s) for s in data.get("skipped", [])],
-            read_in_part=[PartRead(**p) for p in data.get("read_in_part", [])],
+            read_in_part=[PartRead(**p) for p in data["read_in_part"]] if "read_in_part" in data else _legacy(data),
             warnings=list(data.get("warnings", [])),
             settings=dict(data.get("settings", {})),
             patients=[

@@ -39,6 +39,11 @@ MIN_LABELS_BEFORE = 3
 """Values read before their labels are paired only for this many labels or more (the lines before a form's
 labels are often its heading and the text above it, not values)."""
 MAX_VALUE_BEFORE = 40
+_LETTERHEAD_LINE = re.compile(
+    r"^\s*(tel|phone|ph|fax|www\.?)\b|^\s*\d{1,6}\s+[A-Za-z]|,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b|@", re.I
+)
+"""A letterhead's line: a phone or fax line, a street address ("412 Harbor Road"), a city with its state and
+ZIP code, an e-mail address."""
 
 
 _CAPTION = re.compile(
@@ -140,6 +145,8 @@ def _values_before(out: list[str], count: int) -> tuple[list[str], int] | None:
             continue
         if line.endswith((":", ".")) or _LABELLED.match(line) or len(line) > MAX_VALUE_BEFORE:
             return None
+        if _LETTERHEAD_LINE.search(line):
+            return None  # a letterhead's address or phone line above a blank form's labels, no value
         values.append(line)
     return (values[::-1], i) if len(values) == count else None
 

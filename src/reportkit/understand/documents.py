@@ -261,7 +261,7 @@ def build_documents(
         for i, page in enumerate(pages)
     ]
     file_starts = {s.first_page for s in sources}
-    words = PageWords(texts)
+    words = PageWords(texts, scanned={page.page for page in pages if page.text_source == "ocr"})
     spans, scores = split_scored([sig for _, sig in analysed], file_starts, outline_starts, layouts, words)
     stale: list[str] = []
     if overrides is not None:

@@ -7,14 +7,15 @@ real-world bundles: of the page pairs where both pages hold 20 words or more, ev
 eighth of the smaller page's words was a new document. It only tips a page the other signals leave
 undecided (:func:`reportkit.understand.split.split_scored`), and the words are read only for those pages.
 
-And a page whose text is exactly the current document's first page again is that document sent a second
-time (a file re-sent in a production): it starts a copy, which the duplicate search then marks.
+And where the current document's first two pages come again word for word (or its one page, where no OCR
+read either), that is the document sent a second time (a file re-sent in a production): it starts a copy,
+which the duplicate search then marks.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 _WORD = re.compile(r"[a-z]{4,}")
 """A word that says something of the subject (shorter ones are mostly "the", "and", units and OCR debris)."""
@@ -34,8 +35,10 @@ SENT_AGAIN_POINTS = 5.0
 class PageWords:
     """Pages' words by bundle page number, read when first asked for (``texts[i]`` is page ``i + 1``)."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], scanned: Collection[int] = ()) -> None:
         self._texts = texts
+        self._scanned = frozenset(scanned)
+        """Bundle pages whose text OCR read."""
         self._words: dict[int, frozenset[str]] = {}
 
     def _of(self, page: int) -> frozenset[str]:
@@ -58,21 +61,34 @@ class PageWords:
         shared = self.shared(a, b)
         return shared is not None and shared < FEW_SHARED
 
-    def same_text(self, a: int, b: int) -> bool:
-        """Pages ``a`` and ``b`` hold the same text, spacing aside, and enough of it to tell."""
+    def same_text(self, a: int, b: int, least: int = MIN_SAME_CHARS) -> bool:
+        """Pages ``a`` and ``b`` hold the same text, spacing aside, and at least ``least`` characters of it."""
+        if not (0 < a <= len(self._texts) and 0 < b <= len(self._texts)):
+            return False
         first, second = self._texts[a - 1], self._texts[b - 1]
-        if len(first) < MIN_SAME_CHARS or abs(len(first) - len(second)) > len(first) // 10:
+        if len(first) < max(least, 1) or abs(len(first) - len(second)) > len(first) // 4:
             return False
         if first.split(None, 8)[:8] != second.split(None, 8)[:8]:  # (most pages differ at once)
             return False
         return first.split() == second.split()
+
+    def _sent_again(self, first_page: int, page: int) -> bool:
+        """Page ``page`` begins the current document (from ``first_page``) again, word for word: its first two
+        pages repeat (its second may be a line or two), or, for a one-page document, its page repeats where
+        neither was OCR'd. A scanned page repeated alone is not enough: the pages of a chart printed on one
+        template read the same when OCR lost what was written on them."""
+        if not self.same_text(first_page, page):
+            return False
+        if page == first_page + 1:
+            return not {first_page, page} & self._scanned
+        return self.same_text(first_page + 1, page + 1, least=1) and not self.same_text(first_page, first_page + 1)
 
     def say(self, prev_page: int, first_page: int, page: int, short_by: float) -> tuple[float, str] | None:
         """What the words add to page ``page``'s start score, and why, when the other signals left it
         ``short_by`` points short of a start (``first_page``: the current document's first page)."""
         if short_by <= 0:
             return None
-        if self.same_text(first_page, page):
+        if self._sent_again(first_page, page):
             return SENT_AGAIN_POINTS, f"the document's first page again: sent twice (+{SENT_AGAIN_POINTS:g})"
         if short_by > WORDS_POINTS:
             return None

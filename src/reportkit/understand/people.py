@@ -244,7 +244,7 @@ def plausible_organisation(name: str) -> bool:
     return (
         len(long_words) >= 2
         and 2 * len(long_words) > len(words)
-        and (name[0].isupper() or name[0].isdigit() or FACILITY_WORDS.search(name) is not None)
+        and (name[0].isupper() or name[0].isdigit() or bool(_PARTICLE.match(name) or FACILITY_WORDS.search(name)))
         and name.count("(") == name.count(")")
         and not _DEBRIS_MARKS.search(name)
         and letters >= 0.6 * len(name.replace(" ", ""))
@@ -257,6 +257,8 @@ def plausible_organisation(name: str) -> bool:
     )
 
 
+_PARTICLE = re.compile(r"(van|von|de|del|della|di|da|du|la|le|al|el|mc)\s+[A-Z]")
+"""A family name's particle, which may start an organisation's name in lower case ("van Buren Pediatrics")."""
 _LEADING_SPECKS = re.compile(r"^[^\w(\"“]+(?:[a-z][^\w(]+)?")
 _DEBRIS_MARKS = re.compile(r"[{}\\|\"“”]")
 """Marks no organisation writes in its name; OCR makes them of handwriting and specks ("Notes } ' aRbeQ")."""
@@ -306,7 +308,7 @@ def _labelled(pl: PageLines, pattern: re.Pattern[str], rule: str, dropped: list[
     for line in pl.lines[:40]:
         m = pattern.match(line)
         if m and not _NOT_FACILITY.search(m.group("v")):
-            value = _VALUE_TAIL.sub("", m.group("v")).strip(" ,-—")
+            value = _VALUE_TAIL.sub("", m.group("v").split(" | ")[0]).strip(" ,-—")
             if plausible_organisation(value):
                 return Found(value, pl.page, snippet(line), rule)
             if dropped is not None:

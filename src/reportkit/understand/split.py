@@ -98,7 +98,7 @@ class PageSignals:
     continued: bool
     top_lines: tuple[str, ...]
     salutation: str | None = None
-    """A letter's salutation near the top ("dear dr. roe:", lower-cased), if any."""
+    """A letter's salutation near the top, by its letters ("deardrroe" for "Dear Dr. Roe:"), if any."""
     patient: PatientMark | None = None
     """The patient the page names (see :mod:`reportkit.understand.patients`)."""
     band: str | None = None
@@ -137,6 +137,11 @@ def _exhibit(pl: PageLines) -> tuple[str, int | None] | None:
     return None
 
 
+def _letters(line: str) -> str:
+    """A line's letters, lower-cased (OCR reads a greeting's comma as a colon, or a dot as a speck)."""
+    return "".join(c for c in line.lower() if c.isalpha())
+
+
 def _first_lines(text: str, n: int) -> str:
     """The first ``n`` lines of a newline-joined text."""
     end = -1
@@ -166,7 +171,7 @@ def signals(pl: PageLines) -> PageSignals:
         fax_cover=_on_any(_FAX_COVER, top, ("cover", "transmittal"), top12),
         continued=_on_any(_CONTINUED, pl.top(6), ("cont",), _first_lines(top12, 6)),
         top_lines=tuple(ln for ln in pl.top(4) if not is_letterhead(ln)),
-        salutation=next((" ".join(ln.lower().split()) for ln in pl.top(14) if _SALUTATION.match(ln)), None),
+        salutation=next((_letters(ln) for ln in pl.top(14) if _SALUTATION.match(ln)), None),
         patient=read_mark(pl, top_text),
         band=" ".join(_DIGITS.sub("#", pl.lines[0].lower()).split()) if pl.lines else None,
         fax_sender=pl.fax_sender,

@@ -29,7 +29,7 @@ from reportkit.draft import render as render_mod
 from reportkit.draft.case import parse_case
 from reportkit.draft.readability import grade
 from reportkit.draft.writer import STATE_NAME
-from reportkit.errors import CaseError, ExitCode, OutputError, TemplateError
+from reportkit.errors import CaseError, ExitCode, OutputError, TemplateError, UsageError
 
 runner = CliRunner()
 
@@ -344,7 +344,9 @@ def test_a_file_reportkit_did_not_write_is_not_replaced(tmp_path: Path) -> None:
 def test_unknown_format_and_missing_soffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case = _hostile_case(tmp_path)
     result = runner.invoke(app, ["draft", str(case), "-f", "rtf"])
-    assert result.exit_code == ExitCode.USAGE and "Unknown format" in result.output
+    assert result.exit_code == ExitCode.USAGE and "not a draft format: rtf" in result.output
+    with pytest.raises(UsageError, match="none given"):  # the same check as batch's: no format at all is none
+        draft_case(case, DraftOptions(formats=()))
     monkeypatch.setattr(render_mod, "soffice", lambda: None)
     result = runner.invoke(app, ["draft", str(case), "-f", "pdf", "--index", str(tmp_path / "index.json")])
     assert result.exit_code == ExitCode.NO_TOOL

@@ -137,13 +137,9 @@ def _check_formats(settings: BatchSettings) -> None:
     """The draft formats, checked before any case runs (each case would index, then fail at its draft)."""
     if "draft" not in settings.steps:
         return
-    from reportkit.draft.render import FORMATS
+    from reportkit.draft.render import check_formats
 
-    unknown = [f for f in settings.draft_formats if f not in FORMATS]
-    if unknown or not settings.draft_formats:
-        raise UsageError(
-            f"--format: not a draft format: {', '.join(unknown) or '(none given)'}.", hint=f"Use {', '.join(FORMATS)}."
-        )
+    check_formats(settings.draft_formats)
 
 
 def run_batch(

@@ -264,9 +264,7 @@ def draft_case(case_dir: Path, options: DraftOptions | None = None) -> DraftResu
     clock = time.perf_counter()
     if not case_dir.is_dir():
         raise InputError(f"{case_dir}: not a case folder.", hint="Run `reportkit init CASE_DIR` first.")
-    unknown = [f for f in options.formats if f not in render.FORMATS]
-    if unknown:
-        raise UsageError(f"Unknown format(s): {', '.join(unknown)}.", hint=f"Use {', '.join(render.FORMATS)}.")
+    render.check_formats(options.formats)
     if "pdf" in options.formats:
         render.require_soffice()  # before any work
     if options.addendum:

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,7 @@ from markupsafe import Markup, escape
 
 from reportkit.draft import markup, sandbox, wordparts
 from reportkit.draft.reference import Reference, read_reference
-from reportkit.errors import MissingToolError, OutputError, TemplateError
+from reportkit.errors import MissingToolError, OutputError, TemplateError, UsageError
 
 TEMPLATE_NAMES = {
     "ime": "ime-report.html.j2",
@@ -42,6 +43,15 @@ REFERENCE_NAME = "reference.docx"
 PLACEHOLDER_PREFIX = "[TO COMPLETE: "
 PLACEHOLDER_RE = re.compile(r"\[TO COMPLETE: [^\]]*\]")
 FORMATS = ("docx", "md", "html", "pdf")
+
+
+def check_formats(formats: Sequence[str]) -> None:
+    """Refuse draft formats this module cannot write, or none at all (UsageError, exit 2), before any work."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(
+            f"--format: not a draft format: {', '.join(unknown) or '(none given)'}.", hint=f"Use {', '.join(FORMATS)}."
+        )
 
 
 def placeholder(what: str) -> Markup:

@@ -427,6 +427,20 @@ def test_a_rescan_between_other_patients_records_is_found_as_a_copy() -> None:
     assert len(patients) == 2 and sum(p.main for p in patients) == 1
 
 
+def test_a_rescan_filed_right_after_its_original_is_its_own_document_and_a_copy() -> None:
+    original = LAB.format(name="ABERNATHY, HELENA A.", dob="04/15/1958", wbc="11.8")
+    rescan = original.replace("x10^3", "x10%3").replace("WBC and", "WE8C and").replace("13.1", "13.l")
+    texts = [original, rescan]
+    pages = [Page(1, 0, 1, "embedded", len(original)), Page(2, 0, 2, "ocr", len(rescan))]
+    docs, _, _ = build_documents(texts, pages, [Source("b.pdf", "0" * 64, 2, 1, 2)], set(), None)
+    assert [(d.first_page, d.last_page) for d in docs] == [(1, 1), (2, 2)]
+    assert docs[1].duplicate_of == docs[0].id
+    # a second page read the same way as the first stays the document's page, however alike
+    same_way = [Page(1, 0, 1, "ocr", len(original)), Page(2, 0, 2, "ocr", len(rescan))]
+    docs, _, _ = build_documents(texts, same_way, [Source("b.pdf", "0" * 64, 2, 1, 2)], set(), None)
+    assert [(d.first_page, d.last_page) for d in docs] == [(1, 2)]
+
+
 HP = """HISTORY AND PHYSICAL
 Patient Name: {name}          Financial Number: 448120
 Date of Birth: {dob}          Patient Location: 4 West

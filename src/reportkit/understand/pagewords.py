@@ -9,7 +9,8 @@ undecided (:func:`reportkit.understand.split.split_scored`), and the words are r
 
 And where the current document's first two pages come again word for word (or its one page, where no OCR
 read either), that is the document sent a second time (a file re-sent in a production): it starts a copy,
-which the duplicate search then marks.
+which the duplicate search then marks. So does a one-page document's page read again the other way (a
+re-faxed image after the page's text, or the reverse) that holds nine tenths of its words or more.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ MIN_SAME_CHARS = 100
 WORDS_POINTS = 1.5
 """What a page sharing almost no words with the page before adds to its start score, when the other signals
 left it short of a start by no more than this."""
+RESCAN_SHARED = 0.9
+"""A one-page document's page read again the other way (scanned after its text, or the reverse) shares at
+least this much of its words with it: a re-scan filed right after its original."""
 SENT_AGAIN_POINTS = 5.0
 """What a page that repeats the current document's first page adds: a strong sign (a copy starts)."""
 
@@ -83,6 +87,14 @@ class PageWords:
             return not {first_page, page} & self._scanned
         return self.same_text(first_page + 1, page + 1, least=1) and not self.same_text(first_page, first_page + 1)
 
+    def _rescanned(self, first_page: int, page: int) -> bool:
+        """Page ``page`` is a one-page document's page (``first_page``, just before it) read the other way: one
+        of the two by OCR, the other from its text layer, and their words all but the same."""
+        if page != first_page + 1 or (first_page in self._scanned) == (page in self._scanned):
+            return False
+        shared = self.shared(first_page, page)
+        return shared is not None and shared >= RESCAN_SHARED
+
     def say(self, prev_page: int, first_page: int, page: int, short_by: float) -> tuple[float, str] | None:
         """What the words add to page ``page``'s start score, and why, when the other signals left it
         ``short_by`` points short of a start (``first_page``: the current document's first page)."""
@@ -90,6 +102,8 @@ class PageWords:
             return None
         if self._sent_again(first_page, page):
             return SENT_AGAIN_POINTS, f"the document's first page again: sent twice (+{SENT_AGAIN_POINTS:g})"
+        if self._rescanned(first_page, page):
+            return SENT_AGAIN_POINTS, f"the page before again, scanned once more (+{SENT_AGAIN_POINTS:g})"
         if short_by > WORDS_POINTS:
             return None
         if self.few_shared(prev_page, page):

@@ -481,9 +481,10 @@ def split_scored(
         else:
             pair = (layouts[i - 1], layouts[i]) if layouts is not None else None
             boundary = score_start(sigs[i - 1], cur, doc_date, doc_patient, pair, numbering)
-            said = words.say(sigs[i - 1].page, start, cur.page, START_THRESHOLD - boundary.score) if words else None
-            if said is not None and not cur.blank:
-                boundary = Boundary(cur.page, boundary.score + said[0], (*boundary.reasons, said[1]))
+            if words is not None and not cur.blank:  # (a blank page joins the document before, whatever its words)
+                said = words.say(sigs[i - 1].page, start, cur.page, START_THRESHOLD - boundary.score)
+                if said is not None:
+                    boundary = Boundary(cur.page, boundary.score + said[0], (*boundary.reasons, said[1]))
             scores[cur.page] = boundary.score
         if boundary.score >= START_THRESHOLD:
             docs.append((start, cur.page - 1, reasons))
